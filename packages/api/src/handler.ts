@@ -1,0 +1,111 @@
+import { isAuthError, type Auth } from "@authsvc/core";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "./root";
+import { createApiContext } from "./trpc";
+import {
+  BodyTooLarge,
+  bearerToken,
+  isSecure,
+  json,
+  readBody,
+  readCookie,
+  requestMeta,
+  SESSION_COOKIE,
+  type ClientInfo,
+} from "./http/request";
+
+export interface ApiHandlerOptions {
+  /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
+  trustProxy: boolean;
+  /** Serve GET /api/dev/outbox. */
+  devOutbox: boolean;
+}
+
+export interface ApiHandler {
+  /** True when the request belongs to the API fast path rather than to the web app. */
+  handles(method: string, pathname: string): boolean;
+  fetch(req: Request, info?: ClientInfo): Promise<Response>;
+}
+
+const TRPC_PREFIX = "/api/trpc";
+const stripSlash = (p: string) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
+
+export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
+  const simple: Record<string, (req: Request, url: URL) => Response> = {
+    "GET /api/health": () => {
+      try {
+        auth.ctx.db.$client.prepare("SELECT 1").get();
+        return json({ status: "ok" });
+      } catch {
+        return json({ status: "error" }, 503);
+      }
+    },
+    "GET /api/ready": () => (auth.isReady() ? json({ status: "ready" }) : json({ status: "not_ready" }, 503)),
+    "GET /api/dev/outbox": (_req, url) => {
+      if (!options.devOutbox) return json({ error: "Not found" }, 404);
+      return json({ messages: auth.listOutbox(url.searchParams.get("to") ?? undefined) });
+    },
+  };
+
+  async function trpc(req: Request, info: ClientInfo | undefined): Promise<Response> {
+    let body: Uint8Array | undefined;
+    if (req.method === "POST") {
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          return json({ error: { message: "The request body is over 64 KiB.", code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } }, 413);
+        }
+        throw e;
+      }
+    }
+    const header = bearerToken(req);
+    const cookie = header ? undefined : readCookie(req, SESSION_COOKIE);
+    const credential = header ? { token: header, from: "header" as const } : cookie ? { token: cookie, from: "cookie" as const } : null;
+    const forwarded = body ? new Request(req.url, { method: req.method, headers: req.headers, body }) : req;
+    return fetchRequestHandler({
+      endpoint: TRPC_PREFIX,
+      req: forwarded,
+      router: appRouter,
+      allowMethodOverride: false,
+      createContext: ({ resHeaders }) =>
+        createApiContext({
+          auth,
+          meta: requestMeta(req, info, options.trustProxy),
+          credential,
+          req,
+          resHeaders,
+          secureCookies: isSecure(req, options.trustProxy),
+        }),
+      responseMeta({ errors }) {
+        const retry = errors.map((e) => e.cause).find((c) => isAuthError(c) && c.detail.retryAfterSec);
+        return retry && isAuthError(retry) ? { headers: { "retry-after": String(retry.detail.retryAfterSec) } } : {};
+      },
+      onError({ error, path }) {
+        if (error.code === "INTERNAL_SERVER_ERROR" && !isAuthError(error.cause)) {
+          auth.ctx.log.error({ path, err: error.cause?.message ?? error.message }, "trpc procedure failed");
+        }
+      },
+    });
+  }
+
+  return {
+    handles(method, pathname) {
+      if (pathname === TRPC_PREFIX || pathname.startsWith(TRPC_PREFIX + "/")) return true;
+      return `${method} ${stripSlash(pathname)}` in simple;
+    },
+    async fetch(req, info) {
+      try {
+        const url = new URL(req.url);
+        const path = stripSlash(url.pathname);
+        if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, info);
+        const route = simple[`${req.method} ${path}`];
+        if (route) return route(req, url);
+        return json({ error: "Not found" }, 404);
+      } catch (err) {
+        auth.ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");
+        return json({ error: "Internal error" }, 500);
+      }
+    },
+  };
+}

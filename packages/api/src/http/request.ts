@@ -1,0 +1,101 @@
+import type { RequestMeta } from "@authsvc/core";
+
+export const SESSION_COOKIE = "authsvc_session";
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ClientInfo {
+  /** The socket's peer address. */
+  remoteAddress?: string;
+}
+
+/** The socket's address; X-Forwarded-For only when the operator says a proxy sits in front. */
+export function clientIp(req: Request, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return info?.remoteAddress?.replace(/^::ffff:/, "");
+}
+
+export function requestMeta(req: Request, info: ClientInfo | undefined, trustProxy: boolean): RequestMeta {
+  return { ip: clientIp(req, info, trustProxy), userAgent: req.headers.get("user-agent") ?? undefined };
+}
+
+export function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.get("cookie");
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const h = req.headers.get("authorization");
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}
+
+export function isSecure(req: Request, trustProxy: boolean): boolean {
+  if (trustProxy && req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
+  return new URL(req.url).protocol === "https:";
+}
+
+export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSec))}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/**
+ * A cookie rides along on cross-site requests; a state change made with one must come from
+ * our own origin. Browsers send Origin on every POST, and Sec-Fetch-Site where supported.
+ */
+export function isSameOrigin(req: Request): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site) return site === "same-origin" || site === "none";
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export class BodyTooLarge extends Error {}
+
+/** Reads at most MAX_BODY_BYTES; more is refused without reading the rest. */
+export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new BodyTooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });

@@ -1,0 +1,5 @@
+export { createApiHandler, type ApiHandler, type ApiHandlerOptions } from "./handler";
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createApiContext, type ApiContext } from "./trpc";
+export { TRPC_CODE } from "./errors";
+export { SESSION_COOKIE } from "./http/request";

@@ -1,0 +1,125 @@
+import { AuthError } from "@authsvc/core";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { clearSessionCookie, deliveryInput, protectedProcedure, publicProcedure, signedInResponse, tokenRequestFor } from "../trpc";
+import * as s from "./schemas";
+
+const pendingView = (p: { verificationId: string; email: string; expiresAt: number; expiresInSec: number }, resendInSec: number) => ({
+  verificationId: p.verificationId,
+  email: p.email,
+  expiresAt: p.expiresAt,
+  expiresIn: p.expiresInSec,
+  resendIn: resendInSec,
+});
+
+export const authRouter = {
+  /** Sign-up, pending until the emailed code comes back: no user exists before that. */
+  register: publicProcedure
+    .input(
+      z.object({
+        email: s.email,
+        password: s.password,
+        fullName: s.optionalText(128),
+        username: s.username.optional().nullable(),
+        phone: s.phone.optional().nullable(),
+        birthDate: s.birthDate,
+        locale: s.locale,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const p = await ctx.auth.startRegistration(input, ctx.meta, input.locale);
+      return pendingView(p, ctx.auth.options.code.cooldownSec);
+    }),
+
+  registrationStatus: publicProcedure
+    .input(z.object({ verificationId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => ctx.auth.registrationStatus(input.verificationId)),
+
+  resendRegistration: publicProcedure
+    .input(z.object({ email: s.email, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      const p = await ctx.auth.resendRegistration(input.email, ctx.meta, input.locale);
+      return pendingView(p, ctx.auth.options.code.cooldownSec * 2);
+    }),
+
+  verifyRegistration: publicProcedure
+    .input(z.object({ verificationId: z.string().min(1).max(64), code: s.code, delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.completeRegistration(input, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
+
+  /** Code to an account's unverified email (accounts created with a password, family 002). */
+  sendEmailVerification: publicProcedure
+    .input(z.object({ email: s.email, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.sendEmailVerification(input.email, ctx.meta, input.locale);
+      return { ok: true as const };
+    }),
+
+  verifyEmail: publicProcedure
+    .input(z.object({ email: s.email, code: s.code, delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.verifyEmailAndSignIn(input, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
+
+  /** Find-or-create by phone: a new number becomes an account; the code goes by SMS. */
+  requestPhoneCode: publicProcedure
+    .input(z.object({ phone: s.phone, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      const sent = await ctx.auth.requestPhoneCode({ phone: input.phone, createIfMissing: true }, ctx.meta, input.locale);
+      return { phone: sent.phone, expiresAt: sent.expiresAt, resendIn: ctx.auth.options.code.cooldownSec };
+    }),
+
+  loginWithPhoneCode: publicProcedure
+    .input(z.object({ phone: s.phone, code: s.code, delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.loginWithPhoneCode(input, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
+
+  loginWithPassword: publicProcedure
+    .input(z.object({ identifier: s.identifier, password: s.password, delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.loginWithPassword(input, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
+
+  loginWithPin: publicProcedure
+    .input(z.object({ username: s.username, pin: z.string().max(64), delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.loginWithPin(input, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
+
+  /** Same answer whether or not the account exists. */
+  forgotPassword: publicProcedure
+    .input(z.object({ identifier: s.identifier, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.requestPasswordReset({ identifier: input.identifier, link: true }, ctx.meta, input.locale);
+      return { ok: true as const };
+    }),
+
+  resetPassword: publicProcedure
+    .input(z.object({ identifier: s.identifier, code: s.code, newPassword: s.password, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.resetPasswordWithCode(input, ctx.meta, input.locale);
+      return { ok: true as const, signedOutEverywhere: true as const };
+    }),
+
+  resetPasswordWithLink: publicProcedure
+    .input(z.object({ token: z.string().min(1).max(256), newPassword: s.password, locale: s.locale }))
+    .mutation(async ({ ctx, input }) => {
+      const principal = ctx.auth.authenticate(input.token);
+      if (principal.scope !== "password_reset") throw new AuthError("UNAUTHORIZED");
+      await ctx.auth.changePassword(principal, { newPassword: input.newPassword, proof: "none" }, ctx.meta, input.locale);
+      return { ok: true as const, signedOutEverywhere: true as const };
+    }),
+
+  /** A new access token for one whose session lives, even if the token itself expired. */
+  renew: publicProcedure
+    .input(z.object({ accessToken: z.string().min(1).max(4096) }))
+    .mutation(async ({ ctx, input }) => signedInResponse(ctx, await ctx.auth.renewAccessToken(input.accessToken, ctx.meta))),
+
+  logout: protectedProcedure.mutation(({ ctx }) => {
+    ctx.auth.logout(ctx.principal, ctx.meta);
+    if (ctx.credential?.from === "cookie") clearSessionCookie(ctx);
+    return { ok: true as const };
+  }),
+} satisfies TRPCRouterRecord;

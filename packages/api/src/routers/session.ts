@@ -1,0 +1,23 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { clearSessionCookie, protectedProcedure } from "../trpc";
+
+export const sessionRouter = {
+  list: protectedProcedure.query(({ ctx }) => ctx.auth.listSessions(ctx.principal)),
+
+  revoke: protectedProcedure.input(z.object({ sessionId: z.string().min(1).max(64) })).mutation(({ ctx, input }) => {
+    ctx.auth.revokeSession(ctx.principal, input.sessionId, ctx.meta);
+    if (input.sessionId === ctx.principal.session.id && ctx.credential?.from === "cookie") clearSessionCookie(ctx);
+    return { ok: true as const };
+  }),
+
+  /** "Sign out everywhere": by default keeps the session making the request. */
+  revokeAll: protectedProcedure
+    .input(z.object({ keepCurrent: z.boolean().default(true) }).optional())
+    .mutation(({ ctx, input }) => {
+      const keepCurrent = input?.keepCurrent ?? true;
+      const revoked = ctx.auth.revokeAllSessions(ctx.principal, { keepCurrent }, ctx.meta);
+      if (!keepCurrent && ctx.credential?.from === "cookie") clearSessionCookie(ctx);
+      return { revoked };
+    }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,19 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { protectedProcedure } from "../trpc";
+import * as s from "./schemas";
+
+export const userRouter = {
+  /** The signed-in user, with `customerId` and `accountNumber` (family 004's identifiers). */
+  me: protectedProcedure.query(({ ctx }) => ctx.auth.publicUser(ctx.principal.user)),
+
+  requestVerification: protectedProcedure
+    .input(z.object({ channel: z.enum(["email", "phone"]), locale: s.locale }))
+    .mutation(({ ctx, input }) => ctx.auth.sendContactVerification(ctx.principal.user, input.channel, ctx.meta, input.locale)),
+
+  confirmVerification: protectedProcedure
+    .input(z.object({ channel: z.enum(["email", "phone"]), code: s.code }))
+    .mutation(({ ctx, input }) =>
+      ctx.auth.publicUser(ctx.auth.confirmContactVerification(ctx.principal.user, input.channel, input.code, ctx.meta)),
+    ),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,98 @@
+import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SignedIn, type TokenRequest } from "@authsvc/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { TRPC_CODE } from "./errors";
+import { isSameOrigin, sessionCookie } from "./http/request";
+
+export interface ApiContext {
+  auth: Auth;
+  meta: RequestMeta;
+  /** The credential the request carries, and where it came from. */
+  credential: { token: string; from: "header" | "cookie" } | null;
+  /** The raw request, when there is one (absent for in-process callers). */
+  req?: Request;
+  /** Headers to add to the response (Set-Cookie). */
+  resHeaders: Headers;
+  secureCookies: boolean;
+}
+
+export function createApiContext(init: Omit<ApiContext, "resHeaders" | "secureCookies"> & Partial<ApiContext>): ApiContext {
+  return { resHeaders: new Headers(), secureCookies: false, ...init };
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    // Input validation failures carry the schema's issues (zod's, or Standard Schema's).
+    const rawIssues = error.code === "BAD_REQUEST" && !isAuthError(cause) ? (cause as { issues?: unknown } | undefined)?.issues : undefined;
+    const zodIssues = Array.isArray(rawIssues)
+      ? (rawIssues as { path?: PropertyKey[]; message: string }[]).map((i) => ({
+          path: (i.path ?? []).map((k) => (typeof k === "object" && k !== null ? String((k as { key: unknown }).key) : String(k))).join("."),
+          message: i.message,
+        }))
+      : undefined;
+    return {
+      message: zodIssues ? "The request is not valid." : error.code === "INTERNAL_SERVER_ERROR" ? "Internal error" : shape.message,
+      code: shape.code,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        authCode: isAuthError(cause) ? cause.code : zodIssues ? "INVALID_INPUT" : undefined,
+        ...(isAuthError(cause) ? cause.detail : {}),
+        ...(zodIssues ? { issues: zodIssues } : {}),
+      },
+    };
+  },
+});
+
+/** Core errors become typed tRPC errors; the core error stays as the cause for the formatter. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAuthError(result.error.cause)) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Signed in with the full account; a cookie-borne state change must be same-origin. */
+export const protectedProcedure = publicProcedure.use(({ ctx, type, next }) => {
+  if (!ctx.credential) throw new AuthError("UNAUTHORIZED");
+  if (ctx.credential.from === "cookie" && type === "mutation" && ctx.req && !isSameOrigin(ctx.req)) {
+    throw new AuthError("FORBIDDEN", {}, "Cross-site request refused.");
+  }
+  const principal = ctx.auth.requireSession(ctx.auth.authenticate(ctx.credential.token));
+  return next({ ctx: { ...ctx, principal } });
+});
+
+/** How the client wants its sign-in: a bearer token in the body, or the web app's cookie. */
+export const deliveryInput = z.enum(["token", "cookie"]).default("token");
+
+export const tokenRequestFor = (delivery: "token" | "cookie"): TokenRequest =>
+  delivery === "cookie" ? { type: "cookie" } : { type: "jwt" };
+
+/** The one shape every sign-in answers with. With a cookie the token never reaches script. */
+export function signedInResponse(ctx: ApiContext, s: SignedIn) {
+  if (s.tokenType === "cookie") {
+    ctx.resHeaders.append("set-cookie", sessionCookie(s.token, (s.expiresAt - Date.now()) / 1000, ctx.secureCookies));
+  }
+  return {
+    accessToken: s.tokenType === "cookie" ? null : s.token,
+    tokenType: s.tokenType === "cookie" ? ("cookie" as const) : ("Bearer" as const),
+    expiresAt: s.expiresAt,
+    expiresIn: Math.max(0, Math.floor((s.expiresAt - Date.now()) / 1000)),
+    sessionId: s.session.id,
+    user: ctx.auth.publicUser(s.user),
+  };
+}
+
+export const clearSessionCookie = (ctx: ApiContext) =>
+  ctx.resHeaders.append("set-cookie", sessionCookie("", 0, ctx.secureCookies));
+
+export type { Principal };

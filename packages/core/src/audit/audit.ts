@@ -1,0 +1,54 @@
+import { auditEvents } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+
+export type AuditKind =
+  | "signup"
+  | "login"
+  | "login_failed"
+  | "lockout"
+  | "code_sent"
+  | "code_verified"
+  | "code_failed"
+  | "email_verified"
+  | "phone_verified"
+  | "password_changed"
+  | "password_reset_requested"
+  | "pin_set"
+  | "pin_changed"
+  | "pin_failed"
+  | "pin_locked"
+  | "session_renewed"
+  | "session_revoked"
+  | "token_reuse"
+  | "logout";
+
+export interface AuditInput {
+  kind: AuditKind;
+  outcome?: "ok" | "fail";
+  userId?: number | null;
+  meta?: RequestMeta;
+  /** Plain facts only (method, purpose, reason, a masked destination). Never a secret. */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export function audit(ctx: AuthContext, e: AuditInput): void {
+  ctx.db
+    .insert(auditEvents)
+    .values({
+      at: ctx.now(),
+      kind: e.kind,
+      outcome: e.outcome ?? "ok",
+      userId: e.userId ?? null,
+      ip: e.meta?.ip ?? null,
+      userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
+      detail: e.detail ?? null,
+    })
+    .run();
+}
+
+/** `+62881829915` -> `+62******915`, `ana@example.com` -> `a**@example.com`: enough to tell, not to use. */
+export function maskDestination(destination: string): string {
+  const at = destination.indexOf("@");
+  if (at > 0) return destination[0] + "*".repeat(Math.max(1, at - 1)) + destination.slice(at);
+  return destination.slice(0, 3) + "*".repeat(Math.max(0, destination.length - 6)) + destination.slice(-3);
+}

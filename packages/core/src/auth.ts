@@ -1,0 +1,109 @@
+import { migrationsApplied, type Db } from "@authsvc/db";
+import { consoleLogger, createContext, type AuthContext, type Logger, type RequestMeta } from "./context";
+import { embeddedTransports, type Transports } from "./delivery/transport";
+import { listOutbox } from "./delivery/outbox";
+import type { Locale } from "./delivery/templates";
+import { createFirebaseSigner } from "./firebase/custom-token";
+import * as accounts from "./flows/accounts";
+import { firebaseToken } from "./flows/firebase-token";
+import * as passwordLogin from "./flows/password-login";
+import * as passwordReset from "./flows/password-reset";
+import * as phoneLogin from "./flows/phone-login";
+import * as pin from "./flows/pin";
+import * as registration from "./flows/registration";
+import * as sessionFlows from "./flows/session-flows";
+import { issueToken, type TokenRequest } from "./flows/sign-in";
+import { resolveOptions, type AuthOptionsInput } from "./options";
+import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
+import { normalizeEmail, normalizePhone } from "./users/normalize";
+import { findUserById, publicUser } from "./users/users";
+
+export interface CreateAuthInit {
+  db: Db;
+  options: AuthOptionsInput;
+  logger?: Logger;
+  transports?: Partial<Transports>;
+}
+
+type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
+/** Binds a flow's first argument (the context) so doors call `auth.flow(input, ...)`. */
+const bind =
+  <A extends unknown[], R>(ctx: AuthContext, fn: (ctx: AuthContext, ...a: A) => R) =>
+  (...a: A): R =>
+    fn(ctx, ...a);
+
+/**
+ * The whole domain behind one object. Every door (tRPC, REST shims, the web app) calls
+ * these, so a rule fixed here is fixed everywhere.
+ */
+export function createAuth(init: CreateAuthInit) {
+  const options = resolveOptions(init.options);
+  const ctx = createContext(init.db, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports });
+  const firebase = createFirebaseSigner(options);
+  return {
+    ctx,
+    options,
+    // sign-up
+    startRegistration: bind(ctx, registration.startRegistration),
+    registrationStatus: bind(ctx, registration.registrationStatus),
+    resendRegistration: bind(ctx, registration.resendRegistration),
+    completeRegistration: bind(ctx, registration.completeRegistration),
+    createAccount: bind(ctx, accounts.createAccount),
+    sendEmailVerification: bind(ctx, accounts.sendEmailVerification),
+    verifyEmailAndSignIn: bind(ctx, accounts.verifyEmailAndSignIn),
+    sendContactVerification: bind(ctx, accounts.sendContactVerification),
+    confirmContactVerification: bind(ctx, accounts.confirmContactVerification),
+    // sign-in
+    requestPhoneCode: bind(ctx, phoneLogin.requestPhoneCode),
+    resendPhoneCode: bind(ctx, phoneLogin.resendPhoneCode),
+    loginWithPhoneCode: bind(ctx, phoneLogin.loginWithPhoneCode),
+    loginWithPassword: bind(ctx, passwordLogin.loginWithPassword),
+    loginWithPin: bind(ctx, pin.loginWithPin),
+    reloginWithPin: bind(ctx, pin.reloginWithPin),
+    setPin: bind(ctx, pin.setPin),
+    requestPinReset: bind(ctx, pin.requestPinReset),
+    resetPinWithCode: bind(ctx, pin.resetPinWithCode),
+    // passwords
+    requestPasswordReset: bind(ctx, passwordReset.requestPasswordReset),
+    requestPasswordResetByAccount: bind(ctx, passwordReset.requestPasswordResetByAccount),
+    resetPasswordWithCode: bind(ctx, passwordReset.resetPasswordWithCode),
+    changePassword: bind(ctx, passwordReset.changePassword),
+    // sessions and tokens
+    authenticate: (token: string): Principal => authenticate(ctx, token),
+    requireSession,
+    issueToken: (p: Principal, t: TokenRequest) => {
+      const s = requireSession(p);
+      return issueToken(ctx, s.user, s.session, t);
+    },
+    renewAccessToken: bind(ctx, sessionFlows.renewAccessToken),
+    logout: bind(ctx, sessionFlows.logout),
+    listSessions: bind(ctx, sessionFlows.listSessions),
+    revokeSession: bind(ctx, sessionFlows.revokeOwnSession),
+    revokeAllSessions: bind(ctx, sessionFlows.revokeAllSessions),
+    firebaseToken: (p: Principal, userId: number) => firebaseToken(ctx, firebase, p, userId),
+    firebaseClientEmail: () => firebase.clientEmail,
+    // reading
+    findUser: (id: number) => findUserById(ctx, id),
+    publicUser,
+    listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),
+    isReady: (): boolean => {
+      try {
+        return migrationsApplied(ctx.db);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** The outbox filter takes a phone in any local form, or an email in any case. */
+function normalizeDestination(ctx: AuthContext, to: string): string {
+  try {
+    return to.includes("@") ? normalizeEmail(to) : normalizePhone(to, ctx.options.defaultCountry);
+  } catch {
+    return to.trim();
+  }
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type { Locale, RequestMeta };

@@ -1,0 +1,43 @@
+import type { Db } from "@authsvc/db";
+import { deriveKey } from "./crypto/secrets";
+import type { Transports } from "./delivery/transport";
+import type { AuthOptions } from "./options";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (obj, msg) => console.log(JSON.stringify({ level: "info", msg, ...obj })),
+  warn: (obj, msg) => console.warn(JSON.stringify({ level: "warn", msg, ...obj })),
+  error: (obj, msg) => console.error(JSON.stringify({ level: "error", msg, ...obj })),
+};
+
+/** Where a request came from; recorded in audit events and sessions, used for limits. */
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface AuthContext {
+  db: Db;
+  options: AuthOptions;
+  log: Logger;
+  transports: Transports;
+  keys: { accessToken: Buffer; code: Buffer };
+  now: () => number;
+}
+
+export function createContext(db: Db, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
+  return {
+    db,
+    options,
+    log,
+    transports,
+    keys: { accessToken: deriveKey(options.secret, "access-token"), code: deriveKey(options.secret, "code") },
+    // Date.now, read at call time so fake timers in tests move it.
+    now: () => Date.now(),
+  };
+}

@@ -1,0 +1,62 @@
+export type Locale = "en" | "id";
+export type MessagePurpose =
+  | "signup"
+  | "login"
+  | "verify_email"
+  | "verify_phone"
+  | "password_reset"
+  | "pin_reset"
+  | "password_changed";
+
+export interface TemplateInput {
+  code?: string;
+  link?: string;
+  minutes: number;
+}
+
+interface Rendered {
+  subject: string;
+  text: string;
+}
+
+const en: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
+  signup: (i) => ({ subject: "Your sign-up code", text: `Your sign-up code is ${i.code}. It expires in ${i.minutes} minutes.` }),
+  login: (i) => ({ subject: "Your login code", text: `Your login code is ${i.code}. It expires in ${i.minutes} minutes. Never share it.` }),
+  verify_email: (i) => ({ subject: "Verify your email", text: `Your email verification code is ${i.code}. It expires in ${i.minutes} minutes.` }),
+  verify_phone: (i) => ({ subject: "Verify your phone", text: `Your phone verification code is ${i.code}. It expires in ${i.minutes} minutes.` }),
+  password_reset: (i) => ({
+    subject: "Reset your password",
+    text:
+      `Your password reset code is ${i.code}. It expires in ${i.minutes} minutes.` +
+      (i.link ? `\nOr open this link within 30 minutes: ${i.link}` : "") +
+      "\nIf you did not ask for this, ignore this message.",
+  }),
+  pin_reset: (i) => ({ subject: "Reset your PIN", text: `Your PIN reset code is ${i.code}. It expires in ${i.minutes} minutes.` }),
+  password_changed: () => ({
+    subject: "Your password was changed",
+    text: "Your password was changed and every other session was signed out. If this was not you, reset your password now.",
+  }),
+};
+
+const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
+  signup: (i) => ({ subject: "Kode pendaftaran Anda", text: `Kode pendaftaran Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
+  login: (i) => ({ subject: "Kode masuk Anda", text: `Kode masuk Anda adalah ${i.code}. Berlaku ${i.minutes} menit. Jangan bagikan kode ini.` }),
+  verify_email: (i) => ({ subject: "Verifikasi email Anda", text: `Kode verifikasi email Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
+  verify_phone: (i) => ({ subject: "Verifikasi nomor Anda", text: `Kode verifikasi nomor Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
+  password_reset: (i) => ({
+    subject: "Atur ulang kata sandi",
+    text:
+      `Kode atur ulang kata sandi Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` +
+      (i.link ? `\nAtau buka tautan ini dalam 30 menit: ${i.link}` : "") +
+      "\nAbaikan pesan ini jika Anda tidak memintanya.",
+  }),
+  pin_reset: (i) => ({ subject: "Atur ulang PIN", text: `Kode atur ulang PIN Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
+  password_changed: () => ({
+    subject: "Kata sandi Anda telah diubah",
+    text: "Kata sandi Anda telah diubah dan semua sesi lain telah dikeluarkan. Jika ini bukan Anda, segera atur ulang kata sandi.",
+  }),
+};
+
+export function renderMessage(purpose: MessagePurpose, locale: Locale, input: TemplateInput): Rendered {
+  return (locale === "id" ? id : en)[purpose](input);
+}

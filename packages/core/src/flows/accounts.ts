@@ -1,0 +1,133 @@
+import type { User } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+import { audit } from "../audit/audit";
+import { consumeCode, issueCode } from "../codes/codes";
+import { deliver } from "../delivery/deliver";
+import type { Locale } from "../delivery/templates";
+import { AuthError } from "../errors";
+import { consumeLimit } from "../limits/rate-limit";
+import { hashSecret } from "../passwords/hash";
+import { assertPasswordPolicy } from "../passwords/policy";
+import { transaction } from "../transaction";
+import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
+import { createUser, findUserByEmail, findUserById, updateUser } from "../users/users";
+import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
+
+export interface AccountInput {
+  email?: string | null;
+  phone?: string | null;
+  username?: string | null;
+  fullName?: string | null;
+  birthDate?: string | null;
+  password?: string | null;
+}
+
+/**
+ * Creates a user at once (families 001 and 002). With a password and an email the account
+ * waits for its email to be verified before a password login works.
+ */
+export async function createAccount(ctx: AuthContext, input: AccountInput, meta?: RequestMeta): Promise<User> {
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const phone = input.phone ? normalizePhone(input.phone, ctx.options.defaultCountry) : null;
+  const username = input.username ? normalizeUsername(input.username) : null;
+  if (!email && !phone) throw new AuthError("INVALID_INPUT", { field: "email" }, "An email or a phone number is needed.");
+  if (input.password) assertPasswordPolicy(input.password, ctx.options.password);
+  if (meta?.ip) consumeLimit(ctx, `signup-ip:${meta.ip}`, ctx.options.limits.signupPerIp);
+  const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
+  return transaction(ctx, () => {
+    const user = createUser(ctx, {
+      email,
+      phone,
+      username,
+      fullName: input.fullName?.trim() || null,
+      birthDate: input.birthDate ?? null,
+      passwordHash,
+      status: passwordHash && email ? "PENDING_VERIFICATION" : "ACTIVE",
+    });
+    audit(ctx, { kind: "signup", userId: user.id, meta, detail: { method: passwordHash ? "password" : "phone" } });
+    return user;
+  });
+}
+
+/**
+ * Sends an email verification code. Unknown and already verified addresses get the same
+ * silent success, so the answer tells nothing about who has an account.
+ */
+export async function sendEmailVerification(ctx: AuthContext, emailInput: string, meta?: RequestMeta, locale?: Locale): Promise<void> {
+  const email = normalizeEmail(emailInput);
+  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const user = findUserByEmail(ctx, email);
+  if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") return;
+  const { code } = issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta });
+  await deliver(ctx, { channel: "email", to: email, purpose: "verify_email", code, minutes: ctx.options.code.ttlSec / 60, locale });
+}
+
+function markVerified(ctx: AuthContext, user: User, channel: "email" | "phone", meta?: RequestMeta): User {
+  const now = ctx.now();
+  const updated = updateUser(ctx, user.id, {
+    ...(channel === "email" ? { emailVerifiedAt: user.emailVerifiedAt ?? now } : { phoneVerifiedAt: user.phoneVerifiedAt ?? now }),
+    status: user.status === "PENDING_VERIFICATION" ? "ACTIVE" : user.status,
+  });
+  audit(ctx, { kind: channel === "email" ? "email_verified" : "phone_verified", userId: user.id, meta });
+  return updated;
+}
+
+/** Family 002's verify step: the code proves the email and signs the person in. */
+export async function verifyEmailAndSignIn(
+  ctx: AuthContext,
+  input: { email: string; code: string },
+  t: TokenRequest,
+  meta?: RequestMeta,
+): Promise<SignedIn> {
+  const email = normalizeEmail(input.email);
+  const { user, session } = consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, (c) => {
+    const found = c.userId === null ? undefined : findUserById(ctx, c.userId);
+    if (!found) throw new AuthError("INVALID_CODE");
+    const user = markVerified(ctx, found, "email", meta);
+    return { user, session: openSession(ctx, user, t, meta, "email_code") };
+  });
+  return issueToken(ctx, user, session, t);
+}
+
+/** A signed-in person asks for a code to prove their own email or phone. */
+export async function sendContactVerification(
+  ctx: AuthContext,
+  user: User,
+  channel: "email" | "phone",
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<{ expiresAt: number }> {
+  const destination = channel === "email" ? user.email : user.phone;
+  if (!destination) throw new AuthError("INVALID_INPUT", { field: channel }, `There is no ${channel} on this account.`);
+  if ((channel === "email" ? user.emailVerifiedAt : user.phoneVerifiedAt) !== null) throw new AuthError("ALREADY_VERIFIED");
+  const purpose = channel === "email" ? "verify_email" : "verify_phone";
+  const { challenge, code } = issueCode(ctx, {
+    purpose,
+    channel: channel === "email" ? "email" : "sms",
+    destination,
+    userId: user.id,
+    meta,
+  });
+  await deliver(ctx, {
+    channel: channel === "email" ? "email" : "sms",
+    to: destination,
+    purpose,
+    code,
+    minutes: ctx.options.code.ttlSec / 60,
+    locale,
+  });
+  return { expiresAt: challenge.expiresAt };
+}
+
+export function confirmContactVerification(
+  ctx: AuthContext,
+  user: User,
+  channel: "email" | "phone",
+  code: string,
+  meta?: RequestMeta,
+): User {
+  const destination = channel === "email" ? user.email : user.phone;
+  if (!destination) throw new AuthError("INVALID_CODE");
+  const purpose = channel === "email" ? "verify_email" : "verify_phone";
+  return consumeCode(ctx, { purpose, destination, userId: user.id, meta }, code, () => markVerified(ctx, user, channel, meta));
+}

@@ -1,0 +1,163 @@
+import { and, credentials, eq, users, type User } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+import { audit } from "../audit/audit";
+import { consumeCode, issueCode } from "../codes/codes";
+import { deliver } from "../delivery/deliver";
+import type { Locale } from "../delivery/templates";
+import { AuthError } from "../errors";
+import { consumeLimit } from "../limits/rate-limit";
+import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
+import { assertPasswordPolicy } from "../passwords/policy";
+import { requireSession, type Principal } from "../sessions/authenticate";
+import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
+import { revokeUserSessions } from "../sessions/sessions";
+import { transaction } from "../transaction";
+import { normalizeUsername } from "../users/normalize";
+import { findUserByUsername, getCredentials } from "../users/users";
+import { findUserByIdentifier } from "./password-login";
+import { isRecentlyAuthenticated } from "./pin";
+
+const contactOf = (user: User): { channel: "email" | "sms"; to: string } | null =>
+  user.email ? { channel: "email", to: user.email } : user.phone ? { channel: "sms", to: user.phone } : null;
+
+async function sendResetCode(
+  ctx: AuthContext,
+  user: User,
+  dest: { channel: "email" | "sms"; to: string },
+  opts: { link: boolean; locale?: Locale; meta?: RequestMeta },
+): Promise<void> {
+  const { code } = issueCode(ctx, { purpose: "password_reset", channel: dest.channel, destination: dest.to, userId: user.id, meta: opts.meta });
+  let link: string | undefined;
+  if (opts.link && dest.channel === "email") {
+    const { token } = issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
+    link = `${ctx.options.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+  }
+  await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "password_reset", code, link, minutes: ctx.options.code.ttlSec / 60, locale: opts.locale });
+  audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
+}
+
+/**
+ * Forgot password by email or phone: a code (and, by email, a link). Unknown accounts get
+ * the same answer and nothing is sent.
+ */
+export async function requestPasswordReset(
+  ctx: AuthContext,
+  input: { identifier: string; link?: boolean },
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<void> {
+  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const { user } = findUserByIdentifier(ctx, input.identifier);
+  if (!user || user.status === "DISABLED") return;
+  const ident = input.identifier.includes("@") ? user.email : user.phone;
+  if (!ident) return;
+  const channel = ident === user.email ? "email" : "sms";
+  try {
+    await sendResetCode(ctx, user, { channel, to: ident }, { link: input.link ?? true, locale, meta });
+  } catch (e) {
+    // A cooldown would tell that the account exists; only delivery trouble is worth saying.
+    if (e instanceof AuthError && e.code === "DELIVERY_FAILED") throw e;
+  }
+}
+
+/** Family 004: customer number, account number and PIN must name one user. */
+export async function requestPasswordResetByAccount(
+  ctx: AuthContext,
+  input: { customerNumber: number; accountNumber: string; pin: string },
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<void> {
+  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const user = ctx.db
+    .select()
+    .from(users)
+    .where(and(eq(users.customerNumber, input.customerNumber), eq(users.accountNumber, input.accountNumber)))
+    .get();
+  const creds = user ? getCredentials(ctx, user.id) : undefined;
+  const usable = creds?.pinHash && creds.pinLockedAt === null ? creds.pinHash : undefined;
+  const ok = (await verifySecret(usable ?? (await dummyHash(ctx.options.argon2)), input.pin)) && Boolean(usable);
+  const dest = user && contactOf(user);
+  if (!ok || !user || !dest || user.status === "DISABLED") {
+    audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });
+    throw new AuthError("USER_NOT_FOUND");
+  }
+  await sendResetCode(ctx, user, dest, { link: false, locale, meta });
+}
+
+async function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): Promise<void> {
+  const dest = contactOf(user);
+  if (!dest) return;
+  try {
+    await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
+  } catch {
+    // The password is changed either way; the notice is a courtesy.
+  }
+}
+
+function storePassword(ctx: AuthContext, userId: number, passwordHash: string, meta: RequestMeta | undefined, how: string): void {
+  ctx.db.update(credentials).set({ passwordHash, passwordChangedAt: ctx.now() }).where(eq(credentials.userId, userId)).run();
+  audit(ctx, { kind: "password_changed", userId, meta, detail: { how } });
+}
+
+/** A reset code and a new password: every session of the user is signed out. */
+export async function resetPasswordWithCode(
+  ctx: AuthContext,
+  input: { identifier?: string; username?: string; code: string; newPassword: string },
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<User> {
+  let user: User | undefined;
+  try {
+    user = input.username ? findUserByUsername(ctx, normalizeUsername(input.username)) : findUserByIdentifier(ctx, input.identifier ?? "").user;
+  } catch {
+    user = undefined;
+  }
+  if (!user) throw new AuthError("USER_NOT_FOUND");
+  assertPasswordPolicy(input.newPassword, ctx.options.password);
+  const dest = input.username ? contactOf(user)?.to : input.identifier?.includes("@") ? user.email : user.phone;
+  if (!dest) throw new AuthError("INVALID_CODE");
+  const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
+  const found = user;
+  consumeCode(ctx, { purpose: "password_reset", destination: dest, userId: found.id, meta }, input.code, () => {
+    storePassword(ctx, found.id, passwordHash, meta, "reset_code");
+    revokeUserSessions(ctx, found.id, "password_reset", { meta });
+  });
+  await notifyPasswordChanged(ctx, found, locale);
+  return found;
+}
+
+/**
+ * A new password for the signed-in person, or for the holder of a reset link. A link is
+ * good once; after it every session is signed out, otherwise every other session.
+ */
+export async function changePassword(
+  ctx: AuthContext,
+  principal: Principal,
+  input: { newPassword: string; currentPassword?: string; proof: "required" | "none" },
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<void> {
+  assertPasswordPolicy(input.newPassword, ctx.options.password);
+  if (principal.scope === "full") {
+    requireSession(principal);
+    if (input.currentPassword !== undefined) {
+      const stored = getCredentials(ctx, principal.user.id)?.passwordHash;
+      const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), input.currentPassword)) && Boolean(stored);
+      if (!ok) throw new AuthError("INVALID_CREDENTIALS");
+    } else if (input.proof === "required" && !isRecentlyAuthenticated(ctx, principal)) {
+      throw new AuthError("REAUTH_REQUIRED");
+    }
+  }
+  const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
+  transaction(ctx, () => {
+    if (principal.scope === "password_reset" && (!principal.tokenId || !useOpaqueToken(ctx, principal.tokenId))) {
+      throw new AuthError("UNAUTHORIZED");
+    }
+    storePassword(ctx, principal.user.id, passwordHash, meta, principal.scope === "password_reset" ? "reset_link" : "change");
+    revokeUserSessions(ctx, principal.user.id, principal.scope === "password_reset" ? "password_reset" : "password_changed", {
+      exceptId: principal.session?.id,
+      meta,
+    });
+  });
+  await notifyPasswordChanged(ctx, principal.user, locale);
+}

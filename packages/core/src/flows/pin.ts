@@ -1,0 +1,152 @@
+import { credentials, eq, type User } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+import { audit } from "../audit/audit";
+import { consumeCode, issueCode } from "../codes/codes";
+import { deliver } from "../delivery/deliver";
+import type { Locale } from "../delivery/templates";
+import { AuthError } from "../errors";
+import { consumeLimit } from "../limits/rate-limit";
+import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
+import { assertPinPolicy } from "../pin/policy";
+import { requireSession, type Principal } from "../sessions/authenticate";
+import { markAuthenticated } from "../sessions/sessions";
+import { transaction } from "../transaction";
+import { normalizeUsername } from "../users/normalize";
+import { findUserByUsername, getCredentials } from "../users/users";
+import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
+
+/** True when the session proved who it is recently enough for a sensitive change. */
+export const isRecentlyAuthenticated = (ctx: AuthContext, p: Principal): boolean =>
+  Boolean(p.session && ctx.now() - p.session.authenticatedAt <= ctx.options.recentAuthSec * 1000);
+
+async function assertProof(ctx: AuthContext, p: Principal, currentPassword: string | undefined): Promise<void> {
+  if (currentPassword !== undefined) {
+    const stored = getCredentials(ctx, p.user.id)?.passwordHash;
+    const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), currentPassword)) && Boolean(stored);
+    if (!ok) throw new AuthError("INVALID_CREDENTIALS");
+    return;
+  }
+  if (!isRecentlyAuthenticated(ctx, p)) throw new AuthError("REAUTH_REQUIRED");
+}
+
+/** Sets or changes the 6-digit PIN; needs a recent sign-in or the current password. */
+export async function setPin(
+  ctx: AuthContext,
+  principal: Principal,
+  input: { pin: string; currentPassword?: string },
+  meta?: RequestMeta,
+): Promise<void> {
+  const p = requireSession(principal);
+  assertPinPolicy(input.pin);
+  await assertProof(ctx, p, input.currentPassword);
+  const pinHash = await hashSecret(input.pin, ctx.options.argon2);
+  const had = Boolean(getCredentials(ctx, p.user.id)?.pinHash);
+  ctx.db
+    .update(credentials)
+    .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
+    .where(eq(credentials.userId, p.user.id))
+    .run();
+  audit(ctx, { kind: had ? "pin_changed" : "pin_set", userId: p.user.id, meta });
+}
+
+type PinCheck = "ok" | "wrong" | "locked" | "unset";
+
+/** Compares a PIN; counts wrong ones in a row and locks the PIN at the limit. */
+async function checkPin(ctx: AuthContext, user: User | undefined, pin: string, meta?: RequestMeta): Promise<PinCheck> {
+  const creds = user ? getCredentials(ctx, user.id) : undefined;
+  const usable = creds?.pinHash && creds.pinLockedAt === null ? creds.pinHash : undefined;
+  const ok = (await verifySecret(usable ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(usable);
+  if (!user || !creds?.pinHash) return "unset";
+  if (creds.pinLockedAt !== null) return "locked";
+  if (ok) {
+    if (creds.pinFailures > 0) ctx.db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, user.id)).run();
+    return "ok";
+  }
+  return transaction(ctx, () => {
+    const row = ctx.db.$client
+      .prepare("UPDATE credentials SET pin_failures = pin_failures + 1 WHERE user_id = ? RETURNING pin_failures AS failures")
+      .get(user.id) as { failures: number };
+    audit(ctx, { kind: "pin_failed", outcome: "fail", userId: user.id, meta, detail: { failures: row.failures } });
+    if (row.failures >= ctx.options.pin.maxFailures) {
+      ctx.db.update(credentials).set({ pinLockedAt: ctx.now() }).where(eq(credentials.userId, user.id)).run();
+      audit(ctx, { kind: "pin_locked", outcome: "fail", userId: user.id, meta });
+      audit(ctx, { kind: "lockout", outcome: "fail", userId: user.id, meta, detail: { what: "pin" } });
+      return "locked" as const;
+    }
+    return "wrong" as const;
+  });
+}
+
+/** Username + PIN. Unknown user, wrong PIN and locked PIN all answer INVALID_CREDENTIALS. */
+export async function loginWithPin(
+  ctx: AuthContext,
+  input: { username: string; pin: string },
+  t: TokenRequest,
+  meta?: RequestMeta,
+): Promise<SignedIn> {
+  if (meta?.ip) consumeLimit(ctx, `login-ip:${meta.ip}`, ctx.options.limits.loginPerIp);
+  let user: User | undefined;
+  try {
+    user = findUserByUsername(ctx, normalizeUsername(input.username));
+  } catch {
+    user = undefined;
+  }
+  const result = await checkPin(ctx, user, input.pin, meta);
+  if (result !== "ok" || !user || user.status === "DISABLED") {
+    audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "pin", reason: result } });
+    throw new AuthError("INVALID_CREDENTIALS");
+  }
+  const signedIn = user;
+  const session = transaction(ctx, () => openSession(ctx, signedIn, t, meta, "pin"));
+  return issueToken(ctx, signedIn, session, t);
+}
+
+/** Unlock after idle: the PIN proves the person again on the session they already have. */
+export async function reloginWithPin(ctx: AuthContext, principal: Principal, pin: string, meta?: RequestMeta): Promise<User> {
+  const p = requireSession(principal);
+  const result = await checkPin(ctx, p.user, pin, meta);
+  if (result === "unset") throw new AuthError("PIN_NOT_SET");
+  if (result === "locked") throw new AuthError("PIN_LOCKED");
+  if (result === "wrong") throw new AuthError("INVALID_PIN");
+  markAuthenticated(ctx, p.session.id);
+  audit(ctx, { kind: "login", userId: p.user.id, meta, detail: { method: "pin_relogin", sessionId: p.session.id } });
+  return p.user;
+}
+
+function pinResetDestination(user: User): { channel: "email" | "sms"; to: string } {
+  if (user.email) return { channel: "email", to: user.email };
+  if (user.phone) return { channel: "sms", to: user.phone };
+  throw new AuthError("INVALID_INPUT", {}, "This account has no email or phone to send a code to.");
+}
+
+/** A code to reset a forgotten or locked PIN, sent to the account's email (else phone). */
+export async function requestPinReset(ctx: AuthContext, principal: Principal, meta?: RequestMeta, locale?: Locale) {
+  const p = requireSession(principal);
+  const dest = pinResetDestination(p.user);
+  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const { challenge, code } = issueCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta });
+  await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "pin_reset", code, minutes: ctx.options.code.ttlSec / 60, locale });
+  return { channel: dest.channel, expiresAt: challenge.expiresAt };
+}
+
+/** Sets a new PIN with a reset code, which also lifts a PIN lock. */
+export async function resetPinWithCode(
+  ctx: AuthContext,
+  principal: Principal,
+  input: { code: string; pin: string },
+  meta?: RequestMeta,
+): Promise<void> {
+  const p = requireSession(principal);
+  assertPinPolicy(input.pin);
+  const pinHash = await hashSecret(input.pin, ctx.options.argon2);
+  const dest = pinResetDestination(p.user);
+  consumeCode(ctx, { purpose: "pin_reset", destination: dest.to, userId: p.user.id, meta }, input.code, () => {
+    ctx.db
+      .update(credentials)
+      .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
+      .where(eq(credentials.userId, p.user.id))
+      .run();
+    audit(ctx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });
+  });
+}
+

@@ -1,0 +1,80 @@
+import { and, eq, sessions, type Session } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+import { audit } from "../audit/audit";
+import { AuthError } from "../errors";
+import { extraClaims, signAccessToken, verifyAccessToken } from "../sessions/access-token";
+import { requireSession, type Principal } from "../sessions/authenticate";
+import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
+import { findUserById } from "../users/users";
+import type { SignedIn } from "./sign-in";
+
+/**
+ * Renews an access token, even an expired one, while its session lives. Only a token of the
+ * session's current generation renews; an older one coming back means it was copied, so the
+ * session is revoked.
+ */
+export async function renewAccessToken(ctx: AuthContext, token: string, meta?: RequestMeta): Promise<SignedIn> {
+  const claims = verifyAccessToken(ctx, token, { allowExpired: true });
+  const session = findSession(ctx, claims.sid);
+  if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
+  const user = findUserById(ctx, session.userId);
+  if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
+  const bumped = ctx.db
+    .update(sessions)
+    .set({ generation: claims.gen + 1, lastUsedAt: ctx.now() })
+    .where(and(eq(sessions.id, session.id), eq(sessions.generation, claims.gen)))
+    .run();
+  if (bumped.changes !== 1) {
+    revokeSession(ctx, session, "token_reuse", meta);
+    audit(ctx, { kind: "token_reuse", outcome: "fail", userId: user.id, meta, detail: { sessionId: session.id } });
+    throw new AuthError("TOKEN_REUSED");
+  }
+  const renewed: Session = { ...session, generation: claims.gen + 1 };
+  const { token: next, expiresAt } = await signAccessToken(ctx, { user, session: renewed, role: claims.role, extra: extraClaims(claims) });
+  audit(ctx, { kind: "session_renewed", userId: user.id, meta, detail: { sessionId: session.id } });
+  return { user, session: renewed, token: next, tokenType: "jwt", expiresAt };
+}
+
+export function logout(ctx: AuthContext, principal: Principal, meta?: RequestMeta): void {
+  const p = requireSession(principal);
+  revokeSession(ctx, p.session, "logout", meta);
+  audit(ctx, { kind: "logout", userId: p.user.id, meta, detail: { sessionId: p.session.id } });
+}
+
+export interface SessionView {
+  id: string;
+  kind: string;
+  current: boolean;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export function listSessions(ctx: AuthContext, principal: Principal): SessionView[] {
+  const p = requireSession(principal);
+  return listLiveSessions(ctx, p.user.id).map((s) => ({
+    id: s.id,
+    kind: s.kind,
+    current: s.id === p.session.id,
+    createdAt: s.createdAt,
+    lastUsedAt: s.lastUsedAt,
+    expiresAt: s.expiresAt,
+    userAgent: s.userAgent,
+    ip: s.ip,
+  }));
+}
+
+/** Only one's own sessions; someone else's id answers as if it did not exist. */
+export function revokeOwnSession(ctx: AuthContext, principal: Principal, sessionId: string, meta?: RequestMeta): void {
+  const p = requireSession(principal);
+  const s = findSession(ctx, sessionId);
+  if (!s || s.userId !== p.user.id || !isSessionLive(ctx, s)) throw new AuthError("NOT_FOUND");
+  revokeSession(ctx, s, "revoked_by_user", meta);
+}
+
+export function revokeAllSessions(ctx: AuthContext, principal: Principal, opts: { keepCurrent: boolean }, meta?: RequestMeta): number {
+  const p = requireSession(principal);
+  return revokeUserSessions(ctx, p.user.id, "revoked_by_user", { exceptId: opts.keepCurrent ? p.session.id : undefined, meta });
+}

@@ -1,0 +1,58 @@
+import type { Session, User } from "@authsvc/db";
+import type { AuthContext, RequestMeta } from "../context";
+import { audit } from "../audit/audit";
+import { AuthError } from "../errors";
+import { signAccessToken } from "../sessions/access-token";
+import { issueOpaqueToken } from "../sessions/opaque-token";
+import { createSession, type SessionKind } from "../sessions/sessions";
+import { rolesHeld } from "../users/users";
+
+/** What the door hands back to its client after a sign-in. */
+export type TokenRequest =
+  /** A JWT access token; `role` must be one the user holds; `profile` adds a family's claims. */
+  | { type: "jwt"; role?: string; profile?: "family002" }
+  /** Family 001's opaque bearer token. */
+  | { type: "bearer" }
+  /** The web app's HttpOnly cookie: opaque, as long as the session. */
+  | { type: "cookie" };
+
+export interface SignedIn {
+  user: User;
+  session: Session;
+  token: string;
+  tokenType: TokenRequest["type"];
+  expiresAt: number;
+}
+
+const sessionKind = (t: TokenRequest): SessionKind => (t.type === "cookie" ? "web" : t.type === "bearer" ? "mobile" : "api");
+
+/** A role in a request is a wish, never a grant. */
+export function assertRoleHeld(user: User, t: TokenRequest): void {
+  if (t.type === "jwt" && t.role !== undefined && !rolesHeld(user).includes(t.role as User["role"])) {
+    throw new AuthError("ROLE_NOT_HELD");
+  }
+}
+
+/** Opens the session; runs inside the flow's transaction. */
+export function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Session {
+  assertRoleHeld(user, t);
+  const session = createSession(ctx, { userId: user.id, kind: sessionKind(t), meta });
+  audit(ctx, { kind: "login", userId: user.id, meta, detail: { method, sessionId: session.id } });
+  return session;
+}
+
+export function family002Claims(user: User): Record<string, unknown> {
+  return { _id: String(user.id), username: user.username ?? user.email, roles: user.role };
+}
+
+/** Issues the token for a session opened by `openSession`; after the transaction. */
+export async function issueToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SignedIn> {
+  if (t.type === "jwt") {
+    const extra = t.profile === "family002" ? family002Claims(user) : undefined;
+    const { token, expiresAt } = await signAccessToken(ctx, { user, session, role: t.role, extra });
+    return { user, session, token, tokenType: "jwt", expiresAt };
+  }
+  const ttlSec = t.type === "bearer" ? ctx.options.bearerTokenTtlSec : ctx.options.sessionTtlSec;
+  const { token, expiresAt } = issueOpaqueToken(ctx, { kind: t.type, userId: user.id, sessionId: session.id, ttlSec });
+  return { user, session, token, tokenType: t.type, expiresAt: Math.min(expiresAt, session.expiresAt) };
+}

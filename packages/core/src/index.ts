@@ -1,0 +1,16 @@
+export { createAuth, type Auth, type CreateAuthInit } from "./auth";
+export { AUTH_ERRORS, AuthError, isAuthError, type AuthErrorCode, type AuthErrorDetail } from "./errors";
+export { resolveOptions, defaultOptions, type AuthOptions, type AuthOptionsInput, type Limit } from "./options";
+export { consoleLogger, type AuthContext, type Logger, type RequestMeta } from "./context";
+export { loadOrCreateSecret } from "./crypto/secret-file";
+export type { Principal } from "./sessions/authenticate";
+export type { SignedIn, TokenRequest } from "./flows/sign-in";
+export type { PendingRegistration, RegistrationStatus } from "./flows/registration";
+export type { SessionView } from "./flows/session-flows";
+export type { Transport, Transports, OutgoingMessage, Channel } from "./delivery/transport";
+export type { Locale, MessagePurpose } from "./delivery/templates";
+export type { OutboxView } from "./delivery/outbox";
+export { publicUser, type PublicUser } from "./users/users";
+export { passwordProblem, commonPasswordCount } from "./passwords/policy";
+export { pinProblem } from "./pin/policy";
+export { FIREBASE_AUDIENCE } from "./firebase/custom-token";

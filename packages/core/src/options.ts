@@ -1,0 +1,113 @@
+import type { CountryCode } from "libphonenumber-js";
+
+/** A limit of `max` events per `windowSec`. */
+export interface Limit {
+  max: number;
+  windowSec: number;
+}
+
+export interface AuthOptions {
+  /** Signs access tokens and keys code HMACs; at least 32 characters. */
+  secret: string;
+  /** Folder for generated keys (Firebase key pair) next to the database. */
+  dataDir: string;
+  /** Base URL of the web app, used in emailed links. */
+  publicUrl: string;
+  issuer: string;
+  audience: string;
+  defaultCountry: CountryCode;
+  /** Expose codes in the dev outbox (and family 001's `verificationCode`). */
+  devOutbox: boolean;
+  /** FIREBASE_SERVICE_ACCOUNT: a JSON key file's path or its content. */
+  firebaseServiceAccount?: string;
+  accessTokenTtlSec: number;
+  sessionTtlSec: number;
+  /** Lifetime of family 001's opaque bearer token. */
+  bearerTokenTtlSec: number;
+  resetLinkTtlSec: number;
+  /** pin.set without the current password needs a sign-in this recent. */
+  recentAuthSec: number;
+  code: {
+    ttlSec: number;
+    maxAttempts: number;
+    /** Cooldown before the first resend; it doubles with every send in the hour. */
+    cooldownSec: number;
+    maxCooldownSec: number;
+    perHour: number;
+    perDay: number;
+    /** How long a destination stays locked after maxAttempts wrong codes. */
+    lockSec: number;
+  };
+  password: { minLength: number; maxLength: number };
+  pin: { maxFailures: number };
+  limits: {
+    /** Wrong passwords per account identifier before a temporary lock. */
+    loginFailuresPerIdentifier: Limit;
+    /** Login attempts (any method) per client address. */
+    loginPerIp: Limit;
+    /** Code sends per client address. */
+    codeSendPerIp: Limit;
+    /** Sign-ups per client address. */
+    signupPerIp: Limit;
+  };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+}
+
+export type AuthOptionsInput = Pick<AuthOptions, "secret"> & DeepPartial<Omit<AuthOptions, "secret">>;
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export const defaultOptions: Omit<AuthOptions, "secret"> = {
+  dataDir: "./data",
+  publicUrl: "http://localhost:3000",
+  issuer: "authsvc",
+  audience: "authsvc",
+  defaultCountry: "ID",
+  devOutbox: true,
+  accessTokenTtlSec: 15 * 60,
+  sessionTtlSec: 30 * 24 * 3600,
+  bearerTokenTtlSec: 24 * 3600,
+  resetLinkTtlSec: 30 * 60,
+  recentAuthSec: 10 * 60,
+  code: {
+    ttlSec: 5 * 60,
+    maxAttempts: 5,
+    cooldownSec: 60,
+    maxCooldownSec: 15 * 60,
+    perHour: 5,
+    perDay: 10,
+    lockSec: 15 * 60,
+  },
+  password: { minLength: 8, maxLength: 128 },
+  pin: { maxFailures: 10 },
+  limits: {
+    loginFailuresPerIdentifier: { max: 10, windowSec: 15 * 60 },
+    loginPerIp: { max: 300, windowSec: 15 * 60 },
+    codeSendPerIp: { max: 60, windowSec: 3600 },
+    signupPerIp: { max: 30, windowSec: 3600 },
+  },
+  // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
+  argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+};
+
+function merge<T>(base: T, over: unknown): T {
+  if (over === undefined || over === null || typeof base !== "object" || base === null) {
+    return (over ?? base) as T;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    out[k] = merge((base as Record<string, unknown>)[k], v);
+  }
+  return out as T;
+}
+
+/** Options are normalised once, here; everything else reads the result. */
+export function resolveOptions(input: AuthOptionsInput): AuthOptions {
+  if (!input.secret || input.secret.length < 32) {
+    throw new Error("AUTH_SECRET must be at least 32 characters");
+  }
+  const options = merge({ ...defaultOptions, secret: input.secret } as AuthOptions, input);
+  options.publicUrl = options.publicUrl.replace(/\/+$/, "");
+  return options;
+}

@@ -1,0 +1,90 @@
+import { SignJWT } from "jose";
+import type { Session, User } from "@authsvc/db";
+import type { AuthContext } from "../context";
+import { hmac, safeEqual } from "../crypto/secrets";
+import { AuthError } from "../errors";
+
+const TYP = "at+jwt";
+const CLOCK_SKEW_SEC = 60;
+
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  /** The session's renewal generation when the token was issued. */
+  gen: number;
+  role: string;
+  iss: string;
+  aud: string | string[];
+  iat: number;
+  exp: number;
+  [extra: string]: unknown;
+}
+
+const REGISTERED = new Set(["sub", "sid", "gen", "role", "iss", "aud", "iat", "exp", "nbf", "jti"]);
+
+/** Claims a family documents beyond ours (family 002's `_id`, `username`, `roles`). */
+export const extraClaims = (claims: AccessClaims): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
+
+export async function signAccessToken(
+  ctx: AuthContext,
+  input: { user: User; session: Session; role?: string; extra?: Record<string, unknown> },
+): Promise<{ token: string; expiresAt: number }> {
+  const iat = Math.floor(ctx.now() / 1000);
+  const exp = iat + ctx.options.accessTokenTtlSec;
+  const token = await new SignJWT({
+    ...input.extra,
+    sid: input.session.id,
+    gen: input.session.generation,
+    role: input.role ?? input.user.role,
+  })
+    .setProtectedHeader({ alg: "HS256", typ: TYP })
+    .setSubject(String(input.user.id))
+    .setIssuer(ctx.options.issuer)
+    .setAudience(ctx.options.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(ctx.keys.accessToken);
+  return { token, expiresAt: exp * 1000 };
+}
+
+const decodePart = (part: string): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+
+export const looksLikeJwt = (token: string): boolean => token.split(".").length === 3;
+
+/**
+ * Verifies with a synchronous HMAC rather than jose's WebCrypto path: WebCrypto runs on the
+ * libuv pool, where password hashing queues, and a token check must never wait behind it.
+ * The algorithm is pinned: only HS256 with our `typ` is accepted.
+ */
+export function verifyAccessToken(ctx: AuthContext, token: string, opts: { allowExpired?: boolean } = {}): AccessClaims {
+  const parts = token.split(".");
+  if (parts.length !== 3) throw new AuthError("UNAUTHORIZED");
+  const [h, p, sig] = parts as [string, string, string];
+  let header: { alg?: unknown; typ?: unknown };
+  let claims: AccessClaims;
+  try {
+    header = decodePart(h) as typeof header;
+    if (header.alg !== "HS256" || header.typ !== TYP) throw new Error("alg");
+    if (!safeEqual(hmac(ctx.keys.accessToken, `${h}.${p}`), sig)) throw new Error("sig");
+    claims = decodePart(p) as AccessClaims;
+  } catch {
+    throw new AuthError("UNAUTHORIZED");
+  }
+  const now = Math.floor(ctx.now() / 1000);
+  const audOk = Array.isArray(claims.aud) ? claims.aud.includes(ctx.options.audience) : claims.aud === ctx.options.audience;
+  if (
+    claims.iss !== ctx.options.issuer ||
+    !audOk ||
+    typeof claims.sub !== "string" ||
+    typeof claims.sid !== "string" ||
+    typeof claims.gen !== "number" ||
+    typeof claims.exp !== "number" ||
+    typeof claims.iat !== "number" ||
+    claims.iat > now + CLOCK_SKEW_SEC
+  ) {
+    throw new AuthError("UNAUTHORIZED");
+  }
+  if (!opts.allowExpired && claims.exp <= now) throw new AuthError("UNAUTHORIZED");
+  return claims;
+}

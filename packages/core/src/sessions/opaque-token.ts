@@ -1,0 +1,38 @@
+import { and, eq, isNull, opaqueTokens, type OpaqueToken } from "@authsvc/db";
+import type { AuthContext } from "../context";
+import { randomToken, sha256 } from "../crypto/secrets";
+
+export type OpaqueKind = OpaqueToken["kind"];
+
+/** 256 random bits; only their SHA-256 is stored, so a copy of the database grants nothing. */
+export function issueOpaqueToken(
+  ctx: AuthContext,
+  input: { kind: OpaqueKind; userId: number; sessionId: string | null; ttlSec: number },
+): { token: string; expiresAt: number } {
+  const token = randomToken(32);
+  const now = ctx.now();
+  const expiresAt = now + input.ttlSec * 1000;
+  ctx.db
+    .insert(opaqueTokens)
+    .values({ tokenHash: sha256(token), kind: input.kind, userId: input.userId, sessionId: input.sessionId, createdAt: now, expiresAt })
+    .run();
+  return { token, expiresAt };
+}
+
+/** The stored row of a live token; the lookup is by hash, an index probe, not a compare. */
+export function findOpaqueToken(ctx: AuthContext, token: string): OpaqueToken | undefined {
+  const row = ctx.db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, sha256(token))).get();
+  if (!row || row.usedAt !== null || row.expiresAt <= ctx.now()) return undefined;
+  return row;
+}
+
+/** Marks a single-use token used; false when another request used it first. */
+export function useOpaqueToken(ctx: AuthContext, id: number): boolean {
+  return (
+    ctx.db
+      .update(opaqueTokens)
+      .set({ usedAt: ctx.now() })
+      .where(and(eq(opaqueTokens.id, id), isNull(opaqueTokens.usedAt)))
+      .run().changes === 1
+  );
+}

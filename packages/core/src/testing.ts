@@ -1,0 +1,35 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openDatabase } from "@authsvc/db";
+import { createAuth, type CreateAuthInit } from "./auth";
+import type { Logger } from "./context";
+import type { AuthOptionsInput } from "./options";
+
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  msg?: string;
+  obj: object;
+}
+
+/** A logger that keeps every line, so tests can read what would have been logged. */
+export function memoryLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (obj, msg) => void lines.push({ level: "info", msg, obj }),
+    warn: (obj, msg) => void lines.push({ level: "warn", msg, obj }),
+    error: (obj, msg) => void lines.push({ level: "error", msg, obj }),
+  };
+}
+
+export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+/** A fresh, migrated in-memory database and an Auth over it, for one test. */
+export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Partial<Omit<CreateAuthInit, "db" | "options">> = {}) {
+  const db = openDatabase(":memory:");
+  const logger = memoryLogger();
+  const dataDir = mkdtempSync(path.join(tmpdir(), "authsvc-test-"));
+  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir, ...options }, logger, ...init });
+  return { auth, db, logger, dataDir };
+}

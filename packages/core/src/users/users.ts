@@ -1,0 +1,136 @@
+import { randomInt } from "node:crypto";
+import { credentials, eq, sql, users, type User } from "@authsvc/db";
+import type { AuthContext } from "../context";
+import { randomDigits } from "../crypto/secrets";
+import { AuthError } from "../errors";
+
+export type UserRole = User["role"];
+export type UserStatus = User["status"];
+
+export interface NewAccount {
+  email?: string | null;
+  phone?: string | null;
+  username?: string | null;
+  fullName?: string | null;
+  birthDate?: string | null;
+  bio?: string | null;
+  pictureUrl?: string | null;
+  role?: UserRole;
+  status?: UserStatus;
+  emailVerifiedAt?: number | null;
+  phoneVerifiedAt?: number | null;
+  passwordHash?: string | null;
+}
+
+export const findUserById = (ctx: AuthContext, id: number): User | undefined =>
+  ctx.db.select().from(users).where(eq(users.id, id)).get();
+
+export const findUserByEmail = (ctx: AuthContext, email: string): User | undefined =>
+  ctx.db.select().from(users).where(eq(users.email, email)).get();
+
+export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefined =>
+  ctx.db.select().from(users).where(eq(users.phone, phone)).get();
+
+export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
+  ctx.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username})`)
+    .get();
+
+/** Throws the first taken field among email, phone and username. */
+export function assertAvailable(ctx: AuthContext, a: Pick<NewAccount, "email" | "phone" | "username">): void {
+  if (a.email && findUserByEmail(ctx, a.email)) throw new AuthError("EMAIL_TAKEN", { field: "email" });
+  if (a.phone && findUserByPhone(ctx, a.phone)) throw new AuthError("PHONE_TAKEN", { field: "phone" });
+  if (a.username && findUserByUsername(ctx, a.username)) throw new AuthError("USERNAME_TAKEN", { field: "username" });
+}
+
+function uniqueNumber(make: () => string, taken: (v: string) => boolean): string {
+  for (let i = 0; i < 20; i++) {
+    const v = make();
+    if (!taken(v)) return v;
+  }
+  throw new Error("could not allocate a unique account number");
+}
+
+const nonZeroLead = (length: number) => String(randomInt(1, 10)) + randomDigits(length - 1);
+
+/**
+ * Creates the user and its credentials row. Must run inside the caller's transaction:
+ * availability is checked and the row written in the same one, so no half-created user.
+ */
+export function createUser(ctx: AuthContext, account: NewAccount): User {
+  assertAvailable(ctx, account);
+  const now = ctx.now();
+  const customerNumber = Number(
+    uniqueNumber(() => nonZeroLead(12), (v) =>
+      Boolean(ctx.db.select({ id: users.id }).from(users).where(eq(users.customerNumber, Number(v))).get()),
+    ),
+  );
+  const accountNumber = uniqueNumber(() => nonZeroLead(10), (v) =>
+    Boolean(ctx.db.select({ id: users.id }).from(users).where(eq(users.accountNumber, v)).get()),
+  );
+  const { passwordHash, ...profile } = account;
+  const user = ctx.db
+    .insert(users)
+    .values({
+      ...profile,
+      role: account.role ?? "user",
+      status: account.status ?? "ACTIVE",
+      customerNumber,
+      accountNumber,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  ctx.db
+    .insert(credentials)
+    .values({ userId: user.id, passwordHash: passwordHash ?? null, passwordChangedAt: passwordHash ? now : null })
+    .run();
+  return user;
+}
+
+export function updateUser(ctx: AuthContext, id: number, patch: Partial<Omit<User, "id" | "createdAt">>): User {
+  const user = ctx.db
+    .update(users)
+    .set({ ...patch, updatedAt: ctx.now() })
+    .where(eq(users.id, id))
+    .returning()
+    .get();
+  if (!user) throw new AuthError("USER_NOT_FOUND");
+  return user;
+}
+
+export const getCredentials = (ctx: AuthContext, userId: number) =>
+  ctx.db.select().from(credentials).where(eq(credentials.userId, userId)).get();
+
+/** Roles a user may act as: everybody holds user and customer; admin is only granted. */
+export function rolesHeld(user: Pick<User, "role">): UserRole[] {
+  return user.role === "admin" ? ["user", "customer", "admin"] : ["user", "customer"];
+}
+
+/** What any client may see of a user: never a hash, never a secret. */
+export function publicUser(user: User) {
+  return {
+    id: user.id,
+    email: user.email,
+    phone: user.phone,
+    username: user.username,
+    fullName: user.fullName,
+    birthDate: user.birthDate,
+    bio: user.bio,
+    pictureUrl: user.pictureUrl,
+    role: user.role,
+    status: user.status,
+    customerId: user.customerNumber,
+    accountNumber: user.accountNumber,
+    emailVerified: user.emailVerifiedAt !== null,
+    phoneVerified: user.phoneVerifiedAt !== null,
+    emailVerifiedAt: user.emailVerifiedAt,
+    phoneVerifiedAt: user.phoneVerifiedAt,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+export type PublicUser = ReturnType<typeof publicUser>;

@@ -1,0 +1,3 @@
+export * from "./schema";
+export * from "./client";
+export { and, asc, desc, eq, gt, gte, isNull, isNotNull, lt, lte, ne, or, sql, inArray, count } from "drizzle-orm";

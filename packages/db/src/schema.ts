@@ -1,0 +1,166 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Epoch milliseconds; every timestamp in the store uses this one unit. */
+const ms = (name: string) => integer(name, { mode: "number" });
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email"),
+    phone: text("phone"),
+    username: text("username"),
+    fullName: text("full_name"),
+    birthDate: text("birth_date"),
+    bio: text("bio"),
+    pictureUrl: text("picture_url"),
+    role: text("role", { enum: ["user", "customer", "admin"] }).notNull().default("user"),
+    status: text("status", { enum: ["ACTIVE", "PENDING_VERIFICATION", "LOCKED", "DISABLED"] })
+      .notNull()
+      .default("ACTIVE"),
+    customerNumber: integer("customer_number").notNull(),
+    accountNumber: text("account_number").notNull(),
+    emailVerifiedAt: ms("email_verified_at"),
+    phoneVerifiedAt: ms("phone_verified_at"),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_phone_unique").on(t.phone),
+    uniqueIndex("users_username_unique").on(sql`lower(${t.username})`),
+    uniqueIndex("users_customer_number_unique").on(t.customerNumber),
+    uniqueIndex("users_account_number_unique").on(t.accountNumber),
+  ],
+);
+
+export const credentials = sqliteTable("credentials", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  passwordHash: text("password_hash"),
+  passwordChangedAt: ms("password_changed_at"),
+  pinHash: text("pin_hash"),
+  pinChangedAt: ms("pin_changed_at"),
+  /** Wrong PINs in a row; reset by a right PIN or a PIN reset. */
+  pinFailures: integer("pin_failures").notNull().default(0),
+  /** Set when pinFailures reaches the limit; only a reset by code lifts it. */
+  pinLockedAt: ms("pin_locked_at"),
+});
+
+export const challenges = sqliteTable(
+  "challenges",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", {
+      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset"],
+    }).notNull(),
+    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    destination: text("destination").notNull(),
+    codeHash: text("code_hash").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    attemptsLeft: integer("attempts_left").notNull(),
+    consumedAt: ms("consumed_at"),
+    /** A newer code for the same purpose and destination replaced this one. */
+    supersededAt: ms("superseded_at"),
+    sendCount: integer("send_count").notNull().default(1),
+    lastSentAt: ms("last_sent_at").notNull(),
+    /** Registration data of a pending sign-up (family 003), password already hashed. */
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("challenges_lookup").on(t.purpose, t.destination, t.createdAt)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    /** Bumped by every access-token renewal: only a token of the current generation renews. */
+    generation: integer("generation").notNull().default(0),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    lastUsedAt: ms("last_used_at").notNull(),
+    /** Last time the person proved who they are (password, code or PIN) on this session. */
+    authenticatedAt: ms("authenticated_at").notNull(),
+    revokedAt: ms("revoked_at"),
+    revokedReason: text("revoked_reason"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const opaqueTokens = sqliteTable(
+  "opaque_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["bearer", "cookie", "password_reset"] }).notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").references(() => sessions.id, { onDelete: "cascade" }),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [uniqueIndex("opaque_tokens_hash").on(t.tokenHash)],
+);
+
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: ms("window_start").notNull(),
+});
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: ms("at").notNull(),
+    userId: integer("user_id"),
+    kind: text("kind").notNull(),
+    outcome: text("outcome", { enum: ["ok", "fail"] }).notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_user_at").on(t.userId, t.at), index("audit_kind_at").on(t.kind, t.at)],
+);
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    to: text("to").notNull(),
+    purpose: text("purpose").notNull(),
+    subject: text("subject"),
+    text: text("text").notNull(),
+    html: text("html"),
+    /** The code the message carries, kept only so the dev outbox can show it. */
+    code: text("code"),
+    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    createdAt: ms("created_at").notNull(),
+    sentAt: ms("sent_at"),
+  },
+  (t) => [index("outbox_to").on(t.to, t.id)],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Credentials = typeof credentials.$inferSelect;
+export type Challenge = typeof challenges.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type OpaqueToken = typeof opaqueTokens.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type OutboxMessage = typeof outbox.$inferSelect;
