@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
-import { assertUnderLimit, consumeLimit, hitLimit, resetLimit } from "../limits/rate-limit";
+import { consumeLimit, hitLimit, resetLimit } from "../limits/rate-limit";
 import { dummyHash, verifySecret } from "../passwords/hash";
 import { transaction } from "../transaction";
 import { classifyIdentifier } from "../users/normalize";
@@ -35,14 +35,16 @@ export async function loginWithPassword(
   }
   const failKey = `login-fail:${key}`;
   const limit = ctx.options.limits.loginFailuresPerIdentifier;
-  assertUnderLimit(ctx, failKey, limit);
+  // The attempt is counted before the slow compare, so concurrent guesses cannot slip
+  // past the limit while their hashes are still being checked; a success clears it.
+  const attempt = hitLimit(ctx, failKey, limit);
+  if (attempt.count > limit.max) throw new AuthError("RATE_LIMITED", { retryAfterSec: attempt.retryAfterSec });
   const stored = user ? getCredentials(ctx, user.id)?.passwordHash : undefined;
   const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), input.password)) && Boolean(stored);
   if (!ok || !user) {
-    const after = hitLimit(ctx, failKey, limit);
     audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "password" } });
-    if (after.count === limit.max) {
-      audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: after.retryAfterSec } });
+    if (attempt.count === limit.max) {
+      audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: attempt.retryAfterSec } });
     }
     throw new AuthError("INVALID_CREDENTIALS");
   }

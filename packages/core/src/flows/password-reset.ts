@@ -15,7 +15,7 @@ import { transaction } from "../transaction";
 import { normalizeUsername } from "../users/normalize";
 import { findUserByUsername, getCredentials } from "../users/users";
 import { findUserByIdentifier } from "./password-login";
-import { isRecentlyAuthenticated } from "./pin";
+import { checkPin, isRecentlyAuthenticated } from "./pin";
 
 const contactOf = (user: User): { channel: "email" | "sms"; to: string } | null =>
   user.email ? { channel: "email", to: user.email } : user.phone ? { channel: "sms", to: user.phone } : null;
@@ -73,9 +73,7 @@ export async function requestPasswordResetByAccount(
     .from(users)
     .where(and(eq(users.customerNumber, input.customerNumber), eq(users.accountNumber, input.accountNumber)))
     .get();
-  const creds = user ? getCredentials(ctx, user.id) : undefined;
-  const usable = creds?.pinHash && creds.pinLockedAt === null ? creds.pinHash : undefined;
-  const ok = (await verifySecret(usable ?? (await dummyHash(ctx.options.argon2)), input.pin)) && Boolean(usable);
+  const ok = (await checkPin(ctx, user, input.pin, meta)) === "ok";
   const dest = user && contactOf(user);
   if (!ok || !user || !dest || user.status === "DISABLED") {
     audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });

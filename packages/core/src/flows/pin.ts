@@ -49,32 +49,40 @@ export async function setPin(
   audit(ctx, { kind: had ? "pin_changed" : "pin_set", userId: p.user.id, meta });
 }
 
-type PinCheck = "ok" | "wrong" | "locked" | "unset";
+export type PinCheck = "ok" | "wrong" | "locked" | "unset";
 
-/** Compares a PIN; counts wrong ones in a row and locks the PIN at the limit. */
-async function checkPin(ctx: AuthContext, user: User | undefined, pin: string, meta?: RequestMeta): Promise<PinCheck> {
+/**
+ * Compares a PIN. A try is reserved (counted) before the slow compare, so concurrent
+ * guesses can never exceed the limit; a right PIN clears the count, the last wrong one
+ * locks the PIN until a reset by code.
+ */
+export async function checkPin(ctx: AuthContext, user: User | undefined, pin: string, meta?: RequestMeta): Promise<PinCheck> {
   const creds = user ? getCredentials(ctx, user.id) : undefined;
-  const usable = creds?.pinHash && creds.pinLockedAt === null ? creds.pinHash : undefined;
-  const ok = (await verifySecret(usable ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(usable);
+  const reserved =
+    user && creds?.pinHash
+      ? (ctx.db.$client
+          .prepare(
+            `UPDATE credentials SET pin_failures = pin_failures + 1
+             WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
+             RETURNING pin_failures AS failures, pin_hash AS hash`,
+          )
+          .get(user.id, ctx.options.pin.maxFailures) as { failures: number; hash: string } | undefined)
+      : undefined;
+  const ok = (await verifySecret(reserved?.hash ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(reserved);
   if (!user || !creds?.pinHash) return "unset";
-  if (creds.pinLockedAt !== null) return "locked";
+  if (!reserved) return "locked";
   if (ok) {
-    if (creds.pinFailures > 0) ctx.db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, user.id)).run();
+    ctx.db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, user.id)).run();
     return "ok";
   }
-  return transaction(ctx, () => {
-    const row = ctx.db.$client
-      .prepare("UPDATE credentials SET pin_failures = pin_failures + 1 WHERE user_id = ? RETURNING pin_failures AS failures")
-      .get(user.id) as { failures: number };
-    audit(ctx, { kind: "pin_failed", outcome: "fail", userId: user.id, meta, detail: { failures: row.failures } });
-    if (row.failures >= ctx.options.pin.maxFailures) {
-      ctx.db.update(credentials).set({ pinLockedAt: ctx.now() }).where(eq(credentials.userId, user.id)).run();
-      audit(ctx, { kind: "pin_locked", outcome: "fail", userId: user.id, meta });
-      audit(ctx, { kind: "lockout", outcome: "fail", userId: user.id, meta, detail: { what: "pin" } });
-      return "locked" as const;
-    }
-    return "wrong" as const;
+  audit(ctx, { kind: "pin_failed", outcome: "fail", userId: user.id, meta, detail: { failures: reserved.failures } });
+  if (reserved.failures < ctx.options.pin.maxFailures) return "wrong";
+  transaction(ctx, () => {
+    ctx.db.update(credentials).set({ pinLockedAt: ctx.now() }).where(eq(credentials.userId, user.id)).run();
+    audit(ctx, { kind: "pin_locked", outcome: "fail", userId: user.id, meta });
+    audit(ctx, { kind: "lockout", outcome: "fail", userId: user.id, meta, detail: { what: "pin" } });
   });
+  return "locked";
 }
 
 /** Username + PIN. Unknown user, wrong PIN and locked PIN all answer INVALID_CREDENTIALS. */
