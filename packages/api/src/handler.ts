@@ -30,6 +30,15 @@ export interface ApiHandler {
 const TRPC_PREFIX = "/api/trpc";
 const stripSlash = (p: string) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
 
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
   const simple: Record<string, (req: Request, url: URL) => Response> = {
     "GET /api/health": () => {
@@ -62,8 +71,13 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     const header = bearerToken(req);
     const cookie = header ? undefined : readCookie(req, SESSION_COOKIE);
     const credential = header ? { token: header, from: "header" as const } : cookie ? { token: cookie, from: "cookie" as const } : null;
-    const forwarded = body ? new Request(req.url, { method: req.method, headers: req.headers, body }) : req;
-    return fetchRequestHandler({
+    // The body was read once already (to cap its size). An empty one is "no input" rather
+    // than a JSON syntax error. The content type stays as sent: requiring JSON makes a
+    // cross-site form post impossible without a CORS preflight.
+    const forwarded = body
+      ? new Request(req.url, { method: req.method, headers: req.headers, body: body.byteLength ? body : "{}" })
+      : req;
+    const res = await fetchRequestHandler({
       endpoint: TRPC_PREFIX,
       req: forwarded,
       router: appRouter,
@@ -87,6 +101,10 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
         }
       },
     });
+    // tRPC answers some refusals of its own (415, 405) as JSON without saying so.
+    if (!res.headers.get("content-type")?.includes("json")) res.headers.set("content-type", "application/json");
+    if (res.status === 429 && !res.headers.has("retry-after")) res.headers.set("retry-after", "60");
+    return res;
   }
 
   return {
@@ -98,6 +116,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       try {
         const url = new URL(req.url);
         const path = stripSlash(url.pathname);
+        if (!decodable(path)) return json({ error: "Not found" }, 404);
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, info);
         const route = simple[`${req.method} ${path}`];
         if (route) return route(req, url);

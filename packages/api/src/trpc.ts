@@ -33,13 +33,19 @@ const t = initTRPC.context<ApiContext>().create({
         }))
       : undefined;
     return {
-      message: zodIssues ? "The request is not valid." : error.code === "INTERNAL_SERVER_ERROR" ? "Internal error" : shape.message,
+      message: zodIssues
+        ? "The request is not valid."
+        : error.code === "PARSE_ERROR"
+          ? "The request body is not valid JSON."
+          : error.code === "INTERNAL_SERVER_ERROR"
+            ? "Internal error"
+            : shape.message,
       code: shape.code,
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
-        authCode: isAuthError(cause) ? cause.code : zodIssues ? "INVALID_INPUT" : undefined,
+        authCode: isAuthError(cause) ? cause.code : zodIssues || error.code === "PARSE_ERROR" ? "INVALID_INPUT" : undefined,
         ...(isAuthError(cause) ? cause.detail : {}),
         ...(zodIssues ? { issues: zodIssues } : {}),
       },

@@ -11,7 +11,8 @@ export interface ClientInfo {
 /** The socket's address; X-Forwarded-For only when the operator says a proxy sits in front. */
 export function clientIp(req: Request, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
   if (trustProxy) {
-    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    // The proxy appends the address it saw; anything before that came from the client.
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return info?.remoteAddress?.replace(/^::ffff:/, "");
@@ -26,7 +27,13 @@ export function readCookie(req: Request, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined; // a mangled cookie is no credential, not an error
+      }
+    }
   }
   return undefined;
 }
@@ -63,7 +70,7 @@ export function isSameOrigin(req: Request): boolean {
   if (site) return site === "same-origin" || site === "none";
   const origin = req.headers.get("origin");
   if (!origin) return false;
-  const host = req.headers.get("host");
+  const host = req.headers.get("host") ?? new URL(req.url).host;
   try {
     return new URL(origin).host === host;
   } catch {

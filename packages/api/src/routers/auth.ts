@@ -1,15 +1,15 @@
-import { AuthError } from "@authsvc/core";
+import { AuthError, type PendingRegistration } from "@authsvc/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { clearSessionCookie, deliveryInput, protectedProcedure, publicProcedure, signedInResponse, tokenRequestFor } from "../trpc";
 import * as s from "./schemas";
 
-const pendingView = (p: { verificationId: string; email: string; expiresAt: number; expiresInSec: number }, resendInSec: number) => ({
+const pendingView = (p: PendingRegistration) => ({
   verificationId: p.verificationId,
   email: p.email,
   expiresAt: p.expiresAt,
   expiresIn: p.expiresInSec,
-  resendIn: resendInSec,
+  resendIn: p.resendInSec,
 });
 
 export const authRouter = {
@@ -28,7 +28,7 @@ export const authRouter = {
     )
     .mutation(async ({ ctx, input }) => {
       const p = await ctx.auth.startRegistration(input, ctx.meta, input.locale);
-      return pendingView(p, ctx.auth.options.code.cooldownSec);
+      return pendingView(p);
     }),
 
   registrationStatus: publicProcedure
@@ -39,7 +39,7 @@ export const authRouter = {
     .input(z.object({ email: s.email, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
       const p = await ctx.auth.resendRegistration(input.email, ctx.meta, input.locale);
-      return pendingView(p, ctx.auth.options.code.cooldownSec * 2);
+      return pendingView(p);
     }),
 
   verifyRegistration: publicProcedure
@@ -67,7 +67,7 @@ export const authRouter = {
     .input(z.object({ phone: s.phone, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
       const sent = await ctx.auth.requestPhoneCode({ phone: input.phone, createIfMissing: true }, ctx.meta, input.locale);
-      return { phone: sent.phone, expiresAt: sent.expiresAt, resendIn: ctx.auth.options.code.cooldownSec };
+      return { phone: sent.phone, expiresAt: sent.expiresAt, resendIn: sent.resendInSec };
     }),
 
   loginWithPhoneCode: publicProcedure
@@ -79,7 +79,10 @@ export const authRouter = {
   loginWithPassword: publicProcedure
     .input(z.object({ identifier: s.identifier, password: s.password, delivery: deliveryInput }))
     .mutation(async ({ ctx, input }) =>
-      signedInResponse(ctx, await ctx.auth.loginWithPassword(input, tokenRequestFor(input.delivery), ctx.meta)),
+      signedInResponse(
+        ctx,
+        await ctx.auth.loginWithPassword({ ...input, requireVerifiedEmail: true }, tokenRequestFor(input.delivery), ctx.meta),
+      ),
     ),
 
   loginWithPin: publicProcedure

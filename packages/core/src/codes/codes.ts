@@ -156,9 +156,11 @@ export function consumeCode<T>(ctx: AuthContext, sel: CodeSelector, code: string
     if (c.consumedAt !== null || c.supersededAt !== null) return { ok: false, error: new AuthError("INVALID_CODE") };
     const lockKey = failureKey(c.purpose, c.destination);
     const failures = peekLimit(ctx, lockKey, failureLimit(ctx));
-    if (failures.count >= ctx.options.code.maxAttempts || c.attemptsLeft <= 0) {
-      return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec || undefined, attemptsLeft: 0 }) };
+    if (failures.count >= ctx.options.code.maxAttempts) {
+      return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec, attemptsLeft: 0 }) };
     }
+    // Out of tries but the lock has passed: this code is dead, and a new one may be sent.
+    if (c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
     if (c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
 
     const detail = { purpose: c.purpose, to: maskDestination(c.destination) };

@@ -1,4 +1,4 @@
-import { and, credentials, eq, users, type User } from "@authsvc/db";
+import { and, challenges, credentials, eq, isNull, opaqueTokens, users, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, issueCode } from "../codes/codes";
@@ -6,7 +6,8 @@ import { deliver } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
-import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
+import { proveCurrentPassword } from "../passwords/check";
+import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
@@ -92,8 +93,20 @@ async function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Loca
   }
 }
 
+/** Stores the new hash and retires every outstanding reset code and link of the user. */
 function storePassword(ctx: AuthContext, userId: number, passwordHash: string, meta: RequestMeta | undefined, how: string): void {
-  ctx.db.update(credentials).set({ passwordHash, passwordChangedAt: ctx.now() }).where(eq(credentials.userId, userId)).run();
+  const now = ctx.now();
+  ctx.db.update(credentials).set({ passwordHash, passwordChangedAt: now }).where(eq(credentials.userId, userId)).run();
+  ctx.db
+    .update(opaqueTokens)
+    .set({ usedAt: now })
+    .where(and(eq(opaqueTokens.userId, userId), eq(opaqueTokens.kind, "password_reset"), isNull(opaqueTokens.usedAt)))
+    .run();
+  ctx.db
+    .update(challenges)
+    .set({ supersededAt: now })
+    .where(and(eq(challenges.userId, userId), eq(challenges.purpose, "password_reset"), isNull(challenges.consumedAt), isNull(challenges.supersededAt)))
+    .run();
   audit(ctx, { kind: "password_changed", userId, meta, detail: { how } });
 }
 
@@ -110,8 +123,10 @@ export async function resetPasswordWithCode(
   } catch {
     user = undefined;
   }
-  if (!user) throw new AuthError("USER_NOT_FOUND");
   assertPasswordPolicy(input.newPassword, ctx.options.password);
+  // By username (family 004) the document answers "Invalid username"; by email or phone
+  // an unknown account must read exactly like a wrong code.
+  if (!user) throw new AuthError(input.username ? "USER_NOT_FOUND" : "INVALID_CODE");
   const dest = input.username ? contactOf(user)?.to : input.identifier?.includes("@") ? user.email : user.phone;
   if (!dest) throw new AuthError("INVALID_CODE");
   const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
@@ -138,13 +153,8 @@ export async function changePassword(
   assertPasswordPolicy(input.newPassword, ctx.options.password);
   if (principal.scope === "full") {
     requireSession(principal);
-    if (input.currentPassword !== undefined) {
-      const stored = getCredentials(ctx, principal.user.id)?.passwordHash;
-      const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), input.currentPassword)) && Boolean(stored);
-      if (!ok) throw new AuthError("INVALID_CREDENTIALS");
-    } else if (input.proof === "required" && !isRecentlyAuthenticated(ctx, principal)) {
-      throw new AuthError("REAUTH_REQUIRED");
-    }
+    if (input.currentPassword !== undefined) await proveCurrentPassword(ctx, principal.user, input.currentPassword, meta);
+    else if (input.proof === "required" && !isRecentlyAuthenticated(ctx, principal)) throw new AuthError("REAUTH_REQUIRED");
   }
   const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
   transaction(ctx, () => {

@@ -1,7 +1,7 @@
 import type { User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode } from "../codes/codes";
+import { consumeCode, issueCode, resendWaitSec } from "../codes/codes";
 import { deliver } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
@@ -16,6 +16,8 @@ export interface PhoneCodeSent {
   user: User | null;
   phone: string;
   expiresAt: number;
+  /** Seconds before a new code may be asked for. */
+  resendInSec: number;
   /** The code itself, only while the dev outbox is on (family 001 documents it). */
   devCode?: string;
 }
@@ -23,7 +25,13 @@ export interface PhoneCodeSent {
 async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
   const { challenge, code } = issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta });
   await deliver(ctx, { channel: "sms", to: phone, purpose: "login", code, minutes: ctx.options.code.ttlSec / 60, locale });
-  return { user, phone, expiresAt: challenge.expiresAt, ...(ctx.options.devOutbox ? { devCode: code } : {}) };
+  return {
+    user,
+    phone,
+    expiresAt: challenge.expiresAt,
+    resendInSec: resendWaitSec(ctx, "login", phone),
+    ...(ctx.options.devOutbox ? { devCode: code } : {}),
+  };
 }
 
 /**
@@ -50,7 +58,7 @@ export async function requestPhoneCode(
     });
   }
   if (!user || user.status === "DISABLED") {
-    return { user: null, phone, expiresAt: ctx.now() + ctx.options.code.ttlSec * 1000 };
+    return { user: null, phone, expiresAt: ctx.now() + ctx.options.code.ttlSec * 1000, resendInSec: ctx.options.code.cooldownSec };
   }
   return sendLoginCode(ctx, user, phone, meta, locale);
 }

@@ -7,6 +7,7 @@ import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
 import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
+import { proveCurrentPassword } from "../passwords/check";
 import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { markAuthenticated } from "../sessions/sessions";
@@ -19,13 +20,12 @@ import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sig
 export const isRecentlyAuthenticated = (ctx: AuthContext, p: Principal): boolean =>
   Boolean(p.session && ctx.now() - p.session.authenticatedAt <= ctx.options.recentAuthSec * 1000);
 
-async function assertProof(ctx: AuthContext, p: Principal, currentPassword: string | undefined): Promise<void> {
-  if (currentPassword !== undefined) {
-    const stored = getCredentials(ctx, p.user.id)?.passwordHash;
-    const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), currentPassword)) && Boolean(stored);
-    if (!ok) throw new AuthError("INVALID_CREDENTIALS");
-    return;
-  }
+async function assertProof(
+  ctx: AuthContext,
+  p: Principal & { meta?: RequestMeta },
+  currentPassword: string | undefined,
+): Promise<void> {
+  if (currentPassword !== undefined) return proveCurrentPassword(ctx, p.user, currentPassword, p.meta);
   if (!isRecentlyAuthenticated(ctx, p)) throw new AuthError("REAUTH_REQUIRED");
 }
 
@@ -38,7 +38,7 @@ export async function setPin(
 ): Promise<void> {
   const p = requireSession(principal);
   assertPinPolicy(input.pin);
-  await assertProof(ctx, p, input.currentPassword);
+  await assertProof(ctx, { ...p, meta }, input.currentPassword);
   const pinHash = await hashSecret(input.pin, ctx.options.argon2);
   const had = Boolean(getCredentials(ctx, p.user.id)?.pinHash);
   ctx.db

@@ -1,7 +1,7 @@
 import { and, challenges, desc, eq, isNull } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, findChallenge, issueCode } from "../codes/codes";
+import { consumeCode, findChallenge, issueCode, resendWaitSec } from "../codes/codes";
 import { deliver } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
@@ -41,6 +41,8 @@ export interface PendingRegistration {
   expiresAt: number;
   /** Seconds the code stays good. */
   expiresInSec: number;
+  /** Seconds before a new code may be asked for. */
+  resendInSec: number;
 }
 
 function pendingOf(ctx: AuthContext, c: { id: string; destination: string; expiresAt: number }): PendingRegistration {
@@ -49,6 +51,7 @@ function pendingOf(ctx: AuthContext, c: { id: string; destination: string; expir
     email: c.destination,
     expiresAt: c.expiresAt,
     expiresInSec: Math.max(0, Math.ceil((c.expiresAt - ctx.now()) / 1000)),
+    resendInSec: resendWaitSec(ctx, "signup", c.destination),
   };
 }
 

@@ -1,0 +1,212 @@
+/**
+ * Shared helpers for the typed API's tests: a fresh in-memory service per test, reached
+ * either in-process (createCaller) or over the fetch handler with plain JSON on the wire.
+ */
+import type { AuthOptionsInput } from "@authsvc/core";
+import { createTestAuth } from "@authsvc/core/testing";
+import { TRPCError } from "@trpc/server";
+import { expect } from "vitest";
+import { createApiContext, createApiHandler, createCaller, type ApiHandlerOptions } from "../index";
+
+export type Auth = ReturnType<typeof createTestAuth>["auth"];
+
+/** Cheap argon2 parameters: the tests exercise the rules, not the hash's cost. */
+export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+
+export const META = { ip: "203.0.113.5", userAgent: "vitest" } as const;
+export const REMOTE = "127.0.0.1";
+export const BASE = "http://localhost";
+
+export const PASSWORD = "correct horse battery staple";
+export const NEW_PASSWORD = "another long passphrase 42";
+
+export interface Wire {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface CallInit {
+  /** A bearer token for the Authorization header. */
+  token?: string;
+  /** A session cookie value (sent as `authsvc_session=<value>`). */
+  cookie?: string;
+  headers?: Record<string, string>;
+  /** Defaults to http://localhost. */
+  base?: string;
+  remoteAddress?: string;
+}
+
+export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
+  const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>);
+  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: true, ...opts.handler });
+
+  async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
+    const res = await handler.fetch(req, { remoteAddress });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body };
+  }
+
+  function headersOf(init: CallInit, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      "user-agent": "vitest",
+      ...extra,
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.cookie ? { cookie: `authsvc_session=${init.cookie}` } : {}),
+      ...init.headers,
+    };
+  }
+
+  /** A tRPC mutation: POST /api/trpc/<name> with the input as the JSON body. */
+  const mutate = (name: string, input?: unknown, init: CallInit = {}) =>
+    send(
+      new Request(`${init.base ?? BASE}/api/trpc/${name}`, {
+        method: "POST",
+        headers: headersOf(init, { "content-type": "application/json" }),
+        // A mutation without input still needs a JSON body for tRPC: send `{}`.
+        body: JSON.stringify(input === undefined ? {} : input),
+      }),
+      init.remoteAddress,
+    );
+
+  /** A tRPC query: GET /api/trpc/<name>?input=<url-encoded JSON>. */
+  const query = (name: string, input?: unknown, init: CallInit = {}) =>
+    send(
+      new Request(
+        `${init.base ?? BASE}/api/trpc/${name}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+        { method: "GET", headers: headersOf(init) },
+      ),
+      init.remoteAddress,
+    );
+
+  /** Any raw request through the handler. */
+  const raw = (path: string, init: RequestInit = {}, remoteAddress?: string) =>
+    send(new Request(`${BASE}${path}`, init), remoteAddress);
+
+  /** The dev outbox over HTTP, newest first. */
+  async function outbox(to: string): Promise<OutboxMessage[]> {
+    const res = await raw(`/api/dev/outbox?to=${encodeURIComponent(to)}`);
+    expect(res.status).toBe(200);
+    return res.body.messages as OutboxMessage[];
+  }
+
+  /** The newest code sent to `to`. */
+  async function lastCode(to: string, purpose?: string): Promise<string> {
+    const messages = (await outbox(to)).filter((m) => !purpose || m.purpose === purpose);
+    const code = messages[0]?.code;
+    expect(code, `a code in the outbox for ${to}`).toMatch(/^\d{6}$/);
+    return code!;
+  }
+
+  /** An in-process caller, signed in with `token` (as a header) or not. */
+  const caller = (token?: string | null, meta: { ip?: string; userAgent?: string } = META) =>
+    createCaller(createApiContext({ auth, meta, credential: token ? { token, from: "header" } : null }));
+
+  /** Registers over HTTP and verifies with the emailed code; returns the signed-in body. */
+  async function registerAndVerify(input: { email: string; password?: string; username?: string; phone?: string }) {
+    const reg = await mutate("auth.register", { password: PASSWORD, ...input });
+    expect(reg.status, reg.text).toBe(200);
+    const code = await lastCode(input.email, "signup");
+    const ver = await mutate("auth.verifyRegistration", { verificationId: reg.body.result.data.verificationId, code });
+    expect(ver.status, ver.text).toBe(200);
+    return ver.body.result.data as SignedInBody;
+  }
+
+  /** A user signed in by a phone code (find-or-create); in-process. */
+  async function phoneSignIn(phone: string) {
+    const c = caller();
+    const sent = await c.auth.requestPhoneCode({ phone });
+    const code = auth.listOutbox(sent.phone)[0]!.code!;
+    return c.auth.loginWithPhoneCode({ phone, code });
+  }
+
+  /** Rows of audit_events, oldest first. */
+  const auditRows = () =>
+    auth.ctx.db.$client.prepare("select * from audit_events order by id").all() as {
+      id: number;
+      kind: string;
+      outcome: string;
+      user_id: number | null;
+      ip: string | null;
+      user_agent: string | null;
+      detail: string | null;
+    }[];
+
+  return { auth, logger, handler, send, mutate, query, raw, outbox, lastCode, caller, registerAndVerify, phoneSignIn, auditRows };
+}
+
+export type Harness = ReturnType<typeof setup>;
+
+export interface OutboxMessage {
+  id: number;
+  channel: string;
+  to: string;
+  purpose: string;
+  subject: string | null;
+  text: string;
+  code: string | null;
+  createdAt: string;
+}
+
+export interface SignedInBody {
+  accessToken: string | null;
+  tokenType: "Bearer" | "cookie";
+  expiresAt: number;
+  expiresIn: number;
+  sessionId: string;
+  user: Record<string, unknown> & { id: number; email: string | null; username: string | null };
+}
+
+/** Awaits a rejected call and checks the TRPCError code and the core AuthError code under it. */
+export async function expectTrpcError(p: Promise<unknown>, code: string, authCode?: string): Promise<TRPCError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, "the call should have failed").toBeInstanceOf(TRPCError);
+  const err = caught as TRPCError;
+  expect(err.code).toBe(code);
+  if (authCode) expect((err.cause as { code?: string } | undefined)?.code).toBe(authCode);
+  return err;
+}
+
+/** Checks a tRPC error envelope on the wire. */
+export function expectWireError(res: Wire, httpStatus: number, authCode?: string) {
+  expect(res.status, res.text).toBe(httpStatus);
+  expect(res.headers.get("content-type")).toMatch(/application\/json/);
+  expect(res.body?.error?.data?.httpStatus).toBe(httpStatus);
+  if (authCode) expect(res.body.error.data.authCode).toBe(authCode);
+  expectNoLeak(res);
+  return res.body.error as { message: string; code: number; data: Record<string, unknown> & { code: string; authCode?: string } };
+}
+
+/** No stack frames, no dependency paths, no hashes in what a client sees. */
+export function expectNoLeak(res: Pick<Wire, "text">) {
+  expect(res.text).not.toMatch(/\bat \S+ \(|\bat (file|node):|\n\s+at /);
+  expect(res.text).not.toContain("node_modules");
+  expect(res.text).not.toMatch(/\$argon2/);
+  expect(res.text).not.toMatch(/passwordHash|pinHash|codeHash|tokenHash/);
+}
+
+/** The Set-Cookie lines of a response. */
+export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie();
+
+/** The session cookie's value from a Set-Cookie line. */
+export function cookieValue(line: string): string {
+  const m = /^authsvc_session=([^;]*)/.exec(line);
+  expect(m, line).not.toBeNull();
+  return decodeURIComponent(m![1]!);
+}
+
+/** Moves the faked Date by `ms` (needs vi.useFakeTimers({ toFake: ["Date"] })). */
+export const MINUTE = 60_000;
