@@ -1,5 +1,7 @@
 import { isAuthError, type Auth } from "@authsvc/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createRestDispatcher } from "./rest/framework";
+import { restFamilies } from "./rest/families";
 import { appRouter } from "./root";
 import { createApiContext } from "./trpc";
 import {
@@ -40,6 +42,7 @@ function decodable(path: string): boolean {
 }
 
 export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
+  const rest = createRestDispatcher(auth, restFamilies);
   const simple: Record<string, (req: Request, url: URL) => Response> = {
     "GET /api/health": () => {
       try {
@@ -110,7 +113,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   return {
     handles(method, pathname) {
       if (pathname === TRPC_PREFIX || pathname.startsWith(TRPC_PREFIX + "/")) return true;
-      return `${method} ${stripSlash(pathname)}` in simple;
+      return `${method} ${stripSlash(pathname)}` in simple || rest.handles(method, pathname);
     },
     async fetch(req, info) {
       try {
@@ -120,6 +123,8 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, info);
         const route = simple[`${req.method} ${path}`];
         if (route) return route(req, url);
+        const answered = await rest.dispatch(req, url, requestMeta(req, info, options.trustProxy));
+        if (answered) return answered;
         return json({ error: "Not found" }, 404);
       } catch (err) {
         auth.ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");

@@ -56,6 +56,7 @@ export function createAuth(init: CreateAuthInit) {
     // sign-in
     requestPhoneCode: bind(ctx, phoneLogin.requestPhoneCode),
     resendPhoneCode: bind(ctx, phoneLogin.resendPhoneCode),
+    assertPhoneBelongsTo: bind(ctx, phoneLogin.assertPhoneBelongsTo),
     loginWithPhoneCode: bind(ctx, phoneLogin.loginWithPhoneCode),
     loginWithPassword: bind(ctx, passwordLogin.loginWithPassword),
     loginWithPin: bind(ctx, pin.loginWithPin),

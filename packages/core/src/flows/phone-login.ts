@@ -63,6 +63,19 @@ export async function requestPhoneCode(
   return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
+/** The id and the number must belong together (family 000 names both); USER_NOT_FOUND if not. */
+export function assertPhoneBelongsTo(ctx: AuthContext, userId: number, phoneInput: string): User {
+  let phone: string;
+  try {
+    phone = normalizePhone(phoneInput, ctx.options.defaultCountry);
+  } catch {
+    throw new AuthError("USER_NOT_FOUND");
+  }
+  const user = findUserById(ctx, userId);
+  if (!user || user.phone !== phone || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
+  return user;
+}
+
 /** Family 000's resend: the id and the number must belong together. */
 export async function resendPhoneCode(
   ctx: AuthContext,
@@ -70,9 +83,8 @@ export async function resendPhoneCode(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
-  const phone = normalizePhone(input.phone, ctx.options.defaultCountry);
-  const user = findUserById(ctx, input.userId);
-  if (!user || user.phone !== phone || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
+  const user = assertPhoneBelongsTo(ctx, input.userId, input.phone);
+  const phone = user.phone!;
   if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
   return sendLoginCode(ctx, user, phone, meta, locale);
 }

@@ -13,8 +13,14 @@ import type { SignedIn } from "./sign-in";
  * session's current generation renews; an older one coming back means it was copied, so the
  * session is revoked.
  */
-export async function renewAccessToken(ctx: AuthContext, token: string, meta?: RequestMeta): Promise<SignedIn> {
+export async function renewAccessToken(
+  ctx: AuthContext,
+  token: string,
+  meta?: RequestMeta,
+  expect: { userId?: number } = {},
+): Promise<SignedIn> {
   const claims = verifyAccessToken(ctx, token, { allowExpired: true });
+  if (expect.userId !== undefined && claims.sub !== String(expect.userId)) throw new AuthError("UNAUTHORIZED");
   const session = findSession(ctx, claims.sid);
   if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
   const user = findUserById(ctx, session.userId);

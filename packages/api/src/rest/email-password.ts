@@ -1,0 +1,152 @@
+/**
+ * Family 002 (seeds/002_*.txt): email + password, messages in Indonesian. Success
+ * `{message, token?}`, errors `{error}`.
+ *
+ * Decisions where the document is silent (see also docs/decisions.md):
+ * - Success messages are the document's, word for word; error messages are ours, in
+ *   Indonesian, one per failure.
+ * - Register validates as documented (email, password 6–20, fullname 4–28), then our policy
+ *   (8+ characters, not a common password) applies: both answer 400.
+ * - Login accepts any stored password length (an account may have set a longer one through
+ *   another door); wrong email and wrong password share one 401 message; a right password
+ *   on an unverified email is 403.
+ * - send-otp and send-forgot-password answer the same 200 for unknown (or, for send-otp,
+ *   already verified) emails and send nothing.
+ * - The JWT also carries `_id`, `username` (the username, else the email) and `roles`.
+ * - The reset email carries a code and a `/reset-password?token=…` link; the link's token is
+ *   a bearer token good once, for 30 minutes, for `PATCH /auth/update-password` only.
+ * - update-password asks for no current password (the document has none) and signs out
+ *   every other session (every session, for a reset link).
+ */
+import type { AuthErrorCode } from "@authsvc/core";
+import { z } from "zod";
+import { defineRoute, type RestFamily } from "./framework";
+import { codeInput, emailInput } from "./inputs";
+
+const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
+  INVALID_INPUT: [400, "Data yang dikirim tidak valid"],
+  INVALID_EMAIL: [400, "Format email tidak valid"],
+  WEAK_PASSWORD: [400, "Password minimal 8 karakter dan tidak boleh password yang umum"],
+  EMAIL_TAKEN: [409, "Email sudah terdaftar"],
+  INVALID_CODE: [400, "Kode OTP salah atau sudah kedaluwarsa"],
+  CODE_EXPIRED: [400, "Kode OTP salah atau sudah kedaluwarsa"],
+  TOO_MANY_ATTEMPTS: [429, "Terlalu banyak percobaan kode OTP, coba lagi nanti"],
+  RESEND_COOLDOWN: [429, "Harap tunggu sebelum meminta kode baru"],
+  RATE_LIMITED: [429, "Terlalu banyak permintaan, coba lagi nanti"],
+  INVALID_CREDENTIALS: [401, "Email atau password salah"],
+  EMAIL_NOT_VERIFIED: [403, "Akun belum diverifikasi, harap verifikasi email Anda"],
+  ACCOUNT_DISABLED: [403, "Akun dinonaktifkan"],
+  UNAUTHORIZED: [401, "Token tidak valid atau sudah kedaluwarsa"],
+  DELIVERY_FAILED: [503, "Email tidak dapat dikirim, coba lagi nanti"],
+};
+
+const documentedPassword = z.string().min(6).max(20);
+const message = (m: string) => z.object({ message: z.literal(m) });
+const withToken = (m: string) => z.object({ message: z.literal(m), token: z.string() });
+
+export const emailPasswordFamily: RestFamily = {
+  id: "002",
+  title: "Email + password (family 002)",
+  prefixes: ["/auth"],
+  errorBody: (_status, error) => ({ error }),
+  fromAuthError(e) {
+    const [status, msg] = STATUS[e.code] ?? [400, "Permintaan tidak valid"];
+    return { status, message: msg };
+  },
+  malformed: {
+    json: "Body JSON tidak valid",
+    contentType: "Content-Type harus application/json",
+    tooLarge: "Body permintaan terlalu besar",
+    notFound: "Halaman tidak ditemukan",
+    validation: (issues) => {
+      const field = String(issues[0]?.path[0] ?? "");
+      if (field === "email") return "Format email tidak valid";
+      if (field === "password" || field === "new_password") return "Password harus 6 sampai 20 karakter";
+      if (field === "fullname") return "Nama lengkap harus 4 sampai 28 karakter";
+      if (field === "otp_number") return "Kode OTP harus 6 digit";
+      return "Data yang dikirim tidak valid";
+    },
+    internal: "Terjadi kesalahan pada server",
+  },
+  errorSchema: z.object({ error: z.string() }),
+  routes: [
+    defineRoute({
+      method: "POST",
+      path: "/auth/register",
+      summary: "Register with email, password and full name (verify the email next)",
+      body: z.object({ email: z.email(), password: documentedPassword, fullname: z.string().trim().min(4).max(28) }),
+      response: { status: 200, schema: message("Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda") },
+      errors: { 400: "validation", 409: "email taken" },
+      async run({ auth, input, meta }) {
+        await auth.createAccount({ email: input.email, password: input.password, fullName: input.fullname }, meta);
+        return { status: 200, body: { message: "Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda" } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/auth/send-otp",
+      summary: "Send a 6-digit verification code by email",
+      body: z.object({ email: z.email() }),
+      response: { status: 200, schema: message("Harap Untuk Cek Email Anda Untuk Token Verifikasi") },
+      errors: { 400: "validation", 429: "inside the resend cooldown" },
+      async run({ auth, input, meta }) {
+        await auth.sendEmailVerification(input.email, meta, "id");
+        return { status: 200, body: { message: "Harap Untuk Cek Email Anda Untuk Token Verifikasi" } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/auth/otp-verify",
+      summary: "Verify the email with its code; answers a JWT",
+      body: z.object({ email: emailInput, otp_number: codeInput }),
+      response: { status: 200, schema: withToken("berhasil menverifikasi akun") },
+      errors: { 400: "wrong or expired code", 429: "too many wrong codes" },
+      async run({ auth, input, meta }) {
+        const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, { type: "jwt", profile: "family002" }, meta);
+        return { status: 200, body: { message: "berhasil menverifikasi akun", token: s.token } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/auth/login",
+      summary: "Log in with email and password; answers a JWT",
+      body: z.object({ email: emailInput, password: z.string().min(1).max(1024) }),
+      response: { status: 200, schema: withToken("berhasil login") },
+      errors: { 401: "wrong email or password", 403: "email not verified yet", 429: "too many wrong passwords" },
+      async run({ auth, input, meta }) {
+        const s = await auth.loginWithPassword(
+          { identifier: input.email, password: input.password, requireVerifiedEmail: true },
+          { type: "jwt", profile: "family002" },
+          meta,
+        );
+        return { status: 200, body: { message: "berhasil login", token: s.token } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/auth/send-forgot-password",
+      summary: "Email a reset link and code (the same answer for unknown emails)",
+      body: z.object({ email: z.email() }),
+      response: { status: 200, schema: message("harap cek email untuk mengganti password") },
+      errors: { 400: "validation" },
+      async run({ auth, input, meta }) {
+        await auth.requestPasswordReset({ identifier: input.email, link: true }, meta, "id");
+        return { status: 200, body: { message: "harap cek email untuk mengganti password" } };
+      },
+    }),
+    defineRoute({
+      method: "PATCH",
+      path: "/auth/update-password",
+      summary: "Set a new password with a bearer token (an access token or the reset link's token)",
+      body: z.object({ new_password: documentedPassword }),
+      bearer: true,
+      response: { status: 200, schema: message("berhasil mengubah password") },
+      errors: { 400: "validation", 401: "no or bad token" },
+      async run({ auth, input, bearer, meta }) {
+        const principal = auth.authenticate(bearer ?? "");
+        await auth.changePassword(principal, { newPassword: input.new_password, proof: "none" }, meta, "id");
+        return { status: 200, body: { message: "berhasil mengubah password" } };
+      },
+    }),
+  ],
+};

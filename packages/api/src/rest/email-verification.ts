@@ -1,0 +1,199 @@
+/**
+ * Family 003 (seeds/003_*.txt): sign-up verified by `verificationId`, base `/api/v1/auth`.
+ * Success bodies as documented; errors `{message}`.
+ *
+ * Decisions where the document is silent (see also docs/decisions.md):
+ * - No user exists until `/verify`: the registration (password already hashed) waits in a
+ *   challenge whose id is the `verificationId`.
+ * - `birthday` is `DD.MM.YYYY` in and out; `phone` is optional and stored in E.164.
+ * - `/status`: 404 for an unknown id, 410 once expired or replaced by a resend.
+ * - `/resend` for an email with no pending registration: 404; inside the cooldown: 429.
+ * - `user.id` is a number; `role` reads `User` (or `Admin`); no secret is ever in `user`.
+ * - `/login` accepts any verified account with a password, whichever door created it.
+ */
+import type { AuthErrorCode, PublicUser } from "@authsvc/core";
+import { z } from "zod";
+import { defineRoute, type RestFamily } from "./framework";
+import { emailInput, phoneInput } from "./inputs";
+
+const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
+  INVALID_INPUT: [400, "Invalid request"],
+  INVALID_EMAIL: [400, "Invalid email"],
+  INVALID_PHONE: [400, "Invalid phone number"],
+  INVALID_USERNAME: [400, "Invalid username"],
+  WEAK_PASSWORD: [400, "Password must be at least 8 characters and not a common password"],
+  EMAIL_TAKEN: [409, "Email is already taken"],
+  PHONE_TAKEN: [409, "Phone is already taken"],
+  USERNAME_TAKEN: [409, "Username is already taken"],
+  VERIFICATION_NOT_FOUND: [404, "Verification not found"],
+  VERIFICATION_EXPIRED: [410, "Verification expired"],
+  INVALID_CODE: [400, "Invalid or expired code"],
+  CODE_EXPIRED: [400, "Invalid or expired code"],
+  TOO_MANY_ATTEMPTS: [400, "Too many attempts"],
+  RESEND_COOLDOWN: [429, "Please wait before requesting a new code"],
+  RATE_LIMITED: [429, "Too many requests"],
+  INVALID_CREDENTIALS: [401, "Invalid email or password"],
+  EMAIL_NOT_VERIFIED: [401, "Invalid email or password"],
+  ACCOUNT_DISABLED: [401, "Invalid email or password"],
+  DELIVERY_FAILED: [503, "The code could not be sent, try again later"],
+};
+
+/** `DD.MM.YYYY`, a real calendar date. */
+const birthday = z
+  .string()
+  .regex(/^\d{2}\.\d{2}\.\d{4}$/)
+  .transform((v) => {
+    const [d, m, y] = v.split(".");
+    return `${y}-${m}-${d}`;
+  })
+  .pipe(z.iso.date());
+
+const toDotted = (iso: string | null) => (iso ? iso.split("-").reverse().join(".") : null);
+
+export function userView(u: PublicUser) {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    phone: u.phone,
+    fullname: u.fullName,
+    birthday: toDotted(u.birthDate),
+    profile_picture: u.pictureUrl,
+    bio: u.bio,
+    role: u.role === "admin" ? "Admin" : "User",
+    created_at: new Date(u.createdAt).toISOString(),
+    updated_at: new Date(u.updatedAt).toISOString(),
+  };
+}
+
+const userSchema = z.object({
+  id: z.number().int(),
+  username: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  fullname: z.string().nullable(),
+  birthday: z.string().nullable(),
+  profile_picture: z.string().nullable(),
+  bio: z.string().nullable(),
+  role: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+const pendingSchema = z.object({ message: z.string(), email: z.string(), timeOut: z.number().int(), verificationId: z.string() });
+
+export const emailVerificationFamily: RestFamily = {
+  id: "003",
+  title: "Email verification by id (family 003)",
+  prefixes: ["/api/v1/auth"],
+  errorBody: (_status, message) => ({ message }),
+  fromAuthError(e) {
+    const [status, message] = STATUS[e.code] ?? [400, e.message];
+    return { status, message };
+  },
+  malformed: {
+    json: "Malformed JSON body",
+    contentType: "Content-Type must be application/json",
+    tooLarge: "Request body is too large",
+    notFound: "Not found",
+    validation: (issues) => `Invalid ${issues.map((i) => i.path.join(".") || "body").join(", ")}`,
+    internal: "Internal server error",
+  },
+  errorSchema: z.object({ message: z.string() }),
+  routes: [
+    defineRoute({
+      method: "POST",
+      path: "/api/v1/auth/register",
+      summary: "Register; the user exists once the emailed code is verified",
+      body: z.object({
+        username: z.string().trim().min(1).max(64),
+        email: emailInput,
+        phone: phoneInput.optional().nullable(),
+        password: z.string().min(1).max(1024),
+        fullname: z.string().trim().min(1).max(128),
+        profile_picture: z.string().trim().max(2048).optional().nullable(),
+        bio: z.string().trim().max(2000).optional().nullable(),
+        birthday: birthday.optional().nullable(),
+      }),
+      response: { status: 200, schema: pendingSchema },
+      errors: { 400: "validation", 409: "username, email or phone taken", 429: "too many sign-ups" },
+      async run({ auth, input, meta }) {
+        const p = await auth.startRegistration(
+          {
+            email: input.email,
+            password: input.password,
+            username: input.username,
+            phone: input.phone,
+            fullName: input.fullname,
+            birthDate: input.birthday,
+            bio: input.bio,
+            pictureUrl: input.profile_picture,
+          },
+          meta,
+        );
+        const body = { message: "Verification code sent to your email", email: p.email, timeOut: p.expiresInSec, verificationId: p.verificationId };
+        return { status: 200, body };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/v1/auth/status",
+      summary: "Whether a registration is still pending (with seconds left) or verified",
+      query: z.object({ id: z.string() }),
+      response: {
+        status: 200,
+        schema: z.union([
+          z.object({ message: z.literal("Verification code sent to email"), email: z.string(), timeOut: z.number().int() }),
+          z.object({ message: z.literal("Email successfuly verified"), email: z.string() }),
+        ]),
+      },
+      errors: { 404: "unknown id", 410: "expired" },
+      async run({ auth, query }) {
+        const id = (query.get("id") ?? "").slice(0, 64);
+        const s = auth.registrationStatus(id);
+        return s.state === "verified"
+          ? { status: 200, body: { message: "Email successfuly verified", email: s.email } }
+          : { status: 200, body: { message: "Verification code sent to email", email: s.email, timeOut: s.expiresInSec } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/v1/auth/resend",
+      summary: "A new code and verificationId; the old code stops working",
+      body: z.object({ email: emailInput }),
+      response: { status: 200, schema: pendingSchema },
+      errors: { 404: "no pending registration for that email", 429: "inside the resend cooldown" },
+      async run({ auth, input, meta }) {
+        const p = await auth.resendRegistration(input.email, meta);
+        return {
+          status: 200,
+          body: { message: "Verification code sent to email", email: p.email, timeOut: p.expiresInSec, verificationId: p.verificationId },
+        };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/v1/auth/verify",
+      summary: "Verify the code; creates the user and answers it with a token",
+      body: z.object({ code: z.union([z.string().trim(), z.number().int().nonnegative()]).transform(String), verificationId: z.string().min(1).max(64) }),
+      response: { status: 200, schema: z.object({ message: z.literal("Successfuly registered"), user: userSchema, token: z.string() }) },
+      errors: { 400: "wrong or expired code, too many tries", 409: "taken meanwhile" },
+      async run({ auth, input, meta }) {
+        const s = await auth.completeRegistration({ verificationId: input.verificationId, code: input.code }, { type: "jwt" }, meta);
+        return { status: 200, body: { message: "Successfuly registered", user: userView(auth.publicUser(s.user)), token: s.token } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/api/v1/auth/login",
+      summary: "Log in with email and password",
+      body: z.object({ email: emailInput, password: z.string().min(1).max(1024) }),
+      response: { status: 200, schema: z.object({ message: z.literal("Successfuly login"), user: userSchema, token: z.string() }) },
+      errors: { 401: "wrong email or password", 429: "too many wrong passwords" },
+      async run({ auth, input, meta }) {
+        const s = await auth.loginWithPassword({ identifier: input.email, password: input.password, requireVerifiedEmail: true }, { type: "jwt" }, meta);
+        return { status: 200, body: { message: "Successfuly login", user: userView(auth.publicUser(s.user)), token: s.token } };
+      },
+    }),
+  ],
+};

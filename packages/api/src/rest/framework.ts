@@ -1,0 +1,196 @@
+import { isAuthError, type Auth, type AuthError, type RequestMeta } from "@authsvc/core";
+import type { z } from "zod";
+import { BodyTooLarge, bearerToken, readBody } from "../http/request";
+
+/** What a route handler gets: parsed input, path parameters, the caller's token and address. */
+export interface RestCall<I> {
+  auth: Auth;
+  input: I;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  bearer: string | undefined;
+  meta: RequestMeta;
+}
+
+export interface RestResult {
+  status: number;
+  body: unknown;
+}
+
+export interface RestRoute<S extends z.ZodType = z.ZodType> {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Documented path; `:name` marks a parameter. Matched with and without a trailing slash. */
+  path: string;
+  summary: string;
+  /** JSON body schema; absent for routes without a body. */
+  body?: S;
+  /** Query string schema, for the OpenAPI description. */
+  query?: z.ZodType;
+  /** Documented success answer, for the OpenAPI description. */
+  response: { status: number; schema: z.ZodType };
+  /** Statuses the route may answer besides success, with what they mean. */
+  errors: Record<number, string>;
+  bearer?: boolean;
+  run(call: RestCall<z.output<S>>): Promise<RestResult>;
+}
+
+/** One documented family: its routes, its envelope, its wording for every failure. */
+export interface RestFamily {
+  id: string;
+  title: string;
+  /** Paths under which an unknown route still answers in this family's envelope. */
+  prefixes: string[];
+  routes: RestRoute[];
+  /** The family's error body for a status and message. */
+  errorBody(status: number, message: string): unknown;
+  /** Core error to this family's status and message. */
+  fromAuthError(e: AuthError): { status: number; message: string };
+  /** Messages for requests that never reach a route. */
+  malformed: {
+    json: string;
+    contentType: string;
+    tooLarge: string;
+    notFound: string;
+    /** Missing or mistyped fields. */
+    validation(issues: z.core.$ZodIssue[], route: RestRoute): string;
+    internal: string;
+  };
+  /** Status for a request the family's validation refuses (400 unless documented else). */
+  validationStatus?: number;
+  /** The family's error body schema, for the OpenAPI description. */
+  errorSchema: z.ZodType;
+}
+
+export const defineRoute = <S extends z.ZodType>(r: RestRoute<S>): RestRoute => r as unknown as RestRoute;
+
+interface Compiled {
+  family: RestFamily;
+  route: RestRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+const stripSlash = (p: string) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
+
+function compile(family: RestFamily, route: RestRoute): Compiled {
+  const names: string[] = [];
+  const source = stripSlash(route.path)
+    .split("/")
+    .map((seg) => {
+      if (seg.startsWith(":")) {
+        names.push(seg.slice(1));
+        return "([^/]+)";
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { family, route, pattern: new RegExp(`^${source}/?$`), names };
+}
+
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(prefix + "/");
+
+export interface RestDispatcher {
+  handles(method: string, pathname: string): boolean;
+  /** Answers the request, or returns null when it is not a REST request. */
+  dispatch(req: Request, url: URL, meta: RequestMeta): Promise<Response | null>;
+  families: RestFamily[];
+}
+
+const jsonResponse = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+
+export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDispatcher {
+  const compiled = families.flatMap((f) => f.routes.map((r) => compile(f, r)));
+
+  function find(method: string, path: string) {
+    let pathMatch: Compiled | undefined;
+    for (const c of compiled) {
+      const m = c.pattern.exec(path);
+      if (!m) continue;
+      pathMatch ??= c;
+      if (c.route.method === method) {
+        const params = Object.fromEntries(c.names.map((n, i) => [n, safeDecode(m[i + 1]!)]));
+        return { match: c, params };
+      }
+    }
+    return { pathMatch };
+  }
+
+  const familyByPrefix = (path: string) => families.find((f) => f.prefixes.some((p) => underPrefix(path, p)));
+
+  async function run(c: Compiled, req: Request, url: URL, params: Record<string, string>, meta: RequestMeta): Promise<Response> {
+    const { family, route } = c;
+    const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
+      jsonResponse(family.errorBody(status, message), status, headers);
+    let input: unknown = undefined;
+    if (route.body) {
+      const type = req.headers.get("content-type") ?? "";
+      if (!/^application\/([\w.+-]*\+)?json\b/i.test(type.trim())) return fail(415, family.malformed.contentType);
+      let raw: Uint8Array;
+      try {
+        raw = await readBody(req);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return fail(413, family.malformed.tooLarge);
+        throw e;
+      }
+      try {
+        input = JSON.parse(Buffer.from(raw).toString("utf8"));
+      } catch {
+        return fail(400, family.malformed.json);
+      }
+      const parsed = route.body.safeParse(input);
+      if (!parsed.success) return fail(family.validationStatus ?? 400, family.malformed.validation(parsed.error.issues, route));
+      input = parsed.data;
+    }
+    try {
+      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req), meta });
+      return jsonResponse(result.body, result.status);
+    } catch (e) {
+      if (!isAuthError(e)) throw e;
+      const { status, message } = family.fromAuthError(e);
+      const retry = e.detail.retryAfterSec ?? (status === 429 ? 60 : undefined);
+      return fail(status, message, status === 429 || status === 503 ? { "retry-after": String(retry ?? 60) } : {});
+    }
+  }
+
+  return {
+    families,
+    handles(method, pathname) {
+      const path = stripSlash(pathname);
+      const { match } = find(method, path);
+      return Boolean(match) || Boolean(familyByPrefix(path));
+    },
+    async dispatch(req, url, meta) {
+      const path = stripSlash(url.pathname);
+      const { match, params, pathMatch } = find(req.method, path) as ReturnType<typeof find> & {
+        params?: Record<string, string>;
+        pathMatch?: Compiled;
+      };
+      const family = match?.family ?? familyByPrefix(path);
+      if (!family) return null;
+      try {
+        if (match) return await run(match, req, url, params ?? {}, meta);
+        if (pathMatch) {
+          return jsonResponse(family.errorBody(405, family.malformed.notFound), 405, {
+            allow: compiled.filter((c) => c.pattern.test(path)).map((c) => c.route.method).join(", "),
+          });
+        }
+        return jsonResponse(family.errorBody(404, family.malformed.notFound), 404);
+      } catch (e) {
+        auth.ctx.log.error({ family: family.id, path, err: e instanceof Error ? e.message : String(e) }, "rest route failed");
+        return jsonResponse(family.errorBody(500, family.malformed.internal), 500);
+      }
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+// Shapes only: the rules (number parsing, password policy) live in core.
+export const phoneInput = z.string().trim().min(4).max(32);
+export const emailInput = z.string().trim().min(3).max(254);
+
+/** A 6-digit code; JSON numbers are accepted and zero-padded (12345 means "012345"). */
+export const codeInput = z
+  .union([z.string().trim(), z.number().int().nonnegative().max(999999)])
+  .transform((v) => (typeof v === "number" ? String(v).padStart(6, "0") : v))
+  .pipe(z.string().regex(/^\d{6}$/));
+
+/** A 6-digit PIN as documented ("string"); a JSON number is taken as written. */
+export const pinInput = z.union([z.string(), z.number().int().nonnegative()]).transform((v) => String(v)).pipe(z.string().max(64));

@@ -1,0 +1,137 @@
+/**
+ * Family 004 (seeds/004_*.txt): username + MPIN (banking). Envelope `{status, message, data}`.
+ *
+ * Decisions where the document is silent (see also docs/decisions.md):
+ * - Login answers the documented 400 for an unknown user, a wrong PIN and a locked PIN
+ *   alike (10 wrong PINs in a row lock it until reset by code).
+ * - Re-login needs a bearer token of a live session: 401 without one; a wrong, locked or
+ *   unset PIN is the documented 400 "Pin is invalid". A right PIN renews the session's
+ *   proof of presence (for PIN and password changes).
+ * - Forgot password: `idCustomers` (number or numeric string) is the customer number,
+ *   `accountNumber` the account number, `mpin` the PIN; they must name one user, else the
+ *   documented 400 "Invalid username". A wrong PIN there counts toward the PIN lock.
+ * - Setup new password: the code from that email; "Invalid OTP" for a wrong, expired or
+ *   used code, "Password does not meet criteria" for our policy (8–128, not common); the
+ *   new password signs out every session.
+ * - Error answers carry `data: null`, as the login error shows, on every route.
+ */
+import type { AuthErrorCode } from "@authsvc/core";
+import { z } from "zod";
+import { defineRoute, type RestFamily } from "./framework";
+import { codeInput, pinInput } from "./inputs";
+
+const envelope = (ok: boolean, message: string, data: unknown = null) => ({ status: ok ? "success" : "error", message, data });
+
+const INVALID_LOGIN = "Username or Password is invalid";
+
+const userDetails = z.object({ username: z.string(), status: z.string() });
+const ok = (data: z.ZodType) => z.object({ status: z.literal("success"), message: z.string(), data });
+
+/** Each route words the same core error its own documented way. */
+const messages = (table: Partial<Record<AuthErrorCode, [number, string]>>) => table;
+
+const COMMON = messages({
+  RATE_LIMITED: [429, "Too many requests, please try again later"],
+  TOO_MANY_ATTEMPTS: [429, "Too many attempts, please try again later"],
+  RESEND_COOLDOWN: [429, "Please wait before requesting a new code"],
+  UNAUTHORIZED: [401, "Unauthorized"],
+  DELIVERY_FAILED: [503, "The email could not be sent, please try again"],
+});
+
+const BY_CODE = messages({
+  ...COMMON,
+  INVALID_CREDENTIALS: [400, INVALID_LOGIN],
+  INVALID_PIN: [400, "Pin is invalid"],
+  PIN_LOCKED: [400, "Pin is invalid"],
+  PIN_NOT_SET: [400, "Pin is invalid"],
+  USER_NOT_FOUND: [400, "Invalid username"],
+  INVALID_USERNAME: [400, "Invalid username"],
+  WEAK_PASSWORD: [400, "Password does not meet criteria"],
+  INVALID_CODE: [400, "Invalid OTP"],
+  CODE_EXPIRED: [400, "Invalid OTP"],
+});
+
+export const mpinFamily: RestFamily = {
+  id: "004",
+  title: "Username + MPIN (family 004)",
+  prefixes: ["/v1/auth"],
+  errorBody: (_status, message) => envelope(false, message),
+  fromAuthError(e) {
+    const [status, message] = BY_CODE[e.code] ?? [400, e.message];
+    return { status, message };
+  },
+  malformed: {
+    json: "Malformed JSON body",
+    contentType: "Content-Type must be application/json",
+    tooLarge: "Request body is too large",
+    notFound: "Not found",
+    // Bad input reads as the route's documented failure.
+    validation: (issues, route) => {
+      if (route.path.endsWith("/login")) return INVALID_LOGIN;
+      if (route.path.endsWith("/relogin")) return "Pin is invalid";
+      const field = String(issues[0]?.path[0] ?? "");
+      if (field === "otpCode") return "Invalid OTP";
+      if (field === "newPassword") return "Password does not meet criteria";
+      return "Invalid username";
+    },
+    internal: "Internal server error",
+  },
+  errorSchema: z.object({ status: z.literal("error"), message: z.string(), data: z.null() }),
+  routes: [
+    defineRoute({
+      method: "POST",
+      path: "/v1/auth/login",
+      summary: "Log in with username and MPIN",
+      body: z.object({ username: z.string().trim().min(1).max(64), mpin: pinInput }),
+      response: { status: 200, schema: ok(z.object({ token: z.string(), userDetails })) },
+      errors: { 400: INVALID_LOGIN, 429: "too many attempts" },
+      async run({ auth, input, meta }) {
+        const s = await auth.loginWithPin({ username: input.username, pin: input.mpin }, { type: "jwt" }, meta);
+        const data = { token: s.token, userDetails: { username: s.user.username, status: s.user.status } };
+        return { status: 200, body: envelope(true, "Login success", data) };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/auth/relogin",
+      summary: "Re-log-in with the MPIN on an existing session",
+      body: z.object({ mpin: pinInput }),
+      bearer: true,
+      response: { status: 200, schema: ok(z.object({ userDetails })) },
+      errors: { 400: "Pin is invalid", 401: "no or bad token" },
+      async run({ auth, input, bearer, meta }) {
+        const principal = auth.requireSession(auth.authenticate(bearer ?? ""));
+        const user = await auth.reloginWithPin(principal, input.mpin, meta);
+        return { status: 200, body: envelope(true, "Login success", { userDetails: { username: user.username, status: user.status } }) };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/auth/forgot-password",
+      summary: "Email a password reset code to the user named by customer id, account number and MPIN",
+      body: z.object({
+        idCustomers: z.union([z.number().int().nonnegative(), z.string().trim().regex(/^\d{1,16}$/).transform(Number)]),
+        accountNumber: z.union([z.string().trim(), z.number().int().nonnegative().transform(String)]).pipe(z.string().max(32)),
+        mpin: pinInput,
+      }),
+      response: { status: 200, schema: z.object({ status: z.literal("success"), message: z.string() }) },
+      errors: { 400: "Invalid username" },
+      async run({ auth, input, meta }) {
+        await auth.requestPasswordResetByAccount({ customerNumber: input.idCustomers, accountNumber: input.accountNumber, pin: input.mpin }, meta);
+        return { status: 200, body: { status: "success", message: "Password reset instructions sent to your email" } };
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/v1/auth/setup-new-password",
+      summary: "Set a new account password with the emailed code",
+      body: z.object({ username: z.string().trim().min(1).max(64), newPassword: z.string().min(1).max(1024), otpCode: codeInput }),
+      response: { status: 200, schema: z.object({ status: z.literal("success"), message: z.string() }) },
+      errors: { 400: "Invalid username / Password does not meet criteria / Invalid OTP" },
+      async run({ auth, input, meta }) {
+        await auth.resetPasswordWithCode({ username: input.username, code: input.otpCode, newPassword: input.newPassword }, meta);
+        return { status: 200, body: { status: "success", message: "Password successfully updated" } };
+      },
+    }),
+  ],
+};
