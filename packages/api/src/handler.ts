@@ -2,6 +2,7 @@ import { isAuthError, type Auth } from "@authsvc/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRestDispatcher } from "./rest/framework";
 import { restFamilies } from "./rest/families";
+import { buildOpenApi } from "./rest/openapi";
 import { appRouter } from "./root";
 import { createApiContext } from "./trpc";
 import {
@@ -43,6 +44,7 @@ function decodable(path: string): boolean {
 
 export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
   const rest = createRestDispatcher(auth, restFamilies);
+  let openapi: string | undefined;
   const simple: Record<string, (req: Request, url: URL) => Response> = {
     "GET /api/health": () => {
       try {
@@ -53,6 +55,10 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       }
     },
     "GET /api/ready": () => (auth.isReady() ? json({ status: "ready" }) : json({ status: "not_ready" }, 503)),
+    "GET /api/openapi.json": () =>
+      new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies))), {
+        headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
+      }),
     "GET /api/dev/outbox": (_req, url) => {
       if (!options.devOutbox) return json({ error: "Not found" }, 404);
       return json({ messages: auth.listOutbox(url.searchParams.get("to") ?? undefined) });
