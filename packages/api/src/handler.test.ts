@@ -164,7 +164,8 @@ describe("tRPC over HTTP", () => {
     expect(handler.handles("GET", "/api/ready")).toBe(true);
     expect(handler.handles("GET", "/api/dev/outbox")).toBe(true);
     expect(handler.handles("GET", "/login")).toBe(false);
-    expect(handler.handles("POST", "/login")).toBe(false);
+    // POST /login is family 001's REST route; GET /login is the web page.
+    expect(handler.handles("POST", "/login")).toBe(true);
     expect(handler.handles("GET", "/")).toBe(false);
     expect(handler.handles("GET", "/dev/outbox")).toBe(false);
     expect(handler.handles("GET", "/api/trpcx")).toBe(false);

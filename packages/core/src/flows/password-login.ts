@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
-import { checkPasswordCounted } from "../passwords/check";
+import { accountKey, checkPasswordCounted } from "../passwords/check";
 import { transaction } from "../transaction";
 import { classifyIdentifier } from "../users/normalize";
 import { findUserByEmail, findUserByPhone, findUserByUsername } from "../users/users";
@@ -32,7 +32,8 @@ export async function loginWithPassword(
   } catch {
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  if (!(await checkPasswordCounted(ctx, `login-fail:${key}`, user, input.password, meta, "password")) || !user) {
+  const keys = user ? [`login-fail:${key}`, accountKey(user.id)] : [`login-fail:${key}`];
+  if (!(await checkPasswordCounted(ctx, keys, user, input.password, meta, "password")) || !user) {
     throw new AuthError("INVALID_CREDENTIALS");
   }
   if (user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");

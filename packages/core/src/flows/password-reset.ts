@@ -131,10 +131,16 @@ export async function resetPasswordWithCode(
   if (!dest) throw new AuthError("INVALID_CODE");
   const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
   const found = user;
-  consumeCode(ctx, { purpose: "password_reset", destination: dest, userId: found.id, meta }, input.code, () => {
-    storePassword(ctx, found.id, passwordHash, meta, "reset_code");
-    revokeUserSessions(ctx, found.id, "password_reset", { meta });
-  });
+  try {
+    consumeCode(ctx, { purpose: "password_reset", destination: dest, userId: found.id, meta }, input.code, () => {
+      storePassword(ctx, found.id, passwordHash, meta, "reset_code");
+      revokeUserSessions(ctx, found.id, "password_reset", { meta });
+    });
+  } catch (e) {
+    // Tries left would tell a known account from an unknown one, which has none.
+    if (!input.username && e instanceof AuthError && e.code === "INVALID_CODE") throw new AuthError("INVALID_CODE");
+    throw e;
+  }
   await notifyPasswordChanged(ctx, found, locale);
   return found;
 }

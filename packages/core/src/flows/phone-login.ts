@@ -57,10 +57,22 @@ export async function requestPhoneCode(
       return created;
     });
   }
-  if (!user || user.status === "DISABLED") {
-    return { user: null, phone, expiresAt: ctx.now() + ctx.options.code.ttlSec * 1000, resendInSec: ctx.options.code.cooldownSec };
+  const silent = (): PhoneCodeSent => ({
+    user: null,
+    phone,
+    expiresAt: ctx.now() + ctx.options.code.ttlSec * 1000,
+    resendInSec: ctx.options.code.cooldownSec,
+  });
+  if (!user || user.status === "DISABLED") return silent();
+  try {
+    return await sendLoginCode(ctx, user, phone, meta, locale);
+  } catch (e) {
+    // Without find-or-create an unknown number always "succeeds"; a known one inside its
+    // cooldown must read the same, or the answer tells who has an account.
+    const quiet = e instanceof AuthError && ["RESEND_COOLDOWN", "TOO_MANY_ATTEMPTS", "RATE_LIMITED"].includes(e.code);
+    if (!input.createIfMissing && quiet) return silent();
+    throw e;
   }
-  return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
 /** The id and the number must belong together (family 000 names both); USER_NOT_FOUND if not. */

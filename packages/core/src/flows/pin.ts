@@ -1,4 +1,4 @@
-import { credentials, eq, type User } from "@authsvc/db";
+import { and, credentials, eq, isNull, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, issueCode } from "../codes/codes";
@@ -38,14 +38,17 @@ export async function setPin(
 ): Promise<void> {
   const p = requireSession(principal);
   assertPinPolicy(input.pin);
+  // A locked PIN is lifted only by a reset code, never by a plain change.
+  if (getCredentials(ctx, p.user.id)?.pinLockedAt != null) throw new AuthError("PIN_LOCKED");
   await assertProof(ctx, { ...p, meta }, input.currentPassword);
   const pinHash = await hashSecret(input.pin, ctx.options.argon2);
   const had = Boolean(getCredentials(ctx, p.user.id)?.pinHash);
-  ctx.db
+  const changed = ctx.db
     .update(credentials)
-    .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
-    .where(eq(credentials.userId, p.user.id))
+    .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0 })
+    .where(and(eq(credentials.userId, p.user.id), isNull(credentials.pinLockedAt)))
     .run();
+  if (changed.changes !== 1) throw new AuthError("PIN_LOCKED");
   audit(ctx, { kind: had ? "pin_changed" : "pin_set", userId: p.user.id, meta });
 }
 

@@ -10,7 +10,7 @@ import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
-import { assertAvailable, createUser } from "../users/users";
+import { assertAvailable, createUser, findUserByEmail } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface RegistrationInput {
@@ -123,10 +123,11 @@ export async function resendRegistration(
   const pending = ctx.db
     .select()
     .from(challenges)
-    .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, email), isNull(challenges.consumedAt)))
+    .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, email)))
     .orderBy(desc(challenges.createdAt))
     .get();
-  if (!pending?.payload) throw new AuthError("VERIFICATION_NOT_FOUND");
+  // Only the latest registration counts: once it is verified there is nothing to resend.
+  if (!pending?.payload || pending.consumedAt !== null || findUserByEmail(ctx, email)) throw new AuthError("VERIFICATION_NOT_FOUND");
   return sendRegistrationCode(ctx, pending.payload as unknown as PendingPayload, meta, locale);
 }
 
@@ -151,6 +152,12 @@ export async function completeRegistration(
         passwordHash: p.passwordHash,
         emailVerifiedAt: ctx.now(),
       });
+      // The pending data (with its password hash) has done its job: keep no copy of it.
+      ctx.db
+        .update(challenges)
+        .set({ payload: null })
+        .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, c.destination)))
+        .run();
       audit(ctx, { kind: "signup", userId: user.id, meta, detail: { method: "email_code" } });
       return { user, session: openSession(ctx, user, t, meta, "signup") };
     }),

@@ -1,11 +1,11 @@
-import { and, eq, sessions, type Session } from "@authsvc/db";
+import { and, eq, sessions, type Session, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
 import { extraClaims, signAccessToken, verifyAccessToken } from "../sessions/access-token";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
-import { findUserById } from "../users/users";
+import { findUserById, rolesHeld } from "../users/users";
 import type { SignedIn } from "./sign-in";
 
 /**
@@ -25,6 +25,8 @@ export async function renewAccessToken(
   if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
   const user = findUserById(ctx, session.userId);
   if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
+  // The role is re-checked: one taken away since the token was issued does not renew.
+  if (!rolesHeld(user).includes(claims.role as User["role"])) throw new AuthError("UNAUTHORIZED");
   const bumped = ctx.db
     .update(sessions)
     .set({ generation: claims.gen + 1, lastUsedAt: ctx.now() })

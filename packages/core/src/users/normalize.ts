@@ -12,7 +12,8 @@ export function normalizeEmail(input: string): string {
 /** E.164, parsed with the default region: `0881829915` and `+62881829915` are one number. */
 export function normalizePhone(input: string, country: CountryCode): string {
   const parsed = parsePhoneNumberFromString(input.trim(), country);
-  if (!parsed || !parsed.isPossible()) throw new AuthError("INVALID_PHONE", { field: "phone" });
+  // E.164 allows at most 15 digits, whatever a region's length table lets through.
+  if (!parsed || !parsed.isPossible() || parsed.number.length > 16) throw new AuthError("INVALID_PHONE", { field: "phone" });
   return parsed.number;
 }
 

@@ -1,0 +1,228 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { challenges, eq, sessions } from "@authsvc/db";
+import { auditOf, authError, fakeClock, lastCode, tally } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+/**
+ * The one-time code engine, driven through the phone-login flow (purpose "login", SMS):
+ * expiry, single use, wrong tries, lockout, resend cooldown and hourly cap.
+ */
+const PHONE = "0881829915";
+const E164 = "+62881829915";
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A code different from the right one. */
+const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+
+async function requestCode(auth: ReturnType<typeof createTestAuth>["auth"], phone = PHONE) {
+  const sent = await auth.requestPhoneCode({ phone, createIfMissing: true });
+  return { userId: sent.user!.id, code: lastCode(auth, phone) };
+}
+
+describe("a code", () => {
+  it("is 6 digits, sent by SMS to the E.164 number, and only its hash is stored", async () => {
+    const { auth, db } = createTestAuth();
+    const { code } = await requestCode(auth);
+    expect(code).toMatch(/^\d{6}$/);
+    const [msg] = auth.listOutbox(E164);
+    expect(msg).toMatchObject({ channel: "sms", to: E164, purpose: "login" });
+    expect(msg!.text).toContain(code);
+    const stored = db.select().from(challenges).all();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.codeHash).not.toContain(code);
+  });
+
+  it("still works 4:59 after it was sent", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    clock.advanceSec(299);
+    await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toMatchObject({ tokenType: "jwt" });
+  });
+
+  it("expires after 5 minutes with CODE_EXPIRED", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    clock.advanceSec(300);
+    expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }))).code).toBe("CODE_EXPIRED");
+  });
+
+  it("is single-use", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });
+    expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }))).code).toBe("INVALID_CODE");
+  });
+
+  it("dies when a new one is sent", async () => {
+    const { auth } = createTestAuth();
+    const { userId, code: first } = await requestCode(auth);
+    clock.advanceSec(60);
+    await auth.resendPhoneCode({ userId, phone: PHONE });
+    const second = lastCode(auth, PHONE);
+    if (second !== first) {
+      expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: first }, { type: "jwt" }))).code).toBe("INVALID_CODE");
+    }
+    await expect(auth.loginWithPhoneCode({ phone: PHONE, code: second }, { type: "jwt" })).resolves.toBeDefined();
+  });
+
+  it("is good for its purpose only: a login code does not reset a password", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    const e = await authError(auth.resetPasswordWithCode({ identifier: PHONE, code, newPassword: "a brand new passphrase" }));
+    expect(e.code).toBe("INVALID_CODE");
+    await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toBeDefined();
+  });
+
+  it("verified twice at the same time succeeds exactly once", async () => {
+    const { auth, db } = createTestAuth();
+    const { code, userId } = await requestCode(auth);
+    const results = await Promise.allSettled([
+      auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }),
+      auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }),
+    ]);
+    expect(tally(results)).toEqual({ ok: 1, INVALID_CODE: 1 });
+    expect(db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toHaveLength(1);
+    expect(auditOf(db, "code_verified")).toHaveLength(1);
+  });
+});
+
+describe("wrong codes", () => {
+  it("count down the tries left", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    for (const left of [4, 3, 2, 1]) {
+      const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(code) }, { type: "jwt" }));
+      expect(e.code).toBe("INVALID_CODE");
+      expect(e.detail.attemptsLeft).toBe(left);
+    }
+    // A right code after 4 wrong ones still works, and clears the count.
+    await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toBeDefined();
+  });
+
+  it("lock after 5: TOO_MANY_ATTEMPTS, the right code refused, no resend until the 15-minute lock ends", async () => {
+    const { auth, db } = createTestAuth();
+    const { userId, code } = await requestCode(auth);
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      codes.push((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(code) }, { type: "jwt" }))).code);
+    }
+    expect(codes).toEqual(["INVALID_CODE", "INVALID_CODE", "INVALID_CODE", "INVALID_CODE", "TOO_MANY_ATTEMPTS"]);
+    expect(auditOf(db, "lockout")).toHaveLength(1);
+
+    const locked = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }));
+    expect(locked.code).toBe("TOO_MANY_ATTEMPTS");
+
+    clock.advanceSec(120);
+    const resend = await authError(auth.resendPhoneCode({ userId, phone: PHONE }));
+    expect(resend.code).toBe("TOO_MANY_ATTEMPTS");
+    expect(resend.detail.retryAfterSec).toBe(900 - 120);
+    expect((await authError(auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }))).code).toBe("TOO_MANY_ATTEMPTS");
+    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+
+    clock.advanceSec(900 - 120 - 1);
+    expect((await authError(auth.resendPhoneCode({ userId, phone: PHONE }))).code).toBe("TOO_MANY_ATTEMPTS");
+
+    clock.advanceSec(1);
+    // The lock has passed, but the code that ran out of tries stays dead.
+    const dead = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }));
+    expect(dead.code).toBe("INVALID_CODE");
+    expect(dead.detail.attemptsLeft).toBe(0);
+    await auth.resendPhoneCode({ userId, phone: PHONE });
+    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+    const fresh = lastCode(auth, PHONE);
+    const signedIn = await auth.loginWithPhoneCode({ phone: PHONE, code: fresh }, { type: "jwt" });
+    expect(signedIn.user.id).toBe(userId);
+  });
+
+  it("carry over to a resent code: 3 wrong, resend, 2 wrong locks", async () => {
+    const { auth } = createTestAuth();
+    const { userId, code } = await requestCode(auth);
+    for (let i = 0; i < 3; i++) await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(code) }, { type: "jwt" }));
+    clock.advanceSec(60);
+    await auth.resendPhoneCode({ userId, phone: PHONE });
+    const next = lastCode(auth, PHONE);
+    const fourth = await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(next) }, { type: "jwt" }));
+    expect(fourth.code).toBe("INVALID_CODE");
+    expect(fourth.detail.attemptsLeft).toBe(1);
+    expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(next) }, { type: "jwt" }))).code).toBe("TOO_MANY_ATTEMPTS");
+    expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: next }, { type: "jwt" }))).code).toBe("TOO_MANY_ATTEMPTS");
+  });
+
+  it("that are not even 6 digits count as wrong tries", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code: "12ab" }, { type: "jwt" }));
+    expect(e.code).toBe("INVALID_CODE");
+    expect(e.detail.attemptsLeft).toBe(4);
+    await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toBeDefined();
+  });
+});
+
+describe("resending", () => {
+  it("has a cooldown that grows: 60 s, then 120 s, then 240 s", async () => {
+    const { auth } = createTestAuth();
+    const { userId } = await requestCode(auth);
+    const resend = () => auth.resendPhoneCode({ userId, phone: PHONE });
+
+    let e = await authError(resend());
+    expect(e.code).toBe("RESEND_COOLDOWN");
+    expect(e.detail.retryAfterSec).toBe(60);
+    clock.advanceSec(59);
+    expect((await authError(resend())).detail.retryAfterSec).toBe(1);
+    clock.advanceSec(1);
+    await resend();
+
+    e = await authError(resend());
+    expect(e.code).toBe("RESEND_COOLDOWN");
+    expect(e.detail.retryAfterSec).toBe(120);
+    clock.advanceSec(119);
+    expect((await authError(resend())).code).toBe("RESEND_COOLDOWN");
+    clock.advanceSec(1);
+    await resend();
+
+    expect((await authError(resend())).detail.retryAfterSec).toBe(240);
+    expect(auth.listOutbox(PHONE)).toHaveLength(3);
+  });
+
+  it("is capped at 5 sends an hour (RATE_LIMITED), and allowed again in the next hour", async () => {
+    const { auth } = createTestAuth();
+    const { userId } = await requestCode(auth);
+    const resend = () => auth.resendPhoneCode({ userId, phone: PHONE });
+    let elapsed = 0;
+    for (let sent = 1; sent < 5; sent++) {
+      const wait = (await authError(resend())).detail.retryAfterSec!;
+      clock.advanceSec(wait);
+      elapsed += wait;
+      await resend();
+    }
+    expect(auth.listOutbox(PHONE)).toHaveLength(5);
+
+    const wait = (await authError(resend())).detail.retryAfterSec!;
+    clock.advanceSec(wait);
+    elapsed += wait;
+    const capped = await authError(resend());
+    expect(capped.code).toBe("RATE_LIMITED");
+    expect(capped.detail.retryAfterSec).toBe(3600 - elapsed);
+    expect(auth.listOutbox(PHONE)).toHaveLength(5);
+
+    clock.advanceSec(3600 - elapsed);
+    await resend();
+    expect(auth.listOutbox(PHONE)).toHaveLength(6);
+  });
+
+  it("is not needed after a code was used: the next request goes out at once", async () => {
+    const { auth } = createTestAuth();
+    const { code } = await requestCode(auth);
+    await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });
+    clock.advanceSec(1);
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+  });
+});

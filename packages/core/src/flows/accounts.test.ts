@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decodeJwt } from "jose";
+import { users } from "@authsvc/db";
+import { authError, fakeClock, lastCode, PASSWORD } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+/** Families 001 and 002: the account exists at once; an emailed code proves the address. */
+const EMAIL = "bo@example.com";
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("createAccount", () => {
+  it("creates a user at once; with email and password it waits for the email to be verified", async () => {
+    const { auth, db } = createTestAuth();
+    const user = await auth.createAccount({ email: "Bo@Example.com", password: PASSWORD, fullName: "Bo" });
+    expect(user).toMatchObject({ email: EMAIL, status: "PENDING_VERIFICATION", emailVerifiedAt: null, role: "user" });
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(auth.listOutbox()).toHaveLength(0);
+  });
+
+  it("creates an active user from a phone sign-up without a password", async () => {
+    const { auth } = createTestAuth();
+    const user = await auth.createAccount({ phone: "0881829915", email: "ana@example.com", fullName: "Ana", birthDate: "1990-02-03" });
+    expect(user).toMatchObject({ phone: "+62881829915", status: "ACTIVE", birthDate: "1990-02-03" });
+  });
+
+  it("refuses a taken email or phone, and input with neither", async () => {
+    const { auth, db } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, phone: "0881829915" });
+    expect((await authError(auth.createAccount({ email: "BO@example.com" }))).code).toBe("EMAIL_TAKEN");
+    expect((await authError(auth.createAccount({ phone: "+62881829915" }))).code).toBe("PHONE_TAKEN");
+    expect((await authError(auth.createAccount({ fullName: "Nobody" }))).code).toBe("INVALID_INPUT");
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+});
+
+describe("sendEmailVerification + verifyEmailAndSignIn", () => {
+  it("emails a code that verifies the address and signs in", async () => {
+    const { auth } = createTestAuth();
+    const created = await auth.createAccount({ email: EMAIL, password: PASSWORD });
+    await auth.sendEmailVerification("BO@example.com");
+    const [msg] = auth.listOutbox(EMAIL);
+    expect(msg).toMatchObject({ channel: "email", purpose: "verify_email" });
+    expect(msg!.code).toMatch(/^\d{6}$/);
+
+    clock.advanceSec(5);
+    const s = await auth.verifyEmailAndSignIn({ email: EMAIL, code: msg!.code! }, { type: "jwt", profile: "family002" });
+    expect(s.user).toMatchObject({ id: created.id, status: "ACTIVE", emailVerifiedAt: Date.now() });
+    expect(decodeJwt(s.token)).toMatchObject({ sub: String(created.id), _id: String(created.id), username: EMAIL, roles: "user" });
+    expect(auth.authenticate(s.token).user.emailVerifiedAt).toBe(Date.now());
+
+    // Now the password works where a verified email is required.
+    await expect(
+      auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD, requireVerifiedEmail: true }, { type: "jwt" }),
+    ).resolves.toBeDefined();
+  });
+
+  it("for an unknown or an already verified email: the same result, nothing sent", async () => {
+    const { auth } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD });
+    await auth.sendEmailVerification(EMAIL);
+    await auth.verifyEmailAndSignIn({ email: EMAIL, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    clock.advanceSec(3600);
+
+    const verified = await auth.sendEmailVerification(EMAIL);
+    const unknown = await auth.sendEmailVerification("nobody@example.com");
+    expect(verified).toBeUndefined();
+    expect(unknown).toBe(verified);
+    expect(auth.listOutbox(EMAIL)).toHaveLength(1);
+    expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
+  });
+
+  it("refuses a wrong code and an expired one", async () => {
+    const { auth } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD });
+    await auth.sendEmailVerification(EMAIL);
+    const code = lastCode(auth, EMAIL);
+    const bad = code === "000000" ? "000001" : "000000";
+    expect((await authError(auth.verifyEmailAndSignIn({ email: EMAIL, code: bad }, { type: "jwt" }))).code).toBe("INVALID_CODE");
+    clock.advanceSec(300);
+    expect((await authError(auth.verifyEmailAndSignIn({ email: EMAIL, code }, { type: "jwt" }))).code).toBe("CODE_EXPIRED");
+    expect(auth.findUser(1)!.emailVerifiedAt).toBeNull();
+  });
+
+  it("refuses a code for another address", async () => {
+    const { auth } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD });
+    await auth.createAccount({ email: "cy@example.com", password: PASSWORD });
+    await auth.sendEmailVerification(EMAIL);
+    const e = await authError(auth.verifyEmailAndSignIn({ email: "cy@example.com", code: lastCode(auth, EMAIL) }, { type: "jwt" }));
+    expect(e.code).toBe("INVALID_CODE");
+  });
+});

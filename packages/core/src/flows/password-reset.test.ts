@@ -1,0 +1,258 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { authError, authErrorSync, fakeClock, lastCode, PASSWORD, signUp } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+const EMAIL = "ana@example.com";
+const NEW_PASSWORD = "a brand new passphrase";
+const jwt = { type: "jwt" } as const;
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function withUser() {
+  const t = createTestAuth({ publicUrl: "https://auth.example.com/" });
+  const signedIn = await signUp(t.auth, { email: EMAIL, username: "ana", phone: "0881829915" });
+  return { ...t, ...signedIn };
+}
+
+/** The token in the reset link of the newest email to `to`. */
+function linkToken(auth: ReturnType<typeof createTestAuth>["auth"], to: string): string {
+  const text = auth.listOutbox(to)[0]!.text;
+  const m = /https:\/\/auth\.example\.com\/reset-password\?token=([^\s]+)/.exec(text);
+  if (!m) throw new Error(`no reset link in: ${text}`);
+  return decodeURIComponent(m[1]!);
+}
+
+const canLogin = (auth: ReturnType<typeof createTestAuth>["auth"], password: string) =>
+  auth.loginWithPassword({ identifier: EMAIL, password }, jwt).then(
+    () => true,
+    () => false,
+  );
+
+describe("requestPasswordReset", () => {
+  it("by email sends a code and a /reset-password?token= link", async () => {
+    const { auth } = await withUser();
+    await expect(auth.requestPasswordReset({ identifier: "ANA@example.com" })).resolves.toBeUndefined();
+    const [msg] = auth.listOutbox(EMAIL);
+    expect(msg).toMatchObject({ channel: "email", purpose: "password_reset" });
+    expect(msg!.code).toMatch(/^\d{6}$/);
+    expect(msg!.text).toContain(msg!.code);
+    expect(linkToken(auth, EMAIL).length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("by phone sends a code by SMS, without a link", async () => {
+    const { auth } = await withUser();
+    await auth.requestPasswordReset({ identifier: "0881829915" });
+    const [msg] = auth.listOutbox("+62881829915");
+    expect(msg).toMatchObject({ channel: "sms", purpose: "password_reset" });
+    expect(msg!.text).not.toContain("reset-password");
+  });
+
+  it("gives an unknown account the same result and sends nothing", async () => {
+    const { auth } = await withUser();
+    const known = await auth.requestPasswordReset({ identifier: EMAIL });
+    const unknown = await auth.requestPasswordReset({ identifier: "nobody@example.com" });
+    expect(unknown).toEqual(known);
+    expect(auth.listOutbox()).toHaveLength(2); // the sign-up code and the one reset email
+    expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
+  });
+
+  it("answers the same inside the resend cooldown, without sending again", async () => {
+    const { auth } = await withUser();
+    await auth.requestPasswordReset({ identifier: EMAIL });
+    clock.advanceSec(10);
+    await expect(auth.requestPasswordReset({ identifier: EMAIL })).resolves.toBeUndefined();
+    expect(auth.listOutbox(EMAIL).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
+  });
+});
+
+describe("resetPasswordWithCode", () => {
+  it("sets the new password and signs every session out", async () => {
+    const t = await withUser();
+    const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const code = lastCode(t.auth, EMAIL);
+
+    await t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: NEW_PASSWORD });
+    expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
+    expect(authErrorSync(() => t.auth.authenticate(bearer.token)).code).toBe("UNAUTHORIZED");
+    expect(await canLogin(t.auth, PASSWORD)).toBe(false);
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+    expect(t.auth.listOutbox(EMAIL)[0]).toMatchObject({ purpose: "password_changed", code: null });
+    // The code was used up.
+    const again = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "yet another passphrase" }));
+    expect(again.code).toBe("INVALID_CODE");
+  });
+
+  it("refuses a wrong code, and a weak password without using up the code", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const code = lastCode(t.auth, EMAIL);
+    const bad = code === "000000" ? "000001" : "000000";
+    const wrong = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code: bad, newPassword: NEW_PASSWORD }));
+    // No tries-left detail here: it would tell a known account from an unknown one.
+    expect(wrong).toMatchObject({ code: "INVALID_CODE", detail: {} });
+    expect(wrong.detail.attemptsLeft).toBeUndefined();
+    const weak = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "password123" }));
+    expect(weak.code).toBe("WEAK_PASSWORD");
+    expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
+    await t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: NEW_PASSWORD });
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+  });
+
+  it("by email, an unknown account reads exactly like a wrong code", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const code = lastCode(t.auth, EMAIL);
+    const bad = code === "000000" ? "000001" : "000000";
+    const known = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code: bad, newPassword: NEW_PASSWORD }));
+    const unknown = await authError(t.auth.resetPasswordWithCode({ identifier: "nobody@example.com", code: bad, newPassword: NEW_PASSWORD }));
+    expect(known.code).toBe("INVALID_CODE");
+    // Code, message and detail all reach the client (the tRPC error data carries the detail).
+    expect({ code: unknown.code, message: unknown.message, detail: unknown.detail }).toEqual({
+      code: known.code,
+      message: known.message,
+      detail: known.detail,
+    });
+  });
+
+  it("by username (family 004) answers USER_NOT_FOUND for an unknown user", async () => {
+    const t = await withUser();
+    const e = await authError(t.auth.resetPasswordWithCode({ username: "nobody", code: "123456", newPassword: NEW_PASSWORD }));
+    expect(e.code).toBe("USER_NOT_FOUND");
+  });
+
+  it("also kills the link sent in the same email", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const link = linkToken(t.auth, EMAIL);
+    await t.auth.resetPasswordWithCode({ identifier: EMAIL, code: lastCode(t.auth, EMAIL), newPassword: NEW_PASSWORD });
+    // The reset is done; a link still good for 30 minutes would let the email's reader reset it again.
+    expect(authErrorSync(() => t.auth.authenticate(link)).code).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("changePassword with a reset link", () => {
+  it("authenticates the link with scope password_reset, works once, and signs everything out", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const link = linkToken(t.auth, EMAIL);
+
+    const p = t.auth.authenticate(link);
+    expect(p).toMatchObject({ scope: "password_reset", session: null, user: { id: t.user.id } });
+    // The link is good for nothing else.
+    expect(authErrorSync(() => t.auth.listSessions(p)).code).toBe("UNAUTHORIZED");
+    expect(authErrorSync(() => t.auth.logout(p)).code).toBe("UNAUTHORIZED");
+
+    await t.auth.changePassword(p, { newPassword: NEW_PASSWORD, proof: "none" });
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+    expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
+
+    expect(authErrorSync(() => t.auth.authenticate(link)).code).toBe("UNAUTHORIZED");
+    const replay = await authError(t.auth.changePassword(p, { newPassword: "yet another passphrase", proof: "none" }));
+    expect(replay.code).toBe("UNAUTHORIZED");
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+  });
+
+  it("retires the code sent in the same email", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const code = lastCode(t.auth, EMAIL);
+    await t.auth.changePassword(t.auth.authenticate(linkToken(t.auth, EMAIL)), { newPassword: NEW_PASSWORD, proof: "none" });
+    const e = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "yet another passphrase" }));
+    expect(e.code).toBe("INVALID_CODE");
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+  });
+
+  it("expires after 30 minutes", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const link = linkToken(t.auth, EMAIL);
+    clock.advanceSec(30 * 60 - 1);
+    expect(t.auth.authenticate(link).scope).toBe("password_reset");
+    clock.advanceSec(1);
+    expect(authErrorSync(() => t.auth.authenticate(link)).code).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses a weak password without using up the link", async () => {
+    const t = await withUser();
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    const link = linkToken(t.auth, EMAIL);
+    const e = await authError(t.auth.changePassword(t.auth.authenticate(link), { newPassword: "short", proof: "none" }));
+    expect(e.code).toBe("WEAK_PASSWORD");
+    await t.auth.changePassword(t.auth.authenticate(link), { newPassword: NEW_PASSWORD, proof: "none" });
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+  });
+});
+
+describe("changePassword when signed in", () => {
+  it("keeps the current session, signs the others out", async () => {
+    const t = await withUser();
+    const other = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "cookie" });
+    await t.auth.changePassword(t.auth.authenticate(t.token), { newPassword: NEW_PASSWORD, currentPassword: PASSWORD, proof: "required" });
+    expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
+    expect(authErrorSync(() => t.auth.authenticate(other.token)).code).toBe("UNAUTHORIZED");
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+  });
+
+  it("needs the current password (right) or a recent sign-in", async () => {
+    const t = await withUser();
+    const p = () => t.auth.authenticate(t.token);
+    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD, currentPassword: "wrong one!", proof: "required" }))).code).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    clock.advanceSec(601);
+    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD, proof: "required" }))).code).toBe("REAUTH_REQUIRED");
+    expect(await canLogin(t.auth, PASSWORD)).toBe(true);
+  });
+});
+
+describe("requestPasswordResetByAccount (customer number + account number + PIN)", () => {
+  async function withPin() {
+    const t = await withUser();
+    await t.auth.setPin(t.auth.authenticate(t.token), { pin: "480215" });
+    return t;
+  }
+
+  it("emails a code (no link) that resets the password by username", async () => {
+    const t = await withPin();
+    const input = { customerNumber: t.user.customerNumber, accountNumber: t.user.accountNumber, pin: "480215" };
+    await t.auth.requestPasswordResetByAccount(input);
+    const [msg] = t.auth.listOutbox(EMAIL);
+    expect(msg).toMatchObject({ purpose: "password_reset", channel: "email" });
+    expect(msg!.text).not.toContain("reset-password");
+
+    await t.auth.resetPasswordWithCode({ username: "ANA", code: msg!.code!, newPassword: NEW_PASSWORD });
+    expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+    expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
+  });
+
+  it("answers USER_NOT_FOUND when the three do not name one user, and sends nothing", async () => {
+    const t = await withPin();
+    const other = await signUp(t.auth, { email: "bo@example.com", username: "bob" });
+    const { customerNumber, accountNumber } = t.user;
+    const before = t.auth.listOutbox().length;
+    for (const input of [
+      { customerNumber, accountNumber: other.user.accountNumber, pin: "480215" },
+      { customerNumber: other.user.customerNumber, accountNumber, pin: "480215" },
+      { customerNumber, accountNumber, pin: "480216" },
+      { customerNumber: 999_999_999_999, accountNumber: "9999999999", pin: "480215" },
+    ]) {
+      expect((await authError(t.auth.requestPasswordResetByAccount(input))).code).toBe("USER_NOT_FOUND");
+    }
+    expect(t.auth.listOutbox()).toHaveLength(before);
+  });
+
+  it("answers USER_NOT_FOUND for a user who has no PIN", async () => {
+    const t = await withUser();
+    const e = await authError(
+      t.auth.requestPasswordResetByAccount({ customerNumber: t.user.customerNumber, accountNumber: t.user.accountNumber, pin: "480215" }),
+    );
+    expect(e.code).toBe("USER_NOT_FOUND");
+  });
+});

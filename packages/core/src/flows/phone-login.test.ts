@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decodeJwt } from "jose";
+import { challenges, users } from "@authsvc/db";
+import { authError, fakeClock, lastCode } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+const PHONE = "0881829915";
+const E164 = "+62881829915";
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("requestPhoneCode", () => {
+  it("with createIfMissing creates exactly one user for a number, in any of its forms", async () => {
+    const { auth, db } = createTestAuth();
+    const first = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
+    expect(first.user).toMatchObject({ phone: E164, role: "customer", phoneVerifiedAt: null });
+    expect(first.phone).toBe(E164);
+    expect(first.expiresAt).toBe(Date.now() + 300_000);
+    expect(first.devCode).toBe(lastCode(auth, E164));
+    expect(first.resendInSec).toBe(60);
+
+    clock.advanceSec(60);
+    const again = await auth.requestPhoneCode({ phone: "+62 881-829-915", createIfMissing: true, role: "customer" });
+    expect(again.user!.id).toBe(first.user!.id);
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+  });
+
+  it("finds the user who signed up elsewhere with the same number", async () => {
+    const { auth, db } = createTestAuth();
+    const signedUp = await auth.createAccount({ phone: "+62881829915", email: "ana@example.com", fullName: "Ana" });
+    const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
+    expect(sent.user!.id).toBe(signedUp.id);
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+
+  it("without createIfMissing: an unknown number gets the same shape, and nothing is sent or created", async () => {
+    const { auth, db } = createTestAuth({ devOutbox: false });
+    await auth.createAccount({ phone: "+62881829916" });
+    const known = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
+    const unknown = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
+
+    expect(Object.keys(unknown).sort()).toEqual(Object.keys(known).sort());
+    expect(unknown.expiresAt - Date.now()).toBe(known.expiresAt - Date.now());
+    expect(unknown.phone).toBe(E164);
+    expect(unknown.resendInSec).toBe(known.resendInSec);
+    expect(known.devCode).toBeUndefined();
+    expect(auth.listOutbox("0881829916")).toHaveLength(1);
+    expect(auth.listOutbox(PHONE)).toHaveLength(0);
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(db.select().from(challenges).all()).toHaveLength(1);
+  });
+
+  it("without createIfMissing: asking twice in a row answers a known number like an unknown one", async () => {
+    const { auth } = createTestAuth({ devOutbox: false });
+    await auth.createAccount({ phone: "+62881829916" });
+    await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
+    clock.advanceSec(5);
+    // An unknown number is never refused; a RESEND_COOLDOWN for the known one would tell it has an account.
+    const unknown = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
+    const known = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false }).then(
+      (r) => Object.keys(r).sort(),
+      (e: Error & { code?: string }) => e.code,
+    );
+    expect(known).toEqual(Object.keys(unknown).sort());
+    expect(auth.listOutbox("0881829916")).toHaveLength(1);
+  });
+
+  it("refuses an invalid number with INVALID_PHONE and creates nothing", async () => {
+    const { auth, db } = createTestAuth();
+    expect((await authError(auth.requestPhoneCode({ phone: "12ab", createIfMissing: true }))).code).toBe("INVALID_PHONE");
+    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(auth.listOutbox()).toHaveLength(0);
+  });
+});
+
+describe("resendPhoneCode", () => {
+  it("sends a new code with a new expiry once the cooldown is over", async () => {
+    const { auth } = createTestAuth();
+    const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    clock.advanceSec(60);
+    const resent = await auth.resendPhoneCode({ userId: sent.user!.id, phone: E164 });
+    expect(resent.expiresAt).toBe(sent.expiresAt + 60_000);
+    expect(resent.resendInSec).toBe(120);
+    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+  });
+
+  it("answers RESEND_COOLDOWN with retryAfterSec inside the cooldown", async () => {
+    const { auth } = createTestAuth();
+    const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    clock.advanceSec(15);
+    const e = await authError(auth.resendPhoneCode({ userId: sent.user!.id, phone: PHONE }));
+    expect(e.code).toBe("RESEND_COOLDOWN");
+    expect(e.detail.retryAfterSec).toBe(45);
+    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+  });
+
+  it("answers USER_NOT_FOUND when the id and the number do not belong together", async () => {
+    const { auth } = createTestAuth();
+    const ana = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    const bo = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
+    clock.advanceSec(60);
+    expect((await authError(auth.resendPhoneCode({ userId: bo.user!.id, phone: PHONE }))).code).toBe("USER_NOT_FOUND");
+    expect((await authError(auth.resendPhoneCode({ userId: 999_999, phone: PHONE }))).code).toBe("USER_NOT_FOUND");
+    expect((await authError(auth.resendPhoneCode({ userId: ana.user!.id, phone: "0881829917" }))).code).toBe("USER_NOT_FOUND");
+    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+  });
+});
+
+describe("loginWithPhoneCode", () => {
+  it("signs in, marks the phone verified and issues a JWT for the user", async () => {
+    const { auth } = createTestAuth();
+    const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
+    clock.advanceSec(10);
+    const s = await auth.loginWithPhoneCode({ phone: "+62881829915", code: lastCode(auth, PHONE) }, { type: "jwt", role: "customer" });
+    expect(s.user.id).toBe(sent.user!.id);
+    expect(s.user.phoneVerifiedAt).toBe(Date.now());
+    expect(auth.findUser(sent.user!.id)!.phoneVerifiedAt).toBe(Date.now());
+    const claims = decodeJwt(s.token);
+    expect(claims).toMatchObject({ sub: String(sent.user!.id), role: "customer", exp: claims.iat! + 900 });
+    expect(auth.authenticate(s.token).user.id).toBe(sent.user!.id);
+  });
+
+  it("issues an opaque bearer token when asked", async () => {
+    const { auth } = createTestAuth();
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    const s = await auth.loginWithPhoneCode({ phone: PHONE, code: lastCode(auth, PHONE) }, { type: "bearer" });
+    expect(s.token.split(".")).toHaveLength(1);
+    expect(s.expiresAt).toBe(Date.now() + 24 * 3600 * 1000);
+    expect(auth.authenticate(s.token)).toMatchObject({ via: "bearer", scope: "full" });
+  });
+
+  it("refuses a role the user does not hold with ROLE_NOT_HELD, and the code is not used up", async () => {
+    const { auth, db } = createTestAuth();
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
+    const code = lastCode(auth, PHONE);
+    const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt", role: "admin" }));
+    expect(e.code).toBe("ROLE_NOT_HELD");
+    expect(db.select().from(challenges).get()!.consumedAt).toBeNull();
+    expect(auth.findUser(1)!.phoneVerifiedAt).toBeNull();
+
+    const s = await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });
+    expect(decodeJwt(s.token).role).not.toBe("admin");
+  });
+
+  it("refuses the right code for another user's id (family 000's id in the path)", async () => {
+    const { auth } = createTestAuth();
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    const bo = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
+    const code = lastCode(auth, PHONE);
+    const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code, userId: bo.user!.id }, { type: "jwt" }));
+    expect(e.code).toBe("INVALID_CODE");
+  });
+
+  it("refuses a code for another number", async () => {
+    const { auth } = createTestAuth();
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
+    const [mine, theirs] = [lastCode(auth, PHONE), lastCode(auth, "0881829916")];
+    if (mine === theirs) return; // one chance in a million: nothing to tell apart
+    const e = await authError(auth.loginWithPhoneCode({ phone: "0881829916", code: mine }, { type: "jwt" }));
+    expect(e.code).toBe("INVALID_CODE");
+  });
+});

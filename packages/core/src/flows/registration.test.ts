@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { challenges, users } from "@authsvc/db";
+import { authError, authErrorSync, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+/** Family 003 and the web sign-up: no user exists until the emailed code comes back. */
+const EMAIL = "ana@example.com";
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const start = (auth: ReturnType<typeof createTestAuth>["auth"], extra: Record<string, string> = {}) =>
+  auth.startRegistration({ email: "Ana@Example.com", password: PASSWORD, username: "ana", phone: "0881829915", fullName: " Ana M ", ...extra });
+
+describe("startRegistration", () => {
+  it("emails a code and creates no user until it is verified", async () => {
+    const { auth, db } = createTestAuth();
+    const pending = await start(auth);
+    expect(pending).toMatchObject({ email: EMAIL, expiresInSec: 300, expiresAt: Date.now() + 300_000, resendInSec: 60 });
+    expect(pending.verificationId).toEqual(expect.any(String));
+    const [msg] = auth.listOutbox(EMAIL);
+    expect(msg).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup" });
+    expect(msg!.text).toContain(msg!.code);
+    expect(db.select().from(users).all()).toHaveLength(0);
+  });
+
+  it("refuses an email, username or phone that a user already has", async () => {
+    const { auth } = createTestAuth();
+    const pending = await start(auth);
+    await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect((await authError(start(auth, { username: "other", phone: "0881829916" }))).code).toBe("EMAIL_TAKEN");
+    expect((await authError(start(auth, { email: "x@example.com", username: "ANA", phone: "0881829916" }))).code).toBe("USERNAME_TAKEN");
+    expect((await authError(start(auth, { email: "x@example.com", username: "other", phone: "+62881829915" }))).code).toBe("PHONE_TAKEN");
+    expect(auth.listOutbox()).toHaveLength(1);
+  });
+
+  it("refuses bad input before sending anything", async () => {
+    const { auth } = createTestAuth();
+    expect((await authError(start(auth, { email: "not-an-email" }))).code).toBe("INVALID_EMAIL");
+    expect((await authError(start(auth, { phone: "12" }))).code).toBe("INVALID_PHONE");
+    expect((await authError(start(auth, { username: "a b" }))).code).toBe("INVALID_USERNAME");
+    expect((await authError(start(auth, { password: "password123" }))).code).toBe("WEAK_PASSWORD");
+    expect(auth.listOutbox()).toHaveLength(0);
+  });
+});
+
+describe("registrationStatus", () => {
+  it("is pending with the seconds left, then verified", async () => {
+    const { auth } = createTestAuth();
+    const pending = await start(auth);
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300 });
+    clock.advanceSec(100);
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200 });
+    await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "verified", email: EMAIL });
+  });
+
+  it("answers VERIFICATION_NOT_FOUND for an unknown id", async () => {
+    const { auth } = createTestAuth();
+    expect(authErrorSync(() => auth.registrationStatus("5b7c1f5e-0000-4000-8000-000000000000")).code).toBe("VERIFICATION_NOT_FOUND");
+  });
+
+  it("answers VERIFICATION_NOT_FOUND for the id of a code that is not a sign-up", async () => {
+    const { auth } = createTestAuth();
+    await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
+    const loginChallengeId = auth.ctx.db.select().from(challenges).get()!.id;
+    expect(authErrorSync(() => auth.registrationStatus(loginChallengeId)).code).toBe("VERIFICATION_NOT_FOUND");
+  });
+
+  it("answers VERIFICATION_EXPIRED once the code has expired", async () => {
+    const { auth } = createTestAuth();
+    const pending = await start(auth);
+    clock.advanceSec(299);
+    expect(auth.registrationStatus(pending.verificationId).state).toBe("pending");
+    clock.advanceSec(1);
+    expect(authErrorSync(() => auth.registrationStatus(pending.verificationId)).code).toBe("VERIFICATION_EXPIRED");
+  });
+});
+
+describe("resendRegistration", () => {
+  it("gives a new verificationId and a new code; the old ones stop working", async () => {
+    const { auth, db } = createTestAuth();
+    const first = await start(auth);
+    const oldCode = lastCode(auth, EMAIL);
+    clock.advanceSec(60);
+    const second = await auth.resendRegistration("ANA@example.com");
+    const newCode = lastCode(auth, EMAIL);
+    expect(second.verificationId).not.toBe(first.verificationId);
+    expect(second).toMatchObject({ email: EMAIL, expiresInSec: 300, resendInSec: 120 });
+    expect(auth.listOutbox(EMAIL)).toHaveLength(2);
+    expect(authErrorSync(() => auth.registrationStatus(first.verificationId)).code).toBe("VERIFICATION_EXPIRED");
+
+    const withOld = await authError(auth.completeRegistration({ verificationId: first.verificationId, code: oldCode }, { type: "jwt" }));
+    expect(withOld.code).toBe("INVALID_CODE");
+    const newCodeOldId = await authError(auth.completeRegistration({ verificationId: first.verificationId, code: newCode }, { type: "jwt" }));
+    expect(newCodeOldId.code).toBe("INVALID_CODE");
+    expect(db.select().from(users).all()).toHaveLength(0);
+
+    const done = await auth.completeRegistration({ verificationId: second.verificationId, code: newCode }, { type: "jwt" });
+    expect(done.user).toMatchObject({ email: EMAIL, username: "ana", phone: "+62881829915", fullName: "Ana M" });
+  });
+
+  it("answers RESEND_COOLDOWN inside the cooldown", async () => {
+    const { auth } = createTestAuth();
+    await start(auth);
+    clock.advanceSec(20);
+    const e = await authError(auth.resendRegistration(EMAIL));
+    expect(e.code).toBe("RESEND_COOLDOWN");
+    expect(e.detail.retryAfterSec).toBe(40);
+  });
+
+  it("answers VERIFICATION_NOT_FOUND for an email with no pending registration", async () => {
+    const { auth } = createTestAuth();
+    expect((await authError(auth.resendRegistration("nobody@example.com"))).code).toBe("VERIFICATION_NOT_FOUND");
+    expect(auth.listOutbox()).toHaveLength(0);
+  });
+
+  it("revives an expired registration with a fresh code", async () => {
+    const { auth } = createTestAuth();
+    await start(auth);
+    clock.advanceSec(600);
+    const again = await auth.resendRegistration(EMAIL);
+    const s = await auth.completeRegistration({ verificationId: again.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect(s.user.email).toBe(EMAIL);
+  });
+
+  it("sends nothing once the registration was verified, even after an earlier resend", async () => {
+    const { auth } = createTestAuth();
+    await start(auth);
+    clock.advanceSec(60);
+    const second = await auth.resendRegistration(EMAIL);
+    await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    clock.advanceSec(300);
+
+    const e = await authError(auth.resendRegistration(EMAIL));
+    expect(["VERIFICATION_NOT_FOUND", "ALREADY_VERIFIED"]).toContain(e.code);
+    expect(auth.listOutbox(EMAIL)).toHaveLength(2);
+  });
+});
+
+describe("completeRegistration", () => {
+  it("creates the verified user, signs them in, and the password works afterwards", async () => {
+    const { auth, db } = createTestAuth();
+    const pending = await start(auth);
+    clock.advanceSec(30);
+    const s = await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect(s.user).toMatchObject({ email: EMAIL, username: "ana", status: "ACTIVE", emailVerifiedAt: Date.now() });
+    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(auth.authenticate(s.token).user.id).toBe(s.user.id);
+    const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD, requireVerifiedEmail: true }, { type: "jwt" });
+    expect(login.user.id).toBe(s.user.id);
+  });
+
+  it("refuses a wrong code with INVALID_CODE and the tries left; no user is created", async () => {
+    const { auth, db } = createTestAuth();
+    const pending = await start(auth);
+    const code = lastCode(auth, EMAIL);
+    const bad = code === "000000" ? "000001" : "000000";
+    const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: bad }, { type: "jwt" }));
+    expect(e.code).toBe("INVALID_CODE");
+    expect(e.detail.attemptsLeft).toBe(4);
+    expect(db.select().from(users).all()).toHaveLength(0);
+  });
+
+  it("refuses an expired code with CODE_EXPIRED", async () => {
+    const { auth, db } = createTestAuth();
+    const pending = await start(auth);
+    clock.advanceSec(300);
+    const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" }));
+    expect(e.code).toBe("CODE_EXPIRED");
+    expect(db.select().from(users).all()).toHaveLength(0);
+  });
+
+  it("creates one user when the same code is sent twice at once", async () => {
+    const { auth, db } = createTestAuth();
+    const pending = await start(auth);
+    const input = { verificationId: pending.verificationId, code: lastCode(auth, EMAIL) };
+    const results = await Promise.allSettled([
+      auth.completeRegistration(input, { type: "jwt" }),
+      auth.completeRegistration(input, { type: "jwt" }),
+    ]);
+    expect(tally(results)).toEqual({ ok: 1, INVALID_CODE: 1 });
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+
+  it("keeps no password hash in the sign-up codes once the registration is verified", async () => {
+    const { auth, db } = createTestAuth();
+    await start(auth);
+    clock.advanceSec(60);
+    const second = await auth.resendRegistration(EMAIL);
+    expect(JSON.stringify(db.select().from(challenges).all())).toContain("$argon2");
+    await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    // DESIGN.md: a pending registration carries its (hashed) password "until it is verified".
+    expect(JSON.stringify(db.select().from(challenges).all())).not.toContain("$argon2");
+  });
+});

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decodeJwt } from "jose";
+import { eq, sessions, users } from "@authsvc/db";
+import { auditOf, authError, authErrorSync, fakeClock, PASSWORD, signUp } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+const EMAIL = "ana@example.com";
+const DAY = 24 * 3600;
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function signedIn() {
+  const t = createTestAuth();
+  const s = await signUp(t.auth, { email: EMAIL, username: "ana" });
+  return { ...t, ...s };
+}
+
+describe("access token lifetime", () => {
+  it("expires after 15 minutes: authenticate answers UNAUTHORIZED", async () => {
+    const t = await signedIn();
+    expect(decodeJwt(t.token).exp! - decodeJwt(t.token).iat!).toBe(900);
+    clock.advanceSec(899);
+    expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
+    clock.advanceSec(1);
+    expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
+  });
+
+  it("can still be renewed after it expired, while the 30-day session lives, and not after", async () => {
+    const t = await signedIn();
+    clock.advanceSec(3600);
+    const renewed = await t.auth.renewAccessToken(t.token);
+    expect(t.auth.authenticate(renewed.token).session!.id).toBe(t.session.id);
+    expect(renewed.expiresAt).toBe(Date.now() + 900_000);
+
+    clock.advanceSec(30 * DAY - 3600 - 60);
+    const late = await t.auth.renewAccessToken(renewed.token);
+    expect(t.auth.authenticate(late.token).user.id).toBe(t.user.id);
+
+    clock.advanceSec(60);
+    expect((await authError(t.auth.renewAccessToken(late.token))).code).toBe("UNAUTHORIZED");
+    expect(authErrorSync(() => t.auth.authenticate(late.token)).code).toBe("UNAUTHORIZED");
+  });
+});
+
+describe("renewAccessToken", () => {
+  it("gives a new token for the same session and keeps the claims", async () => {
+    const t = createTestAuth();
+    await signUp(t.auth, { email: EMAIL, username: "ana" });
+    const s = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "customer", profile: "family002" });
+    clock.advanceSec(5);
+    const renewed = await t.auth.renewAccessToken(s.token);
+    expect(renewed.token).not.toBe(s.token);
+    const before = decodeJwt(s.token);
+    const after = decodeJwt(renewed.token);
+    expect(after).toMatchObject({ sub: before.sub, sid: before.sid, role: "customer", _id: before._id, username: "ana", roles: "user" });
+    expect(after.iat).toBe(before.iat! + 5);
+    expect(auditOf(t.db, "session_renewed")).toHaveLength(1);
+  });
+
+  it("rotates: the old token renewing again is TOKEN_REUSED and closes the session", async () => {
+    const t = await signedIn();
+    const renewed = await t.auth.renewAccessToken(t.token);
+    const e = await authError(t.auth.renewAccessToken(t.token));
+    expect(e.code).toBe("TOKEN_REUSED");
+
+    expect(authErrorSync(() => t.auth.authenticate(renewed.token)).code).toBe("UNAUTHORIZED");
+    expect((await authError(t.auth.renewAccessToken(renewed.token))).code).toBe("UNAUTHORIZED");
+    const row = t.db.select().from(sessions).where(eq(sessions.id, t.session.id)).get()!;
+    expect(row).toMatchObject({ revokedAt: Date.now(), revokedReason: "token_reuse" });
+    expect(auditOf(t.db, "token_reuse")).toHaveLength(1);
+  });
+
+  it("renews along a chain: each new token renews once", async () => {
+    const t = await signedIn();
+    let token = t.token;
+    for (let i = 0; i < 3; i++) {
+      clock.advanceSec(1000);
+      token = (await t.auth.renewAccessToken(token)).token;
+    }
+    expect(t.auth.authenticate(token).user.id).toBe(t.user.id);
+  });
+
+  it("refuses a token after logout, a tampered token, a foreign token and an opaque token", async () => {
+    const t = await signedIn();
+    const [h, p, sig] = t.token.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "2" })).toString("base64url")}.${sig}`;
+    expect((await authError(t.auth.renewAccessToken(forged))).code).toBe("UNAUTHORIZED");
+
+    const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
+    const theirs = await signUp(foreign.auth, { email: EMAIL });
+    expect((await authError(t.auth.renewAccessToken(theirs.token))).code).toBe("UNAUTHORIZED");
+
+    const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });
+    expect((await authError(t.auth.renewAccessToken(bearer.token))).code).toBe("UNAUTHORIZED");
+
+    t.auth.logout(t.auth.authenticate(t.token));
+    expect((await authError(t.auth.renewAccessToken(t.token))).code).toBe("UNAUTHORIZED");
+  });
+
+  it("does not keep a role the user no longer holds", async () => {
+    const t = await signedIn();
+    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    const admin = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "admin" });
+    expect(decodeJwt(admin.token).role).toBe("admin");
+    t.db.update(users).set({ role: "user" }).where(eq(users.id, t.user.id)).run();
+
+    // A role is a wish checked against what the user holds; renewal must not turn an old grant into a lasting one.
+    const outcome = await t.auth.renewAccessToken(admin.token).then(
+      (r) => decodeJwt(r.token).role,
+      (e: Error & { code?: string }) => e.code,
+    );
+    expect(outcome).not.toBe("admin");
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Small helpers shared by the core tests. Test-only: nothing in src imports this file.
+ */
+import { vi } from "vitest";
+import { AuthError } from "./errors";
+import type { TokenRequest } from "./flows/sign-in";
+import type { createTestAuth } from "./testing";
+
+export type TestAuth = ReturnType<typeof createTestAuth>;
+export type Auth = TestAuth["auth"];
+
+/** A password that passes the policy (long enough, not on the common list). */
+export const PASSWORD = "correct horse battery staple";
+
+/**
+ * The AuthError that a promise (or a function, sync or async) ends with. Fails when it
+ * succeeds or throws something that is not an AuthError.
+ */
+export async function authError(run: Promise<unknown> | (() => unknown)): Promise<AuthError> {
+  try {
+    await (typeof run === "function" ? run() : run);
+  } catch (e) {
+    if (e instanceof AuthError) return e;
+    throw e;
+  }
+  throw new Error("expected an AuthError, but the call succeeded");
+}
+
+/** Same as authError, for a synchronous call (authenticate, registrationStatus...). */
+export function authErrorSync(run: () => unknown): AuthError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof AuthError) return e;
+    throw e;
+  }
+  throw new Error("expected an AuthError, but the call succeeded");
+}
+
+/** The code of the newest outbox message to `to` (phone in any form, email in any case). */
+export function lastCode(auth: Auth, to: string): string {
+  const code = auth.listOutbox(to)[0]?.code;
+  if (!code) throw new Error(`no code in the outbox for ${to}`);
+  return code;
+}
+
+/** Signs a new person up through the pending registration and its emailed code. */
+export async function signUp(
+  auth: Auth,
+  input: { email: string; password?: string; username?: string; phone?: string },
+  t: TokenRequest = { type: "jwt" },
+) {
+  const pending = await auth.startRegistration({ ...input, password: input.password ?? PASSWORD });
+  return auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, input.email) }, t);
+}
+
+/** Finds or creates the phone's user and signs in with the SMS code. */
+export async function phoneSignIn(auth: Auth, phone: string, t: TokenRequest = { type: "jwt" }) {
+  await auth.requestPhoneCode({ phone, createIfMissing: true });
+  return auth.loginWithPhoneCode({ phone, code: lastCode(auth, phone) }, t);
+}
+
+/** Fakes only Date (argon2 runs on the thread pool, real timers must keep working). */
+export function fakeClock(start = "2030-01-01T00:00:00.000Z") {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date(start));
+  return {
+    advanceSec: (sec: number) => vi.advanceTimersByTime(sec * 1000),
+  };
+}
+
+/** Every row of a table, as plain objects. */
+export function tableRows(db: TestAuth["db"], table: string): Record<string, unknown>[] {
+  return db.$client.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+}
+
+/** Audit rows of one kind. */
+export function auditOf(db: TestAuth["db"], kind: string): Record<string, unknown>[] {
+  return db.$client.prepare(`SELECT * FROM audit_events WHERE kind = ? ORDER BY id`).all(kind) as Record<string, unknown>[];
+}
+
+/** Tallies the settled results of concurrent calls: "ok" or the AuthError code. */
+export function tally(results: PromiseSettledResult<unknown>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.status === "fulfilled" ? "ok" : r.reason instanceof AuthError ? r.reason.code : String(r.reason);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
