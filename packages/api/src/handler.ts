@@ -66,7 +66,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   };
 
   async function trpc(req: Request, info: ClientInfo | undefined): Promise<Response> {
-    let body: Uint8Array | undefined;
+    let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method === "POST") {
       try {
         body = await readBody(req);
@@ -125,12 +125,13 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       try {
         const url = new URL(req.url);
         const path = stripSlash(url.pathname);
+        // REST first: it matches raw paths, so even an undecodable one gets its family's 404.
+        const answered = await rest.dispatch(req, url, requestMeta(req, info, options.trustProxy));
+        if (answered) return answered;
         if (!decodable(path)) return json({ error: "Not found" }, 404);
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, info);
         const route = simple[`${req.method} ${path}`];
         if (route) return route(req, url);
-        const answered = await rest.dispatch(req, url, requestMeta(req, info, options.trustProxy));
-        if (answered) return answered;
         return json({ error: "Not found" }, 404);
       } catch (err) {
         auth.ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");

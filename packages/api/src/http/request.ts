@@ -81,10 +81,10 @@ export function isSameOrigin(req: Request): boolean {
 export class BodyTooLarge extends Error {}
 
 /** Reads at most MAX_BODY_BYTES; more is refused without reading the rest. */
-export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw new BodyTooLarge();
-  if (!req.body) return new Uint8Array(0);
+  if (!req.body) return new Uint8Array(new ArrayBuffer(0));
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = req.body.getReader();
@@ -98,7 +98,13 @@ export async function readBody(req: Request, limit = MAX_BODY_BYTES): Promise<Ui
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks);
+  const out = new Uint8Array(new ArrayBuffer(size));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>

@@ -31,6 +31,8 @@ export interface RestRoute<S extends z.ZodType = z.ZodType> {
   /** Statuses the route may answer besides success, with what they mean. */
   errors: Record<number, string>;
   bearer?: boolean;
+  /** A route-specific wording of a core error, where the document gives the route its own. */
+  mapError?(e: AuthError): { status: number; message: string } | undefined;
   run(call: RestCall<z.output<S>>): Promise<RestResult>;
 }
 
@@ -55,6 +57,8 @@ export interface RestFamily {
     validation(issues: z.core.$ZodIssue[], route: RestRoute): string;
     internal: string;
   };
+  /** Documented paths whose GET/HEAD belong to the web app (`/login` is also a page). */
+  webPaths?: string[];
   /** Status for a request the family's validation refuses (400 unless documented else). */
   validationStatus?: number;
   /** The family's error body schema, for the OpenAPI description. */
@@ -158,7 +162,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       return jsonResponse(result.body, result.status);
     } catch (e) {
       if (!isAuthError(e)) throw e;
-      const { status, message } = family.fromAuthError(e);
+      const { status, message } = route.mapError?.(e) ?? family.fromAuthError(e);
       const retry = e.detail.retryAfterSec ?? (status === 429 ? 60 : undefined);
       return fail(status, message, status === 429 || status === 503 ? { "retry-after": String(retry ?? 60) } : {});
     }
@@ -168,8 +172,12 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
     families,
     handles(method, pathname) {
       const path = stripSlash(pathname);
-      const { match } = find(method, path);
-      return Boolean(match) || Boolean(familyByPrefix(path));
+      const { match, pathMatch } = find(method, path) as ReturnType<typeof find> & { pathMatch?: Compiled };
+      if (match) return true;
+      // A documented path with another method still answers in its family's envelope,
+      // unless it is also a web page (GET /login).
+      if (pathMatch) return !((method === "GET" || method === "HEAD") && pathMatch.family.webPaths?.includes(path));
+      return Boolean(familyByPrefix(path));
     },
     async dispatch(req, url, meta) {
       const path = stripSlash(url.pathname);
@@ -177,7 +185,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
         params?: Record<string, string>;
         pathMatch?: Compiled;
       };
-      const family = match?.family ?? familyByPrefix(path);
+      const family = match?.family ?? pathMatch?.family ?? familyByPrefix(path);
       if (!family) return null;
       try {
         if (match) return await run(match, req, url, params ?? {}, meta);

@@ -58,6 +58,7 @@ export const phoneSignupFamily: RestFamily = {
   id: "001",
   title: "Phone sign-up (family 001)",
   prefixes: ["/user", "/3p"],
+  webPaths: ["/login"],
   errorBody: (status, message) => envelope(status, message),
   fromAuthError(e) {
     const [status, message] = STATUS[e.code] ?? [400, BAD_REQUEST];
@@ -80,6 +81,8 @@ export const phoneSignupFamily: RestFamily = {
       body: z.object({ name: z.string().trim().min(1).max(128), email: emailInput, phoneNumber: phoneInput, birthDate: z.iso.date() }),
       response: { status: 200, schema: base },
       errors: { 400: BAD_REQUEST, 409: "phone or email already taken" },
+      // The route documents one 400, whatever field is wrong.
+      mapError: (e) => (e.code === "INVALID_PHONE" ? { status: 400, message: BAD_REQUEST } : undefined),
       async run({ auth, input, meta }) {
         await auth.createAccount({ fullName: input.name, email: input.email, phone: input.phoneNumber, birthDate: input.birthDate }, meta);
         return { status: 200, body: envelope(200, "") };
@@ -94,7 +97,7 @@ export const phoneSignupFamily: RestFamily = {
         status: 200,
         schema: base.extend({ content: z.object({ verificationCode: z.string().optional(), expiresIn: z.number().int() }) }),
       },
-      errors: { 400: "Bad Request: Invalid number format", 429: "inside the resend cooldown" },
+      errors: { 400: "Bad Request: Invalid number format", 429: "too many requests from this address" },
       async run({ auth, input, meta }) {
         const sent = await auth.requestPhoneCode({ phone: input.phoneNumber, createIfMissing: false }, meta);
         const expiresIn = Math.max(0, Math.round((sent.expiresAt - Date.now()) / 1000));

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { getRequestListener } from "@hono/node-server";
+import { createApiHandler } from "@authsvc/api";
+import { createAuth } from "@authsvc/core";
+import { openDatabase } from "@authsvc/db";
+import { EnvError, loadEnv, type Env } from "./src/env";
+import { logger } from "./src/logger";
+
+// Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const appDir = path.basename(here) === "dist" ? path.dirname(here) : here;
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readEnv(): Env {
+  try {
+    return loadEnv();
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    for (const problem of err.problems) console.error(`Invalid environment: ${problem}`);
+    process.exit(1);
+  }
+}
+
+/** Cheaper than new URL() on every request; only absolute-form targets (proxies) need parsing. */
+function pathnameOf(url = "/"): string {
+  const q = url.indexOf("?");
+  const target = q === -1 ? url : url.slice(0, q);
+  if (target.startsWith("/")) return target;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target;
+  }
+}
+
+async function main(): Promise<void> {
+  const env = readEnv();
+  const dev = process.argv.includes("--dev") || env.nodeEnv === "development";
+  // React and Next pick their dev or prod builds from NODE_ENV when first loaded, so set it before importing next.
+  (process.env as Record<string, string | undefined>).NODE_ENV = dev ? "development" : (env.nodeEnv ?? "production");
+
+  const db = openDatabase(env.databaseUrl);
+  const auth = createAuth({
+    db,
+    logger,
+    options: {
+      secret: env.authSecret,
+      dataDir: env.dataDir,
+      publicUrl: env.publicUrl,
+      defaultCountry: env.defaultCountry,
+      devOutbox: env.devOutbox,
+      firebaseServiceAccount: env.firebaseServiceAccount,
+    },
+  });
+  const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
+  const apiListener = getRequestListener(
+    (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
+    {
+      overrideGlobalObjects: false,
+      // The adapter's default answers 500 without logging; the API should never throw, so make it visible.
+      errorHandler: (err) => {
+        logger.error({ err }, "api handler threw");
+        return Response.json({ error: "internal server error" }, { status: 500 });
+      },
+    },
+  );
+
+  let handleNext: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async () => {};
+  let closing = false;
+
+  const server = createServer((req, res) => {
+    if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
+    if (api.handles(req.method ?? "GET", pathnameOf(req.url))) {
+      void apiListener(req, res);
+      return;
+    }
+    handleNext(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, "next request failed");
+      if (res.headersSent) res.destroy();
+      else {
+        res.statusCode = 500;
+        res.end("Internal Server Error");
+      }
+    });
+  });
+
+  const { default: next } = await import("next");
+  // httpServer lets Next attach its dev HMR websocket upgrade handler to this server.
+  const app = next({ dev, dir: appDir, hostname: env.host, port: env.port, httpServer: server });
+  await app.prepare();
+  handleNext = app.getRequestHandler();
+
+  server.on("error", (err) => {
+    logger.error({ err }, "server error");
+    process.exit(1);
+  });
+  server.listen(env.port, env.host, () => {
+    const host = env.host.includes(":") ? `[${env.host}]` : env.host;
+    console.log(`authsvc listening on http://${host}:${env.port}`);
+  });
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      logger.warn({ signal }, "second signal, exiting without waiting");
+      process.exit(1);
+    }
+    closing = true;
+    logger.info({ signal }, "shutting down: no new connections, waiting for in-flight requests");
+    setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, "in-flight requests did not finish in time, exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    // Connections that finish a response after close() would otherwise sit idle until keep-alive times out.
+    setInterval(() => server.closeIdleConnections(), 200).unref();
+    server.close(() => {
+      void app
+        .close()
+        .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
+        .finally(() => {
+          db.$client.close();
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+main().catch((err: unknown) => {
+  logger.error({ err }, "startup failed");
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env";
+
+const SECRET = "s".repeat(32);
+let cwd: string;
+
+beforeEach(() => {
+  cwd = mkdtempSync(path.join(tmpdir(), "authsvc-env-"));
+});
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+function problemsFor(source: Record<string, string>): string[] {
+  try {
+    loadEnv(source, cwd);
+  } catch (err) {
+    expect(err).toBeInstanceOf(EnvError);
+    return (err as EnvError).problems;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to be rejected`);
+}
+
+describe("loadEnv", () => {
+  it("fills in the documented defaults", () => {
+    const env = loadEnv({}, cwd);
+    expect(env).toMatchObject({
+      port: 3000,
+      host: "0.0.0.0",
+      databaseUrl: "file:./data/auth.db",
+      databasePath: path.join(cwd, "data", "auth.db"),
+      dataDir: path.join(cwd, "data"),
+      authSecretSource: "generated",
+      devOutbox: true,
+      defaultCountry: "ID",
+      trustProxy: false,
+      publicUrl: "http://localhost:3000",
+      firebaseServiceAccount: undefined,
+      nodeEnv: undefined,
+    });
+    expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("reads every variable", () => {
+    const env = loadEnv(
+      {
+        PORT: "8080",
+        HOST: "127.0.0.1",
+        DATABASE_URL: "file:/var/lib/authsvc/auth.db",
+        AUTH_SECRET: SECRET,
+        AUTH_DEV_OUTBOX: "0",
+        AUTH_DEFAULT_COUNTRY: "SG",
+        TRUST_PROXY: "true",
+        PUBLIC_URL: "https://auth.example.com/",
+        FIREBASE_SERVICE_ACCOUNT: "/etc/firebase.json",
+        NODE_ENV: "production",
+      },
+      cwd,
+    );
+    expect(env).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      databaseUrl: "file:/var/lib/authsvc/auth.db",
+      databasePath: "/var/lib/authsvc/auth.db",
+      dataDir: "/var/lib/authsvc",
+      authSecret: SECRET,
+      authSecretSource: "env",
+      devOutbox: false,
+      defaultCountry: "SG",
+      trustProxy: true,
+      publicUrl: "https://auth.example.com",
+      firebaseServiceAccount: "/etc/firebase.json",
+      nodeEnv: "production",
+    });
+  });
+
+  it("derives PUBLIC_URL from PORT and treats empty values as unset", () => {
+    const env = loadEnv({ PORT: "4000", HOST: "", AUTH_SECRET: SECRET }, cwd);
+    expect(env.publicUrl).toBe("http://localhost:4000");
+    expect(env.host).toBe("0.0.0.0");
+  });
+
+  it("accepts 1/0 and true/false for flags", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "1" }, cwd).trustProxy).toBe(true);
+    expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "0" }, cwd).trustProxy).toBe(false);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe(true);
+  });
+
+  it("keeps the data folder next to the working directory for an in-memory database", () => {
+    const env = loadEnv({ DATABASE_URL: ":memory:", AUTH_SECRET: SECRET }, cwd);
+    expect(env.databasePath).toBe(":memory:");
+    expect(env.dataDir).toBe(path.join(cwd, "data"));
+  });
+
+  it.each([
+    ["PORT", "abc", 'PORT must be an integer between 1 and 65535 (got "abc")'],
+    ["PORT", "0", "PORT"],
+    ["PORT", "65536", "PORT"],
+    ["PORT", "80.5", "PORT"],
+    ["HOST", "local host", "HOST"],
+    ["DATABASE_URL", "postgres://db/auth", "DATABASE_URL"],
+    ["AUTH_SECRET", "too-short", "AUTH_SECRET must be at least 32 characters (got 9 characters)"],
+    ["AUTH_DEV_OUTBOX", "yes", "AUTH_DEV_OUTBOX"],
+    ["AUTH_DEFAULT_COUNTRY", "id", "AUTH_DEFAULT_COUNTRY"],
+    ["AUTH_DEFAULT_COUNTRY", "IDN", "AUTH_DEFAULT_COUNTRY"],
+    ["TRUST_PROXY", "maybe", "TRUST_PROXY"],
+    ["PUBLIC_URL", "auth.example.com", "PUBLIC_URL"],
+    ["PUBLIC_URL", "ftp://auth.example.com", "PUBLIC_URL"],
+    ["NODE_ENV", "staging", "NODE_ENV"],
+  ])("rejects %s=%s with a message naming it", (name, value, message) => {
+    const problems = problemsFor({ AUTH_SECRET: SECRET, [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+    expect(problems[0]?.startsWith(name)).toBe(true);
+  });
+
+  it("never echoes a rejected secret", () => {
+    const [problem] = problemsFor({ AUTH_SECRET: "hunter2-hunter2" });
+    expect(problem).not.toContain("hunter2");
+  });
+
+  it("reports every problem at once, one line per variable, and writes nothing", () => {
+    const problems = problemsFor({ PORT: "abc", TRUST_PROXY: "yes", AUTH_DEFAULT_COUNTRY: "x" });
+    expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["AUTH_DEFAULT_COUNTRY", "PORT", "TRUST_PROXY"]);
+    expect(existsSync(path.join(cwd, "data"))).toBe(false);
+  });
+
+  it("generates the secret once and keeps it in the data folder", () => {
+    const first = loadEnv({}, cwd);
+    expect(readdirSync(path.join(cwd, "data")).length).toBeGreaterThan(0);
+    const second = loadEnv({}, cwd);
+    expect(second.authSecret).toBe(first.authSecret);
+    expect(second.authSecretSource).toBe("generated");
+  });
+
+  it("does not touch the data folder when AUTH_SECRET is set", () => {
+    loadEnv({ AUTH_SECRET: SECRET }, cwd);
+    expect(existsSync(path.join(cwd, "data"))).toBe(false);
+  });
+});

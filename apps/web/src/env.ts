@@ -1,0 +1,144 @@
+import path from "node:path";
+import { z } from "zod";
+import { loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
+import { databasePath } from "@authsvc/db";
+
+/**
+ * The one place process.env is read. Server-only: it pulls in @authsvc/core, so Next
+ * pages must never import it (they receive what they need from the server).
+ */
+
+type CountryCode = NonNullable<AuthOptionsInput["defaultCountry"]>;
+
+export interface Env {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** Absolute file path, or ":memory:". */
+  databasePath: string;
+  /** Folder of the database file; holds the generated secret and keys. */
+  dataDir: string;
+  authSecret: string;
+  authSecretSource: "env" | "generated";
+  devOutbox: boolean;
+  defaultCountry: CountryCode;
+  trustProxy: boolean;
+  /** Without a trailing slash, so links can be built by appending a path. */
+  publicUrl: string;
+  firebaseServiceAccount: string | undefined;
+  nodeEnv: "development" | "production" | "test" | undefined;
+}
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+const flag = (name: string) =>
+  z.enum(["1", "true", "0", "false"], { error: `${name} must be 1, true, 0 or false` })
+    .transform((v) => v === "1" || v === "true");
+
+const portError = "PORT must be an integer between 1 and 65535";
+
+const schema = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, { error: portError })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: portError }).max(65535, { error: portError }))
+    .default(3000),
+  HOST: z.string().regex(/^\S+$/, { error: "HOST must be a host name or address without spaces" }).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    // Only SQLite exists today; a postgres:// URL silently becoming a file named "postgres:" would be worse.
+    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
+      error: "DATABASE_URL must be file:<path>, a file path or :memory: (only SQLite is supported)",
+    })
+    .default("file:./data/auth.db"),
+  AUTH_SECRET: z.string().min(32, { error: "AUTH_SECRET must be at least 32 characters" }).optional(),
+  AUTH_DEV_OUTBOX: flag("AUTH_DEV_OUTBOX").optional(),
+  AUTH_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { error: "AUTH_DEFAULT_COUNTRY must be a two-letter country code in capitals, like ID" })
+    .default("ID"),
+  TRUST_PROXY: flag("TRUST_PROXY").default(false),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" }).optional(),
+  FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
+  NODE_ENV: z.enum(["development", "production", "test"], {
+    error: "NODE_ENV must be development, production or test",
+  }).optional(),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+/** Echoing a rejected secret into logs would leak it; say how long it was instead. */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return "";
+  return name === "AUTH_SECRET" ? ` (got ${value.length} characters)` : ` (got ${JSON.stringify(value)})`;
+}
+
+/**
+ * Real transports (SMTP, SMS webhook) will turn the default off when configured;
+ * until then every message can only go to the outbox, so it is on.
+ */
+export function defaultDevOutbox(_source: Record<string, string | undefined>): boolean {
+  return true;
+}
+
+/**
+ * Validates the environment and returns typed settings, or throws EnvError listing
+ * every problem. Empty values count as unset (`PORT=` in a compose file means "default").
+ * When AUTH_SECRET is unset, a secret is generated once and kept in the data folder.
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Env {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? "");
+      if (seen.has(name)) continue; // one line per variable
+      seen.add(name);
+      problems.push(`${issue.message}${shown(name, input[name])}`);
+    }
+    throw new EnvError(problems);
+  }
+  return settle(result.data, source, cwd);
+}
+
+function generatedSecret(dataDir: string): string {
+  try {
+    return loadOrCreateSecret(dataDir);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new EnvError([`AUTH_SECRET is unset and a generated secret could not be kept in ${dataDir}: ${reason}`]);
+  }
+}
+
+function settle(v: Parsed, source: Record<string, string | undefined>, cwd: string): Env {
+  const file = databasePath(v.DATABASE_URL, cwd);
+  const dataDir = file === ":memory:" ? path.resolve(cwd, "data") : path.dirname(file);
+  const authSecret = v.AUTH_SECRET ?? generatedSecret(dataDir);
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    databasePath: file,
+    dataDir,
+    authSecret,
+    authSecretSource: v.AUTH_SECRET === undefined ? "generated" : "env",
+    devOutbox: v.AUTH_DEV_OUTBOX ?? defaultDevOutbox(source),
+    defaultCountry: v.AUTH_DEFAULT_COUNTRY as CountryCode,
+    trustProxy: v.TRUST_PROXY,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
+    firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,
+    nodeEnv: v.NODE_ENV,
+  };
+}

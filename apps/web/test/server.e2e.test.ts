@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Exercises the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const serverFile = path.join(appDir, "dist", "server.mjs");
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** A clean environment: nothing from the developer's shell may change what is tested. */
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...extra };
+  for (const key of ["AUTH_SECRET", "DATABASE_URL", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "TRUST_PROXY", "VITEST"]) {
+    if (!(key in extra)) delete env[key];
+  }
+  return env;
+}
+
+function start(cwd: string, extra: Record<string, string>): Running {
+  const child = spawn(process.execPath, [serverFile], { cwd, env: serverEnv(extra), stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => log, exited };
+}
+
+async function waitForHealth(base: string, server: Running, timeoutMs = 60_000): Promise<Response> {
+  let exitCode: number | null | undefined;
+  void server.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode} before it was healthy:\n${server.output()}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.status === 200) return res;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server not healthy after ${timeoutMs} ms:\n${server.output()}`);
+}
+
+async function stop(server: Running | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  const timer = setTimeout(() => server.child.kill("SIGKILL"), 12_000);
+  await server.exited;
+  clearTimeout(timer);
+}
+
+async function trpc(base: string, procedure: string, input: unknown, init: RequestInit = {}) {
+  const res = await fetch(`${base}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+    ...init,
+  });
+  return { status: res.status, body: (await res.json()) as { result?: { data?: Record<string, unknown> } } };
+}
+
+describe("production server (dist/server.mjs)", () => {
+  let cwd: string;
+  let base: string;
+  let server: Running | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(serverFile)) {
+      throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
+    }
+    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-"));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // No DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are what is exercised.
+    server = start(cwd, { PORT: String(port) });
+    const health = await waitForHealth(base, server);
+    expect(await health.json()).toEqual({ status: "ok" });
+  });
+
+  afterAll(async () => {
+    await stop(server);
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("announces where it listens and keeps its data under ./data", () => {
+    expect(server?.output()).toContain(`authsvc listening on ${base}`);
+    expect(existsSync(path.join(cwd, "data", "auth.db"))).toBe(true);
+  });
+
+  it("serves the home page from Next", async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain("<h1>authsvc</h1>");
+  });
+
+  it("serves the dev outbox as JSON", async () => {
+    const res = await fetch(`${base}/api/dev/outbox?to=x`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ messages: [] });
+  });
+
+  it("registers, verifies by emailed code and answers user.me with the token", async () => {
+    const email = "ana@example.com";
+    const registered = await trpc(base, "auth.register", {
+      email,
+      password: "correct horse battery",
+      fullName: "Ana Example",
+      username: "ana",
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    const verificationId = registered.body.result?.data?.verificationId;
+    expect(typeof verificationId).toBe("string");
+
+    const outbox = await fetch(`${base}/api/dev/outbox?to=${encodeURIComponent(email)}`);
+    expect(outbox.status).toBe(200);
+    const { messages } = (await outbox.json()) as { messages: { code?: string }[] };
+    const code = messages[0]?.code;
+    expect(code, JSON.stringify(messages)).toMatch(/^\d{6}$/);
+
+    const verified = await trpc(base, "auth.verifyRegistration", { verificationId, code });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    const accessToken = verified.body.result?.data?.accessToken;
+    expect(typeof accessToken).toBe("string");
+
+    const me = await fetch(`${base}/api/trpc/user.me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const meBody = (await me.json()) as { result?: { data?: Record<string, unknown> } };
+    expect(me.status, JSON.stringify(meBody)).toBe(200);
+    const user = meBody.result?.data ?? {};
+    expect(user.email).toBe(email);
+    expect(user).toHaveProperty("id");
+    expect(user).toHaveProperty("customerId");
+    expect(user).toHaveProperty("accountNumber");
+  });
+
+  it("shuts down cleanly on SIGTERM", async () => {
+    const running = server!;
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+  });
+});
+
+describe("production server with a bad environment", () => {
+  it("exits non-zero naming the variable", async () => {
+    if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` first`);
+    const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-bad-"));
+    try {
+      const server = start(cwd, { PORT: "abc" });
+      const code = await server.exited;
+      expect(code).not.toBe(0);
+      expect(server.output()).toContain('Invalid environment: PORT must be an integer between 1 and 65535 (got "abc")');
+      expect(existsSync(path.join(cwd, "data"))).toBe(false);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,321 @@
+/**
+ * Family 002 (seeds/002_*.txt): email + password, Indonesian messages word for word.
+ * Success `{message, token?}`, errors `{error}`. CONTRACTS.md, "Family 002".
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  advance,
+  expect001,
+  expect002,
+  expect004,
+  expectRetryAfter,
+  fakeDate,
+  jwtPayload,
+  MINUTE,
+  PASS,
+  PASS2,
+  PIN,
+  restSetup,
+  type RestHarness,
+} from "./test-helpers";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const EMAIL = "siti@example.com";
+const MSG = {
+  register: "Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda",
+  sendOtp: "Harap Untuk Cek Email Anda Untuk Token Verifikasi",
+  verify: "berhasil menverifikasi akun",
+  login: "berhasil login",
+  forgot: "harap cek email untuk mengganti password",
+  update: "berhasil mengubah password",
+};
+
+const register = (h: RestHarness, over: Record<string, unknown> = {}) =>
+  h.call("POST", "/auth/register", { email: EMAIL, password: PASS, fullname: "Siti Nurhaliza", ...over });
+
+/** The reset link's token from the newest reset email. */
+function resetToken(h: RestHarness, email = EMAIL): string {
+  const mail = h.auth.listOutbox(email).find((m) => m.purpose === "password_reset");
+  expect(mail, "a reset email").toBeDefined();
+  const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(mail!.text);
+  expect(m, mail!.text).not.toBeNull();
+  return decodeURIComponent(m![1]!);
+}
+
+describe("family 002 POST /auth/register", () => {
+  it(`answers 200 {message: "${MSG.register}"} and sends nothing yet`, async () => {
+    const h = restSetup();
+    const res = await register(h);
+    expect002(res, 200, MSG.register);
+    expect(res.body).toEqual({ message: MSG.register });
+    expect(h.auth.listOutbox()).toHaveLength(0);
+    expect(h.userCount()).toBe(1);
+  });
+
+  it("answers 400 {error} for the documented validation: email format, password 6 to 20, fullname 4 to 28", async () => {
+    const h = restSetup();
+    for (const over of [
+      { email: "not-an-email" },
+      { password: "12345" },
+      { password: "x".repeat(21) },
+      { fullname: "abc" },
+      { fullname: "x".repeat(29) },
+      { email: undefined },
+      { password: 12345678 },
+    ]) {
+      expect002(await register(h, over), 400);
+    }
+    expect(h.userCount()).toBe(0);
+  });
+
+  it("answers 400 for a 6-7 character or common password (our policy, after the documented check)", async () => {
+    const h = restSetup();
+    expect002(await register(h, { password: "abc123x" }), 400);
+    expect002(await register(h, { password: "password123" }), 400);
+    expect(h.userCount()).toBe(0);
+  });
+
+  it("answers 409 {error} when the email is taken, in any case", async () => {
+    const h = restSetup();
+    expect002(await register(h), 200);
+    expect002(await register(h, { email: "SITI@Example.com" }), 409);
+  });
+});
+
+describe("family 002 POST /auth/send-otp", () => {
+  it(`answers 200 {message: "${MSG.sendOtp}"} and emails a 6-digit code`, async () => {
+    const h = restSetup();
+    await register(h);
+    const res = await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    expect002(res, 200, MSG.sendOtp);
+    expect(res.body).toEqual({ message: MSG.sendOtp });
+    const mail = h.auth.listOutbox(EMAIL);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ channel: "email", purpose: "verify_email" });
+    expect(mail[0]!.code).toMatch(/^\d{6}$/);
+    expect(res.text).not.toContain(mail[0]!.code!);
+  });
+
+  it("answers unknown and already verified emails the same 200 and sends nothing", async () => {
+    const h = restSetup();
+    expect(await h.call("POST", "/auth/send-otp", { email: "nobody@example.com" })).toMatchObject({ status: 200, body: { message: MSG.sendOtp } });
+    expect(h.auth.listOutbox()).toHaveLength(0);
+    await h.emailUser002(EMAIL);
+    const sent = h.auth.listOutbox(EMAIL).length;
+    fakeDate();
+    advance(2 * MINUTE);
+    expect(await h.call("POST", "/auth/send-otp", { email: EMAIL })).toMatchObject({ status: 200, body: { message: MSG.sendOtp } });
+    expect(h.auth.listOutbox(EMAIL)).toHaveLength(sent);
+  });
+
+  it("answers 429 {error} with Retry-After inside the cooldown", async () => {
+    const h = restSetup();
+    await register(h);
+    expect002(await h.call("POST", "/auth/send-otp", { email: EMAIL }), 200);
+    const res = await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    expect002(res, 429);
+    expectRetryAfter(res);
+  });
+});
+
+describe("family 002 POST /auth/otp-verify", () => {
+  it(`answers 200 {message: "${MSG.verify}", token}; the email is verified; the JWT carries _id, username, roles`, async () => {
+    const h = restSetup();
+    await register(h);
+    await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    const res = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: h.code(EMAIL) });
+    expect002(res, 200, MSG.verify);
+    expect(Object.keys(res.body).sort()).toEqual(["message", "token"]);
+    const claims = jwtPayload(res.body.token);
+    const me = await h.me(res.body.token);
+    expect(me.status, me.text).toBe(200);
+    const user = me.body.result.data;
+    expect(user.emailVerified).toBe(true);
+    expect(claims._id).toBe(String(user.id));
+    expect(typeof claims.username).toBe("string");
+    expect([EMAIL, user.username]).toContain(claims.username);
+    expect(claims.roles).toBe("user");
+    expect(claims.sub).toBe(String(user.id));
+  });
+
+  it("takes otp_number as a JSON number (12345 means 012345)", async () => {
+    const h = restSetup();
+    await register(h);
+    await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    const code = h.code(EMAIL);
+    if (code !== "012345") {
+      // a 5-digit number is read as a code (a wrong one), not refused as malformed
+      const five = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 });
+      expect002(five, 400);
+      const wrongCode = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: code === "000001" ? "000002" : "000001" });
+      expect(five.body.error).toBe(wrongCode.body.error);
+    }
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: Number(code) }), 200, MSG.verify);
+  });
+
+  it("answers 400 {error} for a wrong code and for an expired one", async () => {
+    fakeDate();
+    const h = restSetup();
+    await register(h);
+    await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    const code = h.code(EMAIL);
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: code === "000000" ? "111111" : "000000" }), 400);
+    advance(5 * MINUTE + 1000);
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: code }), 400);
+    // still not verified
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 403);
+  });
+});
+
+describe("family 002 POST /auth/login", () => {
+  it(`answers 200 {message: "${MSG.login}", token} with _id, username and roles in the JWT`, async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    const res = await h.call("POST", "/auth/login", { email: EMAIL, password: PASS });
+    expect002(res, 200, MSG.login);
+    expect(Object.keys(res.body).sort()).toEqual(["message", "token"]);
+    const claims = jwtPayload(res.body.token);
+    expect(claims).toMatchObject({ username: EMAIL, roles: "user" });
+    expect(typeof claims._id).toBe("string");
+    expect(claims._id).toBe(claims.sub);
+  });
+
+  it("answers 401 with one message for a wrong email or a wrong password", async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    const wrongPass = await h.call("POST", "/auth/login", { email: EMAIL, password: PASS2 });
+    const wrongEmail = await h.call("POST", "/auth/login", { email: "nobody@example.com", password: PASS });
+    expect002(wrongPass, 401);
+    expect002(wrongEmail, 401, wrongPass.body.error);
+  });
+
+  it("answers 403 while the email is not verified (and 401, not 403, for a wrong password then)", async () => {
+    const h = restSetup();
+    await register(h);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 403);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS2 }), 401);
+  });
+});
+
+describe("family 002 POST /auth/send-forgot-password", () => {
+  it(`answers 200 {message: "${MSG.forgot}"} and emails a /reset-password?token=... link and a code`, async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    const res = await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    expect002(res, 200, MSG.forgot);
+    expect(res.body).toEqual({ message: MSG.forgot });
+    const mail = h.auth.listOutbox(EMAIL)[0]!;
+    expect(mail).toMatchObject({ channel: "email", purpose: "password_reset" });
+    expect(mail.code).toMatch(/^\d{6}$/);
+    expect(mail.text).toContain(mail.code!);
+    expect(mail.text).toMatch(/\/reset-password\?token=\S+/);
+    expect(res.text).not.toContain(resetToken(h));
+  });
+
+  it("answers an unknown email the same 200 and sends nothing", async () => {
+    const h = restSetup();
+    const res = await h.call("POST", "/auth/send-forgot-password", { email: "nobody@example.com" });
+    expect002(res, 200, MSG.forgot);
+    expect(h.auth.listOutbox()).toHaveLength(0);
+  });
+});
+
+describe("family 002 PATCH /auth/update-password", () => {
+  it(`answers 200 {message: "${MSG.update}"} with an access token; other sessions are revoked, this one lives`, async () => {
+    const h = restSetup();
+    const first = await h.emailUser002(EMAIL);
+    const other = (await h.call("POST", "/auth/login", { email: EMAIL, password: PASS })).body.token as string;
+    const res = await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: first });
+    expect002(res, 200, MSG.update);
+    expect(res.body).toEqual({ message: MSG.update });
+    expect((await h.me(other)).status).toBe(401);
+    expect((await h.me(first)).status).toBe(200);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 401);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS2 }), 200, MSG.login);
+  });
+
+  it("answers 401 {error} with no token or a bad one", async () => {
+    const h = restSetup();
+    const token = await h.emailUser002(EMAIL);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }), 401);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: "garbage" }), 401);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: token.slice(0, -3) + "abc" }), 401);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { headers: { authorization: `Basic ${token}` } }), 401);
+  });
+
+  it("answers 400 {error} for a new password outside 6 to 20, or missing", async () => {
+    const h = restSetup();
+    const token = await h.emailUser002(EMAIL);
+    for (const body of [{ new_password: "12345" }, { new_password: "x".repeat(21) }, {}, { new_password: 12345678 }]) {
+      expect002(await h.call("PATCH", "/auth/update-password", body, { token }), 400);
+    }
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 200);
+  });
+});
+
+describe("family 002 reset link token", () => {
+  it("works once with PATCH /auth/update-password (second use 401) and signs out every session", async () => {
+    const h = restSetup();
+    const session = await h.emailUser002(EMAIL);
+    await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    const link = resetToken(h);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 200, MSG.update);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: "Nasi-Goreng-Pedas-9" }, { token: link }), 401);
+    expect((await h.me(session)).status).toBe(401);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS2 }), 200);
+  });
+
+  it("a refused attempt (too short, common, malformed) does not use the link up", async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    const link = resetToken(h);
+    for (const body of [{ new_password: "abc1234" }, { new_password: "password123" }, { new_password: "12345" }, {}]) {
+      expect002(await h.call("PATCH", "/auth/update-password", body, { token: link }), 400);
+    }
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 200, MSG.update);
+  });
+
+  it("still works after 29 minutes", async () => {
+    fakeDate();
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    const link = resetToken(h);
+    advance(29 * MINUTE);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 200, MSG.update);
+  });
+
+  it("expires after 30 minutes (401)", async () => {
+    fakeDate();
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    const link = resetToken(h);
+    advance(30 * MINUTE + 1000);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 401);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 200);
+  });
+
+  it("is refused by every other protected route (004 relogin, 001 /3p/token, tRPC user.me and pin.set), and stays good for its own", async () => {
+    const h = restSetup();
+    const session = await h.emailUser002(EMAIL);
+    const set = await h.mutate("pin.set", { pin: PIN }, { token: session });
+    expect(set.status, set.text).toBe(200);
+    const id = (await h.me(session)).body.result.data.id as number;
+    await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
+    const link = resetToken(h);
+
+    expect004(await h.call("POST", "/v1/auth/relogin", { mpin: PIN }, { token: link }), 401);
+    expect001(await h.call("GET", `/3p/token?userId=${id}`, undefined, { token: link }), 401);
+    const me = await h.me(link);
+    expect(me.status, me.text).toBe(401);
+    const pin = await h.mutate("pin.set", { pin: "246813" }, { token: link });
+    expect(pin.status, pin.text).toBe(401);
+
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 200, MSG.update);
+  });
+});

@@ -1,0 +1,305 @@
+/**
+ * Helpers for the REST shims' tests: plain HTTP through the fetch handler, one envelope
+ * check per family (shapes from seeds/*.txt, rules from CONTRACTS.md), and shortcuts to
+ * users in a known state. Built on the tRPC harness (test/harness.ts).
+ */
+import { expect, vi } from "vitest";
+import type { AuthOptionsInput } from "@authsvc/core";
+import type { ApiHandlerOptions } from "../handler";
+import { expectNoLeak, MINUTE, setup, type Wire } from "../test/harness";
+
+export { MINUTE };
+export type { Wire };
+
+export const JSON_CT = { "content-type": "application/json" } as const;
+
+/** A password our policy accepts and family 002's 6–20 rule too. */
+export const PASS = "Kopi-Susu-Gula-42";
+export const PASS2 = "Teh-Manis-Dingin-77";
+/** A 6-digit PIN that is not trivial. */
+export const PIN = "902734";
+export const OTHER_PIN = "550271";
+
+export interface RestInit {
+  token?: string;
+  headers?: Record<string, string>;
+  remote?: string;
+}
+
+export function restSetup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
+  const h = setup(opts);
+
+  /** Any REST call; `body` is sent as JSON (a string is sent as is). */
+  function call(method: string, path: string, body?: unknown, init: RestInit = {}): Promise<Wire> {
+    const headers: Record<string, string> = {
+      "user-agent": "vitest",
+      accept: "application/json",
+      ...(body !== undefined ? JSON_CT : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...init.headers,
+    };
+    return h.raw(
+      path,
+      { method, headers, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body), redirect: "manual" },
+      init.remote,
+    );
+  }
+
+  const userCount = () => (h.auth.ctx.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
+  const userIdByPhone = (e164: string) =>
+    (h.auth.ctx.db.$client.prepare("select id from users where phone = ?").get(e164) as { id: number } | undefined)?.id;
+  const makeAdmin = (id: number) => h.auth.ctx.db.$client.prepare("update users set role = 'admin' where id = ?").run(id);
+
+  /** tRPC user.me with any token, over the wire. */
+  async function me(token: string) {
+    const res = await h.query("user.me", undefined, { token });
+    return res;
+  }
+
+  /** The newest code sent to `to` (any purpose unless given). */
+  function code(to: string, purpose?: string): string {
+    const m = h.auth.listOutbox(to).filter((x) => !purpose || x.purpose === purpose)[0];
+    expect(m?.code, `a code sent to ${to}`).toMatch(/^\d{6}$/);
+    return m!.code!;
+  }
+
+  /** Family 003 register + verify: a verified user with a username, email and password. */
+  async function verifiedUser(u: { username: string; email: string; password?: string; phone?: string }) {
+    const reg = await call("POST", "/api/v1/auth/register", {
+      username: u.username,
+      email: u.email,
+      password: u.password ?? PASS,
+      fullname: "John Doe",
+      ...(u.phone ? { phone: u.phone } : {}),
+    });
+    expect(reg.status, reg.text).toBe(200);
+    const ver = await call("POST", "/api/v1/auth/verify", { code: code(u.email, "signup"), verificationId: reg.body.verificationId });
+    expect(ver.status, ver.text).toBe(200);
+    return { id: ver.body.user.id as number, token: ver.body.token as string };
+  }
+
+  /** A verified user with a PIN set through tRPC `pin.set` right after sign-in. */
+  async function userWithPin(u: { username: string; email: string; pin?: string }) {
+    const v = await verifiedUser(u);
+    const set = await h.mutate("pin.set", { pin: u.pin ?? PIN }, { token: v.token });
+    expect(set.status, set.text).toBe(200);
+    return v;
+  }
+
+  /** Family 000: find or create by number, then log in with the SMS code. */
+  async function phoneLogin000(mobile: string, role: string | undefined = "customer") {
+    const created = await call("POST", "/api/v1/authentication/", { mobile_number: mobile });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.payload.data[0].id as string;
+    const login = await call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: mobile, otp_code: code(mobile, "login"), ...(role ? { role } : {}) });
+    expect(login.status, login.text).toBe(200);
+    return { id, token: login.body.payload.data[0].access_token as string };
+  }
+
+  /** Family 001: verify-phone + login; answers the opaque bearer token. */
+  async function phoneLogin001(phone: string) {
+    const v = await call("POST", "/verify-phone", { phoneNumber: phone });
+    expect(v.status, v.text).toBe(200);
+    const login = await call("POST", "/login", { phoneNumber: phone, verificationCode: code(phone, "login") });
+    expect(login.status, login.text).toBe(200);
+    return login.body.content.accessToken as string;
+  }
+
+  /** Family 002: register, send-otp, otp-verify; answers the JWT. */
+  async function emailUser002(email: string, password = PASS, fullname = "Siti Nurhaliza") {
+    const reg = await call("POST", "/auth/register", { email, password, fullname });
+    expect(reg.status, reg.text).toBe(200);
+    const sent = await call("POST", "/auth/send-otp", { email });
+    expect(sent.status, sent.text).toBe(200);
+    const ver = await call("POST", "/auth/otp-verify", { email, otp_number: code(email, "verify_email") });
+    expect(ver.status, ver.text).toBe(200);
+    return ver.body.token as string;
+  }
+
+  return { ...h, call, userCount, userIdByPhone, makeAdmin, me, code, verifiedUser, userWithPin, phoneLogin000, phoneLogin001, emailUser002 };
+}
+
+export type RestHarness = ReturnType<typeof restSetup>;
+
+/** The payload (part 2) of a JWT, base64url-decoded. */
+export function jwtPayload(token: string): Record<string, unknown> {
+  const parts = token.split(".");
+  expect(parts, "a JWT has three parts").toHaveLength(3);
+  return JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+}
+
+export function jwtHeader(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString("utf8"));
+}
+
+/** JSON, not HTML, no stack trace, no secret, not a redirect, not a 5xx. */
+export function expectCleanJson(res: Wire) {
+  expect(res.status, res.text).toBeLessThan(500);
+  expect(res.status >= 300 && res.status < 400, `no redirect: ${res.status}`).toBe(false);
+  expect(res.headers.get("location")).toBeNull();
+  expect(res.headers.get("content-type"), res.text).toMatch(/^application\/json/);
+  expect(res.body, `JSON body: ${res.text}`).toBeDefined();
+  expect(res.text).not.toMatch(/<html|<!doctype/i);
+  expect(res.text).not.toMatch(/\w*Error: |"stack"/);
+  expectNoLeak(res);
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export function expectIsoNow(ts: unknown) {
+  expect(typeof ts).toBe("string");
+  expect(ts as string).toMatch(ISO_8601);
+  const t = Date.parse(ts as string);
+  expect(Number.isNaN(t), `parsable: ${ts}`).toBe(false);
+  expect(Math.abs(t - Date.now())).toBeLessThan(60_000);
+}
+
+// ---------------------------------------------------------------- family envelopes
+
+/** 000: `{code, success, payload: {message, data: [...]}}`, HTTP status = code. */
+export function expect000(res: Wire, status: number, message?: string) {
+  expectCleanJson(res);
+  expect(res.status, res.text).toBe(status);
+  expect(Object.keys(res.body).sort()).toEqual(["code", "payload", "success"]);
+  expect(res.body.code).toBe(status);
+  expect(res.body.success).toBe(status < 400);
+  expect(Object.keys(res.body.payload).sort()).toEqual(["data", "message"]);
+  expect(typeof res.body.payload.message).toBe("string");
+  expect(Array.isArray(res.body.payload.data)).toBe(true);
+  if (status >= 400) expect(res.body.payload.data).toEqual([]);
+  if (message !== undefined) expect(res.body.payload.message).toBe(message);
+  return res.body.payload as { message: string; data: Record<string, unknown>[] };
+}
+
+/** 001: `{timestamp, errorCode, errorMessage, success, content | value}`. */
+export function expect001(res: Wire, status: number, message?: string) {
+  expectCleanJson(res);
+  expect(res.status, res.text).toBe(status);
+  expectIsoNow(res.body.timestamp);
+  if (status < 400) {
+    expect(res.body.errorCode).toBeNull();
+    expect(res.body.errorMessage).toBe("");
+    expect(res.body.success).toBe(true);
+  } else {
+    expect(Object.keys(res.body).sort()).toEqual(["errorCode", "errorMessage", "success", "timestamp"]);
+    expect(res.body.errorCode).toBe(status);
+    expect(res.body.success).toBe(false);
+    expect(typeof res.body.errorMessage).toBe("string");
+    expect(res.body.errorMessage.length).toBeGreaterThan(0);
+    if (message !== undefined) expect(res.body.errorMessage).toBe(message);
+  }
+  return res.body;
+}
+
+/** 002: success `{message, token?}`, errors `{error}`. */
+export function expect002(res: Wire, status: number, message?: string) {
+  expectCleanJson(res);
+  expect(res.status, res.text).toBe(status);
+  if (status < 400) {
+    expect(typeof res.body.message).toBe("string");
+    if (message !== undefined) expect(res.body.message).toBe(message);
+  } else {
+    expect(Object.keys(res.body)).toEqual(["error"]);
+    expect(typeof res.body.error).toBe("string");
+    expect(res.body.error.length).toBeGreaterThan(0);
+    if (message !== undefined) expect(res.body.error).toBe(message);
+  }
+  return res.body;
+}
+
+/** 003: documented success bodies, errors `{message}`. */
+export function expect003(res: Wire, status: number, message?: string) {
+  expectCleanJson(res);
+  expect(res.status, res.text).toBe(status);
+  expect(typeof res.body.message).toBe("string");
+  if (status >= 400) expect(Object.keys(res.body)).toEqual(["message"]);
+  if (message !== undefined) expect(res.body.message).toBe(message);
+  return res.body;
+}
+
+/** 004: `{status, message, data}`. */
+export function expect004(res: Wire, status: number, message?: string) {
+  expectCleanJson(res);
+  expect(res.status, res.text).toBe(status);
+  expect(res.body.status).toBe(status < 400 ? "success" : "error");
+  expect(typeof res.body.message).toBe("string");
+  if (status >= 400) expect(res.body).toEqual({ status: "error", message: res.body.message, data: null });
+  if (message !== undefined) expect(res.body.message).toBe(message);
+  return res.body;
+}
+
+/** A 429 carries Retry-After as a positive number of seconds. */
+export function expectRetryAfter(res: Wire) {
+  expect(res.status).toBe(429);
+  const v = res.headers.get("retry-after");
+  expect(v, "Retry-After header").not.toBeNull();
+  expect(Number(v)).toBeGreaterThan(0);
+}
+
+/** Fake only Date, so timers and I/O keep running. */
+export function fakeDate() {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date());
+}
+
+export function advance(ms: number) {
+  vi.setSystemTime(new Date(Date.now() + ms));
+}
+
+// ---------------------------------------------------------------- the 23 documented routes
+
+export type FamilyId = "000" | "001" | "002" | "003" | "004";
+
+/** Every documented (method, path) pair, written from seeds/*.txt (paths as the seeds spell them). */
+export const SEED_ROUTES: { family: FamilyId; method: "GET" | "POST" | "PUT" | "PATCH"; path: string; success: number }[] = [
+  // seeds/000: mobile OTP
+  { family: "000", method: "POST", path: "/api/v1/authentication/", success: 201 },
+  { family: "000", method: "PATCH", path: "/api/v1/authentication/{id}/", success: 200 },
+  { family: "000", method: "PUT", path: "/api/v1/authentication/{id}/", success: 200 },
+  { family: "000", method: "PATCH", path: "/api/v1/authorization/{id}/", success: 200 },
+  // seeds/001: phone sign-up
+  { family: "001", method: "POST", path: "/user/sign-up", success: 200 },
+  { family: "001", method: "POST", path: "/verify-phone", success: 200 },
+  { family: "001", method: "POST", path: "/login", success: 200 },
+  { family: "001", method: "GET", path: "/3p/token", success: 200 },
+  // seeds/002: email + password
+  { family: "002", method: "POST", path: "/auth/register", success: 200 },
+  { family: "002", method: "POST", path: "/auth/send-otp", success: 200 },
+  { family: "002", method: "POST", path: "/auth/otp-verify", success: 200 },
+  { family: "002", method: "POST", path: "/auth/login", success: 200 },
+  { family: "002", method: "POST", path: "/auth/send-forgot-password", success: 200 },
+  { family: "002", method: "PATCH", path: "/auth/update-password", success: 200 },
+  // seeds/003: base url /api/v1/auth
+  { family: "003", method: "POST", path: "/api/v1/auth/login", success: 200 },
+  { family: "003", method: "POST", path: "/api/v1/auth/register", success: 200 },
+  { family: "003", method: "GET", path: "/api/v1/auth/status", success: 200 },
+  { family: "003", method: "POST", path: "/api/v1/auth/resend", success: 200 },
+  { family: "003", method: "POST", path: "/api/v1/auth/verify", success: 200 },
+  // seeds/004: username + MPIN
+  { family: "004", method: "POST", path: "/v1/auth/login", success: 200 },
+  { family: "004", method: "POST", path: "/v1/auth/relogin", success: 200 },
+  { family: "004", method: "POST", path: "/v1/auth/forgot-password", success: 200 },
+  { family: "004", method: "POST", path: "/v1/auth/setup-new-password", success: 200 },
+];
+
+export const ENVELOPE: Record<FamilyId, (res: Wire, status: number, message?: string) => unknown> = {
+  "000": expect000,
+  "001": expect001,
+  "002": expect002,
+  "003": expect003,
+  "004": expect004,
+};
+
+/** The error message of any family's error body. */
+export function errorMessageOf(family: FamilyId, body: Record<string, any>): string {
+  switch (family) {
+    case "000":
+      return body.payload?.message;
+    case "001":
+      return body.errorMessage;
+    case "002":
+      return body.error;
+    default:
+      return body.message;
+  }
+}
