@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { createApiHandler } from "@authsvc/api";
+import { callerForHeaders, createApiHandler } from "@authsvc/api";
 import { createAuth } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { logger } from "./src/logger";
+import { registerBridge } from "./src/server/bridge";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     },
   });
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
+  registerBridge({ devOutbox: env.devOutbox, callerFor: (headers) => callerForHeaders(auth, headers) });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
     {

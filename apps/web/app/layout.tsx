@@ -1,15 +1,34 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { SiteHeader } from "../src/components/site-header";
+import { LocaleProvider } from "../src/i18n/client";
+import { serverLocale } from "../src/i18n/server";
+import { serverBridgeOrNull } from "../src/server/bridge";
+import { currentUser } from "../src/server/session";
+import { TRPCProvider } from "../src/trpc/react";
+import "./globals.css";
 
 export const metadata: Metadata = {
   title: "authsvc",
   description: "One authentication service for every sign-in door.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const [locale, user] = await Promise.all([serverLocale(), currentUser()]);
   return (
-    <html lang="en">
-      <body>{children}</body>
+    <html lang={locale}>
+      <body>
+        <LocaleProvider locale={locale}>
+          <TRPCProvider>
+            <SiteHeader locale={locale} signedIn={Boolean(user)} devOutbox={serverBridgeOrNull()?.devOutbox ?? false} />
+            <main id="main" tabIndex={-1} className="content">
+              {children}
+            </main>
+          </TRPCProvider>
+        </LocaleProvider>
+      </body>
     </html>
   );
 }

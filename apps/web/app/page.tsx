@@ -1,15 +1,34 @@
-export default function Home() {
+import Link from "next/link";
+import { homeMessages } from "../src/i18n/home";
+import { serverLocale } from "../src/i18n/server";
+import { serverBridgeOrNull } from "../src/server/bridge";
+import { currentUser } from "../src/server/session";
+
+export default async function Home() {
+  const [locale, user] = await Promise.all([serverLocale(), currentUser()]);
+  const t = homeMessages[locale];
   return (
-    <main>
-      <h1>authsvc</h1>
-      <p>
-        One authentication service behind five sign-in doors: email and password, phone codes, and
-        banking MPIN, with one user store, one session system and a typed API.
+    <div className="stack">
+      <h1>{t.title}</h1>
+      <p>{t.intro}</p>
+      {user ? (
+        <p>
+          <Link href="/account">{t.account}</Link>
+        </p>
+      ) : (
+        <p className="resend">
+          <Link href="/signup">{t.signup}</Link>
+          <Link href="/login">{t.login}</Link>
+        </p>
+      )}
+      {serverBridgeOrNull()?.devOutbox ? (
+        <p className="muted">
+          <Link href="/dev/outbox">{t.outbox}</Link>
+        </p>
+      ) : null}
+      <p className="muted">
+        <Link href="/docs/api">{t.developers}</Link>
       </p>
-      <p>
-        In development, codes the service sends are kept in the outbox: <code>/dev/outbox</code> (page
-        coming soon) or <code>GET /api/dev/outbox?to=…</code>.
-      </p>
-    </main>
+    </div>
   );
 }

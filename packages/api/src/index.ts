@@ -3,3 +3,4 @@ export { appRouter, createCaller, type AppRouter } from "./root";
 export { createApiContext, type ApiContext } from "./trpc";
 export { TRPC_CODE } from "./errors";
 export { SESSION_COOKIE } from "./http/request";
+export { callerForHeaders } from "./web-caller";

@@ -23,7 +23,10 @@ export function requestMeta(req: Request, info: ClientInfo | undefined, trustPro
 }
 
 export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.get("cookie");
+  return cookieValue(req.headers.get("cookie"), name);
+}
+
+export function cookieValue(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");

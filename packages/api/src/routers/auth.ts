@@ -1,4 +1,4 @@
-import { AuthError, type PendingRegistration } from "@authsvc/core";
+import { AuthError, passwordProblem, type PendingRegistration } from "@authsvc/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { clearSessionCookie, deliveryInput, protectedProcedure, publicProcedure, signedInResponse, tokenRequestFor } from "../trpc";
@@ -13,6 +13,13 @@ const pendingView = (p: PendingRegistration) => ({
 });
 
 export const authRouter = {
+  /** The password policy verdict, for showing it as a person types; stores and logs nothing. */
+  checkPassword: publicProcedure.input(z.object({ password: s.password })).mutation(({ ctx, input }) => ({
+    problem: passwordProblem(input.password, ctx.auth.options.password),
+    minLength: ctx.auth.options.password.minLength,
+    maxLength: ctx.auth.options.password.maxLength,
+  })),
+
   /** Sign-up, pending until the emailed code comes back: no user exists before that. */
   register: publicProcedure
     .input(

@@ -5,7 +5,7 @@ export const metadata: Metadata = { title: "REST API · authsvc" };
 
 export default function ApiDocsPage() {
   return (
-    <main className="docs">
+    <div className="docs">
       <h1>REST API</h1>
       <p>
         The documented routes of the five login systems this service replaces, each answering in its own envelope. The
@@ -13,6 +13,6 @@ export default function ApiDocsPage() {
         should prefer the typed API at <code>/api/trpc</code>.
       </p>
       <OpenApiView />
-    </main>
+    </div>
   );
 }

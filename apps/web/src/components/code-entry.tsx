@@ -1,0 +1,118 @@
+"use client";
+
+import { useState, type FormEvent, type ReactNode } from "react";
+import { common } from "../i18n/common";
+import { codeEntryMessages } from "../i18n/code-entry";
+import { fill } from "../i18n/define";
+import { useMessages } from "../i18n/client";
+import { toProblem, type ApiProblem } from "../trpc/errors";
+import { Field } from "./field";
+import { FormAlert } from "./form-alert";
+import { SubmitButton } from "./submit-button";
+import { useCountdown } from "./use-countdown";
+
+export interface CodeEntryProps {
+  /** Where the code went, shown to the person. */
+  destination: string;
+  /** Checks the code; throws the API's error when it is wrong. */
+  onVerify(code: string): Promise<void>;
+  /** Sends a new code; resolves to the seconds before another may be asked for. */
+  onResend?(): Promise<number>;
+  /** Seconds before the first resend is allowed. */
+  resendIn: number;
+  /** More fields submitted with the code (a new password, a new PIN). */
+  children?: ReactNode;
+  /** Extra line under the heading (e.g. the polled registration status). */
+  status?: ReactNode;
+  submitLabel?: string;
+}
+
+/** The one code screen every flow uses: paste, countdown, tries left, clear errors. */
+export function CodeEntry({ destination, onVerify, onResend, resendIn, children, status, submitLabel }: CodeEntryProps) {
+  const t = useMessages(codeEntryMessages);
+  const c = useMessages(common);
+  const [code, setCode] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [resendAt, setResendAt] = useState(() => Date.now() + resendIn * 1000);
+  const wait = useCountdown(resendAt);
+
+  async function verify(value: string) {
+    if (busy) return;
+    setBusy(true);
+    setProblem(null);
+    setNotice(null);
+    try {
+      await onVerify(value);
+    } catch (err) {
+      setProblem(toProblem(err, c));
+      setBusy(false);
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void verify(code);
+  }
+
+  async function resend() {
+    if (!onResend) return;
+    setProblem(null);
+    setNotice(null);
+    try {
+      const next = await onResend();
+      setResendAt(Date.now() + next * 1000);
+      setCode("");
+      setNotice(t.resent);
+    } catch (err) {
+      const p = toProblem(err, c);
+      setProblem(p);
+      if (p.retryAfterSec) setResendAt(Date.now() + p.retryAfterSec * 1000);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="stack">
+      <p>{fill(t.sentTo, { to: destination })}</p>
+      {status}
+      <Field
+        label={t.codeLabel}
+        name="code"
+        value={code}
+        onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, 6))}
+        onPaste={(e) => {
+          const pasted = e.clipboardData.getData("text").replace(/\D/g, "");
+          if (pasted.length === 6 && !children) {
+            e.preventDefault();
+            setCode(pasted);
+            void verify(pasted);
+          }
+        }}
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        pattern="[0-9]*"
+        required
+        autoFocus
+        hint={t.codeHint}
+        error={problem && ["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS"].includes(problem.code) ? problem.message : null}
+      />
+      {children}
+      <FormAlert>{problem && !["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS"].includes(problem.code) ? problem.message : null}</FormAlert>
+      <FormAlert kind="success">{notice}</FormAlert>
+      <SubmitButton busy={busy} busyLabel={c.working}>
+        {submitLabel ?? t.verify}
+      </SubmitButton>
+      {onResend ? (
+        <div className="resend">
+          <button type="button" className="link" onClick={() => void resend()} disabled={wait > 0}>
+            {t.resend}
+          </button>
+          <span className="muted">
+            {wait > 0 ? fill(t.resendIn, { s: wait }) : ""}
+          </span>
+        </div>
+      ) : null}
+    </form>
+  );
+}

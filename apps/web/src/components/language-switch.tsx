@@ -1,0 +1,28 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useTransition } from "react";
+import { common } from "../i18n/common";
+import { useLocale, useMessages } from "../i18n/client";
+import { LOCALE_COOKIE, type Locale } from "../i18n/locale";
+
+/** Remembers the choice for a year; the server renders every page in it from then on. */
+export function LanguageSwitch() {
+  const t = useMessages(common);
+  const current = useLocale();
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const choose = (locale: Locale) => {
+    document.cookie = `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=31536000; SameSite=Lax`;
+    start(() => router.refresh());
+  };
+  return (
+    <div role="group" aria-label={t.language} className="language-switch" aria-busy={pending || undefined}>
+      {(["en", "id"] as const).map((l) => (
+        <button key={l} type="button" lang={l} aria-pressed={current === l} onClick={() => choose(l)}>
+          {l === "en" ? t.english : t.indonesian}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { fill } from "../i18n/define";
+import { useMessages } from "../i18n/client";
+import { passwordMessages } from "../i18n/password";
+import { api } from "../trpc/react";
+import { Field } from "./field";
+
+const MIN = 8;
+const MAX = 128;
+
+interface Props {
+  label: string;
+  name: string;
+  value: string;
+  onChange(value: string): void;
+  error?: string | null;
+  /** "new-password" shows the policy as the person types. */
+  autoComplete: "new-password" | "current-password";
+}
+
+/** A password input; for a new password the policy is checked by the service as you type. */
+export function PasswordField({ label, name, value, onChange, error, autoComplete }: Props) {
+  const t = useMessages(passwordMessages);
+  const [shown, setShown] = useState(false);
+  const check = api.auth.checkPassword.useMutation();
+  const isNew = autoComplete === "new-password";
+  const length = [...value].length;
+  const lengthOk = length >= MIN && length <= MAX;
+
+  useEffect(() => {
+    if (!isNew || !lengthOk) return;
+    const timer = setTimeout(() => check.mutate({ password: value }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, isNew, lengthOk]);
+
+  const common = !lengthOk ? null : check.isPending ? null : check.data ? check.data.problem !== "common" : null;
+  const policy = isNew ? (
+    <ul aria-label={t.policyTitle} className="policy">
+      <li className={value ? (lengthOk ? "ok" : "bad") : undefined}>
+        {fill(t.length, { min: MIN, max: MAX })}
+        {value ? <span className="sr-only"> ({lengthOk ? t.met : t.notMet})</span> : null}
+      </li>
+      <li className={common === null ? undefined : common ? "ok" : "bad"}>
+        {t.notCommon}
+        {common === null ? null : <span className="sr-only"> ({common ? t.met : t.notMet})</span>}
+      </li>
+    </ul>
+  ) : null;
+
+  return (
+    <div className="password-field">
+      <Field
+        label={label}
+        name={name}
+        type={shown ? "text" : "password"}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        autoComplete={autoComplete}
+        required
+        hint={policy}
+        error={error}
+      />
+      <label className="inline">
+        <input type="checkbox" checked={shown} onChange={(e) => setShown(e.target.checked)} /> {t.show}
+      </label>
+    </div>
+  );
+}
+
+/** The policy's reason as a sentence, for a WEAK_PASSWORD answer. */
+export function usePasswordReason() {
+  const t = useMessages(passwordMessages);
+  return (reason: string | undefined) =>
+    reason === "too_short" || reason === "too_long" || reason === "common" ? fill(t[reason], { min: MIN, max: MAX }) : undefined;
+}

@@ -1,0 +1,24 @@
+import { defineMessages } from "./define";
+
+export const codeEntryMessages = defineMessages({
+  en: {
+    sentTo: "We sent a 6-digit code to {to}.",
+    codeLabel: "Code",
+    codeHint: "6 digits. You can paste the whole code.",
+    verify: "Verify",
+    resend: "Send a new code",
+    resendIn: "You can ask for a new code in {s} s.",
+    resent: "A new code is on its way. The old one no longer works.",
+    locked: "Too many wrong codes. Wait, then ask for a new code.",
+  },
+  id: {
+    sentTo: "Kami mengirim kode 6 digit ke {to}.",
+    codeLabel: "Kode",
+    codeHint: "6 digit. Anda bisa menempelkan seluruh kode.",
+    verify: "Verifikasi",
+    resend: "Kirim kode baru",
+    resendIn: "Anda dapat meminta kode baru dalam {s} detik.",
+    resent: "Kode baru sedang dikirim. Kode lama tidak berlaku lagi.",
+    locked: "Terlalu banyak kode salah. Tunggu, lalu minta kode baru.",
+  },
+});

@@ -1,0 +1,43 @@
+import { TRPCClientError } from "@trpc/client";
+import { fill } from "../i18n/define";
+import type { common } from "../i18n/common";
+import type { Locale } from "../i18n/locale";
+
+type Common = (typeof common)[Locale];
+
+export interface ApiProblem {
+  /** The core error code (authCode), or UNKNOWN. */
+  code: string;
+  /** What to show, in the person's language, with wait time or tries left when known. */
+  message: string;
+  retryAfterSec?: number;
+  attemptsLeft?: number;
+  reason?: string;
+  field?: string;
+  /** Field-level problems from input validation: field path → message. */
+  fields: Record<string, string>;
+}
+
+interface ErrorData {
+  authCode?: string;
+  retryAfterSec?: number;
+  attemptsLeft?: number;
+  reason?: string;
+  field?: string;
+  issues?: { path: string; message: string }[];
+}
+
+/** Turns whatever a tRPC call threw into one problem to show next to the form. */
+export function toProblem(err: unknown, t: Common): ApiProblem {
+  const data = (err instanceof TRPCClientError ? (err.data as ErrorData | undefined) : undefined) ?? {};
+  const code = data.authCode && data.authCode in t ? data.authCode : "UNKNOWN";
+  let message = t[code as keyof Common] ?? t.UNKNOWN;
+  if (data.retryAfterSec && (code === "RATE_LIMITED" || code === "RESEND_COOLDOWN" || code === "TOO_MANY_ATTEMPTS")) {
+    message += " " + fill(t.retryIn, { s: data.retryAfterSec });
+  }
+  if (code === "INVALID_CODE" && data.attemptsLeft !== undefined) message += " " + fill(t.attemptsLeft, { n: data.attemptsLeft });
+  const fields: Record<string, string> = {};
+  for (const issue of data.issues ?? []) fields[issue.path] ??= issue.message;
+  if (data.field && code !== "UNKNOWN") fields[data.field] ??= message;
+  return { code, message, retryAfterSec: data.retryAfterSec, attemptsLeft: data.attemptsLeft, reason: data.reason, field: data.field, fields };
+}
