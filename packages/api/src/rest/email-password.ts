@@ -20,7 +20,7 @@
  */
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
-import { defineRoute, type RestFamily } from "./framework";
+import { defineRoute, fromTable, type RestFamily } from "./framework";
 import { codeInput, emailInput } from "./inputs";
 
 const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
@@ -49,10 +49,7 @@ export const emailPasswordFamily: RestFamily = {
   title: "Email + password (family 002)",
   prefixes: ["/auth"],
   errorBody: (_status, error) => ({ error }),
-  fromAuthError(e) {
-    const [status, msg] = STATUS[e.code] ?? [400, "Permintaan tidak valid"];
-    return { status, message: msg };
-  },
+  fromAuthError: fromTable(STATUS, [400, "Permintaan tidak valid"]),
   malformed: {
     json: "Body JSON tidak valid",
     contentType: "Content-Type harus application/json",

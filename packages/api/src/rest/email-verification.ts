@@ -13,7 +13,7 @@
  */
 import type { AuthErrorCode, PublicUser } from "@authsvc/core";
 import { z } from "zod";
-import { defineRoute, type RestFamily } from "./framework";
+import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
 import { emailInput, phoneInput } from "./inputs";
 
 const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
@@ -87,18 +87,8 @@ export const emailVerificationFamily: RestFamily = {
   title: "Email verification by id (family 003)",
   prefixes: ["/api/v1/auth"],
   errorBody: (_status, message) => ({ message }),
-  fromAuthError(e) {
-    const [status, message] = STATUS[e.code] ?? [400, e.message];
-    return { status, message };
-  },
-  malformed: {
-    json: "Malformed JSON body",
-    contentType: "Content-Type must be application/json",
-    tooLarge: "Request body is too large",
-    notFound: "Not found",
-    validation: (issues) => `Invalid ${issues.map((i) => i.path.join(".") || "body").join(", ")}`,
-    internal: "Internal server error",
-  },
+  fromAuthError: fromTable(STATUS),
+  malformed: englishMalformed,
   errorSchema: z.object({ message: z.string() }),
   routes: [
     defineRoute({

@@ -1,4 +1,4 @@
-import { isAuthError, type Auth, type AuthError, type RequestMeta } from "@authsvc/core";
+import { isAuthError, type Auth, type AuthError, type AuthErrorCode, type RequestMeta } from "@authsvc/core";
 import type { z } from "zod";
 import { BodyTooLarge, bearerToken, readBody } from "../http/request";
 
@@ -64,6 +64,26 @@ export interface RestFamily {
   /** The family's error body schema, for the OpenAPI description. */
   errorSchema: z.ZodType;
 }
+
+/** A family's core-error table as its `fromAuthError`; unlisted codes answer `fallback`. */
+export const fromTable =
+  (table: Partial<Record<AuthErrorCode, [number, string]>>, fallback?: [number, string]) =>
+  (e: AuthError): { status: number; message: string } => {
+    const [status, message] = table[e.code] ?? fallback ?? [400, e.message];
+    return { status, message };
+  };
+
+const listFields = (issues: z.core.$ZodIssue[]) => issues.map((i) => i.path.join(".") || "body").join(", ");
+
+/** The English wording of malformed requests, for families whose document is in English. */
+export const englishMalformed: RestFamily["malformed"] = {
+  json: "Malformed JSON body",
+  contentType: "Content-Type must be application/json",
+  tooLarge: "Request body is too large",
+  notFound: "Not found",
+  validation: (issues) => `Invalid request: ${listFields(issues)}`,
+  internal: "Internal server error",
+};
 
 export const defineRoute = <S extends z.ZodType>(r: RestRoute<S>): RestRoute => r as unknown as RestRoute;
 

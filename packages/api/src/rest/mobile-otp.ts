@@ -13,7 +13,7 @@
  */
 import { AuthError, type AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
-import { defineRoute, type RestFamily } from "./framework";
+import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
 import { codeInput, phoneInput } from "./inputs";
 
 const envelope = (code: number, message: string, data: unknown[]) => ({ code, success: code < 400, payload: { message, data } });
@@ -50,18 +50,8 @@ export const mobileOtpFamily: RestFamily = {
   title: "Mobile OTP (family 000)",
   prefixes: ["/api/v1/authentication", "/api/v1/authorization"],
   errorBody: (status, message) => envelope(status, message, []),
-  fromAuthError(e) {
-    const [status, message] = STATUS[e.code] ?? [400, e.message];
-    return { status, message };
-  },
-  malformed: {
-    json: "Malformed JSON body",
-    contentType: "Content-Type must be application/json",
-    tooLarge: "Request body is too large",
-    notFound: "Not found",
-    validation: (issues) => `Invalid request: ${issues.map((i) => i.path.join(".") || "body").join(", ")}`,
-    internal: "Internal server error",
-  },
+  fromAuthError: fromTable(STATUS),
+  malformed: englishMalformed,
   errorSchema: ok(z.never()).extend({ success: z.literal(false) }),
   routes: [
     defineRoute({

@@ -17,7 +17,7 @@
  */
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
-import { defineRoute, type RestFamily } from "./framework";
+import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
 import { codeInput, pinInput } from "./inputs";
 
 const envelope = (ok: boolean, message: string, data: unknown = null) => ({ status: ok ? "success" : "error", message, data });
@@ -56,15 +56,9 @@ export const mpinFamily: RestFamily = {
   title: "Username + MPIN (family 004)",
   prefixes: ["/v1/auth"],
   errorBody: (_status, message) => envelope(false, message),
-  fromAuthError(e) {
-    const [status, message] = BY_CODE[e.code] ?? [400, e.message];
-    return { status, message };
-  },
+  fromAuthError: fromTable(BY_CODE),
   malformed: {
-    json: "Malformed JSON body",
-    contentType: "Content-Type must be application/json",
-    tooLarge: "Request body is too large",
-    notFound: "Not found",
+    ...englishMalformed,
     // Bad input reads as the route's documented failure.
     validation: (issues, route) => {
       if (route.path.endsWith("/login")) return INVALID_LOGIN;

@@ -14,7 +14,7 @@
  */
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
-import { defineRoute, type RestFamily } from "./framework";
+import { defineRoute, fromTable, type RestFamily } from "./framework";
 import { codeInput, emailInput, phoneInput } from "./inputs";
 
 const timestamp = () => new Date().toISOString().replace("Z", "+0000");
@@ -60,10 +60,7 @@ export const phoneSignupFamily: RestFamily = {
   prefixes: ["/user", "/3p"],
   webPaths: ["/login"],
   errorBody: (status, message) => envelope(status, message),
-  fromAuthError(e) {
-    const [status, message] = STATUS[e.code] ?? [400, BAD_REQUEST];
-    return { status, message };
-  },
+  fromAuthError: fromTable(STATUS, [400, BAD_REQUEST]),
   malformed: {
     json: BAD_REQUEST,
     contentType: "Unsupported Media Type: Content-Type must be application/json.",
