@@ -1,74 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
 
 // Exercises the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
-const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const serverFile = path.join(appDir, "dist", "server.mjs");
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** A clean environment: nothing from the developer's shell may change what is tested. */
-function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...extra };
-  for (const key of ["AUTH_SECRET", "DATABASE_URL", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "TRUST_PROXY", "VITEST"]) {
-    if (!(key in extra)) delete env[key];
-  }
-  return env;
-}
-
-function start(cwd: string, extra: Record<string, string>): Running {
-  const child = spawn(process.execPath, [serverFile], { cwd, env: serverEnv(extra), stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => log, exited };
-}
-
-async function waitForHealth(base: string, server: Running, timeoutMs = 60_000): Promise<Response> {
-  let exitCode: number | null | undefined;
-  void server.exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`server exited with ${exitCode} before it was healthy:\n${server.output()}`);
-    try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.status === 200) return res;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`server not healthy after ${timeoutMs} ms:\n${server.output()}`);
-}
-
-async function stop(server: Running | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill("SIGTERM");
-  const timer = setTimeout(() => server.child.kill("SIGKILL"), 12_000);
-  await server.exited;
-  clearTimeout(timer);
-}
 
 async function trpc(base: string, procedure: string, input: unknown, init: RequestInit = {}) {
   const res = await fetch(`${base}/api/trpc/${procedure}`, {
@@ -113,7 +49,7 @@ describe("production server (dist/server.mjs)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
-    expect(html).toContain("<h1>authsvc</h1>");
+    expect(html).toContain("<title>authsvc</title>");
   });
 
   it("serves the dev outbox as JSON", async () => {
