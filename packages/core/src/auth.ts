@@ -1,6 +1,7 @@
 import { migrationsApplied, type Db } from "@authsvc/db";
 import { consoleLogger, createContext, type AuthContext, type Logger, type RequestMeta } from "./context";
 import { embeddedTransports, type Transports } from "./delivery/transport";
+import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
 import type { Locale } from "./delivery/templates";
 import { createFirebaseSigner } from "./firebase/custom-token";
@@ -86,6 +87,8 @@ export function createAuth(init: CreateAuthInit) {
     // reading
     findUser: (id: number) => findUserById(ctx, id),
     publicUser,
+    /** Retries failed messages and sends those a stopped process left queued. */
+    startDeliveryWorker: (intervalMs?: number) => startDeliveryWorker(ctx, intervalMs),
     listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),
     isReady: (): boolean => {
       try {

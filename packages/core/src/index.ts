@@ -14,3 +14,6 @@ export { publicUser, type PublicUser } from "./users/users";
 export { passwordProblem, commonPasswordCount } from "./passwords/policy";
 export { pinProblem } from "./pin/policy";
 export { FIREBASE_AUDIENCE } from "./firebase/custom-token";
+export { smtpTransport, type SmtpOptions } from "./delivery/smtp";
+export { smsWebhookTransport, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SmsWebhookOptions } from "./delivery/sms-webhook";
+export { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./delivery/deliver";

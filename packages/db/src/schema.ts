@@ -149,11 +149,16 @@ export const outbox = sqliteTable(
     code: text("code"),
     status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
+    /** Why the last attempt failed; kept after a later success as a record of the retry. */
     error: text("error"),
+    /** The code's challenge, so a retry never delivers a code that was replaced or used. */
+    challengeId: text("challenge_id"),
+    /** When a failed message is tried again; null once sent or given up. */
+    nextAttemptAt: ms("next_attempt_at"),
     createdAt: ms("created_at").notNull(),
     sentAt: ms("sent_at"),
   },
-  (t) => [index("outbox_to").on(t.to, t.id)],
+  (t) => [index("outbox_to").on(t.to, t.id), index("outbox_pending").on(t.status, t.nextAttemptAt)],
 );
 
 export type User = typeof users.$inferSelect;

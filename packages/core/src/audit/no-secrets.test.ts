@@ -111,13 +111,15 @@ describe("nothing secret is kept where it should not be", () => {
     for (const row of tableRows(t.db, "audit_events")) expect(findSecrets(JSON.stringify(row)), JSON.stringify(row)).toEqual([]);
   });
 
-  it("outbox rows carry codes only in the message text and the dev code column", () => {
+  it("outbox rows carry codes only in the message (text and HTML bodies) and the dev code column", () => {
     const rows = tableRows(t.db, "outbox");
     expect(rows.some((r) => r.code !== null)).toBe(true);
-    for (const { text, code, ...rest } of rows) {
+    for (const { text, html, code, ...rest } of rows) {
       expect(findSecrets(JSON.stringify(rest)), JSON.stringify(rest)).toEqual([]);
       // The message itself carries no password, PIN or hash either.
-      expect(findSecrets(String(text)).filter((s) => /^(password|PIN|an argon2)/.test(s))).toEqual([]);
+      for (const body of [text, html]) {
+        expect(findSecrets(String(body ?? "")).filter((s) => /^(password|PIN|an argon2)/.test(s))).toEqual([]);
+      }
       if (code !== null) expect(String(text)).toContain(String(code));
     }
   });

@@ -120,6 +120,16 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
   });
 }
 
+/**
+ * Gives back what a send took when the message never left: the cooldown and one send of
+ * the hourly and daily caps. The code itself stays as it was, unused.
+ */
+export function undoSend(ctx: AuthContext, challenge: Challenge): void {
+  ctx.db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, challenge.id)).run();
+  hitLimit(ctx, hourKey(challenge.destination), { max: ctx.options.code.perHour, windowSec: 3600 }, -1);
+  hitLimit(ctx, dayKey(challenge.destination), { max: ctx.options.code.perDay, windowSec: 86400 }, -1);
+}
+
 export interface CodeSelector {
   purpose: CodePurpose;
   /** The latest live code for this destination... */

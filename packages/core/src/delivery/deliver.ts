@@ -1,7 +1,7 @@
-import { eq, outbox } from "@authsvc/db";
+import { and, challenges, eq, isNull, lt, lte, or, outbox, type OutboxMessage } from "@authsvc/db";
+import { maskDestination } from "../audit/audit";
 import type { AuthContext } from "../context";
 import { AuthError } from "../errors";
-import { maskDestination } from "../audit/audit";
 import { renderMessage, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
 import type { Channel } from "./transport";
 
@@ -10,14 +10,49 @@ export interface DeliverInput extends TemplateInput {
   to: string;
   purpose: MessagePurpose;
   locale?: Locale;
+  /** The code's challenge: a retry is skipped once that code was replaced, used or expired. */
+  challengeId?: string;
+}
+
+/** Tries in all (the first in the request, the rest by the worker) before giving up. */
+export const MAX_ATTEMPTS = 5;
+/** Wait before the n-th retry: 5 s, 15 s, 45 s, 135 s. */
+export const retryDelayMs = (attempts: number): number => 5_000 * 3 ** Math.max(0, attempts - 1);
+
+/**
+ * One try through the channel's transport; the row records the outcome: sent, or failed
+ * with the reason and when to try again.
+ */
+async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
+  const transport = ctx.transports[row.channel];
+  const attempts = row.attempts + 1;
+  const where = { outboxId: row.id, channel: row.channel, to: maskDestination(row.to), purpose: row.purpose, transport: transport.name, attempts };
+  try {
+    await transport.send(row);
+    ctx.db.update(outbox).set({ status: "sent", attempts, sentAt: ctx.now(), nextAttemptAt: null }).where(eq(outbox.id, row.id)).run();
+    ctx.log.info(where, attempts > 1 ? "message sent on retry" : "message sent");
+    return true;
+  } catch (err) {
+    // The provider's words only: a transport never puts the message itself in an error.
+    const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
+    const giveUp = attempts >= MAX_ATTEMPTS;
+    ctx.db
+      .update(outbox)
+      .set({ status: "failed", attempts, error: reason, nextAttemptAt: giveUp ? null : ctx.now() + retryDelayMs(attempts) })
+      .where(eq(outbox.id, row.id))
+      .run();
+    ctx.log.error({ ...where, reason, willRetry: !giveUp }, "message delivery failed");
+    return false;
+  }
 }
 
 /**
  * Writes the message to the outbox first (so nothing is lost if the provider is down),
- * then hands it to the channel's transport and records the outcome.
+ * then tries the transport once. On failure the caller gets DELIVERY_FAILED (503) while
+ * the worker keeps retrying with backoff.
  */
 export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
-  const { subject, text } = renderMessage(input.purpose, input.locale ?? "en", input);
+  const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
   const row = ctx.db
     .insert(outbox)
     .values({
@@ -26,25 +61,70 @@ export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<nu
       purpose: input.purpose,
       subject: input.channel === "email" ? subject : null,
       text,
+      html: input.channel === "email" ? html : null,
       code: input.code ?? null,
+      challengeId: input.challengeId ?? null,
       status: "queued",
       createdAt: ctx.now(),
     })
     .returning()
     .get();
-  const transport = ctx.transports[input.channel];
-  try {
-    await transport.send(row);
-    ctx.db.update(outbox).set({ status: "sent", attempts: row.attempts + 1, sentAt: ctx.now() }).where(eq(outbox.id, row.id)).run();
-    ctx.log.info(
-      { outboxId: row.id, channel: input.channel, to: maskDestination(input.to), purpose: input.purpose, transport: transport.name },
-      "message sent",
-    );
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    ctx.db.update(outbox).set({ status: "failed", attempts: row.attempts + 1, error: reason.slice(0, 500) }).where(eq(outbox.id, row.id)).run();
-    ctx.log.error({ outboxId: row.id, channel: input.channel, to: maskDestination(input.to), reason }, "message delivery failed");
-    throw new AuthError("DELIVERY_FAILED", { retryAfterSec: 30 });
+  if (!(await attempt(ctx, row))) {
+    throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
   }
   return row.id;
+}
+
+/** A code message is worth sending only while its code can still be used. */
+function stillUseful(ctx: AuthContext, row: OutboxMessage): boolean {
+  if (!row.challengeId) return true;
+  const c = ctx.db.select().from(challenges).where(eq(challenges.id, row.challengeId)).get();
+  return Boolean(c && c.consumedAt === null && c.supersededAt === null && c.expiresAt > ctx.now());
+}
+
+/**
+ * One pass of the worker: messages whose retry is due, and messages left queued by a
+ * process that stopped before sending them. Returns how many were sent.
+ */
+export async function retryPending(ctx: AuthContext, orphanedBefore: number, limit = 20): Promise<number> {
+  const now = ctx.now();
+  const due = ctx.db
+    .select()
+    .from(outbox)
+    .where(
+      or(
+        and(eq(outbox.status, "failed"), lte(outbox.nextAttemptAt, now)),
+        and(eq(outbox.status, "queued"), lt(outbox.createdAt, orphanedBefore), isNull(outbox.sentAt)),
+      ),
+    )
+    .orderBy(outbox.id)
+    .limit(limit)
+    .all();
+  let sent = 0;
+  for (const row of due) {
+    if (!stillUseful(ctx, row)) {
+      ctx.db.update(outbox).set({ status: "failed", error: "code no longer valid", nextAttemptAt: null }).where(eq(outbox.id, row.id)).run();
+      continue;
+    }
+    if (await attempt(ctx, row)) sent++;
+  }
+  return sent;
+}
+
+/** Retries in the background until stopped; messages queued before this start count as orphaned. */
+export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000): { stop(): Promise<void> } {
+  const startedAt = ctx.now();
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running.then(() => retryPending(ctx, startedAt)).catch((err: unknown) => ctx.log.error({ err: String(err) }, "delivery worker failed"));
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

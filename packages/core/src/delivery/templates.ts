@@ -57,6 +57,28 @@ const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
   }),
 };
 
-export function renderMessage(purpose: MessagePurpose, locale: Locale, input: TemplateInput): Rendered {
-  return (locale === "id" ? id : en)[purpose](input);
+const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The HTML body is the text body, escaped, with the code made prominent and the link
+ * clickable: one template per purpose, so the two bodies can never say different things.
+ */
+function toHtml(r: Rendered, input: TemplateInput, locale: Locale): string {
+  let body = escapeHtml(r.text).replace(/\n/g, "<br>\n");
+  if (input.code) {
+    body = body.replace(
+      escapeHtml(input.code),
+      `<strong style="font-size:24px;letter-spacing:4px;font-family:monospace">${escapeHtml(input.code)}</strong>`,
+    );
+  }
+  if (input.link) {
+    const link = escapeHtml(input.link);
+    body = body.replace(link, `<a href="${link}">${link}</a>`);
+  }
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(r.subject)}</title></head><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#1a1d21"><p>${body}</p></body></html>`;
+}
+
+export function renderMessage(purpose: MessagePurpose, locale: Locale, input: TemplateInput): Rendered & { html: string } {
+  const rendered = (locale === "id" ? id : en)[purpose](input);
+  return { ...rendered, html: toHtml(rendered, input, locale) };
 }

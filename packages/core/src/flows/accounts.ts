@@ -1,8 +1,8 @@
 import type { User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode } from "../codes/codes";
-import { deliver } from "../delivery/deliver";
+import { consumeCode } from "../codes/codes";
+import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
@@ -58,8 +58,7 @@ export async function sendEmailVerification(ctx: AuthContext, emailInput: string
   if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
   const user = findUserByEmail(ctx, email);
   if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") return;
-  const { code } = issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta });
-  await deliver(ctx, { channel: "email", to: email, purpose: "verify_email", code, minutes: ctx.options.code.ttlSec / 60, locale });
+  await sendCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta, locale });
 }
 
 function markVerified(ctx: AuthContext, user: User, channel: "email" | "phone", meta?: RequestMeta): User {
@@ -101,19 +100,12 @@ export async function sendContactVerification(
   if (!destination) throw new AuthError("INVALID_INPUT", { field: channel }, `There is no ${channel} on this account.`);
   if ((channel === "email" ? user.emailVerifiedAt : user.phoneVerifiedAt) !== null) throw new AuthError("ALREADY_VERIFIED");
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
-  const { challenge, code } = issueCode(ctx, {
+  const { challenge } = await sendCode(ctx, {
     purpose,
     channel: channel === "email" ? "email" : "sms",
     destination,
     userId: user.id,
     meta,
-  });
-  await deliver(ctx, {
-    channel: channel === "email" ? "email" : "sms",
-    to: destination,
-    purpose,
-    code,
-    minutes: ctx.options.code.ttlSec / 60,
     locale,
   });
   return { expiresAt: challenge.expiresAt };

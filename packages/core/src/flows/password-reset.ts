@@ -1,7 +1,8 @@
 import { and, challenges, credentials, eq, isNull, opaqueTokens, users, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode } from "../codes/codes";
+import { consumeCode } from "../codes/codes";
+import { sendCode } from "../codes/send-code";
 import { deliver } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
@@ -27,13 +28,20 @@ async function sendResetCode(
   dest: { channel: "email" | "sms"; to: string },
   opts: { link: boolean; locale?: Locale; meta?: RequestMeta },
 ): Promise<void> {
-  const { code } = issueCode(ctx, { purpose: "password_reset", channel: dest.channel, destination: dest.to, userId: user.id, meta: opts.meta });
   let link: string | undefined;
   if (opts.link && dest.channel === "email") {
     const { token } = issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
     link = `${ctx.options.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
   }
-  await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "password_reset", code, link, minutes: ctx.options.code.ttlSec / 60, locale: opts.locale });
+  await sendCode(ctx, {
+    purpose: "password_reset",
+    channel: dest.channel,
+    destination: dest.to,
+    userId: user.id,
+    meta: opts.meta,
+    locale: opts.locale,
+    link,
+  });
   audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
 }
 

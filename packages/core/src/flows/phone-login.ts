@@ -1,8 +1,8 @@
 import type { User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode, resendWaitSec } from "../codes/codes";
-import { deliver } from "../delivery/deliver";
+import { consumeCode, resendWaitSec } from "../codes/codes";
+import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
@@ -23,8 +23,7 @@ export interface PhoneCodeSent {
 }
 
 async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
-  const { challenge, code } = issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta });
-  await deliver(ctx, { channel: "sms", to: phone, purpose: "login", code, minutes: ctx.options.code.ttlSec / 60, locale });
+  const { challenge, code } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
   return {
     user,
     phone,

@@ -1,8 +1,8 @@
 import { and, credentials, eq, isNull, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode } from "../codes/codes";
-import { deliver } from "../delivery/deliver";
+import { consumeCode } from "../codes/codes";
+import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
@@ -135,8 +135,7 @@ export async function requestPinReset(ctx: AuthContext, principal: Principal, me
   const p = requireSession(principal);
   const dest = pinResetDestination(p.user);
   if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
-  const { challenge, code } = issueCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta });
-  await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "pin_reset", code, minutes: ctx.options.code.ttlSec / 60, locale });
+  const { challenge } = await sendCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta, locale });
   return { channel: dest.channel, expiresAt: challenge.expiresAt };
 }
 

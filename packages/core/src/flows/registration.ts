@@ -1,8 +1,8 @@
 import { and, challenges, desc, eq, isNull } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, findChallenge, issueCode, resendWaitSec } from "../codes/codes";
-import { deliver } from "../delivery/deliver";
+import { consumeCode, findChallenge, resendWaitSec } from "../codes/codes";
+import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
@@ -61,8 +61,7 @@ async function sendRegistrationCode(
   meta: RequestMeta | undefined,
   locale: Locale | undefined,
 ): Promise<PendingRegistration> {
-  const { challenge, code } = issueCode(ctx, { purpose: "signup", channel: "email", destination: payload.email, payload: { ...payload }, meta });
-  await deliver(ctx, { channel: "email", to: payload.email, purpose: "signup", code, minutes: ctx.options.code.ttlSec / 60, locale });
+  const { challenge } = await sendCode(ctx, { purpose: "signup", channel: "email", destination: payload.email, payload: { ...payload }, meta, locale });
   return pendingOf(ctx, challenge);
 }
 

@@ -1,0 +1,38 @@
+import type { AuthContext } from "../context";
+import { deliver } from "../delivery/deliver";
+import type { Locale } from "../delivery/templates";
+import { AuthError } from "../errors";
+import { issueCode, undoSend, type IssueCodeInput, type IssuedCode } from "./codes";
+
+export interface SendCodeInput extends IssueCodeInput {
+  locale?: Locale;
+  /** A link sent with the code (password reset by email). */
+  link?: string;
+}
+
+/**
+ * Issues a code and sends it. If the provider is down the code stays unused (the worker
+ * may still deliver it) and the cooldown and caps this send took are given back, so the
+ * person may ask again at once instead of waiting for a message that never came.
+ */
+export async function sendCode(ctx: AuthContext, input: SendCodeInput): Promise<IssuedCode> {
+  const issued = issueCode(ctx, input);
+  try {
+    await deliver(ctx, {
+      channel: input.channel,
+      to: input.destination,
+      purpose: input.purpose,
+      code: issued.code,
+      link: input.link,
+      minutes: ctx.options.code.ttlSec / 60,
+      locale: input.locale,
+      challengeId: issued.challenge.id,
+    });
+  } catch (err) {
+    if (err instanceof AuthError && err.code === "DELIVERY_FAILED") {
+      undoSend(ctx, issued.challenge);
+    }
+    throw err;
+  }
+  return issued;
+}
