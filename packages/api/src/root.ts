@@ -1,3 +1,4 @@
+import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { firebaseRouter } from "./routers/firebase";
 import { passwordRouter } from "./routers/password";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   password: passwordRouter,
   session: sessionRouter,
   firebase: firebaseRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
 import type { Locale } from "./delivery/templates";
 import { createFirebaseSigner } from "./firebase/custom-token";
+import * as admin from "./admin/admin";
 import * as accounts from "./flows/accounts";
 import { firebaseToken } from "./flows/firebase-token";
 import * as passwordLogin from "./flows/password-login";
@@ -87,6 +88,10 @@ export function createAuth(init: CreateAuthInit) {
     // reading
     findUser: (id: number) => findUserById(ctx, id),
     publicUser,
+    // administration
+    listAuditEvents: bind(ctx, admin.listAuditEvents),
+    setUserRole: bind(ctx, admin.setUserRole),
+    grantAdminFromCli: bind(ctx, admin.grantAdminFromCli),
     /** Retries failed messages and sends those a stopped process left queued. */
     startDeliveryWorker: (intervalMs?: number) => startDeliveryWorker(ctx, intervalMs),
     listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),

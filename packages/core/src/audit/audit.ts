@@ -20,7 +20,8 @@ export type AuditKind =
   | "session_renewed"
   | "session_revoked"
   | "token_reuse"
-  | "logout";
+  | "logout"
+  | "role_changed";
 
 export interface AuditInput {
   kind: AuditKind;

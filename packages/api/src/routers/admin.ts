@@ -1,0 +1,24 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { protectedProcedure } from "../trpc";
+
+export const adminRouter = {
+  /** The audit trail, newest first, filtered by user, kind and time; admins only. */
+  audit: protectedProcedure
+    .input(
+      z.object({
+        userId: z.number().int().positive().optional(),
+        kind: z.string().trim().min(1).max(64).optional(),
+        from: z.number().int().nonnegative().optional(),
+        to: z.number().int().nonnegative().optional(),
+        before: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.auth.listAuditEvents(ctx.principal, input)),
+
+  /** Grant or take away a role; only another admin may, never on oneself. */
+  setRole: protectedProcedure
+    .input(z.object({ userId: z.number().int().positive(), role: z.enum(["user", "customer", "admin"]) }))
+    .mutation(({ ctx, input }) => ctx.auth.publicUser(ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
+} satisfies TRPCRouterRecord;

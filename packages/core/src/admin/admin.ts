@@ -1,0 +1,70 @@
+import { and, auditEvents, desc, eq, gte, lt, lte, type AuditEvent } from "@authsvc/db";
+import { audit } from "../audit/audit";
+import type { AuthContext, RequestMeta } from "../context";
+import { AuthError } from "../errors";
+import { requireSession, type Principal } from "../sessions/authenticate";
+import { classifyIdentifier } from "../users/normalize";
+import { findUserByEmail, findUserById, findUserByPhone, findUserByUsername, updateUser, type UserRole } from "../users/users";
+
+export interface AuditFilter {
+  userId?: number;
+  kind?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, inclusive. */
+  to?: number;
+  /** Events older than this id (the previous page's last id). */
+  before?: number;
+  limit?: number;
+}
+
+export function requireAdmin(principal: Principal): Principal {
+  const p = requireSession(principal);
+  if (p.user.role !== "admin") throw new AuthError("FORBIDDEN");
+  return p;
+}
+
+/** Newest first, a page at a time; only admins read it. */
+export function listAuditEvents(ctx: AuthContext, principal: Principal, f: AuditFilter): { events: AuditEvent[]; nextBefore: number | null } {
+  requireAdmin(principal);
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const conditions = [
+    f.userId !== undefined ? eq(auditEvents.userId, f.userId) : undefined,
+    f.kind ? eq(auditEvents.kind, f.kind) : undefined,
+    f.from !== undefined ? gte(auditEvents.at, f.from) : undefined,
+    f.to !== undefined ? lte(auditEvents.at, f.to) : undefined,
+    f.before !== undefined ? lt(auditEvents.id, f.before) : undefined,
+  ].filter((c) => c !== undefined);
+  const events = ctx.db
+    .select()
+    .from(auditEvents)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditEvents.id))
+    .limit(limit + 1)
+    .all();
+  const more = events.length > limit;
+  const page = more ? events.slice(0, limit) : events;
+  return { events: page, nextBefore: more ? page[page.length - 1]!.id : null };
+}
+
+/** Only an admin changes roles, and never their own (so the last admin cannot drop out by mistake). */
+export function setUserRole(ctx: AuthContext, principal: Principal, userId: number, role: UserRole, meta?: RequestMeta) {
+  const p = requireAdmin(principal);
+  if (p.user.id === userId) throw new AuthError("FORBIDDEN", {}, "Admins cannot change their own role.");
+  const target = findUserById(ctx, userId);
+  if (!target) throw new AuthError("USER_NOT_FOUND");
+  const updated = updateUser(ctx, userId, { role });
+  audit(ctx, { kind: "role_changed", userId, meta, detail: { from: target.role, to: role, by: p.user.id } });
+  return updated;
+}
+
+/** The operator's way in: grants admin to an existing account from the command line. */
+export function grantAdminFromCli(ctx: AuthContext, identifier: string) {
+  const id = classifyIdentifier(identifier, ctx.options.defaultCountry);
+  const user =
+    id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
+  if (!user) throw new AuthError("USER_NOT_FOUND");
+  const updated = updateUser(ctx, user.id, { role: "admin" });
+  audit(ctx, { kind: "role_changed", userId: user.id, meta: { userAgent: "cli" }, detail: { from: user.role, to: "admin", by: "cli" } });
+  return updated;
+}
