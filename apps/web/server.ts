@@ -1,12 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import { callerForHeaders, createApiHandler } from "@authsvc/api";
-import { createAuth } from "@authsvc/core";
+import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
-import { logger } from "./src/logger";
+import { logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
@@ -23,6 +24,13 @@ function readEnv(): Env {
     for (const problem of err.problems) console.error(`Invalid environment: ${problem}`);
     process.exit(1);
   }
+}
+
+/** A proxy's request id is kept only behind a trusted proxy; otherwise each request gets a new one. */
+function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
+  const given = req.headers["x-request-id"];
+  if (trustProxy && typeof given === "string" && /^[\w.:-]{1,128}$/.test(given)) return given;
+  return randomUUID();
 }
 
 /** Cheaper than new URL() on every request; only absolute-form targets (proxies) need parsing. */
@@ -44,9 +52,14 @@ async function main(): Promise<void> {
   (process.env as Record<string, string | undefined>).NODE_ENV = dev ? "development" : (env.nodeEnv ?? "production");
 
   const db = openDatabase(env.databaseUrl);
+  const smtp = env.smtp ? smtpTransport(env.smtp) : undefined;
   const auth = createAuth({
     db,
     logger,
+    transports: {
+      ...(smtp ? { email: smtp } : {}),
+      ...(env.smsWebhook ? { sms: smsWebhookTransport(env.smsWebhook) } : {}),
+    },
     options: {
       secret: env.authSecret,
       dataDir: env.dataDir,
@@ -57,6 +70,7 @@ async function main(): Promise<void> {
     },
   });
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
+  const worker = auth.startDeliveryWorker();
   registerBridge({ devOutbox: env.devOutbox, callerFor: (headers) => callerForHeaders(auth, headers) });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
@@ -73,20 +87,34 @@ async function main(): Promise<void> {
   let handleNext: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async () => {};
   let closing = false;
 
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
-    if (api.handles(req.method ?? "GET", pathnameOf(req.url))) {
+    if (api.handles(req.method ?? "GET", path)) {
       void apiListener(req, res);
       return;
     }
     handleNext(req, res).catch((err: unknown) => {
-      logger.error({ err, url: req.url }, "next request failed");
+      logger.error({ err, path }, "next request failed");
       if (res.headersSent) res.destroy();
       else {
         res.statusCode = 500;
         res.end("Internal Server Error");
       }
     });
+  };
+
+  const server = createServer((req, res) => {
+    const path = pathnameOf(req.url);
+    const requestId = requestIdOf(req, env.trustProxy);
+    const started = performance.now();
+    res.setHeader("x-request-id", requestId);
+    // The path only: a query string may carry a reset token.
+    res.once("finish", () =>
+      requestContext.run({ requestId }, () =>
+        logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
+      ),
+    );
+    requestContext.run({ requestId }, () => serve(req, res, path));
   });
 
   const { default: next } = await import("next");
@@ -119,10 +147,12 @@ async function main(): Promise<void> {
     // Connections that finish a response after close() would otherwise sit idle until keep-alive times out.
     setInterval(() => server.closeIdleConnections(), 200).unref();
     server.close(() => {
-      void app
-        .close()
+      void worker
+        .stop()
+        .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         .finally(() => {
+          smtp?.close();
           db.$client.close();
           process.exit(0);
         });

@@ -56,6 +56,11 @@ describe("loadEnv", () => {
         TRUST_PROXY: "true",
         PUBLIC_URL: "https://auth.example.com/",
         FIREBASE_SERVICE_ACCOUNT: "/etc/firebase.json",
+        SMTP_URL: "smtp://mailer:pw@mail.example.com:587",
+        MAIL_FROM: "Acme <no-reply@acme.example>",
+        SMS_WEBHOOK_URL: "https://sms.example.com/send",
+        SMS_WEBHOOK_SECRET: "0123456789abcdef0123",
+        LOG_LEVEL: "warn",
         NODE_ENV: "production",
       },
       cwd,
@@ -73,8 +78,49 @@ describe("loadEnv", () => {
       trustProxy: true,
       publicUrl: "https://auth.example.com",
       firebaseServiceAccount: "/etc/firebase.json",
+      smtp: { url: "smtp://mailer:pw@mail.example.com:587", from: "Acme <no-reply@acme.example>" },
+      smsWebhook: { url: "https://sms.example.com/send", secret: "0123456789abcdef0123" },
+      logLevel: "warn",
       nodeEnv: "production",
     });
+  });
+
+  it("turns the dev outbox off by default once a real transport is configured", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).devOutbox).toBe(true);
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example" }, cwd).devOutbox).toBe(false);
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMS_WEBHOOK_URL: "http://127.0.0.1:9/x", SMS_WEBHOOK_SECRET: "0123456789abcdef" }, cwd).devOutbox).toBe(false);
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example", AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe(true);
+  });
+
+  it.each([
+    [{ SMTP_URL: "smtp://m.example.com" }, "MAIL_FROM"],
+    [{ MAIL_FROM: "a@b.example" }, "SMTP_URL"],
+    [{ SMS_WEBHOOK_URL: "https://sms.example.com" }, "SMS_WEBHOOK_SECRET"],
+    [{ SMS_WEBHOOK_SECRET: "0123456789abcdef" }, "SMS_WEBHOOK_URL"],
+  ])("refuses half a transport (%o), naming %s", (vars, missing) => {
+    const err = (() => {
+      try {
+        loadEnv({ AUTH_SECRET: SECRET, ...vars }, cwd);
+      } catch (e) {
+        return e as EnvError;
+      }
+      throw new Error("accepted half a configuration");
+    })();
+    expect(err).toBeInstanceOf(EnvError);
+    expect(err.problems.join("\n")).toMatch(new RegExp(`^${missing} must be set`, "m"));
+  });
+
+  it("never echoes the mail password or the webhook secret in an error", () => {
+    try {
+      loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "ftp://user:hunter2@x", MAIL_FROM: "a@b.example", SMS_WEBHOOK_URL: "https://s.example", SMS_WEBHOOK_SECRET: "short-s3cr3t" }, cwd);
+      throw new Error("accepted");
+    } catch (e) {
+      const text = (e as EnvError).problems.join("\n");
+      expect(text).toMatch(/SMTP_URL/);
+      expect(text).toMatch(/SMS_WEBHOOK_SECRET/);
+      expect(text).not.toContain("hunter2");
+      expect(text).not.toContain("short-s3cr3t");
+    }
   });
 
   it("derives PUBLIC_URL from PORT and treats empty values as unset", () => {

@@ -26,6 +26,11 @@ export interface Env {
   /** Without a trailing slash, so links can be built by appending a path. */
   publicUrl: string;
   firebaseServiceAccount: string | undefined;
+  /** Email over SMTP; absent: email goes to the outbox only. */
+  smtp: { url: string; from: string } | undefined;
+  /** SMS through the operator's signed webhook; absent: SMS goes to the outbox only. */
+  smsWebhook: { url: string; secret: string } | undefined;
+  logLevel: "debug" | "info" | "warn" | "error";
   nodeEnv: "development" | "production" | "test" | undefined;
 }
 
@@ -66,6 +71,13 @@ const schema = z.object({
   TRUST_PROXY: flag("TRUST_PROXY").default(false),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" }).optional(),
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL, like smtp://user:pass@mail.example.com:587" })
+    .optional(),
+  MAIL_FROM: z.string().min(3, { error: "MAIL_FROM must be a sender address, like \"Acme\" <no-reply@acme.example>" }).optional(),
+  SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "SMS_WEBHOOK_URL must be an http:// or https:// URL" }).optional(),
+  SMS_WEBHOOK_SECRET: z.string().min(16, { error: "SMS_WEBHOOK_SECRET must be at least 16 characters" }).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], {
     error: "NODE_ENV must be development, production or test",
   }).optional(),
@@ -76,15 +88,25 @@ type Parsed = z.infer<typeof schema>;
 /** Echoing a rejected secret into logs would leak it; say how long it was instead. */
 function shown(name: string, value: string | undefined): string {
   if (value === undefined) return "";
-  return name === "AUTH_SECRET" ? ` (got ${value.length} characters)` : ` (got ${JSON.stringify(value)})`;
+  if (name === "AUTH_SECRET" || name === "SMS_WEBHOOK_SECRET") return ` (got ${value.length} characters)`;
+  if (name === "SMTP_URL") return ""; // may carry the mail password
+  return ` (got ${JSON.stringify(value)})`;
 }
 
-/**
- * Real transports (SMTP, SMS webhook) will turn the default off when configured;
- * until then every message can only go to the outbox, so it is on.
- */
-export function defaultDevOutbox(_source: Record<string, string | undefined>): boolean {
-  return true;
+/** On only while nothing is really delivered: with a real transport, codes are not for show. */
+export function defaultDevOutbox(source: Record<string, string | undefined>): boolean {
+  const set = (k: string) => Boolean(source[k]?.trim());
+  return !set("SMTP_URL") && !set("SMS_WEBHOOK_URL");
+}
+
+/** Half a transport would fail on the first message; refuse it at start, naming what is missing. */
+function halfConfigured(v: Parsed): string[] {
+  const problems: string[] = [];
+  if (v.SMTP_URL && !v.MAIL_FROM) problems.push("MAIL_FROM must be set when SMTP_URL is (the sender of every email)");
+  if (v.MAIL_FROM && !v.SMTP_URL) problems.push("SMTP_URL must be set when MAIL_FROM is (the server that sends the email)");
+  if (v.SMS_WEBHOOK_URL && !v.SMS_WEBHOOK_SECRET) problems.push("SMS_WEBHOOK_SECRET must be set when SMS_WEBHOOK_URL is (it signs every request)");
+  if (v.SMS_WEBHOOK_SECRET && !v.SMS_WEBHOOK_URL) problems.push("SMS_WEBHOOK_URL must be set when SMS_WEBHOOK_SECRET is (where to send SMS)");
+  return problems;
 }
 
 /**
@@ -110,6 +132,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     throw new EnvError(problems);
   }
+  const half = halfConfigured(result.data);
+  if (half.length) throw new EnvError(half);
   return settle(result.data, source, cwd);
 }
 
@@ -139,6 +163,9 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     trustProxy: v.TRUST_PROXY,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
     firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,
+    smtp: v.SMTP_URL && v.MAIL_FROM ? { url: v.SMTP_URL, from: v.MAIL_FROM } : undefined,
+    smsWebhook: v.SMS_WEBHOOK_URL && v.SMS_WEBHOOK_SECRET ? { url: v.SMS_WEBHOOK_URL, secret: v.SMS_WEBHOOK_SECRET } : undefined,
+    logLevel: v.LOG_LEVEL,
     nodeEnv: v.NODE_ENV,
   };
 }

@@ -1,5 +1,8 @@
-/** One JSON object per line, so log shippers can parse it without a library. */
-type Level = "info" | "warn" | "error";
+import { AsyncLocalStorage } from "node:async_hooks";
+import pino from "pino";
+
+/** The request a line is logged for; set once per request by the server. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -7,18 +10,28 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-function write(level: Level, obj: object, msg?: string): void {
-  const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...obj }, errorsAsObjects);
-  (level === "error" ? process.stderr : process.stdout).write(`${line}\n`);
+/**
+ * JSON lines (pino) with the request id on every line logged while serving a request.
+ * Secrets are never passed to the logger; the redaction list is a second fence.
+ */
+export function createLogger(level: string = "info", destination?: pino.DestinationStream): pino.Logger {
+  return pino(
+    {
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const ctx = requestContext.getStore();
+        return ctx ? { requestId: ctx.requestId } : {};
+      },
+      redact: {
+        paths: ["password", "pin", "code", "token", "accessToken", "secret", "*.password", "*.pin", "*.code", "*.token", "*.secret"],
+        censor: "[redacted]",
+      },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
 }
 
-// JSON.stringify turns an Error into {}; keep what an operator needs to act on it.
-function errorsAsObjects(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
-}
-
-export const logger: Logger = {
-  info: (obj, msg) => write("info", obj, msg),
-  warn: (obj, msg) => write("warn", obj, msg),
-  error: (obj, msg) => write("error", obj, msg),
-};
+export const logger = createLogger(process.env.LOG_LEVEL?.trim() || "info");

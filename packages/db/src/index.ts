@@ -1,3 +1,4 @@
 export * from "./schema";
 export * from "./client";
 export { and, asc, desc, eq, gt, gte, isNull, isNotNull, lt, lte, ne, or, sql, inArray, count } from "drizzle-orm";
+export * from "./backup";
