@@ -14,8 +14,11 @@ import { useCountdown } from "./use-countdown";
 export interface CodeEntryProps {
   /** Where the code went, shown to the person. */
   destination: string;
-  /** Checks the code; throws the API's error when it is wrong. */
-  onVerify(code: string): Promise<void>;
+  /**
+   * Checks the code; throws the API's error when it is wrong. Resolves to false when the
+   * fields beside the code need fixing first (they show their own errors): nothing was sent.
+   */
+  onVerify(code: string): Promise<void | false>;
   /** Sends a new code; resolves to the seconds before another may be asked for. */
   onResend?(): Promise<number>;
   /** Seconds before the first resend is allowed. */
@@ -25,10 +28,15 @@ export interface CodeEntryProps {
   /** Extra line under the heading (e.g. the polled registration status). */
   status?: ReactNode;
   submitLabel?: string;
+  /** Replaces "We sent a code to …" (e.g. "if an account exists, we sent…"). */
+  sentMessage?: ReactNode;
 }
 
+/** Problems shown on the code field itself; anything else is a form-level alert. */
+const CODE_PROBLEMS = ["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS", "INVALID_INPUT"];
+
 /** The one code screen every flow uses: paste, countdown, tries left, clear errors. */
-export function CodeEntry({ destination, onVerify, onResend, resendIn, children, status, submitLabel }: CodeEntryProps) {
+export function CodeEntry({ destination, onVerify, onResend, resendIn, children, status, submitLabel, sentMessage }: CodeEntryProps) {
   const t = useMessages(codeEntryMessages);
   const c = useMessages(common);
   const [code, setCode] = useState("");
@@ -38,13 +46,21 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
   const [resendAt, setResendAt] = useState(() => Date.now() + resendIn * 1000);
   const wait = useCountdown(resendAt);
 
+  const [codeError, setCodeError] = useState<string | null>(null);
+
   async function verify(value: string) {
     if (busy) return;
-    setBusy(true);
     setProblem(null);
     setNotice(null);
+    // A code that cannot be right is refused here, so it never spends one of the tries.
+    if (!/^\d{6}$/.test(value)) {
+      setCodeError(t.sixDigits);
+      return;
+    }
+    setCodeError(null);
+    setBusy(true);
     try {
-      await onVerify(value);
+      if ((await onVerify(value)) === false) setBusy(false);
     } catch (err) {
       setProblem(toProblem(err, c));
       setBusy(false);
@@ -74,7 +90,7 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
 
   return (
     <form onSubmit={submit} noValidate className="stack">
-      <p>{fill(t.sentTo, { to: destination })}</p>
+      {sentMessage ?? (destination ? <p>{fill(t.sentTo, { to: destination })}</p> : null)}
       {status}
       <Field
         label={t.codeLabel}
@@ -95,10 +111,10 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
         required
         autoFocus
         hint={t.codeHint}
-        error={problem && ["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS"].includes(problem.code) ? problem.message : null}
+        error={codeError ?? (problem && CODE_PROBLEMS.includes(problem.code) ? problem.message : null)}
       />
       {children}
-      <FormAlert>{problem && !["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS"].includes(problem.code) ? problem.message : null}</FormAlert>
+      <FormAlert>{problem && !CODE_PROBLEMS.includes(problem.code) ? problem.message : null}</FormAlert>
       <FormAlert kind="success">{notice}</FormAlert>
       <SubmitButton busy={busy} busyLabel={c.working}>
         {submitLabel ?? t.verify}

@@ -10,6 +10,7 @@ export const codeEntryMessages = defineMessages({
     resendIn: "You can ask for a new code in {s} s.",
     resent: "A new code is on its way. The old one no longer works.",
     locked: "Too many wrong codes. Wait, then ask for a new code.",
+    sixDigits: "Enter the 6 digits of the code.",
   },
   id: {
     sentTo: "Kami mengirim kode 6 digit ke {to}.",
@@ -20,5 +21,6 @@ export const codeEntryMessages = defineMessages({
     resendIn: "Anda dapat meminta kode baru dalam {s} detik.",
     resent: "Kode baru sedang dikirim. Kode lama tidak berlaku lagi.",
     locked: "Terlalu banyak kode salah. Tunggu, lalu minta kode baru.",
+    sixDigits: "Masukkan 6 digit kode.",
   },
 });

@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LogoutButton } from "../../src/components/logout-button";
+import { accountMessages } from "../../src/i18n/account";
+import { serverLocale } from "../../src/i18n/server";
+import { requireUser, serverCaller } from "../../src/server/session";
+import styles from "./account.module.css";
+import { Profile } from "./profile";
+import { Sessions } from "./sessions";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: `${accountMessages[await serverLocale()].title} · authsvc` };
+}
+
+export default async function AccountPage() {
+  const [user, locale] = await Promise.all([requireUser("/account"), serverLocale()]);
+  const sessions = await (await serverCaller()).session.list();
+  const t = accountMessages[locale];
+  return (
+    <div className="stack">
+      <h1>{t.title}</h1>
+
+      <section aria-labelledby="profile-title">
+        <h2 id="profile-title">{t.profile}</h2>
+        <Profile
+          user={{
+            fullName: user.fullName,
+            username: user.username,
+            email: user.email,
+            emailVerified: user.emailVerified,
+            phone: user.phone,
+            phoneVerified: user.phoneVerified,
+          }}
+        />
+      </section>
+
+      <section aria-labelledby="numbers-title">
+        <h2 id="numbers-title">{t.numbers}</h2>
+        <p>{t.numbersIntro}</p>
+        <dl className={`facts ${styles.numbers}`}>
+          <dt>{t.customerId}</dt>
+          <dd>{user.customerId}</dd>
+          <dt>{t.accountNumber}</dt>
+          <dd>{user.accountNumber}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="pin-title">
+        <h2 id="pin-title">{t.security}</h2>
+        <ul>
+          <li>
+            <Link href="/pin">{t.pinLink}</Link>
+          </li>
+          <li>
+            <Link href="/unlock?next=%2Faccount">{t.unlockLink}</Link>
+          </li>
+        </ul>
+      </section>
+
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{t.sessions}</h2>
+        <p>{t.sessionsIntro}</p>
+        <Sessions initial={sessions} />
+      </section>
+
+      <p>
+        <LogoutButton />
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { CodeEntry } from "../../src/components/code-entry";
+import { useLocale, useMessages } from "../../src/i18n/client";
+import { safeNext } from "../../src/i18n/locale";
+import { loginMessages } from "../../src/i18n/login";
+import { api } from "../../src/trpc/react";
+
+/** The service's resend cooldown; sendEmailVerification does not say it, a refusal would. */
+const RESEND_IN = 60;
+
+/** An account whose email was never confirmed: the emailed code confirms it and signs in. */
+export function EmailConfirm({ email, resendIn, next, onBack }: { email: string; resendIn: number; next: string | null; onBack(): void }) {
+  const t = useMessages(loginMessages);
+  const locale = useLocale();
+  const verify = api.auth.verifyEmail.useMutation();
+  const send = api.auth.sendEmailVerification.useMutation();
+  return (
+    <div className="stack">
+      <CodeEntry
+        destination={email}
+        resendIn={resendIn}
+        submitLabel={t.emailCodeSubmit}
+        onVerify={async (code) => {
+          await verify.mutateAsync({ email, code, delivery: "cookie" });
+          window.location.assign(safeNext(next));
+        }}
+        onResend={async () => {
+          await send.mutateAsync({ email, locale });
+          return RESEND_IN;
+        }}
+      />
+      <p>
+        <button type="button" className="link" onClick={onBack}>
+          {t.back}
+        </button>
+      </p>
+    </div>
+  );
+}

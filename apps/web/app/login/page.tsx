@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { firstParam, href } from "../../src/components/auth/links";
+import { safeNext } from "../../src/i18n/locale";
+import { loginMessages } from "../../src/i18n/login";
+import { serverLocale } from "../../src/i18n/server";
+import { currentUser } from "../../src/server/session";
+import { LoginTabs } from "./login-tabs";
+import { isMethod } from "./methods";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: `${loginMessages[await serverLocale()].title} · authsvc` };
+}
+
+export default async function LoginPage({ searchParams }: PageProps<"/login">) {
+  const sp = await searchParams;
+  const [method, next] = [firstParam(sp.method), firstParam(sp.next)];
+  if (await currentUser()) redirect(safeNext(next));
+  const t = loginMessages[await serverLocale()];
+  return (
+    <div className="stack">
+      <h1>{t.title}</h1>
+      <LoginTabs initial={isMethod(method) ? method : "password"} next={next ?? null} />
+      <p>
+        {t.noAccount} <Link href={href("/signup", { next })}>{t.signup}</Link>
+      </p>
+    </div>
+  );
+}

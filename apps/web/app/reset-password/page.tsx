@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { resetMessages } from "../../src/i18n/reset";
+import { serverLocale } from "../../src/i18n/server";
+import { ResetWithLink } from "./reset-with-link";
+
+export async function generateMetadata(): Promise<Metadata> {
+  // The token is in this page's address: never send it on to another site.
+  return { title: `${resetMessages[await serverLocale()].linkTitle} · authsvc`, referrer: "no-referrer" };
+}
+
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const [params, locale] = await Promise.all([searchParams, serverLocale()]);
+  const t = resetMessages[locale];
+  const token = typeof params.token === "string" ? params.token.trim() : "";
+  return (
+    <div className="stack">
+      <h1>{t.linkTitle}</h1>
+      {token ? (
+        <ResetWithLink token={token} />
+      ) : (
+        <>
+          <div className="alert alert-error">{t.linkMissing}</div>
+          <p>
+            <Link href="/forgot-password">{t.askAgain}</Link>
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

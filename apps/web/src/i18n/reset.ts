@@ -1,0 +1,41 @@
+import { defineMessages } from "./define";
+
+/** /forgot-password (code by email or SMS) and /reset-password (the emailed link). */
+export const resetMessages = defineMessages({
+  en: {
+    forgotTitle: "Reset your password",
+    forgotIntro: "Enter the email address or phone number of your account. We send a code to set a new password.",
+    identifier: "Email or phone number",
+    identifierHint: "For example ana@example.com or 0812 3456 7890.",
+    sendCode: "Send code",
+    sentStatus: "If no account uses it, nothing was sent: we answer the same either way, so nobody can find out who has an account. By email you also get a link you can open instead of typing the code.",
+    newPassword: "New password",
+    setPassword: "Set new password",
+    otherIdentifier: "Use another email or phone number",
+    done: "Your password is changed. For your safety every session was signed out, on this device and on all others.",
+    login: "Log in with your new password",
+    linkTitle: "Choose a new password",
+    linkIntro: "Choose a new password for your account. The link works once, within 30 minutes of being sent.",
+    linkInvalid: "This link was already used or has expired. Ask for a new one.",
+    linkMissing: "This page needs the link from the email we sent. Open it again from the email, or ask for a new one.",
+    askAgain: "Ask for a new code or link",
+  },
+  id: {
+    forgotTitle: "Atur ulang kata sandi",
+    forgotIntro: "Masukkan alamat email atau nomor telepon akun Anda. Kami mengirim kode untuk mengatur kata sandi baru.",
+    identifier: "Email atau nomor telepon",
+    identifierHint: "Misalnya ana@example.com atau 0812 3456 7890.",
+    sendCode: "Kirim kode",
+    sentStatus: "Jika tidak ada akun yang memakainya, tidak ada yang dikirim: jawaban kami selalu sama, sehingga tidak ada yang bisa mengetahui siapa yang punya akun. Lewat email Anda juga mendapat tautan yang bisa dibuka sebagai ganti mengetik kode.",
+    newPassword: "Kata sandi baru",
+    setPassword: "Simpan kata sandi baru",
+    otherIdentifier: "Gunakan email atau nomor telepon lain",
+    done: "Kata sandi Anda telah diubah. Demi keamanan, semua sesi telah dikeluarkan, di perangkat ini dan di semua perangkat lain.",
+    login: "Masuk dengan kata sandi baru",
+    linkTitle: "Pilih kata sandi baru",
+    linkIntro: "Pilih kata sandi baru untuk akun Anda. Tautan ini hanya berlaku sekali, dalam 30 menit sejak dikirim.",
+    linkInvalid: "Tautan ini sudah dipakai atau sudah kedaluwarsa. Minta yang baru.",
+    linkMissing: "Halaman ini memerlukan tautan dari email yang kami kirim. Buka lagi dari email, atau minta yang baru.",
+    askAgain: "Minta kode atau tautan baru",
+  },
+});
