@@ -21,17 +21,27 @@ export function smtpTransport(options: SmtpOptions): Transport & { close(): void
   return {
     name: "smtp",
     async send(message) {
-      await mailer.sendMail({
-        from: options.from,
-        to: message.to,
-        subject: message.subject ?? undefined,
-        text: message.text,
-        html: message.html ?? undefined,
-        // The outbox id makes retries of one message recognisable to the provider.
-        headers: { "X-Authsvc-Message-Id": String(message.id) },
-        signal: AbortSignal.timeout(timeout * 2),
-      });
+      try {
+        await sendMail(message);
+      } catch (err) {
+        // nodemailer says "Message sending aborted"; say what happened, as the SMS side does.
+        if ((err as { code?: string }).code === "EABORT") throw new Error(`SMTP timed out after ${timeout * 2} ms`);
+        throw err;
+      }
     },
     close: () => mailer.close(),
   };
+
+  function sendMail(message: Parameters<Transport["send"]>[0]) {
+    return mailer.sendMail({
+      from: options.from,
+      to: message.to,
+      subject: message.subject ?? undefined,
+      text: message.text,
+      html: message.html ?? undefined,
+      // The outbox id makes retries of one message recognisable to the provider.
+      headers: { "X-Authsvc-Message-Id": String(message.id) },
+      signal: AbortSignal.timeout(timeout * 2),
+    });
+  }
 }

@@ -1,0 +1,31 @@
+/**
+ * The SMTP server and SMS webhook receiver of the core delivery tests, for the e2e tests
+ * of the production server. smtp-server is a devDependency of packages/core only: it is
+ * reached through that package's test helper by a relative path (resolved from there),
+ * so apps/web needs no new dependency.
+ */
+export {
+  codeIn,
+  parseMail,
+  startSmtpReceiver,
+  startWebhookReceiver,
+  verifyWebhookSignature,
+  type ReceivedMail,
+  type SmtpReceiver,
+  type WebhookReceiver,
+  type WebhookReply,
+  type WebhookRequest,
+} from "../../../../packages/core/src/delivery/test-receivers";
+
+/** One JSON log line of the server (pino), or null for a plain line. */
+export function jsonLine(line: string): Record<string, unknown> | null {
+  if (!line.startsWith("{")) return null;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** Every line the server wrote (stdout and stderr), without empty ones. */
+export const linesOf = (output: string): string[] => output.split(/\r?\n/).filter((l) => l.trim() !== "");

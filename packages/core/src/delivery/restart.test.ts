@@ -1,0 +1,153 @@
+/**
+ * The outbox outlives the process: a message left `queued` by a process that stopped before
+ * its provider answered is sent by the next process's delivery worker, over the same
+ * database file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { openDatabase, outbox, type Db } from "@authsvc/db";
+import { createAuth } from "../auth";
+import { fakeClock, PASSWORD } from "../test-helpers";
+import { memoryLogger, TEST_SECRET } from "../testing";
+import type { Transport } from "./transport";
+import { smsWebhookTransport } from "./sms-webhook";
+import { smtpTransport } from "./smtp";
+import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./test-receivers";
+
+const SECRET = "webhook-shared-secret-0123456789";
+const PHONE = "0881829915";
+const EMAIL = "ana@example.com";
+
+let clock: ReturnType<typeof fakeClock>;
+let dir: string;
+let receiver: WebhookReceiver;
+let smtp: SmtpReceiver;
+let cleanups: (() => unknown)[] = [];
+
+beforeEach(async () => {
+  clock = fakeClock();
+  dir = mkdtempSync(path.join(tmpdir(), "authsvc-restart-"));
+  receiver = await startWebhookReceiver();
+  smtp = await startSmtpReceiver();
+  cleanups = [() => receiver.close(), () => smtp.close(), () => rmSync(dir, { recursive: true, force: true })];
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const c of cleanups.reverse()) await c();
+});
+
+/** A provider that accepts the message and never answers: the process stops before it does. */
+function stuckTransport(): Transport & { calls: number } {
+  const t = {
+    name: "stuck",
+    calls: 0,
+    send: () => {
+      t.calls++;
+      return new Promise<void>(() => {});
+    },
+  };
+  return t;
+}
+
+/** One "process": its own connection to the database file and its own Auth. */
+function processOver(transports: Parameters<typeof createAuth>[0]["transports"]) {
+  const db: Db = openDatabase(`file:${path.join(dir, "auth.db")}`);
+  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir: dir, devOutbox: false }, logger: memoryLogger(), transports });
+  let closed = false;
+  const close = () => {
+    if (!closed) db.$client.close();
+    closed = true;
+  };
+  cleanups.push(close);
+  return { db, auth, close };
+}
+
+const realTransports = () => {
+  const email = smtpTransport({ url: smtp.url, from: "no-reply@authsvc.test", timeoutMs: 2_000 });
+  cleanups.push(() => email.close());
+  return { email, sms: smsWebhookTransport({ url: receiver.url, secret: SECRET, timeoutMs: 2_000 }) };
+};
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("queued messages across a restart", () => {
+  it("a message left queued by a stopped process is sent by the next process's worker", async () => {
+    // First process: both providers take the message and never answer; then the process stops.
+    const stuck = stuckTransport();
+    const first = processOver({ sms: stuck, email: stuck });
+    void first.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }).catch(() => undefined);
+    void first.auth.startRegistration({ email: EMAIL, password: PASSWORD }).catch(() => undefined);
+    await until(() => stuck.calls === 2, "both sends to start");
+    const left = first.db.select().from(outbox).orderBy(outbox.id).all();
+    expect(left.map((r) => [r.channel, r.status, r.attempts])).toEqual([
+      ["sms", "queued", 0],
+      ["email", "queued", 0],
+    ]);
+    first.close();
+
+    // The restart takes a while; the new process's worker finds the orphans.
+    clock.advanceSec(30);
+    const second = processOver(realTransports());
+    const worker = second.auth.startDeliveryWorker(50);
+    cleanups.push(() => worker.stop());
+    const sms = await receiver.waitForRequest(1);
+    const mail = await smtp.waitForMail(1);
+    await worker.stop();
+
+    const after = second.db.select().from(outbox).orderBy(outbox.id).all();
+    expect(after.map((r) => [r.channel, r.status, r.attempts, r.error])).toEqual([
+      ["sms", "sent", 1, null],
+      ["email", "sent", 1, null],
+    ]);
+    expect(sms.json).toMatchObject({ id: left[0]!.id, to: "+62881829915", purpose: "login" });
+    expect(mail.subject).toBe("Your sign-up code");
+
+    // The codes the providers finally got still work in the new process.
+    await expect(second.auth.loginWithPhoneCode({ phone: PHONE, code: codeIn(sms.json!.text) }, { type: "jwt" })).resolves.toBeDefined();
+    expect(receiver.requests).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it("the worker leaves alone a message that its own process is still sending", async () => {
+    const stuck = stuckTransport();
+    const p = processOver({ sms: stuck });
+    const worker = p.auth.startDeliveryWorker(20);
+    cleanups.push(() => worker.stop());
+    clock.advanceSec(1);
+    void p.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }).catch(() => undefined);
+    await until(() => stuck.calls === 1, "the send to start");
+    await new Promise((r) => setTimeout(r, 200)); // ~10 ticks of the worker
+    clock.advanceSec(600);
+    await new Promise((r) => setTimeout(r, 100));
+    await worker.stop();
+    expect(stuck.calls).toBe(1);
+    expect(p.db.select().from(outbox).all()).toMatchObject([{ status: "queued", attempts: 0 }]);
+  });
+
+  it("a queued message whose code expired meanwhile is not sent after the restart", async () => {
+    const stuck = stuckTransport();
+    const first = processOver({ sms: stuck });
+    void first.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }).catch(() => undefined);
+    await until(() => stuck.calls === 1, "the send to start");
+    first.close();
+
+    // Past the code's 5 minutes.
+    clock.advanceSec(301);
+    const second = processOver(realTransports());
+    const worker = second.auth.startDeliveryWorker(20);
+    cleanups.push(() => worker.stop());
+    await until(() => second.db.select().from(outbox).get()?.status === "failed", "the row to be settled");
+    await worker.stop();
+    expect(second.db.select().from(outbox).get()).toMatchObject({ status: "failed", error: "code no longer valid", nextAttemptAt: null });
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
