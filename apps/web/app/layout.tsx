@@ -22,7 +22,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         <LocaleProvider locale={locale}>
           <TRPCProvider>
-            <SiteHeader locale={locale} signedIn={Boolean(user)} devOutbox={serverBridgeOrNull()?.devOutbox ?? false} />
+            <SiteHeader locale={locale} signedIn={Boolean(user)} admin={user?.role === "admin"} devOutbox={serverBridgeOrNull()?.devOutbox ?? false} />
             <main id="main" tabIndex={-1} className="content">
               {children}
             </main>

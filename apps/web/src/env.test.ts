@@ -40,6 +40,7 @@ describe("loadEnv", () => {
       publicUrl: "http://localhost:3000",
       firebaseServiceAccount: undefined,
       nodeEnv: undefined,
+      rateLimitScale: 1,
     });
     expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -62,6 +63,7 @@ describe("loadEnv", () => {
         SMS_WEBHOOK_SECRET: "0123456789abcdef0123",
         LOG_LEVEL: "warn",
         NODE_ENV: "production",
+        AUTH_RATE_LIMIT_SCALE: "1000",
       },
       cwd,
     );
@@ -82,7 +84,14 @@ describe("loadEnv", () => {
       smsWebhook: { url: "https://sms.example.com/send", secret: "0123456789abcdef0123" },
       logLevel: "warn",
       nodeEnv: "production",
+      rateLimitScale: 1000,
     });
+  });
+
+  it("reads AUTH_RATE_LIMIT_SCALE as a positive number", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_RATE_LIMIT_SCALE: "0.5" }, cwd).rateLimitScale).toBe(0.5);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_RATE_LIMIT_SCALE: " 250 " }, cwd).rateLimitScale).toBe(250);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_RATE_LIMIT_SCALE: "" }, cwd).rateLimitScale).toBe(1);
   });
 
   it("turns the dev outbox off by default once a real transport is configured", () => {
@@ -156,6 +165,10 @@ describe("loadEnv", () => {
     ["PUBLIC_URL", "auth.example.com", "PUBLIC_URL"],
     ["PUBLIC_URL", "ftp://auth.example.com", "PUBLIC_URL"],
     ["NODE_ENV", "staging", "NODE_ENV"],
+    ["AUTH_RATE_LIMIT_SCALE", "0", "AUTH_RATE_LIMIT_SCALE must be a positive number"],
+    ["AUTH_RATE_LIMIT_SCALE", "-2", "AUTH_RATE_LIMIT_SCALE"],
+    ["AUTH_RATE_LIMIT_SCALE", "lots", "AUTH_RATE_LIMIT_SCALE"],
+    ["AUTH_RATE_LIMIT_SCALE", "1e400", "AUTH_RATE_LIMIT_SCALE"],
   ])("rejects %s=%s with a message naming it", (name, value, message) => {
     const problems = problemsFor({ AUTH_SECRET: SECRET, [name]: value });
     expect(problems).toHaveLength(1);

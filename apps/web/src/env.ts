@@ -32,6 +32,8 @@ export interface Env {
   smsWebhook: { url: string; secret: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   nodeEnv: "development" | "production" | "test" | undefined;
+  /** Multiplies every rate limit's max (1 = as documented); for load tests such as `pnpm bench`. */
+  rateLimitScale: number;
 }
 
 export class EnvError extends Error {
@@ -46,6 +48,7 @@ const flag = (name: string) =>
     .transform((v) => v === "1" || v === "true");
 
 const portError = "PORT must be an integer between 1 and 65535";
+const rateLimitScaleError = "AUTH_RATE_LIMIT_SCALE must be a positive number, like 1000 (it multiplies every rate limit; 1 is the default)";
 
 const schema = z.object({
   PORT: z
@@ -81,6 +84,12 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], {
     error: "NODE_ENV must be development, production or test",
   }).optional(),
+  AUTH_RATE_LIMIT_SCALE: z
+    .string()
+    .regex(/^(\d+(\.\d*)?|\.\d+)$/, { error: rateLimitScaleError })
+    .transform(Number)
+    .pipe(z.number().positive({ error: rateLimitScaleError }).max(1e9, { error: rateLimitScaleError }))
+    .default(1),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -167,5 +176,6 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     smsWebhook: v.SMS_WEBHOOK_URL && v.SMS_WEBHOOK_SECRET ? { url: v.SMS_WEBHOOK_URL, secret: v.SMS_WEBHOOK_SECRET } : undefined,
     logLevel: v.LOG_LEVEL,
     nodeEnv: v.NODE_ENV,
+    rateLimitScale: v.AUTH_RATE_LIMIT_SCALE,
   };
 }

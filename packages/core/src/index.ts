@@ -18,4 +18,5 @@ export { smtpTransport, type SmtpOptions } from "./delivery/smtp";
 export { smsWebhookTransport, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SmsWebhookOptions } from "./delivery/sms-webhook";
 export { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./delivery/deliver";
 export type { AuditFilter } from "./admin/admin";
+export type { AuditKind } from "./audit/audit";
 export type { AuditEvent } from "@authsvc/db";

@@ -4,7 +4,17 @@ import type { Locale } from "../i18n/locale";
 import { LanguageSwitch } from "./language-switch";
 import { LogoutButton } from "./logout-button";
 
-export function SiteHeader({ locale, signedIn, devOutbox }: { locale: Locale; signedIn: boolean; devOutbox: boolean }) {
+export function SiteHeader({
+  locale,
+  signedIn,
+  admin,
+  devOutbox,
+}: {
+  locale: Locale;
+  signedIn: boolean;
+  admin: boolean;
+  devOutbox: boolean;
+}) {
   const t = common[locale];
   return (
     <header className="site-header">
@@ -21,6 +31,11 @@ export function SiteHeader({ locale, signedIn, devOutbox }: { locale: Locale; si
               <li>
                 <Link href="/account">{t.navAccount}</Link>
               </li>
+              {admin ? (
+                <li>
+                  <Link href="/admin/audit">{t.navAdmin}</Link>
+                </li>
+              ) : null}
               <li>
                 <LogoutButton />
               </li>
