@@ -67,8 +67,10 @@ async function main(): Promise<void> {
       defaultCountry: env.defaultCountry,
       devOutbox: env.devOutbox,
       firebaseServiceAccount: env.firebaseServiceAccount,
+      rateLimitScale: env.rateLimitScale,
     },
   });
+  if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
   const worker = auth.startDeliveryWorker();
   registerBridge({ devOutbox: env.devOutbox, callerFor: (headers) => callerForHeaders(auth, headers) });

@@ -2,7 +2,7 @@
 
 import type { AppRouter } from "@authsvc/api";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
 import { LocalTime } from "../../src/components/account/local-time";
 import { accountMessages } from "../../src/i18n/account";
@@ -35,12 +35,13 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
   const t = useMessages(accountMessages);
   const c = useMessages(common);
   const utils = api.useUtils();
-  const list = api.session.list.useQuery(undefined, { initialData: initial });
+  const sessions = api.session.list.useQuery(undefined, { initialData: initial });
+  const list = useRef<HTMLUListElement>(null);
   const revoke = api.session.revoke.useMutation();
   const revokeAll = api.session.revokeAll.useMutation();
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const rows = ordered(list.data ?? initial);
+  const rows = ordered(sessions.data ?? initial);
   const others = rows.filter((s) => !s.current).length;
 
   async function run(action: () => Promise<string | null>) {
@@ -52,6 +53,8 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
       setProblem(toProblem(err, c));
     }
     await utils.session.list.invalidate();
+    // The button that was pressed may be gone with its card; keep the keyboard in the list.
+    if (!list.current?.contains(document.activeElement)) list.current?.focus();
   }
 
   async function signOut(s: SessionRow) {
@@ -71,7 +74,7 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
     <div className="stack">
       <FormAlert kind="success">{notice}</FormAlert>
       <FormAlert>{problem?.message}</FormAlert>
-      <ul className={styles.sessions}>
+      <ul className={styles.sessions} ref={list} tabIndex={-1}>
         {rows.map((s) => {
           const headingId = `session-${s.id}`;
           return (

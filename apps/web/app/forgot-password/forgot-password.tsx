@@ -51,7 +51,7 @@ function AskForCode({ onSent }: { onSent(identifier: string): void }) {
   }
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <p>{t.forgotIntro}</p>
       <Field
         label={t.identifier}

@@ -72,7 +72,7 @@ export function PasswordLogin({ next }: { next: string | null }) {
     : p?.message;
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <Field
         label={t.identifier}
         name="identifier"

@@ -81,7 +81,7 @@ export function PhoneLogin({ next }: { next: string | null }) {
   const p = refusal.problem;
   const fieldError = missing ? c.required : p?.code === "INVALID_PHONE" || p?.fields.phone ? c.INVALID_PHONE : null;
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <p>{t.phoneNew}</p>
       <Field
         label={t.phone}

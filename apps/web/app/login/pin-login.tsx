@@ -48,7 +48,7 @@ export function PinLogin({ next }: { next: string | null }) {
 
   const p = refusal.problem;
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <Field
         label={t.username}
         name="username"

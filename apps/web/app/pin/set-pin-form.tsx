@@ -59,7 +59,7 @@ export function SetPinForm({ onDone, onLocked }: { onDone(): void; onLocked(): v
   }
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <PinField label={t.newPin} name="pin" value={pin} onChange={setPinValue} hint={t.pinHint} error={errors.pin} />
       <PinField label={t.newPinAgain} name="pinAgain" value={again} onChange={setAgain} error={errors.again} />
       {needsPassword ? (

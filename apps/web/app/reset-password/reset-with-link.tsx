@@ -45,7 +45,7 @@ export function ResetWithLink({ token }: { token: string }) {
   // A bad token reads as an input problem when it is malformed and UNAUTHORIZED otherwise: both mean "ask again".
   const deadLink = problem && (problem.code === "UNAUTHORIZED" || (problem.code === "INVALID_INPUT" && problem.fields.token));
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <p>{t.linkIntro}</p>
       <PasswordField
         label={t.newPassword}

@@ -85,7 +85,7 @@ export function SignupForm({ next }: { next: string | null }) {
   }
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <Field
         label={t.email}
         name="email"

@@ -46,7 +46,7 @@ export function UnlockForm({ next }: { next: string }) {
   }
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <PinField label={t.pin} name="pin" value={pin} onChange={setPin} error={fieldError.pin} autoFocus />
       <FormAlert>
         {problem ? (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { common } from "../i18n/common";
 import { codeEntryMessages } from "../i18n/code-entry";
 import { fill } from "../i18n/define";
@@ -47,6 +47,12 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
   const wait = useCountdown(resendAt);
 
   const [codeError, setCodeError] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // The button is disabled while checking, which drops the focus; a refusal puts it back
+  // on the code field, whose error it then reads out.
+  useEffect(() => {
+    if (problem || codeError) form.current?.querySelector<HTMLInputElement>('input[name="code"]')?.focus();
+  }, [problem, codeError]);
 
   async function verify(value: string) {
     if (busy) return;
@@ -89,7 +95,7 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
   }
 
   return (
-    <form onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       {sentMessage ?? (destination ? <p>{fill(t.sentTo, { to: destination })}</p> : null)}
       {status}
       <Field

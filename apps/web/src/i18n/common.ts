@@ -52,6 +52,7 @@ export const common = defineMessages({
     UNKNOWN: "Something went wrong. Please try again.",
     retryIn: "Try again in {s} seconds.",
     attemptsLeft: "{n} tries left.",
+    attemptsLeft1: "1 try left.",
   },
   id: {
     appName: "authsvc",
@@ -103,5 +104,6 @@ export const common = defineMessages({
     UNKNOWN: "Terjadi kesalahan. Silakan coba lagi.",
     retryIn: "Coba lagi dalam {s} detik.",
     attemptsLeft: "Sisa {n} percobaan.",
+    attemptsLeft1: "Sisa 1 percobaan.",
   },
 });

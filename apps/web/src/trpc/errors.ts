@@ -35,7 +35,9 @@ export function toProblem(err: unknown, t: Common): ApiProblem {
   if (data.retryAfterSec && (code === "RATE_LIMITED" || code === "RESEND_COOLDOWN" || code === "TOO_MANY_ATTEMPTS")) {
     message += " " + fill(t.retryIn, { s: data.retryAfterSec });
   }
-  if (code === "INVALID_CODE" && data.attemptsLeft !== undefined) message += " " + fill(t.attemptsLeft, { n: data.attemptsLeft });
+  if (code === "INVALID_CODE" && data.attemptsLeft !== undefined) {
+    message += " " + (data.attemptsLeft === 1 ? t.attemptsLeft1 : fill(t.attemptsLeft, { n: data.attemptsLeft }));
+  }
   const fields: Record<string, string> = {};
   for (const issue of data.issues ?? []) fields[issue.path] ??= issue.message;
   if (data.field && code !== "UNKNOWN") fields[data.field] ??= message;

@@ -59,7 +59,7 @@ export function RoleForm({ selfId }: { selfId: number }) {
   }
 
   return (
-    <form ref={form} onSubmit={submit} noValidate className="stack">
+    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <div className={styles.roleGrid}>
         <Field
           label={t.roleUserId}

@@ -2,6 +2,7 @@
 
 import type { ReactNode } from "react";
 import { useCountdown } from "../use-countdown";
+import { useHydrated } from "../use-hydrated";
 
 interface Props {
   busy: boolean;
@@ -16,9 +17,10 @@ interface Props {
 /** A submit button that stays off while a rate limit runs, with the seconds left under it. */
 export function WaitSubmit({ busy, busyLabel, waitUntil, waitLabel, children }: Props) {
   const wait = useCountdown(waitUntil);
+  const hydrated = useHydrated();
   return (
     <>
-      <button type="submit" className="primary" disabled={busy || wait > 0} aria-busy={busy || undefined}>
+      <button type="submit" className="primary" disabled={busy || wait > 0 || !hydrated} aria-busy={busy || undefined}>
         {busy ? busyLabel : children}
       </button>
       {wait > 0 ? <div className="muted">{waitLabel(wait)}</div> : null}
