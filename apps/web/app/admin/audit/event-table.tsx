@@ -3,9 +3,9 @@
 import type { AppRouter } from "@authsvc/api";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useSyncExternalStore } from "react";
 import { adminMessages, type AdminMessages } from "../../../src/i18n/admin";
-import { useLocale, useMessages } from "../../../src/i18n/client";
+import { LocalTime } from "../../../src/components/account/local-time";
+import { useMessages } from "../../../src/i18n/client";
 import { fill } from "../../../src/i18n/define";
 import { describeUserAgent } from "../../account/device";
 import { kindLabel } from "./labels";
@@ -13,25 +13,6 @@ import { auditHref, type AuditQuery } from "./query";
 import styles from "./audit.module.css";
 
 export type AuditRow = inferRouterOutputs<AppRouter>["admin"]["audit"]["events"][number];
-
-const noSubscribe = () => () => {};
-
-/** To the second, in the page's language; UTC until the browser can say its own time zone. */
-function EventTime({ at }: { at: number }) {
-  const locale = useLocale();
-  const inBrowser = useSyncExternalStore(noSubscribe, () => true, () => false);
-  const date = new Date(at);
-  const text = new Intl.DateTimeFormat(locale, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    ...(inBrowser ? {} : { timeZone: "UTC", timeZoneName: "short" }),
-  }).format(date);
-  return <time dateTime={date.toISOString()}>{text}</time>;
-}
 
 /** Nothing to show, said to screen readers rather than read out as a dash. */
 function Nothing({ t }: { t: AdminMessages }) {
@@ -109,7 +90,7 @@ export function EventTable({ events, query }: { events: AuditRow[]; query: Audit
           {events.map((e) => (
             <tr key={e.id} className={e.outcome === "fail" ? styles.failed : undefined}>
               <td className={styles.nowrap}>
-                <EventTime at={e.at} />
+                <LocalTime seconds at={e.at} />
               </td>
               <td>
                 <span className={styles.kind}>{kindLabel(t, e.kind)}</span>
