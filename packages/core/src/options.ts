@@ -51,6 +51,14 @@ export interface AuthOptions {
     signupPerIp: Limit;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /**
+   * Multiplies the `max` of every rate limit (`limits.*`) and the per-destination code caps
+   * (`code.perHour`, `code.perDay`); 1 leaves them as set. Lockouts after wrong codes or
+   * PINs (`code.maxAttempts`, `pin.maxFailures`) and cooldowns are not limits and stay.
+   * Applied once, by resolveOptions: the resolved `limits` and `code` are already scaled.
+   * For load tests from one address (`pnpm bench`), never for production traffic.
+   */
+  rateLimitScale: number;
 }
 
 export type AuthOptionsInput = Pick<AuthOptions, "secret"> & DeepPartial<Omit<AuthOptions, "secret">>;
@@ -88,6 +96,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+  rateLimitScale: 1,
 };
 
 function merge<T>(base: T, over: unknown): T {
@@ -109,5 +118,17 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   }
   const options = merge({ ...defaultOptions, secret: input.secret } as AuthOptions, input);
   options.publicUrl = options.publicUrl.replace(/\/+$/, "");
+  const scale = options.rateLimitScale;
+  if (!(typeof scale === "number" && Number.isFinite(scale) && scale > 0)) {
+    throw new Error("rateLimitScale must be a positive number");
+  }
+  if (scale !== 1) {
+    // New objects: merge() shares nested ones with defaultOptions where the input had none.
+    const scaled = (max: number) => Math.max(1, Math.round(max * scale));
+    options.limits = Object.fromEntries(
+      Object.entries(options.limits).map(([name, limit]) => [name, { ...limit, max: scaled(limit.max) }]),
+    ) as AuthOptions["limits"];
+    options.code = { ...options.code, perHour: scaled(options.code.perHour), perDay: scaled(options.code.perDay) };
+  }
   return options;
 }

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { defaultOptions, resolveOptions } from "./options";
+
+const secret = "x".repeat(32);
+
+describe("rateLimitScale", () => {
+  it("leaves every limit as set by default", () => {
+    const o = resolveOptions({ secret });
+    expect(o.rateLimitScale).toBe(1);
+    expect(o.limits).toEqual(defaultOptions.limits);
+    expect(o.code).toEqual(defaultOptions.code);
+  });
+
+  it("multiplies every limit's max and the per-destination code caps, once", () => {
+    const o = resolveOptions({ secret, rateLimitScale: 1000 });
+    expect(o.limits.loginPerIp).toEqual({ max: 300_000, windowSec: defaultOptions.limits.loginPerIp.windowSec });
+    expect(o.limits.loginFailuresPerIdentifier.max).toBe(10_000);
+    expect(o.limits.codeSendPerIp.max).toBe(60_000);
+    expect(o.limits.signupPerIp.max).toBe(30_000);
+    expect(o.code.perHour).toBe(5_000);
+    expect(o.code.perDay).toBe(10_000);
+    // Lockouts and cooldowns are not rate limits.
+    expect(o.code.maxAttempts).toBe(defaultOptions.code.maxAttempts);
+    expect(o.code.cooldownSec).toBe(defaultOptions.code.cooldownSec);
+    expect(o.pin.maxFailures).toBe(defaultOptions.pin.maxFailures);
+  });
+
+  it("scales limits given in the input too, and never the defaults", () => {
+    const o = resolveOptions({ secret, rateLimitScale: 2, limits: { loginPerIp: { max: 7 } }, code: { perHour: 3 } });
+    expect(o.limits.loginPerIp.max).toBe(14);
+    expect(o.code.perHour).toBe(6);
+    expect(defaultOptions.limits.loginPerIp.max).toBe(300);
+    expect(defaultOptions.code.perHour).toBe(5);
+  });
+
+  it("keeps at least one of everything when scaled down", () => {
+    const o = resolveOptions({ secret, rateLimitScale: 0.01 });
+    expect(o.code.perHour).toBe(1);
+    expect(o.limits.loginPerIp.max).toBe(3);
+  });
+
+  it("refuses a scale that is not a positive number", () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveOptions({ secret, rateLimitScale: bad })).toThrow(/rateLimitScale/);
+    }
+  });
+});
