@@ -1,5 +1,6 @@
-import { auditEvents } from "@authsvc/db";
+import { auditEvents, sql } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
+import { preparedFor } from "../prepared";
 
 export type AuditKind =
   | "signup"
@@ -32,19 +33,33 @@ export interface AuditInput {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-export function audit(ctx: AuthContext, e: AuditInput): void {
-  ctx.db
+// Every login, code and session change writes an event: prepared once, not rebuilt per call.
+const queries = preparedFor((db) => ({
+  insert: db
     .insert(auditEvents)
     .values({
-      at: ctx.now(),
-      kind: e.kind,
-      outcome: e.outcome ?? "ok",
-      userId: e.userId ?? null,
-      ip: e.meta?.ip ?? null,
-      userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
-      detail: e.detail ?? null,
+      at: sql.placeholder("at"),
+      kind: sql.placeholder("kind"),
+      outcome: sql.placeholder("outcome"),
+      userId: sql.placeholder("userId"),
+      ip: sql.placeholder("ip"),
+      userAgent: sql.placeholder("userAgent"),
+      // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
+      detail: sql`${sql.placeholder("detail")}`,
     })
-    .run();
+    .prepare(),
+}));
+
+export function audit(ctx: AuthContext, e: AuditInput): void {
+  queries(ctx).insert.run({
+    at: ctx.now(),
+    kind: e.kind,
+    outcome: e.outcome ?? "ok",
+    userId: e.userId ?? null,
+    ip: e.meta?.ip ?? null,
+    userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+  });
 }
 
 /** `+62881829915` -> `+62******915`, `ana@example.com` -> `a**@example.com`: enough to tell, not to use. */

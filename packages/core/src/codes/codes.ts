@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, challenges, desc, eq, isNull, type Challenge } from "@authsvc/db";
+import { and, challenges, desc, eq, isNull, sql, type Challenge } from "@authsvc/db";
 import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
+import { preparedFor } from "../prepared";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
@@ -35,13 +36,59 @@ const dayKey = (destination: string) => `code-send-d:${destination}`;
 const codeHash = (ctx: AuthContext, c: Pick<Challenge, "id" | "purpose" | "destination" | "userId">, code: string) =>
   hmac(ctx.keys.code, `${c.id}|${c.purpose}|${c.destination}|${c.userId ?? ""}|${code}`);
 
+// A code send runs these several times, a code check twice: prepared once, not rebuilt per call.
+const queries = preparedFor((db) => {
+  const purpose = sql.placeholder("purpose");
+  const destination = sql.placeholder("destination");
+  return {
+    latest: db
+      .select()
+      .from(challenges)
+      .where(and(eq(challenges.purpose, purpose), eq(challenges.destination, destination)))
+      .orderBy(desc(challenges.createdAt), desc(challenges.lastSentAt))
+      .prepare(),
+    byId: db.select().from(challenges).where(eq(challenges.id, sql.placeholder("id"))).prepare(),
+    supersede: db
+      .update(challenges)
+      .set({ supersededAt: sql`${sql.placeholder("now")}` })
+      .where(
+        and(
+          eq(challenges.purpose, purpose),
+          eq(challenges.destination, destination),
+          isNull(challenges.consumedAt),
+          isNull(challenges.supersededAt),
+        ),
+      )
+      .prepare(),
+    insert: db
+      .insert(challenges)
+      .values({
+        id: sql.placeholder("id"),
+        userId: sql.placeholder("userId"),
+        purpose,
+        channel: sql.placeholder("channel"),
+        destination,
+        codeHash: sql.placeholder("codeHash"),
+        expiresAt: sql.placeholder("expiresAt"),
+        attemptsLeft: sql.placeholder("attemptsLeft"),
+        sendCount: sql.placeholder("sendCount"),
+        lastSentAt: sql.placeholder("now"),
+        // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
+        payload: sql`${sql.placeholder("payload")}`,
+        createdAt: sql.placeholder("now"),
+      })
+      .returning()
+      .prepare(),
+    consume: db
+      .update(challenges)
+      .set({ consumedAt: sql`${sql.placeholder("now")}` })
+      .where(and(eq(challenges.id, sql.placeholder("id")), isNull(challenges.consumedAt), isNull(challenges.supersededAt)))
+      .prepare(),
+  };
+});
+
 function latestChallenge(ctx: AuthContext, purpose: CodePurpose, destination: string): Challenge | undefined {
-  return ctx.db
-    .select()
-    .from(challenges)
-    .where(and(eq(challenges.purpose, purpose), eq(challenges.destination, destination)))
-    .orderBy(desc(challenges.createdAt), desc(challenges.lastSentAt))
-    .get();
+  return queries(ctx).latest.get({ purpose, destination });
 }
 
 /** Seconds to wait after the n-th send of the hour: 60, 120, 240... up to the maximum. */
@@ -77,39 +124,23 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
 
     const now = ctx.now();
     const previous = latestChallenge(ctx, purpose, destination);
-    ctx.db
-      .update(challenges)
-      .set({ supersededAt: now })
-      .where(
-        and(
-          eq(challenges.purpose, purpose),
-          eq(challenges.destination, destination),
-          isNull(challenges.consumedAt),
-          isNull(challenges.supersededAt),
-        ),
-      )
-      .run();
+    queries(ctx).supersede.run({ now, purpose, destination });
     const code = randomDigits(6);
     const id = randomUUID();
     const userId = input.userId ?? null;
-    const challenge = ctx.db
-      .insert(challenges)
-      .values({
-        id,
-        userId,
-        purpose,
-        channel: input.channel,
-        destination,
-        codeHash: codeHash(ctx, { id, purpose, destination, userId }, code),
-        expiresAt: now + opts.ttlSec * 1000,
-        attemptsLeft: opts.maxAttempts - failures.count,
-        sendCount: previous && previous.consumedAt === null ? previous.sendCount + 1 : 1,
-        lastSentAt: now,
-        payload: input.payload ?? null,
-        createdAt: now,
-      })
-      .returning()
-      .get();
+    const challenge = queries(ctx).insert.get({
+      id,
+      userId,
+      purpose,
+      channel: input.channel,
+      destination,
+      codeHash: codeHash(ctx, { id, purpose, destination, userId }, code),
+      expiresAt: now + opts.ttlSec * 1000,
+      attemptsLeft: opts.maxAttempts - failures.count,
+      sendCount: previous && previous.consumedAt === null ? previous.sendCount + 1 : 1,
+      now,
+      payload: input.payload ? JSON.stringify(input.payload) : null,
+    })!;
     audit(ctx, {
       kind: "code_sent",
       userId,
@@ -142,7 +173,7 @@ export interface CodeSelector {
 }
 
 export function findChallenge(ctx: AuthContext, id: string): Challenge | undefined {
-  return ctx.db.select().from(challenges).where(eq(challenges.id, id)).get();
+  return queries(ctx).byId.get({ id });
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AuthError };
@@ -185,11 +216,7 @@ export function consumeCode<T>(ctx: AuthContext, sel: CodeSelector, code: string
       }
       return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, ctx.options.code.maxAttempts - after.count) }) };
     }
-    const used = ctx.db
-      .update(challenges)
-      .set({ consumedAt: ctx.now() })
-      .where(and(eq(challenges.id, c.id), isNull(challenges.consumedAt), isNull(challenges.supersededAt)))
-      .run();
+    const used = queries(ctx).consume.run({ now: ctx.now(), id: c.id });
     if (used.changes !== 1) return { ok: false, error: new AuthError("INVALID_CODE") };
     resetLimit(ctx, lockKey);
     audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail });

@@ -1,6 +1,7 @@
-import { and, challenges, eq, isNull, lt, lte, or, outbox, type OutboxMessage } from "@authsvc/db";
+import { and, challenges, eq, isNull, lt, lte, or, outbox, sql, type OutboxMessage } from "@authsvc/db";
 import { maskDestination } from "../audit/audit";
 import type { AuthContext } from "../context";
+import { preparedFor } from "../prepared";
 import { AuthError } from "../errors";
 import { renderMessage, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
 import type { Channel } from "./transport";
@@ -13,6 +14,31 @@ export interface DeliverInput extends TemplateInput {
   /** The code's challenge: a retry is skipped once that code was replaced, used or expired. */
   challengeId?: string;
 }
+
+// Every code sent writes and updates an outbox row: prepared once, not rebuilt per message.
+const queries = preparedFor((db) => ({
+  insert: db
+    .insert(outbox)
+    .values({
+      channel: sql.placeholder("channel"),
+      to: sql.placeholder("to"),
+      purpose: sql.placeholder("purpose"),
+      subject: sql.placeholder("subject"),
+      text: sql.placeholder("text"),
+      html: sql.placeholder("html"),
+      code: sql.placeholder("code"),
+      challengeId: sql.placeholder("challengeId"),
+      status: "queued",
+      createdAt: sql.placeholder("now"),
+    })
+    .returning()
+    .prepare(),
+  sent: db
+    .update(outbox)
+    .set({ status: "sent", attempts: sql`${sql.placeholder("attempts")}`, sentAt: sql`${sql.placeholder("now")}`, nextAttemptAt: null })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare(),
+}));
 
 /** Tries in all (the first in the request, the rest by the worker) before giving up. */
 export const MAX_ATTEMPTS = 5;
@@ -29,7 +55,7 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   const where = { outboxId: row.id, channel: row.channel, to: maskDestination(row.to), purpose: row.purpose, transport: transport.name, attempts };
   try {
     await transport.send(row);
-    ctx.db.update(outbox).set({ status: "sent", attempts, sentAt: ctx.now(), nextAttemptAt: null }).where(eq(outbox.id, row.id)).run();
+    queries(ctx).sent.run({ attempts, now: ctx.now(), id: row.id });
     ctx.log.info(where, attempts > 1 ? "message sent on retry" : "message sent");
     return true;
   } catch (err) {
@@ -53,22 +79,17 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
  */
 export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
   const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
-  const row = ctx.db
-    .insert(outbox)
-    .values({
-      channel: input.channel,
-      to: input.to,
-      purpose: input.purpose,
-      subject: input.channel === "email" ? subject : null,
-      text,
-      html: input.channel === "email" ? html : null,
-      code: input.code ?? null,
-      challengeId: input.challengeId ?? null,
-      status: "queued",
-      createdAt: ctx.now(),
-    })
-    .returning()
-    .get();
+  const row = queries(ctx).insert.get({
+    channel: input.channel,
+    to: input.to,
+    purpose: input.purpose,
+    subject: input.channel === "email" ? subject : null,
+    text,
+    html: input.channel === "email" ? html : null,
+    code: input.code ?? null,
+    challengeId: input.challengeId ?? null,
+    now: ctx.now(),
+  })!;
   if (!(await attempt(ctx, row))) {
     throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
   }

@@ -8,6 +8,7 @@ import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
 import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
 import { proveCurrentPassword } from "../passwords/check";
+import { preparedFor } from "../prepared";
 import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { markAuthenticated } from "../sessions/sessions";
@@ -54,6 +55,15 @@ export async function setPin(
 
 export type PinCheck = "ok" | "wrong" | "locked" | "unset";
 
+// Every PIN login reserves a try with this statement: compiled once per database, not per login.
+const queries = preparedFor((db) => ({
+  reserveTry: db.$client.prepare(
+    `UPDATE credentials SET pin_failures = pin_failures + 1
+     WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
+     RETURNING pin_failures AS failures, pin_hash AS hash`,
+  ),
+}));
+
 /**
  * Compares a PIN. A try is reserved (counted) before the slow compare, so concurrent
  * guesses can never exceed the limit; a right PIN clears the count, the last wrong one
@@ -63,13 +73,7 @@ export async function checkPin(ctx: AuthContext, user: User | undefined, pin: st
   const creds = user ? getCredentials(ctx, user.id) : undefined;
   const reserved =
     user && creds?.pinHash
-      ? (ctx.db.$client
-          .prepare(
-            `UPDATE credentials SET pin_failures = pin_failures + 1
-             WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
-             RETURNING pin_failures AS failures, pin_hash AS hash`,
-          )
-          .get(user.id, ctx.options.pin.maxFailures) as { failures: number; hash: string } | undefined)
+      ? (queries(ctx).reserveTry.get(user.id, ctx.options.pin.maxFailures) as { failures: number; hash: string } | undefined)
       : undefined;
   const ok = (await verifySecret(reserved?.hash ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(reserved);
   if (!user || !creds?.pinHash) return "unset";

@@ -1,16 +1,43 @@
+import { availableParallelism } from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import type { AuthOptions } from "../options";
 
 // @node-rs/argon2's Algorithm is a const enum; 2 = Argon2id.
 const ARGON2ID = 2;
 
+/**
+ * At most one hash per core runs at a time; the rest wait here, in order, not in libuv's
+ * pool. Hashing is CPU-bound, so more at once buys no throughput (`pnpm bench` measures the
+ * ceiling with one per core), but each running hash holds its 19 MiB: with the pool's 4
+ * threads on 2 cores the server's peak RSS rose by 90 MB under logins instead of 50. And
+ * with hashes capped below the pool size, pool threads stay free for the other work that
+ * needs one (file I/O, log writes, WebCrypto signing of Firebase tokens) instead of queueing
+ * behind every login. Keep UV_THREADPOOL_SIZE above the core count (README, "Operating it").
+ */
+const lanes = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inLane<T>(work: () => Promise<T>): Promise<T> {
+  if (running < lanes) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await work();
+  } finally {
+    // The lane passes straight to the next waiter; only an idle lane is given back.
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 /** Hashing runs on libuv's thread pool (napi async work), never on the event loop. */
 export const hashSecret = (secret: string, params: AuthOptions["argon2"]): Promise<string> =>
-  hash(secret, { algorithm: ARGON2ID, ...params });
+  inLane(() => hash(secret, { algorithm: ARGON2ID, ...params }));
 
 export async function verifySecret(stored: string, secret: string): Promise<boolean> {
   try {
-    return await verify(stored, secret);
+    return await inLane(() => verify(stored, secret));
   } catch {
     return false;
   }

@@ -1,6 +1,12 @@
-import { and, eq, isNull, opaqueTokens, type OpaqueToken } from "@authsvc/db";
+import { and, eq, isNull, opaqueTokens, sql, type OpaqueToken } from "@authsvc/db";
 import type { AuthContext } from "../context";
 import { randomToken, sha256 } from "../crypto/secrets";
+import { preparedFor } from "../prepared";
+
+// Every family 001 bearer and web cookie check reads its token row: prepared once.
+const queries = preparedFor((db) => ({
+  byHash: db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, sql.placeholder("hash"))).prepare(),
+}));
 
 export type OpaqueKind = OpaqueToken["kind"];
 
@@ -21,7 +27,7 @@ export function issueOpaqueToken(
 
 /** The stored row of a live token; the lookup is by hash, an index probe, not a compare. */
 export function findOpaqueToken(ctx: AuthContext, token: string): OpaqueToken | undefined {
-  const row = ctx.db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, sha256(token))).get();
+  const row = queries(ctx).byHash.get({ hash: sha256(token) });
   if (!row || row.usedAt !== null || row.expiresAt <= ctx.now()) return undefined;
   return row;
 }

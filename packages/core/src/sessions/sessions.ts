@@ -1,7 +1,33 @@
-import { and, desc, eq, isNull, ne, sessions, type Session } from "@authsvc/db";
+import { and, desc, eq, isNull, ne, sessions, sql, type Session } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { randomToken } from "../crypto/secrets";
+import { preparedFor } from "../prepared";
+
+// Every token check reads its session, every sign-in opens one: prepared once, not rebuilt per request.
+const queries = preparedFor((db) => ({
+  insert: db
+    .insert(sessions)
+    .values({
+      id: sql.placeholder("id"),
+      userId: sql.placeholder("userId"),
+      kind: sql.placeholder("kind"),
+      createdAt: sql.placeholder("now"),
+      expiresAt: sql.placeholder("expiresAt"),
+      lastUsedAt: sql.placeholder("now"),
+      authenticatedAt: sql.placeholder("now"),
+      userAgent: sql.placeholder("userAgent"),
+      ip: sql.placeholder("ip"),
+    })
+    .returning()
+    .prepare(),
+  byId: db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare(),
+  touch: db
+    .update(sessions)
+    .set({ lastUsedAt: sql`${sql.placeholder("now")}` })
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare(),
+}));
 
 export type SessionKind = "web" | "api" | "mobile";
 
@@ -10,34 +36,27 @@ export function createSession(
   input: { userId: number; kind: SessionKind; meta?: RequestMeta },
 ): Session {
   const now = ctx.now();
-  return ctx.db
-    .insert(sessions)
-    .values({
-      id: randomToken(18),
-      userId: input.userId,
-      kind: input.kind,
-      createdAt: now,
-      expiresAt: now + ctx.options.sessionTtlSec * 1000,
-      lastUsedAt: now,
-      authenticatedAt: now,
-      userAgent: input.meta?.userAgent?.slice(0, 256) ?? null,
-      ip: input.meta?.ip ?? null,
-    })
-    .returning()
-    .get();
+  return queries(ctx).insert.get({
+    id: randomToken(18),
+    userId: input.userId,
+    kind: input.kind,
+    now,
+    expiresAt: now + ctx.options.sessionTtlSec * 1000,
+    userAgent: input.meta?.userAgent?.slice(0, 256) ?? null,
+    ip: input.meta?.ip ?? null,
+  })!;
 }
 
 export const isSessionLive = (ctx: AuthContext, s: Session | undefined): s is Session =>
   Boolean(s && s.revokedAt === null && s.expiresAt > ctx.now());
 
-export const findSession = (ctx: AuthContext, id: string): Session | undefined =>
-  ctx.db.select().from(sessions).where(eq(sessions.id, id)).get();
+export const findSession = (ctx: AuthContext, id: string): Session | undefined => queries(ctx).byId.get({ id });
 
 /** Records use at most once a minute, so a token check is a read, not a write. */
 export function touchSession(ctx: AuthContext, s: Session): void {
   const now = ctx.now();
   if (now - s.lastUsedAt < 60_000) return;
-  ctx.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, s.id)).run();
+  queries(ctx).touch.run({ now, id: s.id });
 }
 
 export function markAuthenticated(ctx: AuthContext, sessionId: string): void {

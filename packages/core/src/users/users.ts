@@ -3,6 +3,7 @@ import { credentials, eq, sql, users, type User } from "@authsvc/db";
 import type { AuthContext } from "../context";
 import { randomDigits } from "../crypto/secrets";
 import { AuthError } from "../errors";
+import { preparedFor } from "../prepared";
 
 export type UserRole = User["role"];
 export type UserStatus = User["status"];
@@ -22,21 +23,33 @@ export interface NewAccount {
   passwordHash?: string | null;
 }
 
-export const findUserById = (ctx: AuthContext, id: number): User | undefined =>
-  ctx.db.select().from(users).where(eq(users.id, id)).get();
-
-export const findUserByEmail = (ctx: AuthContext, email: string): User | undefined =>
-  ctx.db.select().from(users).where(eq(users.email, email)).get();
-
-export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefined =>
-  ctx.db.select().from(users).where(eq(users.phone, phone)).get();
-
-export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
-  ctx.db
+// Every token check, login and code send looks a user up: prepared once, not rebuilt per call.
+const queries = preparedFor((db) => ({
+  byId: db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
+  byEmail: db.select().from(users).where(eq(users.email, sql.placeholder("email"))).prepare(),
+  byPhone: db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).prepare(),
+  byUsername: db
     .select()
     .from(users)
-    .where(sql`lower(${users.username}) = lower(${username})`)
-    .get();
+    .where(sql`lower(${users.username}) = lower(${sql.placeholder("username")})`)
+    .prepare(),
+  credentials: db.select().from(credentials).where(eq(credentials.userId, sql.placeholder("userId"))).prepare(),
+  customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, sql.placeholder("n"))).prepare(),
+  accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, sql.placeholder("n"))).prepare(),
+  insertCredentials: db
+    .insert(credentials)
+    .values({ userId: sql.placeholder("userId"), passwordHash: sql.placeholder("passwordHash"), passwordChangedAt: sql.placeholder("passwordChangedAt") })
+    .prepare(),
+}));
+
+export const findUserById = (ctx: AuthContext, id: number): User | undefined => queries(ctx).byId.get({ id });
+
+export const findUserByEmail = (ctx: AuthContext, email: string): User | undefined => queries(ctx).byEmail.get({ email });
+
+export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefined => queries(ctx).byPhone.get({ phone });
+
+export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
+  queries(ctx).byUsername.get({ username });
 
 /** Throws the first taken field among email, phone and username. */
 export function assertAvailable(ctx: AuthContext, a: Pick<NewAccount, "email" | "phone" | "username">): void {
@@ -63,13 +76,9 @@ export function createUser(ctx: AuthContext, account: NewAccount): User {
   assertAvailable(ctx, account);
   const now = ctx.now();
   const customerNumber = Number(
-    uniqueNumber(() => nonZeroLead(12), (v) =>
-      Boolean(ctx.db.select({ id: users.id }).from(users).where(eq(users.customerNumber, Number(v))).get()),
-    ),
+    uniqueNumber(() => nonZeroLead(12), (v) => Boolean(queries(ctx).customerNumberTaken.get({ n: Number(v) }))),
   );
-  const accountNumber = uniqueNumber(() => nonZeroLead(10), (v) =>
-    Boolean(ctx.db.select({ id: users.id }).from(users).where(eq(users.accountNumber, v)).get()),
-  );
+  const accountNumber = uniqueNumber(() => nonZeroLead(10), (v) => Boolean(queries(ctx).accountNumberTaken.get({ n: v })));
   const { passwordHash, ...profile } = account;
   const user = ctx.db
     .insert(users)
@@ -84,10 +93,7 @@ export function createUser(ctx: AuthContext, account: NewAccount): User {
     })
     .returning()
     .get();
-  ctx.db
-    .insert(credentials)
-    .values({ userId: user.id, passwordHash: passwordHash ?? null, passwordChangedAt: passwordHash ? now : null })
-    .run();
+  queries(ctx).insertCredentials.run({ userId: user.id, passwordHash: passwordHash ?? null, passwordChangedAt: passwordHash ? now : null });
   return user;
 }
 
@@ -102,8 +108,7 @@ export function updateUser(ctx: AuthContext, id: number, patch: Partial<Omit<Use
   return user;
 }
 
-export const getCredentials = (ctx: AuthContext, userId: number) =>
-  ctx.db.select().from(credentials).where(eq(credentials.userId, userId)).get();
+export const getCredentials = (ctx: AuthContext, userId: number) => queries(ctx).credentials.get({ userId });
 
 /** Roles a user may act as: everybody holds user and customer; admin is only granted. */
 export function rolesHeld(user: Pick<User, "role">): UserRole[] {

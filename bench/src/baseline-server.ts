@@ -1,0 +1,297 @@
+/**
+ * The baseline: a bare node:http server doing by hand the work the service does on the
+ * measured routes, with the same libraries a careful hand-written service would use (jose,
+ * better-sqlite3 with prepared statements, @node-rs/argon2 not needed: hashing is measured
+ * on its own). No framework, no router, no logging, no validation library.
+ *
+ *   GET  /me                 jose HS256 verify + one session-and-user lookup -> the user
+ *   GET  /3p/token?userId=   the same check, then a Firebase-style RS256 custom token (jose)
+ *   POST /code               family 000's code request: limits, find-or-create the user by
+ *                            phone, supersede the old code, store the new one's HMAC, outbox
+ *                            row, audit rows; one transaction
+ *   PUT  /code/:id           family 000's code login: limits, latest code, constant-time
+ *                            compare, consume, open a session, audit; then sign a JWT (jose)
+ *   POST /verify             family 003's verify: the pending registration's code, then the
+ *                            user, credentials and a session; one transaction; sign a JWT
+ *   POST /fixture/pending    bench setup only: N pending registrations, answered with codes
+ *
+ * Token checks read the service's own database (its sessions and users); code routes write a
+ * scratch database of the same schema. Environment: PORT, SERVICE_DB, SCRATCH_DB, AUTH_SECRET.
+ */
+import { createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, timingSafeEqual, webcrypto } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import Database from "better-sqlite3";
+import { importPKCS8, jwtVerify, SignJWT, type CryptoKey as JoseKey } from "jose";
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { openDatabase } from "@authsvc/db";
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is required`);
+  return v;
+};
+
+const ISSUER = "authsvc";
+const AUDIENCE = "authsvc";
+const CODE_TTL_MS = 5 * 60_000;
+const SESSION_TTL_MS = 30 * 24 * 3600_000;
+const ACCESS_TTL_SEC = 15 * 60;
+
+// The service derives its access-token key this way (packages/core/src/crypto/secrets.ts).
+const secret = env("AUTH_SECRET");
+const derive = (label: string) => createHmac("sha256", secret).update(`authsvc:${label}`).digest();
+const accessKey = await webcrypto.subtle.importKey("raw", derive("access-token"), { name: "HMAC", hash: "SHA-256" }, false, [
+  "sign",
+  "verify",
+]);
+const codeKey = derive("code");
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const firebaseKey: JoseKey = await importPKCS8(privateKey, "RS256");
+
+// Same pragmas as the service (the shared client factory), migrations only on the scratch file.
+const service: Database.Database = openDatabase(`file:${env("SERVICE_DB")}`, { migrate: false }).$client;
+const scratch: Database.Database = openDatabase(`file:${env("SCRATCH_DB")}`).$client;
+
+const q = {
+  session: service.prepare(
+    `SELECT s.user_id AS userId, s.expires_at AS expiresAt, s.revoked_at AS revokedAt, s.last_used_at AS lastUsedAt,
+            u.id, u.email, u.phone, u.username, u.full_name AS fullName, u.birth_date AS birthDate, u.bio,
+            u.picture_url AS pictureUrl, u.role, u.status, u.customer_number AS customerId, u.account_number AS accountNumber,
+            u.email_verified_at AS emailVerifiedAt, u.phone_verified_at AS phoneVerifiedAt, u.created_at AS createdAt, u.updated_at AS updatedAt
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+  ),
+  touch: service.prepare(`UPDATE sessions SET last_used_at = ? WHERE id = ?`),
+  hit: scratch.prepare(
+    `INSERT INTO rate_limits (key, count, window_start) VALUES (?, 1, ?)
+     ON CONFLICT(key) DO UPDATE SET count = count + 1 RETURNING count`,
+  ),
+  userByPhone: scratch.prepare(`SELECT id, phone_verified_at AS phoneVerifiedAt, status FROM users WHERE phone = ?`),
+  userById: scratch.prepare(`SELECT id, phone, role, status, phone_verified_at AS phoneVerifiedAt FROM users WHERE id = ?`),
+  insertUser: scratch.prepare(
+    `INSERT INTO users (email, phone, username, full_name, role, status, customer_number, account_number, email_verified_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?) RETURNING id`,
+  ),
+  insertCredentials: scratch.prepare(`INSERT INTO credentials (user_id, password_hash, password_changed_at) VALUES (?, ?, ?)`),
+  latest: scratch.prepare(
+    `SELECT * FROM challenges WHERE purpose = ? AND destination = ? ORDER BY created_at DESC, last_sent_at DESC LIMIT 1`,
+  ),
+  challenge: scratch.prepare(`SELECT * FROM challenges WHERE id = ?`),
+  supersede: scratch.prepare(
+    `UPDATE challenges SET superseded_at = ? WHERE purpose = ? AND destination = ? AND consumed_at IS NULL AND superseded_at IS NULL`,
+  ),
+  insertChallenge: scratch.prepare(
+    `INSERT INTO challenges (id, user_id, purpose, channel, destination, code_hash, expires_at, attempts_left, send_count, last_sent_at, payload, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 5, 1, ?, ?, ?)`,
+  ),
+  consume: scratch.prepare(`UPDATE challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND superseded_at IS NULL`),
+  clearPayload: scratch.prepare(`UPDATE challenges SET payload = NULL WHERE id = ?`),
+  verifyPhone: scratch.prepare(`UPDATE users SET phone_verified_at = ?, updated_at = ? WHERE id = ?`),
+  outbox: scratch.prepare(
+    `INSERT INTO outbox (channel, "to", purpose, subject, text, code, status, attempts, challenge_id, created_at, sent_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'sent', 1, ?, ?, ?)`,
+  ),
+  audit: scratch.prepare(`INSERT INTO audit_events (at, user_id, kind, outcome, ip, user_agent, detail) VALUES (?, ?, ?, 'ok', ?, ?, ?)`),
+  insertSession: scratch.prepare(
+    `INSERT INTO sessions (id, user_id, kind, created_at, expires_at, last_used_at, authenticated_at, user_agent, ip) VALUES (?, ?, 'api', ?, ?, ?, ?, ?, ?)`,
+  ),
+};
+
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+};
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
+      } catch (e) {
+        reject(e);
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+type Row = Record<string, unknown> & { userId: number; expiresAt: number; revokedAt: number | null; lastUsedAt: number; status: string };
+
+async function principal(req: IncomingMessage): Promise<Row | undefined> {
+  const h = req.headers.authorization;
+  if (!h?.startsWith("Bearer ")) return undefined;
+  try {
+    const { payload } = await jwtVerify(h.slice(7), accessKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], typ: "at+jwt" });
+    const row = q.session.get(payload.sid) as Row | undefined;
+    const now = Date.now();
+    if (!row || row.revokedAt !== null || row.expiresAt <= now || String(row.userId) !== payload.sub || row.status === "DISABLED") return undefined;
+    if (now - row.lastUsedAt >= 60_000) q.touch.run(now, payload.sid);
+    return row;
+  } catch {
+    return undefined;
+  }
+}
+
+const codeHash = (id: string, purpose: string, destination: string, userId: number | null, code: string) =>
+  createHmac("sha256", codeKey).update(`${id}|${purpose}|${destination}|${userId ?? ""}|${code}`).digest("base64url");
+
+const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(0, 10)).join("");
+const accountNumbers = () => [Number(String(randomInt(1, 10)) + digits(11)), String(randomInt(1, 10)) + digits(9)] as const;
+
+const signAccess = (userId: number, sid: string, role: string) => {
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sid, gen: 0, role })
+    .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+    .setSubject(String(userId))
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ACCESS_TTL_SEC)
+    .sign(accessKey);
+};
+
+const meta = (req: IncomingMessage) => [req.socket.remoteAddress ?? null, req.headers["user-agent"]?.slice(0, 256) ?? null] as const;
+
+function openSession(userId: number, ip: string | null, ua: string | null, now: number): string {
+  const sid = randomBytes(18).toString("base64url");
+  q.insertSession.run(sid, userId, now, now + SESSION_TTL_MS, now, now, ua, ip);
+  q.audit.run(now, userId, "login", ip, ua, JSON.stringify({ method: "code", sessionId: sid }));
+  return sid;
+}
+
+const codeRequest = scratch.transaction((phone: string, ip: string | null, ua: string | null) => {
+  const now = Date.now();
+  q.hit.get(`code-ip:${ip}`, now);
+  let user = q.userByPhone.get(phone) as { id: number } | undefined;
+  if (!user) {
+    const [customer, account] = accountNumbers();
+    user = q.insertUser.get(null, phone, null, null, "customer", customer, account, null, now, now) as { id: number };
+    q.insertCredentials.run(user.id, null, null);
+    q.audit.run(now, user.id, "signup", ip, ua, JSON.stringify({ method: "phone_code" }));
+  }
+  const previous = q.latest.get("login", phone) as { consumed_at: number | null; last_sent_at: number } | undefined;
+  if (previous && previous.consumed_at === null && previous.last_sent_at + 60_000 > now) return { wait: true as const };
+  q.hit.get(`code-send-h:${phone}`, now);
+  q.hit.get(`code-send-d:${phone}`, now);
+  q.supersede.run(now, "login", phone);
+  const id = randomUUID();
+  const code = digits(6);
+  q.insertChallenge.run(id, user.id, "login", "sms", phone, codeHash(id, "login", phone, user.id, code), now + CODE_TTL_MS, now, null, now);
+  q.outbox.run("sms", phone, "login", null, `Your code is ${code}. It expires in 5 minutes.`, code, id, now, now);
+  q.audit.run(now, user.id, "code_sent", ip, ua, JSON.stringify({ purpose: "login", channel: "sms" }));
+  return { wait: false as const, userId: user.id, expiresAt: now + CODE_TTL_MS };
+});
+
+type ChallengeRow = { id: string; user_id: number | null; purpose: string; destination: string; code_hash: string; expires_at: number; consumed_at: number | null; superseded_at: number | null; payload: string | null };
+
+const codeLogin = scratch.transaction((userId: number, phone: string, code: string, ip: string | null, ua: string | null) => {
+  const now = Date.now();
+  q.hit.get(`login-ip:${ip}`, now);
+  const c = q.latest.get("login", phone) as ChallengeRow | undefined;
+  if (!c || c.user_id !== userId || c.consumed_at !== null || c.superseded_at !== null || c.expires_at <= now) return undefined;
+  if (!safeEqual(codeHash(c.id, c.purpose, c.destination, c.user_id, code), c.code_hash)) return undefined;
+  if (q.consume.run(now, c.id).changes !== 1) return undefined;
+  q.audit.run(now, userId, "code_verified", ip, ua, JSON.stringify({ purpose: "login" }));
+  const user = q.userById.get(userId) as { id: number; role: string; phoneVerifiedAt: number | null };
+  if (user.phoneVerifiedAt === null) q.verifyPhone.run(now, now, userId);
+  return { user, sid: openSession(userId, ip, ua, now) };
+});
+
+const registrationVerify = scratch.transaction((id: string, code: string, ip: string | null, ua: string | null) => {
+  const now = Date.now();
+  const c = q.challenge.get(id) as ChallengeRow | undefined;
+  if (!c || c.purpose !== "signup" || c.consumed_at !== null || c.superseded_at !== null || c.expires_at <= now || !c.payload) return undefined;
+  if (!safeEqual(codeHash(c.id, c.purpose, c.destination, c.user_id, code), c.code_hash)) return undefined;
+  if (q.consume.run(now, c.id).changes !== 1) return undefined;
+  const p = JSON.parse(c.payload) as { email: string; username: string; fullName: string; passwordHash: string };
+  const [customer, account] = accountNumbers();
+  const user = q.insertUser.get(p.email, null, p.username, p.fullName, "user", customer, account, now, now, now) as { id: number };
+  q.insertCredentials.run(user.id, p.passwordHash, now);
+  q.clearPayload.run(c.id);
+  q.audit.run(now, user.id, "signup", ip, ua, JSON.stringify({ method: "email_code" }));
+  return { userId: user.id, sid: openSession(user.id, ip, ua, now) };
+});
+
+const pendingFixture = scratch.transaction((count: number, passwordHash: string) => {
+  const now = Date.now();
+  const out: { verificationId: string; code: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = randomUUID();
+    const email = `pending-${id}@bench.test`;
+    const code = digits(6);
+    const payload = JSON.stringify({ email, username: `p${id.slice(0, 8)}${i}`, fullName: "Bench Pending", passwordHash });
+    q.insertChallenge.run(id, null, "signup", "email", email, codeHash(id, "signup", email, null, code), now + CODE_TTL_MS, now, payload, now);
+    out.push({ verificationId: id, code });
+  }
+  return out;
+});
+
+async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? "/";
+  const [ip, ua] = meta(req);
+  if (req.method === "GET" && url === "/me") {
+    const p = await principal(req);
+    if (!p) return send(res, 401, { error: "unauthorized" });
+    const { userId: _u, expiresAt: _e, revokedAt: _r, lastUsedAt: _l, ...user } = p;
+    return send(res, 200, { result: { data: user } });
+  }
+  if (req.method === "GET" && url.startsWith("/3p/token")) {
+    const p = await principal(req);
+    if (!p) return send(res, 401, { error: "unauthorized" });
+    const wanted = new URL(url, "http://x").searchParams.get("userId");
+    if (wanted !== String(p.userId)) return send(res, 401, { error: "unauthorized" });
+    const iat = Math.floor(Date.now() / 1000);
+    const value = await new SignJWT({ uid: wanted })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setIssuer("bench@bench.local")
+      .setSubject("bench@bench.local")
+      .setAudience("https://identitytoolkit.googleapis.com/google.identity.identitytoolkit.v1.IdentityToolkit")
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
+      .sign(firebaseKey);
+    return send(res, 200, { value });
+  }
+  if (req.method === "POST" && url === "/code") {
+    const body = await readJson(req);
+    const phone = parsePhoneNumberFromString(String(body.mobile_number ?? ""), "ID");
+    if (!phone?.isPossible()) return send(res, 400, { error: "invalid number" });
+    const r = codeRequest(phone.number, ip, ua);
+    if (r.wait) return send(res, 429, { error: "wait" });
+    return send(res, 201, { code: 201, success: true, payload: { message: "ok", data: [{ id: String(r.userId), mobile: body.mobile_number, expired: r.expiresAt }] } });
+  }
+  if (req.method === "PUT" && url.startsWith("/code/")) {
+    const body = await readJson(req);
+    const phone = parsePhoneNumberFromString(String(body.mobile_number ?? ""), "ID");
+    const code = String(body.otp_code ?? "");
+    if (!phone?.isPossible() || !/^\d{6}$/.test(code)) return send(res, 400, { error: "invalid" });
+    const r = codeLogin(Number(url.slice(6)), phone.number, code, ip, ua);
+    if (!r) return send(res, 400, { error: "invalid code" });
+    const token = await signAccess(r.user.id, r.sid, r.user.role);
+    return send(res, 200, { code: 200, success: true, payload: { message: "ok", data: [{ id: String(r.user.id), access_token: token }] } });
+  }
+  if (req.method === "POST" && url === "/verify") {
+    const body = await readJson(req);
+    const r = registrationVerify(String(body.verificationId ?? ""), String(body.code ?? ""), ip, ua);
+    if (!r) return send(res, 400, { message: "Invalid or expired code" });
+    const token = await signAccess(r.userId, r.sid, "user");
+    return send(res, 200, { message: "Successfuly registered", user: { id: r.userId }, token });
+  }
+  if (req.method === "POST" && url === "/fixture/pending") {
+    const body = await readJson(req);
+    return send(res, 200, pendingFixture(Number(body.count), String(body.passwordHash)));
+  }
+  send(res, 404, { error: "not found" });
+}
+
+const server = createServer((req, res) => {
+  route(req, res).catch((err: unknown) => {
+    console.error(err);
+    if (!res.headersSent) send(res, 500, { error: "internal" });
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(env("PORT")), "127.0.0.1", () => console.log(`baseline listening on ${env("PORT")}`));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

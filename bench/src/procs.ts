@@ -1,0 +1,194 @@
+/** Starting, watching and stopping the servers under test. Loopback only. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Memory {
+  /** Resident set size now, bytes. */
+  rss: number;
+  /** Peak resident set size since start (VmHWM), bytes. */
+  peak: number;
+  /** Anonymous memory (heap, stacks, buffers): what a leak would grow, bytes. */
+  anon: number;
+  /** File-backed resident pages (code, mapped files), bytes. */
+  file: number;
+}
+
+/** From /proc/<pid>/status; undefined when the process is gone (or not on Linux). */
+export function memoryOf(pid: number): Memory | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return undefined;
+  }
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? "0") * 1024;
+  return { rss: kb("VmRSS"), peak: kb("VmHWM"), anon: kb("RssAnon"), file: kb("RssFile") };
+}
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat; all its threads. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
+export interface Probe {
+  seq: number;
+  at: number;
+  loopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+}
+
+export class Server {
+  readonly url: string;
+  private probeSeq = 0;
+  private sampler: NodeJS.Timeout;
+  /** Highest VmRSS seen by the 250 ms sampler (VmHWM is the kernel's exact figure). */
+  maxRss = 0;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly logFile: string,
+    readonly probeFile?: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    this.sampler = setInterval(() => {
+      const m = this.memory();
+      if (m && m.rss > this.maxRss) this.maxRss = m.rss;
+    }, 250);
+    this.sampler.unref();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  memory(): Memory | undefined {
+    return memoryOf(this.pid);
+  }
+
+  cpuSeconds(): number {
+    return cpuSecondsOf(this.pid) ?? Number.NaN;
+  }
+
+  /** Event-loop delay and memory since the previous call, from the preloaded probe. */
+  async probe(): Promise<Probe | undefined> {
+    if (!this.probeFile) return undefined;
+    const want = ++this.probeSeq;
+    this.child.kill("SIGUSR2");
+    for (let i = 0; i < 100; i++) {
+      if (existsSync(this.probeFile)) {
+        const lines = readFileSync(this.probeFile, "utf8").trim().split("\n");
+        const last = JSON.parse(lines[lines.length - 1]!) as Probe;
+        if (last.seq === want) return last;
+      }
+      await sleep(20);
+    }
+    throw new Error(`${this.name}: no answer from the event-loop probe`);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sampler);
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Spawns `node args...` with its output in `logFile`; resolves once `readyPath` answers 200. */
+export async function startServer(o: {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  port: number;
+  logFile: string;
+  readyPath: string;
+  /** Ready at the first answer of any status below 500 (a server without a health route). */
+  anyAnswer?: boolean;
+  probeFile?: string;
+}): Promise<Server> {
+  const out = openSync(o.logFile, "a");
+  const child = spawn(process.execPath, o.args, { cwd: o.cwd, env: o.env, stdio: ["ignore", out, out] });
+  const server = new Server(o.name, child, o.port, o.logFile, o.probeFile);
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${o.name} exited while starting; its log: ${o.logFile}\n${tail(o.logFile)}`);
+    try {
+      const res = await fetch(server.url + o.readyPath);
+      if (res.status === 200 || (o.anyAnswer && res.status < 500)) return server;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await server.stop();
+  throw new Error(`${o.name} did not answer ${o.readyPath} within 90 s; its log: ${o.logFile}\n${tail(o.logFile)}`);
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/** The variables the service reads; the bench sets its own and clears the rest, so a shell's settings never leak in. */
+const SERVICE_VARIABLES = [
+  "PORT",
+  "HOST",
+  "DATABASE_URL",
+  "AUTH_SECRET",
+  "AUTH_DEV_OUTBOX",
+  "AUTH_DEFAULT_COUNTRY",
+  "TRUST_PROXY",
+  "PUBLIC_URL",
+  "FIREBASE_SERVICE_ACCOUNT",
+  "SMTP_URL",
+  "MAIL_FROM",
+  "SMS_WEBHOOK_URL",
+  "SMS_WEBHOOK_SECRET",
+  "LOG_LEVEL",
+  "NODE_ENV",
+  "AUTH_RATE_LIMIT_SCALE",
+  "UV_THREADPOOL_SIZE",
+  "NODE_OPTIONS",
+];
+
+export function cleanEnv(set: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of SERVICE_VARIABLES) delete env[k];
+  return { ...env, ...set };
+}
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");

@@ -1,0 +1,37 @@
+import type { Session, User } from "@authsvc/db";
+import { SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { consoleLogger, createContext } from "../context";
+import { embeddedTransports } from "../delivery/transport";
+import { resolveOptions } from "../options";
+import { signAccessToken, verifyAccessToken } from "./access-token";
+
+const options = resolveOptions({ secret: "s".repeat(40) });
+const ctx = { ...createContext({} as never, options, consoleLogger, embeddedTransports), now: () => Date.UTC(2030, 0, 1) };
+const user = { id: 42, role: "user" } as User;
+const session = { id: "sess-abc", generation: 3 } as Session;
+
+/** What signAccessToken produced when it used jose's SignJWT. */
+async function withJose(extra: Record<string, unknown> | undefined, role?: string) {
+  const iat = Math.floor(ctx.now() / 1000);
+  return new SignJWT({ ...extra, sid: session.id, gen: session.generation, role: role ?? user.role })
+    .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+    .setSubject(String(user.id))
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + options.accessTokenTtlSec)
+    .sign(ctx.keys.accessToken);
+}
+
+describe("signAccessToken", () => {
+  it.each([
+    ["no extra claims", undefined, undefined],
+    ["family 002's claims and a role", { _id: "42", username: "ana", roles: "user" }, "customer"],
+  ])("makes the same bytes jose's SignJWT made (%s)", async (_name, extra, role) => {
+    const { token, expiresAt } = await signAccessToken(ctx, { user, session, role, extra });
+    expect(token).toBe(await withJose(extra, role));
+    expect(expiresAt).toBe(ctx.now() + options.accessTokenTtlSec * 1000);
+    expect(verifyAccessToken(ctx, token)).toMatchObject({ sub: "42", sid: "sess-abc", gen: 3, role: role ?? "user", ...extra });
+  });
+});
