@@ -1,5 +1,6 @@
 "use client";
 
+import type { OutboxView } from "@authsvc/core";
 import { Fragment } from "react";
 import { LocalTime } from "../../../src/components/account/local-time";
 import { fill } from "../../../src/i18n/define";
@@ -8,17 +9,7 @@ import { useMessages } from "../../../src/i18n/client";
 import styles from "./outbox.module.css";
 
 /** One row of GET /api/dev/outbox. */
-export interface Message {
-  id: number;
-  channel: string;
-  to: string;
-  purpose: string;
-  subject: string | null;
-  text: string;
-  code: string | null;
-  status: string;
-  createdAt: string;
-}
+export type Message = OutboxView;
 
 type T = (typeof outboxMessages)["en"];
 
