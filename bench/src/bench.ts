@@ -87,6 +87,8 @@ const log = (msg: string) => {
 // Servers
 
 const serverEntry = path.join(repoRoot, "apps/web/dist/server.mjs");
+/** The node flags `pnpm start` runs the service with, so the bench measures what ships. */
+const startFlags = ["--max-semi-space-size=4"];
 const probeModule = path.join(repoRoot, "bench/src/probe.mjs");
 const tsxLoader = "tsx";
 
@@ -95,7 +97,7 @@ async function startService(name: string, dbFile: string): Promise<Server> {
   const probeFile = path.join(work, `${name}.probe.jsonl`);
   return startServer({
     name,
-    args: [...args.nodeFlags, "--import", probeModule, serverEntry],
+    args: [...startFlags, ...args.nodeFlags, "--import", probeModule, serverEntry],
     cwd: repoRoot,
     port,
     logFile: path.join(work, `${name}.log`),
