@@ -3,8 +3,7 @@ import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { requireSession, type Principal } from "../sessions/authenticate";
-import { classifyIdentifier } from "../users/normalize";
-import { findUserByEmail, findUserById, findUserByPhone, findUserByUsername, updateUser, type UserRole } from "../users/users";
+import { findUserById, findUserByIdentifier, updateUser, type UserRole } from "../users/users";
 
 export interface AuditFilter {
   userId?: number;
@@ -60,9 +59,7 @@ export function setUserRole(ctx: AuthContext, principal: Principal, userId: numb
 
 /** The operator's way in: grants admin to an existing account from the command line. */
 export function grantAdminFromCli(ctx: AuthContext, identifier: string) {
-  const id = classifyIdentifier(identifier, ctx.options.defaultCountry);
-  const user =
-    id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
+  const { user } = findUserByIdentifier(ctx, identifier);
   if (!user) throw new AuthError("USER_NOT_FOUND");
   const updated = updateUser(ctx, user.id, { role: "admin" });
   audit(ctx, { kind: "role_changed", userId: user.id, meta: { userAgent: "cli" }, detail: { from: user.role, to: "admin", by: "cli" } });

@@ -3,16 +3,8 @@ import { AuthError } from "../errors";
 import { consumeLimit } from "../limits/rate-limit";
 import { accountKey, checkPasswordCounted } from "../passwords/check";
 import { transaction } from "../transaction";
-import { classifyIdentifier } from "../users/normalize";
-import { findUserByEmail, findUserByPhone, findUserByUsername } from "../users/users";
+import { findUserByIdentifier } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
-
-export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
-  const id = classifyIdentifier(identifier, ctx.options.defaultCountry);
-  const user =
-    id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
-  return { key: `${id.kind}:${id.value.toLowerCase()}`, user };
-}
 
 /**
  * Email, phone or username with the account password. Unknown accounts are checked against

@@ -15,8 +15,7 @@ import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
 import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { normalizeUsername } from "../users/normalize";
-import { findUserByUsername, getCredentials } from "../users/users";
-import { findUserByIdentifier } from "./password-login";
+import { findUserByIdentifier, findUserByUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
 
 const contactOf = (user: User): { channel: "email" | "sms"; to: string } | null =>

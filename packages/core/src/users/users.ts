@@ -3,6 +3,7 @@ import { credentials, eq, sql, users, type User } from "@authsvc/db";
 import type { AuthContext } from "../context";
 import { randomDigits } from "../crypto/secrets";
 import { AuthError } from "../errors";
+import { classifyIdentifier } from "./normalize";
 import { preparedFor } from "../prepared";
 
 export type UserRole = User["role"];
@@ -50,6 +51,14 @@ export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefin
 
 export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
   queries(ctx).byUsername.get({ username });
+
+/** An email, phone number or username typed into one box; `key` names it for limits. */
+export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
+  const id = classifyIdentifier(identifier, ctx.options.defaultCountry);
+  const user =
+    id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
+  return { key: `${id.kind}:${id.value.toLowerCase()}`, user };
+}
 
 /** Throws the first taken field among email, phone and username. */
 export function assertAvailable(ctx: AuthContext, a: Pick<NewAccount, "email" | "phone" | "username">): void {
