@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler } from "@authsvc/api";
+import { callerForHeaders, createApiHandler, type PlainAnswer, type PlainRequest } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
-import { logger, requestContext } from "./src/logger";
+import { accessLog, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
@@ -31,6 +31,31 @@ function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
   const given = req.headers["x-request-id"];
   if (trustProxy && typeof given === "string" && /^[\w.:-]{1,128}$/.test(given)) return given;
   return randomUUID();
+}
+
+/** A request as the API's fast queries read it, without building a fetch `Request`. */
+function plainRequest(req: IncomingMessage, pathname: string): PlainRequest {
+  return {
+    method: req.method ?? "GET",
+    pathname,
+    hasQuery: req.url?.includes("?") ?? false,
+    headers: { get: (name) => headerOf(req, name) },
+    overTls: (req.socket as { encrypted?: boolean }).encrypted === true,
+    info: { remoteAddress: req.socket.remoteAddress },
+  };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** The bytes the fetch adapter bridge would write for the same answer (headers, then the length). */
+function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
+  res.statusCode = answer.status;
+  for (const [name, value] of answer.headers) res.appendHeader(name, value);
+  res.setHeader("content-length", Buffer.byteLength(answer.body));
+  res.end(answer.body);
 }
 
 /** Cheaper than new URL() on every request; only absolute-form targets (proxies) need parsing. */
@@ -92,7 +117,18 @@ async function main(): Promise<void> {
   const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
     if (api.handles(req.method ?? "GET", path)) {
-      void apiListener(req, res);
+      const fast = api.fastQuery(plainRequest(req, path));
+      if (!fast) {
+        void apiListener(req, res);
+        return;
+      }
+      fast
+        .then((answer) => (answer ? writeAnswer(res, answer) : apiListener(req, res)))
+        .catch((err: unknown) => {
+          logger.error({ err, path }, "fast query failed");
+          if (res.headersSent) res.destroy();
+          else void apiListener(req, res);
+        });
       return;
     }
     handleNext(req, res).catch((err: unknown) => {
@@ -110,11 +146,10 @@ async function main(): Promise<void> {
     const requestId = requestIdOf(req, env.trustProxy);
     const started = performance.now();
     res.setHeader("x-request-id", requestId);
-    // The path only: a query string may carry a reset token.
+    // The path only: a query string may carry a reset token. The id is passed, not looked up:
+    // "finish" fires outside the request's async context.
     res.once("finish", () =>
-      requestContext.run({ requestId }, () =>
-        logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
-      ),
+      accessLog.info({ requestId, method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"),
     );
     requestContext.run({ requestId }, () => serve(req, res, path));
   });

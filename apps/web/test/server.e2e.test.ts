@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { get } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +17,29 @@ async function trpc(base: string, procedure: string, input: unknown, init: Reque
   return { status: res.status, body: (await res.json()) as { result?: { data?: Record<string, unknown> } } };
 }
 
+/** Status, raw header lines in order (but the per-response id and date) and body, as sent. */
+function rawGet(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: string[]; body: string; requestId: string }>((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        const lines: string[] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: lines.filter((l) => !/^(x-request-id|date):/i.test(l)),
+          body,
+          requestId: String(res.headers["x-request-id"]),
+        });
+      });
+    }).on("error", reject);
+  });
+}
+
 describe("production server (dist/server.mjs)", () => {
+  let accessToken: string | undefined;
   let cwd: string;
   let base: string;
   let server: Running | undefined;
@@ -78,7 +101,7 @@ describe("production server (dist/server.mjs)", () => {
 
     const verified = await trpc(base, "auth.verifyRegistration", { verificationId, code });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
-    const accessToken = verified.body.result?.data?.accessToken;
+    accessToken = verified.body.result?.data?.accessToken as string | undefined;
     expect(typeof accessToken).toBe("string");
 
     const me = await fetch(`${base}/api/trpc/user.me`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -89,6 +112,19 @@ describe("production server (dist/server.mjs)", () => {
     expect(user).toHaveProperty("id");
     expect(user).toHaveProperty("customerId");
     expect(user).toHaveProperty("accountNumber");
+  });
+
+  it("answers user.me and session.list from node:http byte for byte as through tRPC's adapter, and logs them", async () => {
+    for (const name of ["user.me", "session.list"]) {
+      for (const headers of [{ authorization: `Bearer ${accessToken}` }, {}]) {
+        const fast = await rawGet(`${base}/api/trpc/${name}`, headers);
+        // Any query string takes the request through tRPC's fetch adapter, which ignores it.
+        const adapter = await rawGet(`${base}/api/trpc/${name}?via=adapter`, headers);
+        expect(fast.status).toBe(headers.authorization ? 200 : 401);
+        expect({ ...fast, requestId: "" }).toEqual({ ...adapter, requestId: "" });
+        await expect.poll(() => server!.output()).toContain(`"requestId":"${fast.requestId}","method":"GET","path":"/api/trpc/${name}","status":${fast.status}`);
+      }
+    }
   });
 
   it("shuts down cleanly on SIGTERM", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { setup, type Wire } from "./test/harness";
 
 /**
- * user.me and session.list skip tRPC's fetch adapter in the plain case (handler.ts). Any
+ * user.me and session.list skip tRPC's fetch adapter in the plain case (fast-queries.ts). Any
  * query string sends a request through the adapter, which ignores parameters other than
  * `input` and `batch`: so the two answers must be the same, byte for byte.
  */

@@ -1,4 +1,5 @@
 export { createApiHandler, type ApiHandler, type ApiHandlerOptions } from "./handler";
+export type { PlainAnswer, PlainRequest } from "./fast-queries";
 export { appRouter, createCaller, type AppRouter } from "./root";
 export { createApiContext, type ApiContext } from "./trpc";
 export { TRPC_CODE } from "./errors";

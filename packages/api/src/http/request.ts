@@ -8,25 +8,30 @@ export interface ClientInfo {
   remoteAddress?: string;
 }
 
+/** A fetch `Headers`, or any other way to read a request's header by its lowercase name. */
+export interface HeaderSource {
+  get(name: string): string | null | undefined;
+}
+
 /** The socket's address; X-Forwarded-For only when the operator says a proxy sits in front. */
-export function clientIp(req: Request, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
+export function clientIp(headers: HeaderSource, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
   if (trustProxy) {
     // The proxy appends the address it saw; anything before that came from the client.
-    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+    const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return info?.remoteAddress?.replace(/^::ffff:/, "");
 }
 
-export function requestMeta(req: Request, info: ClientInfo | undefined, trustProxy: boolean): RequestMeta {
-  return { ip: clientIp(req, info, trustProxy), userAgent: req.headers.get("user-agent") ?? undefined };
+export function requestMeta(headers: HeaderSource, info: ClientInfo | undefined, trustProxy: boolean): RequestMeta {
+  return { ip: clientIp(headers, info, trustProxy), userAgent: headers.get("user-agent") ?? undefined };
 }
 
-export function readCookie(req: Request, name: string): string | undefined {
-  return cookieValue(req.headers.get("cookie"), name);
+export function readCookie(headers: HeaderSource, name: string): string | undefined {
+  return cookieValue(headers.get("cookie"), name);
 }
 
-export function cookieValue(header: string | null, name: string): string | undefined {
+export function cookieValue(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
@@ -41,16 +46,17 @@ export function cookieValue(header: string | null, name: string): string | undef
   return undefined;
 }
 
-export function bearerToken(req: Request): string | undefined {
-  const h = req.headers.get("authorization");
+export function bearerToken(headers: HeaderSource): string | undefined {
+  const h = headers.get("authorization");
   if (!h) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m?.[1];
 }
 
-export function isSecure(req: Request, trustProxy: boolean): boolean {
-  if (trustProxy && req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
-  return new URL(req.url).protocol === "https:";
+/** `overTls`: whether the connection itself is HTTPS; a proxy's word counts only when trusted. */
+export function isSecure(headers: HeaderSource, overTls: boolean, trustProxy: boolean): boolean {
+  if (trustProxy && headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
+  return overTls;
 }
 
 export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {

@@ -178,7 +178,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       input = parsed.data;
     }
     try {
-      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req), meta });
+      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req.headers), meta });
       return jsonResponse(result.body, result.status);
     } catch (e) {
       if (!isAuthError(e)) throw e;
