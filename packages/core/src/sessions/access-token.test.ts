@@ -35,3 +35,22 @@ describe("signAccessToken", () => {
     expect(verifyAccessToken(ctx, token)).toMatchObject({ sub: "42", sid: "sess-abc", gen: 3, role: role ?? "user", ...extra });
   });
 });
+
+describe("verifyAccessToken", () => {
+  const sign = (header: object, payload: object) =>
+    new SignJWT(payload as Record<string, unknown>)
+      .setProtectedHeader(header as { alg: string })
+      .sign(ctx.keys.accessToken);
+  const claims = () => {
+    const iat = Math.floor(ctx.now() / 1000);
+    return { sid: session.id, gen: 3, role: "user", sub: "42", iss: options.issuer, aud: options.audience, iat, exp: iat + 60 };
+  };
+
+  it("accepts only the header it writes, even with the right key and the same algorithm", async () => {
+    expect(verifyAccessToken(ctx, await sign({ alg: "HS256", typ: "at+jwt" }, claims()))).toMatchObject({ sub: "42" });
+    for (const header of [{ typ: "at+jwt", alg: "HS256" }, { alg: "HS256", typ: "JWT" }, { alg: "HS256" }, { alg: "HS256", typ: "at+jwt", kid: "x" }]) {
+      const token = await sign(header, claims());
+      expect(() => verifyAccessToken(ctx, token), JSON.stringify(header)).toThrow(expect.objectContaining({ code: "UNAUTHORIZED" }));
+    }
+  });
+});

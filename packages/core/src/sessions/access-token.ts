@@ -57,22 +57,26 @@ export async function signAccessToken(
 
 const decodePart = (part: string): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
 
-export const looksLikeJwt = (token: string): boolean => token.split(".").length === 3;
+/** Three dot-separated parts; an opaque token (base64url) has no dot. */
+export const looksLikeJwt = (token: string): boolean => {
+  const first = token.indexOf(".");
+  const second = first === -1 ? -1 : token.indexOf(".", first + 1);
+  return second !== -1 && token.indexOf(".", second + 1) === -1;
+};
 
 /**
  * Verifies with a synchronous HMAC rather than jose's WebCrypto path: WebCrypto runs on the
  * libuv pool, where password hashing queues, and a token check must never wait behind it.
- * The algorithm is pinned: only HS256 with our `typ` is accepted.
+ * The algorithm is pinned by accepting only the header this module writes (HS256 and our
+ * `typ`), compared as text: nothing of a token is decoded before its signature holds.
  */
 export function verifyAccessToken(ctx: AuthContext, token: string, opts: { allowExpired?: boolean } = {}): AccessClaims {
   const parts = token.split(".");
   if (parts.length !== 3) throw new AuthError("UNAUTHORIZED");
   const [h, p, sig] = parts as [string, string, string];
-  let header: { alg?: unknown; typ?: unknown };
   let claims: AccessClaims;
   try {
-    header = decodePart(h) as typeof header;
-    if (header.alg !== "HS256" || header.typ !== TYP) throw new Error("alg");
+    if (h !== HEADER) throw new Error("alg");
     if (!safeEqual(hmac(ctx.keys.accessToken, `${h}.${p}`), sig)) throw new Error("sig");
     claims = decodePart(p) as AccessClaims;
   } catch {
