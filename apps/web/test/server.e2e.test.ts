@@ -116,7 +116,8 @@ describe("production server (dist/server.mjs)", () => {
 
   it("answers user.me and session.list from node:http byte for byte as through tRPC's adapter, and logs them", async () => {
     for (const name of ["user.me", "session.list"]) {
-      for (const headers of [{ authorization: `Bearer ${accessToken}` }, {}]) {
+      const signedInOrNot: Record<string, string>[] = [{ authorization: `Bearer ${accessToken}` }, {}];
+      for (const headers of signedInOrNot) {
         const fast = await rawGet(`${base}/api/trpc/${name}`, headers);
         // Any query string takes the request through tRPC's fetch adapter, which ignores it.
         const adapter = await rawGet(`${base}/api/trpc/${name}?via=adapter`, headers);
