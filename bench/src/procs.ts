@@ -1,6 +1,6 @@
 /** Starting, watching and stopping the servers under test. Loopback only. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -40,9 +40,9 @@ export function memoryOf(pid: number): Memory | undefined {
 }
 
 /** CPU seconds (user + system) the process has used, from /proc/<pid>/stat; all its threads. */
-export function cpuSecondsOf(pid: number): number | undefined {
+export function cpuSecondsOf(pid: number, file = `/proc/${pid}/stat`): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(file, "utf8");
     // Fields after the command name (which may hold spaces) start at ") ".
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
@@ -51,6 +51,24 @@ export function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 const CLOCK_TICKS = 100;
+
+/** CPU seconds of the main thread (the event loop) and of all the others (hashing, GC, libuv's pool). */
+export function threadCpuSecondsOf(pid: number): { loop: number; other: number } | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const out = { loop: 0, other: 0 };
+  for (const tid of tasks) {
+    const cpu = cpuSecondsOf(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    if (cpu === undefined) continue; // the thread ended meanwhile
+    if (tid === String(pid)) out.loop += cpu;
+    else out.other += cpu;
+  }
+  return out;
+}
 
 export interface Probe {
   seq: number;
@@ -91,6 +109,10 @@ export class Server {
 
   cpuSeconds(): number {
     return cpuSecondsOf(this.pid) ?? Number.NaN;
+  }
+
+  threadCpuSeconds(): { loop: number; other: number } {
+    return threadCpuSecondsOf(this.pid) ?? { loop: Number.NaN, other: Number.NaN };
   }
 
   /** Event-loop delay and memory since the previous call, from the preloaded probe. */
