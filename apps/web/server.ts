@@ -122,12 +122,15 @@ async function main(): Promise<void> {
         void apiListener(req, res);
         return;
       }
+      // No answer (a failure, or not the plain case after all): the adapter answers, errors included.
       fast
-        .then((answer) => (answer ? writeAnswer(res, answer) : apiListener(req, res)))
+        .then((answer) => {
+          if (!answer) void apiListener(req, res);
+          else writeAnswer(res, answer);
+        })
         .catch((err: unknown) => {
-          logger.error({ err, path }, "fast query failed");
-          if (res.headersSent) res.destroy();
-          else void apiListener(req, res);
+          logger.error({ err, path }, "fast query answer could not be written");
+          res.destroy();
         });
       return;
     }
