@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { Db } from "@authsvc/db";
 import { deriveKey } from "./crypto/secrets";
 import type { Transports } from "./delivery/transport";
@@ -26,7 +27,7 @@ export interface AuthContext {
   options: AuthOptions;
   log: Logger;
   transports: Transports;
-  keys: { accessToken: Buffer; code: Buffer };
+  keys: { accessToken: KeyObject; code: KeyObject };
   now: () => number;
 }
 
