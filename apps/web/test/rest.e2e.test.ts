@@ -13,28 +13,24 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expect000,
+  expect001,
+  expect002,
+  expect003,
+  expect004,
+  expectCleanJson,
+  expectRetryAfter,
+  jwtHeader,
+  jwtPayload,
+  PASS,
+  PASS2,
+  type Wire,
+} from "@authsvc/api/testing";
+import type { OutboxView } from "@authsvc/core";
 import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
 
 // ---------------------------------------------------------------- wire helpers
-
-interface Wire {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-interface OutboxMessage {
-  id: number;
-  channel: string;
-  to: string;
-  purpose: string;
-  subject: string | null;
-  text: string;
-  code: string | null;
-  createdAt: string;
-}
 
 let base = "";
 
@@ -87,15 +83,15 @@ async function me(token: string): Promise<Wire> {
 }
 
 /** What the dev outbox holds for a destination, newest first. */
-async function outbox(to: string): Promise<OutboxMessage[]> {
+async function outbox(to: string): Promise<OutboxView[]> {
   const res = await call("GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
   expect(res.status, res.text).toBe(200);
   expect(Array.isArray(res.body?.messages), res.text).toBe(true);
-  return res.body.messages as OutboxMessage[];
+  return res.body.messages as OutboxView[];
 }
 
 /** The newest message to `to`, and its 6-digit code. */
-async function newestCode(to: string): Promise<{ code: string; message: OutboxMessage; count: number }> {
+async function newestCode(to: string): Promise<{ code: string; message: OutboxView; count: number }> {
   const messages = await outbox(to);
   const message = messages[0];
   expect(message, `a message to ${to}`).toBeDefined();
@@ -103,110 +99,10 @@ async function newestCode(to: string): Promise<{ code: string; message: OutboxMe
   return { code: message!.code!, message: message!, count: messages.length };
 }
 
-function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {
-  const parts = token.split(".");
-  expect(parts, `a JWT has three parts: ${token}`).toHaveLength(3);
-  return JSON.parse(Buffer.from(parts[index]!, "base64url").toString("utf8")) as Record<string, unknown>;
-}
-const jwtHeader = (token: string) => jwtPart(token, 0);
-const jwtPayload = (token: string) => jwtPart(token, 1);
-
 const nowSec = () => Math.floor(Date.now() / 1000);
-
-/** Every answer of a REST route is JSON, never HTML, never a redirect, never a stack trace. */
-function expectJson(res: Wire, label: string) {
-  expect(res.headers.get("content-type"), `${label}: ${res.text}`).toMatch(/^application\/json/);
-  expect(res.body, `${label}: JSON body: ${res.text}`).toBeDefined();
-  expect(res.text).not.toMatch(/<html|<!doctype/i);
-  expect(res.text).not.toMatch(/"stack"|\w+Error: /);
-}
-
-/** A 429 says when to come back, in whole seconds. */
-function expectRetryAfter(res: Wire, maxSec: number) {
-  expect(res.status, res.text).toBe(429);
-  const v = res.headers.get("retry-after");
-  expect(v, "Retry-After header").not.toBeNull();
-  expect(Number(v)).toBeGreaterThan(0);
-  expect(Number(v)).toBeLessThanOrEqual(maxSec);
-}
-
-// ---------------------------------------------------------------- family envelopes (seeds + CONTRACTS.md)
-
-/** 000: `{code, success, payload: {message, data: [...]}}`, HTTP status = code. */
-function expect000(res: Wire, status: number, message?: string) {
-  expectJson(res, "000");
-  expect(res.status, res.text).toBe(status);
-  expect(Object.keys(res.body).sort()).toEqual(["code", "payload", "success"]);
-  expect(res.body.code).toBe(status);
-  expect(res.body.success).toBe(status < 400);
-  expect(Object.keys(res.body.payload).sort()).toEqual(["data", "message"]);
-  expect(typeof res.body.payload.message).toBe("string");
-  expect(Array.isArray(res.body.payload.data)).toBe(true);
-  if (status >= 400) expect(res.body.payload.data).toEqual([]);
-  if (message !== undefined) expect(res.body.payload.message).toBe(message);
-  return res.body.payload.data as Record<string, unknown>[];
-}
-
-/** 001: `{timestamp, errorCode, errorMessage, success, content | value}`. */
-function expect001(res: Wire, status: number, message?: string) {
-  expectJson(res, "001");
-  expect(res.status, res.text).toBe(status);
-  expect(typeof res.body.timestamp).toBe("string");
-  expect(res.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/);
-  expect(Math.abs(Date.parse(res.body.timestamp) - Date.now())).toBeLessThan(60_000);
-  if (status < 400) {
-    expect(res.body.errorCode).toBeNull();
-    expect(res.body.errorMessage).toBe("");
-    expect(res.body.success).toBe(true);
-  } else {
-    expect(Object.keys(res.body).sort()).toEqual(["errorCode", "errorMessage", "success", "timestamp"]);
-    expect(res.body.errorCode).toBe(status);
-    expect(res.body.success).toBe(false);
-    if (message !== undefined) expect(res.body.errorMessage).toBe(message);
-  }
-  return res.body;
-}
-
-/** 002: success `{message, token?}`, errors `{error}`. */
-function expect002(res: Wire, status: number, message?: string) {
-  expectJson(res, "002");
-  expect(res.status, res.text).toBe(status);
-  if (status < 400) {
-    if (message !== undefined) expect(res.body.message).toBe(message);
-  } else {
-    expect(Object.keys(res.body)).toEqual(["error"]);
-    expect(typeof res.body.error).toBe("string");
-    expect(res.body.error.length).toBeGreaterThan(0);
-    if (message !== undefined) expect(res.body.error).toBe(message);
-  }
-  return res.body;
-}
-
-/** 003: the documented success bodies, errors `{message}`. */
-function expect003(res: Wire, status: number, message?: string) {
-  expectJson(res, "003");
-  expect(res.status, res.text).toBe(status);
-  expect(typeof res.body.message).toBe("string");
-  if (status >= 400) expect(Object.keys(res.body)).toEqual(["message"]);
-  if (message !== undefined) expect(res.body.message).toBe(message);
-  return res.body;
-}
-
-/** 004: `{status, message, data}`. */
-function expect004(res: Wire, status: number, message?: string) {
-  expectJson(res, "004");
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.status).toBe(status < 400 ? "success" : "error");
-  if (status >= 400) expect(res.body).toEqual({ status: "error", message: res.body.message, data: null });
-  if (message !== undefined) expect(res.body.message).toBe(message);
-  return res.body;
-}
 
 // ---------------------------------------------------------------- people (distinct per family)
 
-/** A password our policy accepts and family 002's documented 6–20 rule too. */
-const PASS = "Kopi-Susu-Gula-42";
-const PASS2 = "Teh-Manis-Dingin-77";
 
 const P000 = { mobile: "0881829915", e164: "+62881829915" };
 const P001 = { name: "Syntia", email: "syntia@gmail.com", phoneNumber: "+6281990333364", birthDate: "2020-03-28" };
@@ -253,7 +149,7 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
   it("000: find or create by mobile number, resend inside the cooldown, log in, renew, reuse revokes", async () => {
     // [1] find or create
     const created = await call("POST", "/api/v1/authentication/", { mobile_number: P000.mobile });
-    const [auth] = expect000(created, 201, "Create new authentication successfully");
+    const [auth] = expect000(created, 201, "Create new authentication successfully").data;
     expect(Object.keys(auth!).sort()).toEqual(["expired", "id", "mobile"]);
     expect(auth!.id).toMatch(/^\d+$/);
     expect(auth!.mobile).toBe(P000.mobile);
@@ -276,7 +172,7 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
 
     // [3] log in with the code and the role
     const login = await call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: P000.mobile, otp_code: code, role: "customer" });
-    const [session] = expect000(login, 200, "Login successfully");
+    const [session] = expect000(login, 200, "Login successfully").data;
     expect(Object.keys(session!).sort()).toEqual(["access_token", "id"]);
     expect(session!.id).toBe(id);
     const first = session!.access_token as string;
@@ -290,7 +186,7 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
 
     // [4] renew: a new token for the same user
     const renewed = await call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: P000.mobile, access_token: first });
-    const [fresh] = expect000(renewed, 200, "Verify authorization successfully");
+    const [fresh] = expect000(renewed, 200, "Verify authorization successfully").data;
     expect(fresh!.id).toBe(id);
     const second = fresh!.access_token as string;
     expect(second).not.toBe(first);
@@ -509,11 +405,11 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
 
     // 000's door again: the same id, and its token is accepted by the typed API
     const created = await call("POST", "/api/v1/authentication/", { mobile_number: P000.mobile });
-    const [auth] = expect000(created, 201, "Create new authentication successfully");
+    const [auth] = expect000(created, 201, "Create new authentication successfully").data;
     expect(auth!.id).toBe(id);
     const { code: code000 } = await newestCode(P000.mobile);
     const put = await call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: P000.mobile, otp_code: code000, role: "customer" });
-    const [session] = expect000(put, 200, "Login successfully");
+    const [session] = expect000(put, 200, "Login successfully").data;
     const user = trpcData(await me(session!.access_token as string), "user.me");
     expect(String(user.id)).toBe(id);
     expect(user.phone).toBe(P000.e164);
@@ -523,7 +419,7 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
   it("describes itself: GET /api/openapi.json is OpenAPI 3.1 of every documented route, GET /docs/api is a page", async () => {
     const res = await call("GET", "/api/openapi.json");
     expect(res.status).toBe(200);
-    expectJson(res, "openapi");
+    expectCleanJson(res);
     expect(res.body.openapi).toBe("3.1.0");
     const documented: [string, string][] = [
       ["post", "/api/v1/authentication"],

@@ -1,21 +1,19 @@
 /**
- * Helpers for the REST shims' tests: plain HTTP through the fetch handler, one envelope
- * check per family (shapes from seeds/*.txt, rules from CONTRACTS.md), and shortcuts to
- * users in a known state. Built on the tRPC harness (test/harness.ts).
+ * Helpers for the REST shims' tests: plain HTTP through the fetch handler, the envelope
+ * checks of ../testing.ts (shared with the web app's tests against the production server),
+ * and shortcuts to users in a known state. Built on the tRPC harness (test/harness.ts).
  */
 import { expect, vi } from "vitest";
 import type { AuthOptionsInput } from "@authsvc/core";
 import type { ApiHandlerOptions } from "../handler";
-import { expectNoLeak, MINUTE, setup, type Wire } from "../test/harness";
+import { expect000, expect001, expect002, expect003, expect004, PASS, type Wire } from "../testing";
+import { MINUTE, setup } from "../test/harness";
 
 export { MINUTE };
-export type { Wire };
+export * from "../testing";
 
 export const JSON_CT = { "content-type": "application/json" } as const;
 
-/** A password our policy accepts and family 002's 6–20 rule too. */
-export const PASS = "Kopi-Susu-Gula-42";
-export const PASS2 = "Teh-Manis-Dingin-77";
 /** A 6-digit PIN that is not trivial. */
 export const PIN = "902734";
 export const OTHER_PIN = "550271";
@@ -120,121 +118,6 @@ export function restSetup(opts: { options?: Partial<AuthOptionsInput>; handler?:
 }
 
 export type RestHarness = ReturnType<typeof restSetup>;
-
-/** The payload (part 2) of a JWT, base64url-decoded. */
-export function jwtPayload(token: string): Record<string, unknown> {
-  const parts = token.split(".");
-  expect(parts, "a JWT has three parts").toHaveLength(3);
-  return JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
-}
-
-export function jwtHeader(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString("utf8"));
-}
-
-/** JSON, not HTML, no stack trace, no secret, not a redirect, not a 5xx. */
-export function expectCleanJson(res: Wire) {
-  expect(res.status, res.text).toBeLessThan(500);
-  expect(res.status >= 300 && res.status < 400, `no redirect: ${res.status}`).toBe(false);
-  expect(res.headers.get("location")).toBeNull();
-  expect(res.headers.get("content-type"), res.text).toMatch(/^application\/json/);
-  expect(res.body, `JSON body: ${res.text}`).toBeDefined();
-  expect(res.text).not.toMatch(/<html|<!doctype/i);
-  expect(res.text).not.toMatch(/\w*Error: |"stack"/);
-  expectNoLeak(res);
-}
-
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
-
-export function expectIsoNow(ts: unknown) {
-  expect(typeof ts).toBe("string");
-  expect(ts as string).toMatch(ISO_8601);
-  const t = Date.parse(ts as string);
-  expect(Number.isNaN(t), `parsable: ${ts}`).toBe(false);
-  expect(Math.abs(t - Date.now())).toBeLessThan(60_000);
-}
-
-// ---------------------------------------------------------------- family envelopes
-
-/** 000: `{code, success, payload: {message, data: [...]}}`, HTTP status = code. */
-export function expect000(res: Wire, status: number, message?: string) {
-  expectCleanJson(res);
-  expect(res.status, res.text).toBe(status);
-  expect(Object.keys(res.body).sort()).toEqual(["code", "payload", "success"]);
-  expect(res.body.code).toBe(status);
-  expect(res.body.success).toBe(status < 400);
-  expect(Object.keys(res.body.payload).sort()).toEqual(["data", "message"]);
-  expect(typeof res.body.payload.message).toBe("string");
-  expect(Array.isArray(res.body.payload.data)).toBe(true);
-  if (status >= 400) expect(res.body.payload.data).toEqual([]);
-  if (message !== undefined) expect(res.body.payload.message).toBe(message);
-  return res.body.payload as { message: string; data: Record<string, unknown>[] };
-}
-
-/** 001: `{timestamp, errorCode, errorMessage, success, content | value}`. */
-export function expect001(res: Wire, status: number, message?: string) {
-  expectCleanJson(res);
-  expect(res.status, res.text).toBe(status);
-  expectIsoNow(res.body.timestamp);
-  if (status < 400) {
-    expect(res.body.errorCode).toBeNull();
-    expect(res.body.errorMessage).toBe("");
-    expect(res.body.success).toBe(true);
-  } else {
-    expect(Object.keys(res.body).sort()).toEqual(["errorCode", "errorMessage", "success", "timestamp"]);
-    expect(res.body.errorCode).toBe(status);
-    expect(res.body.success).toBe(false);
-    expect(typeof res.body.errorMessage).toBe("string");
-    expect(res.body.errorMessage.length).toBeGreaterThan(0);
-    if (message !== undefined) expect(res.body.errorMessage).toBe(message);
-  }
-  return res.body;
-}
-
-/** 002: success `{message, token?}`, errors `{error}`. */
-export function expect002(res: Wire, status: number, message?: string) {
-  expectCleanJson(res);
-  expect(res.status, res.text).toBe(status);
-  if (status < 400) {
-    expect(typeof res.body.message).toBe("string");
-    if (message !== undefined) expect(res.body.message).toBe(message);
-  } else {
-    expect(Object.keys(res.body)).toEqual(["error"]);
-    expect(typeof res.body.error).toBe("string");
-    expect(res.body.error.length).toBeGreaterThan(0);
-    if (message !== undefined) expect(res.body.error).toBe(message);
-  }
-  return res.body;
-}
-
-/** 003: documented success bodies, errors `{message}`. */
-export function expect003(res: Wire, status: number, message?: string) {
-  expectCleanJson(res);
-  expect(res.status, res.text).toBe(status);
-  expect(typeof res.body.message).toBe("string");
-  if (status >= 400) expect(Object.keys(res.body)).toEqual(["message"]);
-  if (message !== undefined) expect(res.body.message).toBe(message);
-  return res.body;
-}
-
-/** 004: `{status, message, data}`. */
-export function expect004(res: Wire, status: number, message?: string) {
-  expectCleanJson(res);
-  expect(res.status, res.text).toBe(status);
-  expect(res.body.status).toBe(status < 400 ? "success" : "error");
-  expect(typeof res.body.message).toBe("string");
-  if (status >= 400) expect(res.body).toEqual({ status: "error", message: res.body.message, data: null });
-  if (message !== undefined) expect(res.body.message).toBe(message);
-  return res.body;
-}
-
-/** A 429 carries Retry-After as a positive number of seconds. */
-export function expectRetryAfter(res: Wire) {
-  expect(res.status).toBe(429);
-  const v = res.headers.get("retry-after");
-  expect(v, "Retry-After header").not.toBeNull();
-  expect(Number(v)).toBeGreaterThan(0);
-}
 
 /** Fake only Date, so timers and I/O keep running. */
 export function fakeDate() {

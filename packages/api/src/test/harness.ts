@@ -2,11 +2,14 @@
  * Shared helpers for the typed API's tests: a fresh in-memory service per test, reached
  * either in-process (createCaller) or over the fetch handler with plain JSON on the wire.
  */
-import type { AuthOptionsInput } from "@authsvc/core";
+import type { AuthOptionsInput, OutboxView } from "@authsvc/core";
 import { createTestAuth } from "@authsvc/core/testing";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createApiContext, createApiHandler, createCaller, type ApiHandlerOptions } from "../index";
+import { expectNoLeak, type Wire } from "../testing";
+
+export { expectNoLeak, type Wire };
 
 export type Auth = ReturnType<typeof createTestAuth>["auth"];
 
@@ -20,13 +23,6 @@ export const BASE = "http://localhost";
 export const PASSWORD = "correct horse battery staple";
 export const NEW_PASSWORD = "another long passphrase 42";
 
-export interface Wire {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
 
 export interface CallInit {
   /** A bearer token for the Authorization header. */
@@ -92,10 +88,10 @@ export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Par
     send(new Request(`${BASE}${path}`, init), remoteAddress);
 
   /** The dev outbox over HTTP, newest first. */
-  async function outbox(to: string): Promise<OutboxMessage[]> {
+  async function outbox(to: string): Promise<OutboxView[]> {
     const res = await raw(`/api/dev/outbox?to=${encodeURIComponent(to)}`);
     expect(res.status).toBe(200);
-    return res.body.messages as OutboxMessage[];
+    return res.body.messages as OutboxView[];
   }
 
   /** The newest code sent to `to`. */
@@ -145,16 +141,6 @@ export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Par
 
 export type Harness = ReturnType<typeof setup>;
 
-export interface OutboxMessage {
-  id: number;
-  channel: string;
-  to: string;
-  purpose: string;
-  subject: string | null;
-  text: string;
-  code: string | null;
-  createdAt: string;
-}
 
 export interface SignedInBody {
   accessToken: string | null;
@@ -190,13 +176,6 @@ export function expectWireError(res: Wire, httpStatus: number, authCode?: string
   return res.body.error as { message: string; code: number; data: Record<string, unknown> & { code: string; authCode?: string } };
 }
 
-/** No stack frames, no dependency paths, no hashes in what a client sees. */
-export function expectNoLeak(res: Pick<Wire, "text">) {
-  expect(res.text).not.toMatch(/\bat \S+ \(|\bat (file|node):|\n\s+at /);
-  expect(res.text).not.toContain("node_modules");
-  expect(res.text).not.toMatch(/\$argon2/);
-  expect(res.text).not.toMatch(/passwordHash|pinHash|codeHash|tokenHash/);
-}
 
 /** The Set-Cookie lines of a response. */
 export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie();
