@@ -25,6 +25,7 @@ import {
   jwtPayload,
   PASS,
   PASS2,
+  toWire,
   type Wire,
 } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
@@ -33,17 +34,6 @@ import { freePort, serverFile, start, stop, waitForHealth, type Running } from "
 // ---------------------------------------------------------------- wire helpers
 
 let base = "";
-
-async function wire(res: Response): Promise<Wire> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
 
 /** A REST call as a client developer writes it: JSON in, JSON out, optional bearer token. */
 async function call(method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
@@ -56,7 +46,7 @@ async function call(method: string, route: string, body?: unknown, token?: strin
     body: body === undefined ? undefined : JSON.stringify(body),
     redirect: "manual",
   });
-  return wire(res);
+  return toWire(res);
 }
 
 /** tRPC with plain JSON (no transformer): mutations are POST with the input as the body. */

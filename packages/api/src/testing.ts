@@ -13,6 +13,18 @@ export interface Wire {
   body: any;
 }
 
+/** A fetch `Response` as the assertions read it: the text, and its JSON when it is JSON. */
+export async function toWire(res: Response): Promise<Wire> {
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body };
+}
+
 /** No stack frames, no dependency paths, no hashes in what a client sees. */
 export function expectNoLeak(res: Pick<Wire, "text">) {
   expect(res.text).not.toMatch(/\bat \S+ \(|\bat (file|node):|\n\s+at /);

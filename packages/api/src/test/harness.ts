@@ -7,7 +7,7 @@ import { createTestAuth } from "@authsvc/core/testing";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
 import { createApiContext, createApiHandler, createCaller, type ApiHandlerOptions } from "../index";
-import { expectNoLeak, type Wire } from "../testing";
+import { expectNoLeak, toWire, type Wire } from "../testing";
 
 export { expectNoLeak, type Wire };
 
@@ -40,15 +40,7 @@ export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Par
   const handler = createApiHandler(auth, { trustProxy: false, devOutbox: true, ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
-    const res = await handler.fetch(req, { remoteAddress });
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, body };
+    return toWire(await handler.fetch(req, { remoteAddress }));
   }
 
   function headersOf(init: CallInit, extra: Record<string, string> = {}): Record<string, string> {
