@@ -1,7 +1,7 @@
 import type { Auth } from "@authsvc/core";
 import { createCaller } from "./root";
 import { createApiContext, type ApiContext } from "./trpc";
-import { bearerToken, isSecure, readCookie, requestMeta, SESSION_COOKIE, type ClientInfo, type HeaderSource } from "./http/request";
+import { bearerToken, isSecure, readCookie, requestMeta, SESSION_COOKIE, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
 
 export const TRPC_PREFIX = "/api/trpc";
 
@@ -75,8 +75,7 @@ export type FastQuery = (r: PlainRequest) => Promise<PlainAnswer | undefined> | 
 export function createFastQuery(auth: Auth, trustProxy: boolean): FastQuery {
   return (r) => {
     if (r.method !== "GET" || r.hasQuery || r.headers.get("trpc-accept") != null) return undefined;
-    const path = r.pathname.length > TRPC_PREFIX.length + 1 && r.pathname.endsWith("/") ? r.pathname.slice(0, -1) : r.pathname;
-    const query = FAST_QUERIES[path];
+    const query = FAST_QUERIES[stripSlash(r.pathname)];
     return query ? answer(query, contextFor(auth, trustProxy, r, new Headers())) : undefined;
   };
 }

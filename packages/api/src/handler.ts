@@ -5,7 +5,7 @@ import { restFamilies } from "./rest/families";
 import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
 import { appRouter } from "./root";
-import { BodyTooLarge, json, readBody, requestMeta, type ClientInfo } from "./http/request";
+import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
 
 export interface ApiHandlerOptions {
   /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
@@ -22,7 +22,6 @@ export interface ApiHandler {
   fastQuery: FastQuery;
 }
 
-const stripSlash = (p: string) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
 
 function decodable(path: string): boolean {
   try {

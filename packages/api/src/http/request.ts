@@ -8,6 +8,9 @@ export interface ClientInfo {
   remoteAddress?: string;
 }
 
+/** "/a/b/" and "/a/b" are one route; "/" stays "/". */
+export const stripSlash = (p: string): string => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
+
 /** A fetch `Headers`, or any other way to read a request's header by its lowercase name. */
 export interface HeaderSource {
   get(name: string): string | null | undefined;

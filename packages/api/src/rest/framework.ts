@@ -1,6 +1,6 @@
 import { isAuthError, type Auth, type AuthError, type AuthErrorCode, type RequestMeta } from "@authsvc/core";
 import type { z } from "zod";
-import { BodyTooLarge, bearerToken, readBody } from "../http/request";
+import { BodyTooLarge, bearerToken, readBody, stripSlash } from "../http/request";
 
 /** What a route handler gets: parsed input, path parameters, the caller's token and address. */
 export interface RestCall<I> {
@@ -93,8 +93,6 @@ interface Compiled {
   pattern: RegExp;
   names: string[];
 }
-
-const stripSlash = (p: string) => (p.length > 1 && p.endsWith("/") ? p.slice(0, -1) : p);
 
 function compile(family: RestFamily, route: RestRoute): Compiled {
   const names: string[] = [];
