@@ -90,6 +90,8 @@ async function main(): Promise<void> {
       dataDir: env.dataDir,
       publicUrl: env.publicUrl,
       defaultCountry: env.defaultCountry,
+      smsCountries: env.smsCountries,
+      smsNewNumbersPerHour: env.smsNewNumbersPerHour,
       devOutbox: env.devOutbox,
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,

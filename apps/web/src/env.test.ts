@@ -41,6 +41,8 @@ describe("loadEnv", () => {
       firebaseServiceAccount: undefined,
       nodeEnv: undefined,
       rateLimitScale: 1,
+      smsCountries: [],
+      smsNewNumbersPerHour: 500,
     });
     expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -64,6 +66,8 @@ describe("loadEnv", () => {
         LOG_LEVEL: "warn",
         NODE_ENV: "production",
         AUTH_RATE_LIMIT_SCALE: "1000",
+        AUTH_SMS_COUNTRIES: "ID, MY",
+        AUTH_SMS_NEW_NUMBERS_PER_HOUR: "50",
       },
       cwd,
     );
@@ -85,6 +89,8 @@ describe("loadEnv", () => {
       logLevel: "warn",
       nodeEnv: "production",
       rateLimitScale: 1000,
+      smsCountries: ["ID", "MY"],
+      smsNewNumbersPerHour: 50,
     });
   });
 
@@ -161,6 +167,10 @@ describe("loadEnv", () => {
     ["AUTH_DEV_OUTBOX", "yes", "AUTH_DEV_OUTBOX"],
     ["AUTH_DEFAULT_COUNTRY", "id", "AUTH_DEFAULT_COUNTRY"],
     ["AUTH_DEFAULT_COUNTRY", "IDN", "AUTH_DEFAULT_COUNTRY"],
+    ["AUTH_SMS_COUNTRIES", "id,my", "AUTH_SMS_COUNTRIES"],
+    ["AUTH_SMS_COUNTRIES", "ID;MY", "AUTH_SMS_COUNTRIES"],
+    ["AUTH_SMS_NEW_NUMBERS_PER_HOUR", "-1", "AUTH_SMS_NEW_NUMBERS_PER_HOUR"],
+    ["AUTH_SMS_NEW_NUMBERS_PER_HOUR", "lots", "AUTH_SMS_NEW_NUMBERS_PER_HOUR"],
     ["TRUST_PROXY", "maybe", "TRUST_PROXY"],
     ["PUBLIC_URL", "auth.example.com", "PUBLIC_URL"],
     ["PUBLIC_URL", "ftp://auth.example.com", "PUBLIC_URL"],

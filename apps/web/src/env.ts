@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
+import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
 import { databasePath } from "@authsvc/db";
 
 /**
@@ -22,6 +22,10 @@ export interface Env {
   authSecretSource: "env" | "generated";
   devOutbox: boolean;
   defaultCountry: CountryCode;
+  /** Countries whose numbers may get SMS; empty: the default country only. */
+  smsCountries: CountryCode[];
+  /** SMS to numbers with no account yet, all together, per hour. */
+  smsNewNumbersPerHour: number;
   trustProxy: boolean;
   /** Without a trailing slash, so links can be built by appending a path. */
   publicUrl: string;
@@ -71,6 +75,18 @@ const schema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, { error: "AUTH_DEFAULT_COUNTRY must be a two-letter country code in capitals, like ID" })
     .default("ID"),
+  AUTH_SMS_COUNTRIES: z
+    .string()
+    .regex(/^[A-Z]{2}(\s*,\s*[A-Z]{2})*$/, {
+      error: "AUTH_SMS_COUNTRIES must be two-letter country codes in capitals separated by commas, like ID,MY",
+    })
+    .transform((v) => v.split(",").map((c) => c.trim()))
+    .optional(),
+  AUTH_SMS_NEW_NUMBERS_PER_HOUR: z
+    .string()
+    .regex(/^\d{1,9}$/, { error: "AUTH_SMS_NEW_NUMBERS_PER_HOUR must be a whole number, like 500" })
+    .transform(Number)
+    .optional(),
   TRUST_PROXY: flag("TRUST_PROXY").default(false),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" }).optional(),
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
@@ -169,6 +185,8 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     authSecretSource: v.AUTH_SECRET === undefined ? "generated" : "env",
     devOutbox: v.AUTH_DEV_OUTBOX ?? defaultDevOutbox(source),
     defaultCountry: v.AUTH_DEFAULT_COUNTRY as CountryCode,
+    smsCountries: (v.AUTH_SMS_COUNTRIES ?? []) as CountryCode[],
+    smsNewNumbersPerHour: v.AUTH_SMS_NEW_NUMBERS_PER_HOUR ?? defaultOptions.smsNewNumbersPerHour,
     trustProxy: v.TRUST_PROXY,
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
     firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,

@@ -127,7 +127,8 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // A fresh database in a temp folder; AUTH_SECRET unset (serverEnv drops it), so one is generated there.
-    server = start(cwd, { PORT: String(port), DATABASE_URL: `file:${path.join(cwd, "auth.db")}` });
+    // Family 003's document shows Uzbek numbers: its clients run with Uzbekistan among the SMS countries.
+    server = start(cwd, { PORT: String(port), DATABASE_URL: `file:${path.join(cwd, "auth.db")}`, AUTH_SMS_COUNTRIES: "ID,UZ" });
     await waitForHealth(base, server);
   });
 

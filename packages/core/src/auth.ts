@@ -108,7 +108,7 @@ export function createAuth(init: CreateAuthInit) {
 /** The outbox filter takes a phone in any local form, or an email in any case. */
 function normalizeDestination(ctx: AuthContext, to: string): string {
   try {
-    return to.includes("@") ? normalizeEmail(to) : normalizePhone(to, ctx.options.defaultCountry);
+    return to.includes("@") ? normalizeEmail(to) : normalizePhone(to, ctx.options);
   } catch {
     return to.trim();
   }

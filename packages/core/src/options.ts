@@ -16,6 +16,10 @@ export interface AuthOptions {
   issuer: string;
   audience: string;
   defaultCountry: CountryCode;
+  /** Countries whose numbers may receive SMS; any other number is invalid on every door. Default: the default country. */
+  smsCountries: readonly CountryCode[];
+  /** SMS to numbers that have no account yet (find-or-create), all of them together, per hour. */
+  smsNewNumbersPerHour: number;
   /** Expose codes in the dev outbox (and family 001's `verificationCode`). */
   devOutbox: boolean;
   /** FIREBASE_SERVICE_ACCOUNT: a JSON key file's path or its content. */
@@ -41,14 +45,18 @@ export interface AuthOptions {
   password: { minLength: number; maxLength: number };
   pin: { maxFailures: number };
   limits: {
-    /** Wrong passwords per account identifier before a temporary lock. */
+    /** Wrong passwords per account (and per identifier typed) from one client address before that client is locked out. */
     loginFailuresPerIdentifier: Limit;
+    /** Wrong passwords per account from all addresses together; a code sign-in lifts it. */
+    loginFailuresPerAccount: Limit;
     /** Login attempts (any method) per client address. */
     loginPerIp: Limit;
     /** Code sends per client address. */
     codeSendPerIp: Limit;
     /** Sign-ups per client address. */
     signupPerIp: Limit;
+    /** Code checks that cost a password or PIN hash (reset by code, PIN re-login) per client address. */
+    codeCheckPerIp: Limit;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /**
@@ -71,6 +79,8 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   issuer: "authsvc",
   audience: "authsvc",
   defaultCountry: "ID",
+  smsCountries: [],
+  smsNewNumbersPerHour: 500,
   devOutbox: true,
   accessTokenTtlSec: 15 * 60,
   sessionTtlSec: 30 * 24 * 3600,
@@ -90,9 +100,11 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   pin: { maxFailures: 10 },
   limits: {
     loginFailuresPerIdentifier: { max: 10, windowSec: 15 * 60 },
+    loginFailuresPerAccount: { max: 100, windowSec: 15 * 60 },
     loginPerIp: { max: 300, windowSec: 15 * 60 },
     codeSendPerIp: { max: 60, windowSec: 3600 },
     signupPerIp: { max: 30, windowSec: 3600 },
+    codeCheckPerIp: { max: 50, windowSec: 15 * 60 },
   },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
@@ -100,7 +112,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
 };
 
 function merge<T>(base: T, over: unknown): T {
-  if (over === undefined || over === null || typeof base !== "object" || base === null) {
+  if (over === undefined || over === null || typeof base !== "object" || base === null || Array.isArray(over)) {
     return (over ?? base) as T;
   }
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -118,6 +130,7 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   }
   const options = merge({ ...defaultOptions, secret: input.secret } as AuthOptions, input);
   options.publicUrl = options.publicUrl.replace(/\/+$/, "");
+  if (options.smsCountries.length === 0) options.smsCountries = [options.defaultCountry];
   const scale = options.rateLimitScale;
   if (!(typeof scale === "number" && Number.isFinite(scale) && scale > 0)) {
     throw new Error("rateLimitScale must be a positive number");

@@ -75,7 +75,8 @@ export function VerifyRegistration({ initialId, email, next, resendIn }: Props) 
   }
 
   async function onResend() {
-    const p = await resend.mutateAsync({ email: destination!, locale });
+    // By id, not by email: only the registrant holds the id, so the registration stays theirs.
+    const p = await resend.mutateAsync({ verificationId: id, locale });
     setId(p.verificationId);
     router.replace(verifyHref(p, next), { scroll: false });
     return p.resendIn;
@@ -93,7 +94,7 @@ export function VerifyRegistration({ initialId, email, next, resendIn }: Props) 
       <CodeEntry
         destination={destination ?? ""}
         onVerify={onVerify}
-        onResend={destination ? onResend : undefined}
+        onResend={onResend}
         resendIn={resendIn}
         status={line}
         submitLabel={t.submit}

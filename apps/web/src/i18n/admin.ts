@@ -84,6 +84,9 @@ export const adminMessages = defineMessages({
     kind_token_reuse: "Token reused",
     kind_logout: "Log-out",
     kind_role_changed: "Role changed",
+    kind_claim_dropped: "Unproven identifier moved to its prover",
+    kind_lockout_lifted: "Lockout lifted by a code",
+    kind_sms_budget_exhausted: "SMS budget for new numbers reached",
 
     // Role change.
     roleTitle: "Change a user's role",
@@ -179,6 +182,9 @@ export const adminMessages = defineMessages({
     kind_token_reuse: "Token dipakai ulang",
     kind_logout: "Keluar",
     kind_role_changed: "Peran diubah",
+    kind_claim_dropped: "Identitas yang belum dibuktikan dipindah ke pembuktinya",
+    kind_lockout_lifted: "Penguncian dibuka dengan kode",
+    kind_sms_budget_exhausted: "Anggaran SMS untuk nomor baru habis",
 
     roleTitle: "Ubah peran pengguna",
     roleIntro: "Admin dapat membaca log ini dan mengubah peran. Nasabah memakai aplikasi nasabah; pengguna adalah semua yang lain.",

@@ -15,8 +15,10 @@
  * - The JWT also carries `_id`, `username` (the username, else the email) and `roles`.
  * - The reset email carries a code and a `/reset-password?token=…` link; the link's token is
  *   a bearer token good once, for 30 minutes, for `PATCH /auth/update-password` only.
- * - update-password asks for no current password (the document has none) and signs out
- *   every other session (every session, for a reset link).
+ * - update-password asks for no current password (the document has none), so it needs a
+ *   session signed in within the last 10 minutes (a login, a code) or the reset link's
+ *   token: an older token alone answers 401. It signs out every other session (every
+ *   session, for a reset link).
  */
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
@@ -37,6 +39,7 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   EMAIL_NOT_VERIFIED: [403, "Akun belum diverifikasi, harap verifikasi email Anda"],
   ACCOUNT_DISABLED: [403, "Akun dinonaktifkan"],
   UNAUTHORIZED: [401, "Token tidak valid atau sudah kedaluwarsa"],
+  REAUTH_REQUIRED: [401, "Sesi sudah terlalu lama, harap login ulang sebelum mengganti password"],
   DELIVERY_FAILED: [503, "Email tidak dapat dikirim, coba lagi nanti"],
 };
 
@@ -141,7 +144,8 @@ export const emailPasswordFamily: RestFamily = {
       errors: { 400: "validation", 401: "no or bad token" },
       async run({ auth, input, bearer, meta }) {
         const principal = auth.authenticate(bearer ?? "");
-        await auth.changePassword(principal, { newPassword: input.new_password, proof: "none" }, meta, "id");
+        // A session signed in within the last minutes, or the reset link's token (core's rule); else 401.
+        await auth.changePassword(principal, { newPassword: input.new_password }, meta, "id");
         return { status: 200, body: { message: "berhasil mengubah password" } };
       },
     }),

@@ -154,7 +154,8 @@ export const emailVerificationFamily: RestFamily = {
       response: { status: 200, schema: pendingSchema },
       errors: { 404: "no pending registration for that email", 429: "inside the resend cooldown" },
       async run({ auth, input, meta }) {
-        const p = await auth.resendRegistration(input.email, meta);
+        // Anyone may ask by email: the registration completes without the registrant's password and phone (core).
+        const p = await auth.resendRegistration({ email: input.email }, meta);
         return {
           status: 200,
           body: { message: "Verification code sent to email", email: p.email, timeOut: p.expiresInSec, verificationId: p.verificationId },

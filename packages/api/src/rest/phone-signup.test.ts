@@ -112,14 +112,20 @@ describe("family 001 POST /verify-phone", () => {
     }
   });
 
-  it("inside the resend cooldown a known number reads like an unknown one: the same 200, no second SMS", async () => {
+  it("inside the resend cooldown a known number reads like an unknown one: the same 429, no second SMS", async () => {
     const h = restSetup({ options: { devOutbox: false } });
     await h.call("POST", "/user/sign-up", signUpBody());
+    const OTHER = "+6281990333399";
     const first = expect001(await h.call("POST", "/verify-phone", { phoneNumber: PHONE }), 200);
+    const firstUnknown = expect001(await h.call("POST", "/verify-phone", { phoneNumber: OTHER }), 200);
+    expect(firstUnknown.content).toEqual(first.content);
     const again = await h.call("POST", "/verify-phone", { phoneNumber: PHONE });
-    const body = expect001(again, 200);
-    expect(Object.keys(body.content)).toEqual(Object.keys(first.content));
+    const againUnknown = await h.call("POST", "/verify-phone", { phoneNumber: OTHER });
+    const body = expect001(again, 429);
+    expect({ ...expect001(againUnknown, 429), timestamp: body.timestamp }).toEqual(body);
+    expect(againUnknown.headers.get("retry-after")).toBe(again.headers.get("retry-after"));
     expect(h.auth.listOutbox(PHONE)).toHaveLength(1);
+    expect(h.auth.listOutbox(OTHER)).toHaveLength(0);
   });
 });
 

@@ -42,10 +42,20 @@ export const authRouter = {
     .input(z.object({ verificationId: z.string().min(1).max(64) }))
     .query(({ ctx, input }) => ctx.auth.registrationStatus(input.verificationId)),
 
+  /**
+   * By `verificationId` (what the web app sends): the registration stays as registered. By
+   * `email`: whoever asks, so it completes without the registrant's password and phone.
+   */
   resendRegistration: publicProcedure
-    .input(z.object({ email: s.email, locale: s.locale }))
+    .input(
+      z.union([
+        z.object({ verificationId: z.string().min(1).max(64), locale: s.locale }),
+        z.object({ email: s.email, locale: s.locale }),
+      ]),
+    )
     .mutation(async ({ ctx, input }) => {
-      const p = await ctx.auth.resendRegistration(input.email, ctx.meta, input.locale);
+      const by = "verificationId" in input ? { verificationId: input.verificationId } : { email: input.email };
+      const p = await ctx.auth.resendRegistration(by, ctx.meta, input.locale);
       return pendingView(p);
     }),
 
@@ -118,7 +128,7 @@ export const authRouter = {
     .mutation(async ({ ctx, input }) => {
       const principal = ctx.auth.authenticate(input.token);
       if (principal.scope !== "password_reset") throw new AuthError("UNAUTHORIZED");
-      await ctx.auth.changePassword(principal, { newPassword: input.newPassword, proof: "none" }, ctx.meta, input.locale);
+      await ctx.auth.changePassword(principal, { newPassword: input.newPassword }, ctx.meta, input.locale);
       return { ok: true as const, signedOutEverywhere: true as const };
     }),
 

@@ -8,7 +8,7 @@ export const passwordRouter = {
   update: protectedProcedure
     .input(z.object({ newPassword: s.password, currentPassword: s.password.optional(), locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.auth.changePassword(ctx.principal, { ...input, proof: "required" }, ctx.meta, input.locale);
+      await ctx.auth.changePassword(ctx.principal, { ...input }, ctx.meta, input.locale);
       return { ok: true as const };
     }),
 } satisfies TRPCRouterRecord;

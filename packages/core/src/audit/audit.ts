@@ -22,7 +22,10 @@ export type AuditKind =
   | "session_revoked"
   | "token_reuse"
   | "logout"
-  | "role_changed";
+  | "role_changed"
+  | "claim_dropped"
+  | "lockout_lifted"
+  | "sms_budget_exhausted";
 
 export interface AuditInput {
   kind: AuditKind;

@@ -86,7 +86,7 @@ beforeAll(async () => {
   const link = decodeURIComponent(/token=([^\s]+)/.exec(auth.listOutbox(EMAIL)[0]!.text)![1]!);
   tokens.add(link);
   opaqueTokens.add(link);
-  await auth.changePassword(auth.authenticate(link), { newPassword: LINK_PASSWORD, proof: "none" });
+  await auth.changePassword(auth.authenticate(link), { newPassword: LINK_PASSWORD });
   await auth.loginWithPassword({ identifier: EMAIL, password: LINK_PASSWORD }, { type: "jwt" }).then(keep);
   vi.useRealTimers();
 });

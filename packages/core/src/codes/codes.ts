@@ -5,6 +5,7 @@ import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
 import { preparedFor } from "../prepared";
+import { addressGroup } from "../limits/address";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
@@ -19,6 +20,8 @@ export interface IssueCodeInput {
   userId?: number | null;
   payload?: Record<string, unknown> | null;
   meta?: RequestMeta;
+  /** False for a fresh sign-up, which replaces a pending one rather than resending it. */
+  cooldown?: boolean;
 }
 
 export interface IssuedCode {
@@ -27,10 +30,19 @@ export interface IssuedCode {
   code: string;
 }
 
-const failureKey = (purpose: CodePurpose, destination: string) => `code-fail:${purpose}:${destination}`;
+/**
+ * Wrong codes are counted per purpose, destination and client: whoever types wrong codes
+ * locks out only themselves, never the destination's owner (the tries a single code allows
+ * are still shared by all).
+ */
+const failureKey = (purpose: CodePurpose, destination: string, meta: RequestMeta | undefined) =>
+  `code-fail:${purpose}:${destination}:${meta?.ip ? addressGroup(meta.ip) : "-"}`;
 const failureLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.maxAttempts, windowSec: ctx.options.code.lockSec });
-const hourKey = (destination: string) => `code-send-h:${destination}`;
-const dayKey = (destination: string) => `code-send-d:${destination}`;
+// Caps are per purpose, so ten forgot-password requests by a stranger cannot stop a login code.
+const hourKey = (purpose: CodePurpose, destination: string) => `code-send-h:${purpose}:${destination}`;
+const dayKey = (purpose: CodePurpose, destination: string) => `code-send-d:${purpose}:${destination}`;
+const hourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perHour, windowSec: 3600 });
+const dayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perDay, windowSec: 86400 });
 
 /** Binds the code to its challenge, purpose, destination and user: a code is good for one thing only. */
 const codeHash = (ctx: AuthContext, c: Pick<Challenge, "id" | "purpose" | "destination" | "userId">, code: string) =>
@@ -101,26 +113,32 @@ export function cooldownSec(ctx: AuthContext, sendsThisHour: number): number {
 export function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destination: string): number {
   const previous = latestChallenge(ctx, purpose, destination);
   if (!previous || previous.consumedAt !== null) return 0;
-  const sends = peekLimit(ctx, hourKey(destination), { max: ctx.options.code.perHour, windowSec: 3600 }).count;
+  const sends = peekLimit(ctx, hourKey(purpose, destination), hourLimit(ctx)).count;
   const readyAt = previous.lastSentAt + cooldownSec(ctx, Math.max(1, sends)) * 1000;
   return Math.max(0, Math.ceil((readyAt - ctx.now()) / 1000));
 }
 
 /**
  * Makes a new code for (purpose, destination) and kills the previous one. Refused inside
- * the cooldown, over the hourly or daily cap, and while the destination is locked after
- * too many wrong codes. Wrong tries already made carry over to the new code.
+ * the cooldown (unless `cooldown: false`), over the hourly or daily cap, and while this
+ * client is locked out of the destination after too many wrong codes.
+ *
+ * A code with no user and no payload is a decoy: the flows that must not tell whether an
+ * account exists issue one for an unknown destination and send nothing, so cooldowns, caps
+ * and wrong tries behave exactly as for a real account.
  */
 export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
   const { purpose, destination } = input;
   const opts = ctx.options.code;
   return transaction(ctx, () => {
-    const failures = peekLimit(ctx, failureKey(purpose, destination), failureLimit(ctx));
+    const failures = peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
-    const wait = resendWaitSec(ctx, purpose, destination);
-    if (wait > 0) throw new AuthError("RESEND_COOLDOWN", { retryAfterSec: wait });
-    consumeLimit(ctx, hourKey(destination), { max: opts.perHour, windowSec: 3600 });
-    consumeLimit(ctx, dayKey(destination), { max: opts.perDay, windowSec: 86400 });
+    if (input.cooldown !== false) {
+      const wait = resendWaitSec(ctx, purpose, destination);
+      if (wait > 0) throw new AuthError("RESEND_COOLDOWN", { retryAfterSec: wait });
+    }
+    consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx));
+    consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
 
     const now = ctx.now();
     const previous = latestChallenge(ctx, purpose, destination);
@@ -157,8 +175,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
  */
 export function undoSend(ctx: AuthContext, challenge: Challenge): void {
   ctx.db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, challenge.id)).run();
-  hitLimit(ctx, hourKey(challenge.destination), { max: ctx.options.code.perHour, windowSec: 3600 }, -1);
-  hitLimit(ctx, dayKey(challenge.destination), { max: ctx.options.code.perDay, windowSec: 86400 }, -1);
+  hitLimit(ctx, hourKey(challenge.purpose, challenge.destination), hourLimit(ctx), -1);
+  hitLimit(ctx, dayKey(challenge.purpose, challenge.destination), dayLimit(ctx), -1);
 }
 
 export interface CodeSelector {
@@ -179,49 +197,85 @@ export function findChallenge(ctx: AuthContext, id: string): Challenge | undefin
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AuthError };
 
 /**
+ * Checks `code` against the selected challenge inside the caller's transaction. A wrong
+ * code, or no live challenge at all, is recorded the same way (tries left, failures of this
+ * client for this destination), so an unknown destination answers like a known one.
+ */
+function check(ctx: AuthContext, sel: CodeSelector, code: string): Outcome<Challenge> {
+  const found = sel.challengeId
+    ? findChallenge(ctx, sel.challengeId)
+    : sel.destination
+      ? latestChallenge(ctx, sel.purpose, sel.destination)
+      : undefined;
+  const c =
+    found && found.purpose === sel.purpose && (sel.userId === undefined || found.userId === sel.userId) && found.consumedAt === null && found.supersededAt === null
+      ? found
+      : undefined;
+  const destination = c?.destination ?? sel.destination ?? `id:${sel.challengeId ?? ""}`;
+  const max = ctx.options.code.maxAttempts;
+  const lockKey = failureKey(sel.purpose, destination, sel.meta);
+  const failures = peekLimit(ctx, lockKey, failureLimit(ctx));
+  if (failures.count >= max) {
+    return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec, attemptsLeft: 0 }) };
+  }
+  // Out of tries but the lock has passed: this code is dead, and a new one may be sent.
+  if (c && c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
+  if (c && c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
+
+  if (c && /^\d{6}$/.test(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
+  const detail = { purpose: sel.purpose, to: maskDestination(destination) };
+  let left = max;
+  if (c) {
+    left = c.attemptsLeft - 1;
+    ctx.db.update(challenges).set({ attemptsLeft: left }).where(eq(challenges.id, c.id)).run();
+  }
+  const after = hitLimit(ctx, lockKey, failureLimit(ctx));
+  audit(ctx, { kind: "code_failed", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail });
+  if (left <= 0 || after.count >= max) {
+    audit(ctx, { kind: "lockout", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail: { ...detail, what: "code" } });
+    return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: after.retryAfterSec, attemptsLeft: 0 }) };
+  }
+  return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, max - after.count) }) };
+}
+
+/** Marks a checked code used (only if still live) and runs `then` with it; inside the caller's transaction. */
+function use<T>(ctx: AuthContext, c: Challenge, sel: CodeSelector, then: (c: Challenge) => T): T {
+  const used = queries(ctx).consume.run({ now: ctx.now(), id: c.id });
+  if (used.changes !== 1) throw new AuthError("INVALID_CODE");
+  resetLimit(ctx, failureKey(c.purpose, c.destination, sel.meta));
+  audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail: { purpose: c.purpose, to: maskDestination(c.destination) } });
+  return then({ ...c, consumedAt: ctx.now() });
+}
+
+/**
  * Checks `code` and, when right, consumes it and runs `then` in the same transaction, so a
  * code is used exactly once even under concurrency and the work it unlocks happens with it
- * or not at all. A wrong code is recorded (tries left, failures per destination) and that
- * record is committed before the error is thrown.
+ * or not at all. A wrong code is recorded and that record is committed before the error.
  */
 export function consumeCode<T>(ctx: AuthContext, sel: CodeSelector, code: string, then: (c: Challenge) => T): T {
   const outcome = transaction(ctx, (): Outcome<T> => {
-    const c = sel.challengeId
-      ? findChallenge(ctx, sel.challengeId)
-      : sel.destination
-        ? latestChallenge(ctx, sel.purpose, sel.destination)
-        : undefined;
-    if (!c || c.purpose !== sel.purpose || (sel.userId !== undefined && c.userId !== sel.userId)) {
-      return { ok: false, error: new AuthError("INVALID_CODE") };
-    }
-    if (c.consumedAt !== null || c.supersededAt !== null) return { ok: false, error: new AuthError("INVALID_CODE") };
-    const lockKey = failureKey(c.purpose, c.destination);
-    const failures = peekLimit(ctx, lockKey, failureLimit(ctx));
-    if (failures.count >= ctx.options.code.maxAttempts) {
-      return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec, attemptsLeft: 0 }) };
-    }
-    // Out of tries but the lock has passed: this code is dead, and a new one may be sent.
-    if (c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
-    if (c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
-
-    const detail = { purpose: c.purpose, to: maskDestination(c.destination) };
-    if (!/^\d{6}$/.test(code) || !safeEqual(codeHash(ctx, c, code), c.codeHash)) {
-      const left = c.attemptsLeft - 1;
-      ctx.db.update(challenges).set({ attemptsLeft: left }).where(eq(challenges.id, c.id)).run();
-      const after = hitLimit(ctx, lockKey, failureLimit(ctx));
-      audit(ctx, { kind: "code_failed", outcome: "fail", userId: c.userId, meta: sel.meta, detail });
-      if (left <= 0 || after.count >= ctx.options.code.maxAttempts) {
-        audit(ctx, { kind: "lockout", outcome: "fail", userId: c.userId, meta: sel.meta, detail: { ...detail, what: "code" } });
-        return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: after.retryAfterSec, attemptsLeft: 0 }) };
-      }
-      return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, ctx.options.code.maxAttempts - after.count) }) };
-    }
-    const used = queries(ctx).consume.run({ now: ctx.now(), id: c.id });
-    if (used.changes !== 1) return { ok: false, error: new AuthError("INVALID_CODE") };
-    resetLimit(ctx, lockKey);
-    audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail });
-    return { ok: true, value: then({ ...c, consumedAt: ctx.now() }) };
+    const checked = check(ctx, sel, code);
+    return checked.ok ? { ok: true, value: use(ctx, checked.value, sel, then) } : checked;
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/**
+ * For work that must wait for a slow step (hashing a new password or PIN) before it is
+ * stored: checks the code first, so a wrong one costs no hash, runs `prepare`, then
+ * consumes the code and runs `then` in one transaction. Two racing right codes: one wins,
+ * the other gets INVALID_CODE.
+ */
+export async function consumeCodeAfter<P, T>(
+  ctx: AuthContext,
+  sel: CodeSelector,
+  code: string,
+  prepare: () => Promise<P>,
+  then: (c: Challenge, prepared: P) => T,
+): Promise<T> {
+  const outcome = transaction(ctx, (): Outcome<Challenge> => check(ctx, sel, code));
+  if (!outcome.ok) throw outcome.error;
+  const prepared = await prepare();
+  return transaction(ctx, () => use(ctx, outcome.value, sel, (c) => then(c, prepared)));
 }

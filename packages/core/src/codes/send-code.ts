@@ -1,5 +1,5 @@
 import type { AuthContext } from "../context";
-import { deliver } from "../delivery/deliver";
+import { deliver, enqueue, type DeliverInput } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { issueCode, undoSend, type IssueCodeInput, type IssuedCode } from "./codes";
@@ -8,7 +8,23 @@ export interface SendCodeInput extends IssueCodeInput {
   locale?: Locale;
   /** A link sent with the code (password reset by email). */
   link?: string;
+  /**
+   * Send after the answer (see `enqueue`): for the flows whose answer must not tell
+   * whether an account exists. Such a send never fails the request.
+   */
+  background?: boolean;
 }
+
+const messageOf = (ctx: AuthContext, input: SendCodeInput, issued: IssuedCode): DeliverInput => ({
+  channel: input.channel,
+  to: input.destination,
+  purpose: input.purpose,
+  code: issued.code,
+  link: input.link,
+  minutes: ctx.options.code.ttlSec / 60,
+  locale: input.locale,
+  challengeId: issued.challenge.id,
+});
 
 /**
  * Issues a code and sends it. If the provider is down the code stays unused (the worker
@@ -17,17 +33,12 @@ export interface SendCodeInput extends IssueCodeInput {
  */
 export async function sendCode(ctx: AuthContext, input: SendCodeInput): Promise<IssuedCode> {
   const issued = issueCode(ctx, input);
+  if (input.background) {
+    enqueue(ctx, messageOf(ctx, input, issued));
+    return issued;
+  }
   try {
-    await deliver(ctx, {
-      channel: input.channel,
-      to: input.destination,
-      purpose: input.purpose,
-      code: issued.code,
-      link: input.link,
-      minutes: ctx.options.code.ttlSec / 60,
-      locale: input.locale,
-      challengeId: issued.challenge.id,
-    });
+    await deliver(ctx, messageOf(ctx, input, issued));
   } catch (err) {
     if (err instanceof AuthError && err.code === "DELIVERY_FAILED") {
       undoSend(ctx, issued.challenge);

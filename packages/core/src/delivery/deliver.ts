@@ -72,14 +72,9 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   }
 }
 
-/**
- * Writes the message to the outbox first (so nothing is lost if the provider is down),
- * then tries the transport once. On failure the caller gets DELIVERY_FAILED (503) while
- * the worker keeps retrying with backoff.
- */
-export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
+function insertRow(ctx: AuthContext, input: DeliverInput): OutboxMessage {
   const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
-  const row = queries(ctx).insert.get({
+  return queries(ctx).insert.get({
     channel: input.channel,
     to: input.to,
     purpose: input.purpose,
@@ -90,9 +85,32 @@ export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<nu
     challengeId: input.challengeId ?? null,
     now: ctx.now(),
   })!;
+}
+
+/**
+ * Writes the message to the outbox first (so nothing is lost if the provider is down),
+ * then tries the transport once. On failure the caller gets DELIVERY_FAILED (503) while
+ * the worker keeps retrying with backoff.
+ */
+export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
+  const row = insertRow(ctx, input);
   if (!(await attempt(ctx, row))) {
     throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
   }
+  return row.id;
+}
+
+/**
+ * Writes the message to the outbox and sends it after the request has answered. For the
+ * flows that must not tell whether an account exists: the provider's speed or failure would
+ * (a real account's answer would wait for it). A failed try is retried by the worker; a
+ * process that stops first leaves the row queued for the next one.
+ */
+export function enqueue(ctx: AuthContext, input: DeliverInput): number {
+  const row = insertRow(ctx, input);
+  setImmediate(() => {
+    attempt(ctx, row).catch((err: unknown) => ctx.log.error({ outboxId: row.id, err: String(err) }, "background delivery failed"));
+  });
   return row.id;
 }
 

@@ -1,16 +1,18 @@
 import type { User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode } from "../codes/codes";
+import { consumeCode, issueCode } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
+import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
-import { createUser, findUserByEmail, findUserById, updateUser } from "../users/users";
+import { markProven, proveClaim } from "../users/claims";
+import { liftLockouts } from "../users/lockouts";
+import { createUser, findUserByEmail, findUserById } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface AccountInput {
@@ -28,11 +30,11 @@ export interface AccountInput {
  */
 export async function createAccount(ctx: AuthContext, input: AccountInput, meta?: RequestMeta): Promise<User> {
   const email = input.email ? normalizeEmail(input.email) : null;
-  const phone = input.phone ? normalizePhone(input.phone, ctx.options.defaultCountry) : null;
+  const phone = input.phone ? normalizePhone(input.phone, ctx.options) : null;
   const username = input.username ? normalizeUsername(input.username) : null;
   if (!email && !phone) throw new AuthError("INVALID_INPUT", { field: "email" }, "An email or a phone number is needed.");
   if (input.password) assertPasswordPolicy(input.password, ctx.options.password);
-  if (meta?.ip) consumeLimit(ctx, `signup-ip:${meta.ip}`, ctx.options.limits.signupPerIp);
+  limitAddress(ctx, "signupPerIp", meta);
   const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
   return transaction(ctx, () => {
     const user = createUser(ctx, {
@@ -51,27 +53,21 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
 
 /**
  * Sends an email verification code. Unknown and already verified addresses get the same
- * silent success, so the answer tells nothing about who has an account.
+ * answer, cooldown and caps (a decoy code, nothing sent), and the message leaves after the
+ * answer, so neither the answer nor its timing tells who has an account.
  */
 export async function sendEmailVerification(ctx: AuthContext, emailInput: string, meta?: RequestMeta, locale?: Locale): Promise<void> {
   const email = normalizeEmail(emailInput);
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  limitAddress(ctx, "codeSendPerIp", meta);
   const user = findUserByEmail(ctx, email);
-  if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") return;
-  await sendCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta, locale });
+  if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") {
+    issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, meta });
+    return;
+  }
+  await sendCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta, locale, background: true });
 }
 
-function markVerified(ctx: AuthContext, user: User, channel: "email" | "phone", meta?: RequestMeta): User {
-  const now = ctx.now();
-  const updated = updateUser(ctx, user.id, {
-    ...(channel === "email" ? { emailVerifiedAt: user.emailVerifiedAt ?? now } : { phoneVerifiedAt: user.phoneVerifiedAt ?? now }),
-    status: user.status === "PENDING_VERIFICATION" ? "ACTIVE" : user.status,
-  });
-  audit(ctx, { kind: channel === "email" ? "email_verified" : "phone_verified", userId: user.id, meta });
-  return updated;
-}
-
-/** Family 002's verify step: the code proves the email and signs the person in. */
+/** Family 002's verify step: the code proves the email and signs the person in (see proveClaim for whose account). */
 export async function verifyEmailAndSignIn(
   ctx: AuthContext,
   input: { email: string; code: string },
@@ -81,8 +77,9 @@ export async function verifyEmailAndSignIn(
   const email = normalizeEmail(input.email);
   const { user, session } = consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, (c) => {
     const found = c.userId === null ? undefined : findUserById(ctx, c.userId);
-    if (!found) throw new AuthError("INVALID_CODE");
-    const user = markVerified(ctx, found, "email", meta);
+    if (!found || found.status === "DISABLED" || found.email !== email) throw new AuthError("INVALID_CODE");
+    const user = proveClaim(ctx, found, "email", meta);
+    liftLockouts(ctx, user, meta);
     return { user, session: openSession(ctx, user, t, meta, "email_code") };
   });
   return issueToken(ctx, user, session, t);
@@ -99,6 +96,7 @@ export async function sendContactVerification(
   const destination = channel === "email" ? user.email : user.phone;
   if (!destination) throw new AuthError("INVALID_INPUT", { field: channel }, `There is no ${channel} on this account.`);
   if ((channel === "email" ? user.emailVerifiedAt : user.phoneVerifiedAt) !== null) throw new AuthError("ALREADY_VERIFIED");
+  limitAddress(ctx, "codeSendPerIp", meta);
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
   const { challenge } = await sendCode(ctx, {
     purpose,
@@ -111,6 +109,7 @@ export async function sendContactVerification(
   return { expiresAt: challenge.expiresAt };
 }
 
+/** The signed-in person proves their own contact: they hold the account, so it is theirs. */
 export function confirmContactVerification(
   ctx: AuthContext,
   user: User,
@@ -121,5 +120,5 @@ export function confirmContactVerification(
   const destination = channel === "email" ? user.email : user.phone;
   if (!destination) throw new AuthError("INVALID_CODE");
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
-  return consumeCode(ctx, { purpose, destination, userId: user.id, meta }, code, () => markVerified(ctx, user, channel, meta));
+  return consumeCode(ctx, { purpose, destination, userId: user.id, meta }, code, () => markProven(ctx, user, channel, meta));
 }

@@ -1,7 +1,7 @@
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
-import { accountKey, checkPasswordCounted } from "../passwords/check";
+import { limitAddress } from "../limits/address";
+import { checkPasswordCounted } from "../passwords/check";
 import { transaction } from "../transaction";
 import { findUserByIdentifier } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
@@ -16,7 +16,7 @@ export async function loginWithPassword(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  if (meta?.ip) consumeLimit(ctx, `login-ip:${meta.ip}`, ctx.options.limits.loginPerIp);
+  limitAddress(ctx, "loginPerIp", meta);
   let key: string;
   let user;
   try {
@@ -24,8 +24,7 @@ export async function loginWithPassword(
   } catch {
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  const keys = user ? [`login-fail:${key}`, accountKey(user.id)] : [`login-fail:${key}`];
-  if (!(await checkPasswordCounted(ctx, keys, user, input.password, meta, "password")) || !user) {
+  if (!(await checkPasswordCounted(ctx, key, user, input.password, meta, "password")) || !user) {
     throw new AuthError("INVALID_CREDENTIALS");
   }
   if (user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");

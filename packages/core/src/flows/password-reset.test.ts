@@ -45,12 +45,20 @@ describe("requestPasswordReset", () => {
     expect(linkToken(auth, EMAIL).length).toBeGreaterThanOrEqual(40);
   });
 
-  it("by phone sends a code by SMS, without a link", async () => {
-    const { auth } = await withUser();
+  it("by phone sends a code by SMS, without a link, once the phone is proven", async () => {
+    const { auth, user } = await withUser();
+    await auth.sendContactVerification(user, "phone");
+    auth.confirmContactVerification(user, "phone", lastCode(auth, "+62881829915"));
     await auth.requestPasswordReset({ identifier: "0881829915" });
     const [msg] = auth.listOutbox("+62881829915");
     expect(msg).toMatchObject({ channel: "sms", purpose: "password_reset" });
     expect(msg!.text).not.toContain("reset-password");
+  });
+
+  it("sends nothing to a phone nobody proved on an account someone holds by its email (pre-hijacking)", async () => {
+    const { auth } = await withUser();
+    await auth.requestPasswordReset({ identifier: "0881829915" });
+    expect(auth.listOutbox("+62881829915").filter((m) => m.purpose === "password_reset")).toHaveLength(0);
   });
 
   it("gives an unknown account the same result and sends nothing", async () => {
@@ -62,11 +70,15 @@ describe("requestPasswordReset", () => {
     expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
   });
 
-  it("answers the same inside the resend cooldown, without sending again", async () => {
+  it("inside the resend cooldown answers RESEND_COOLDOWN for a known and an unknown account alike, without sending again", async () => {
     const { auth } = await withUser();
     await auth.requestPasswordReset({ identifier: EMAIL });
+    await auth.requestPasswordReset({ identifier: "nobody@example.com" });
     clock.advanceSec(10);
-    await expect(auth.requestPasswordReset({ identifier: EMAIL })).resolves.toBeUndefined();
+    const known = await authError(auth.requestPasswordReset({ identifier: EMAIL }));
+    const unknown = await authError(auth.requestPasswordReset({ identifier: "nobody@example.com" }));
+    expect(known).toMatchObject({ code: "RESEND_COOLDOWN", detail: { retryAfterSec: 50 } });
+    expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: known.code, detail: known.detail });
     expect(auth.listOutbox(EMAIL).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
   });
 });
@@ -95,9 +107,11 @@ describe("resetPasswordWithCode", () => {
     const code = lastCode(t.auth, EMAIL);
     const bad = code === "000000" ? "000001" : "000000";
     const wrong = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code: bad, newPassword: NEW_PASSWORD }));
-    // No tries-left detail here: it would tell a known account from an unknown one.
-    expect(wrong).toMatchObject({ code: "INVALID_CODE", detail: {} });
-    expect(wrong.detail.attemptsLeft).toBeUndefined();
+    // Tries left are counted for an unknown account too (its decoy), so they tell nothing.
+    expect(wrong).toMatchObject({ code: "INVALID_CODE", detail: { attemptsLeft: 4 } });
+    await t.auth.requestPasswordReset({ identifier: "nobody@example.com" });
+    const unknown = await authError(t.auth.resetPasswordWithCode({ identifier: "nobody@example.com", code: bad, newPassword: NEW_PASSWORD }));
+    expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: wrong.code, detail: wrong.detail });
     const weak = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "password123" }));
     expect(weak.code).toBe("WEAK_PASSWORD");
     expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
@@ -149,12 +163,12 @@ describe("changePassword with a reset link", () => {
     expect(authErrorSync(() => t.auth.listSessions(p)).code).toBe("UNAUTHORIZED");
     expect(authErrorSync(() => t.auth.logout(p)).code).toBe("UNAUTHORIZED");
 
-    await t.auth.changePassword(p, { newPassword: NEW_PASSWORD, proof: "none" });
+    await t.auth.changePassword(p, { newPassword: NEW_PASSWORD });
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
     expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
 
     expect(authErrorSync(() => t.auth.authenticate(link)).code).toBe("UNAUTHORIZED");
-    const replay = await authError(t.auth.changePassword(p, { newPassword: "yet another passphrase", proof: "none" }));
+    const replay = await authError(t.auth.changePassword(p, { newPassword: "yet another passphrase" }));
     expect(replay.code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
   });
@@ -163,7 +177,7 @@ describe("changePassword with a reset link", () => {
     const t = await withUser();
     await t.auth.requestPasswordReset({ identifier: EMAIL });
     const code = lastCode(t.auth, EMAIL);
-    await t.auth.changePassword(t.auth.authenticate(linkToken(t.auth, EMAIL)), { newPassword: NEW_PASSWORD, proof: "none" });
+    await t.auth.changePassword(t.auth.authenticate(linkToken(t.auth, EMAIL)), { newPassword: NEW_PASSWORD });
     const e = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "yet another passphrase" }));
     expect(e.code).toBe("INVALID_CODE");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
@@ -183,9 +197,9 @@ describe("changePassword with a reset link", () => {
     const t = await withUser();
     await t.auth.requestPasswordReset({ identifier: EMAIL });
     const link = linkToken(t.auth, EMAIL);
-    const e = await authError(t.auth.changePassword(t.auth.authenticate(link), { newPassword: "short", proof: "none" }));
+    const e = await authError(t.auth.changePassword(t.auth.authenticate(link), { newPassword: "short" }));
     expect(e.code).toBe("WEAK_PASSWORD");
-    await t.auth.changePassword(t.auth.authenticate(link), { newPassword: NEW_PASSWORD, proof: "none" });
+    await t.auth.changePassword(t.auth.authenticate(link), { newPassword: NEW_PASSWORD });
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
   });
 });
@@ -194,7 +208,7 @@ describe("changePassword when signed in", () => {
   it("keeps the current session, signs the others out", async () => {
     const t = await withUser();
     const other = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "cookie" });
-    await t.auth.changePassword(t.auth.authenticate(t.token), { newPassword: NEW_PASSWORD, currentPassword: PASSWORD, proof: "required" });
+    await t.auth.changePassword(t.auth.authenticate(t.token), { newPassword: NEW_PASSWORD, currentPassword: PASSWORD });
     expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
     expect(authErrorSync(() => t.auth.authenticate(other.token)).code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
@@ -203,11 +217,11 @@ describe("changePassword when signed in", () => {
   it("needs the current password (right) or a recent sign-in", async () => {
     const t = await withUser();
     const p = () => t.auth.authenticate(t.token);
-    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD, currentPassword: "wrong one!", proof: "required" }))).code).toBe(
+    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD, currentPassword: "wrong one!" }))).code).toBe(
       "INVALID_CREDENTIALS",
     );
     clock.advanceSec(601);
-    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD, proof: "required" }))).code).toBe("REAUTH_REQUIRED");
+    expect((await authError(t.auth.changePassword(p(), { newPassword: NEW_PASSWORD }))).code).toBe("REAUTH_REQUIRED");
     expect(await canLogin(t.auth, PASSWORD)).toBe(true);
   });
 });

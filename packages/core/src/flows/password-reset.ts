@@ -1,12 +1,12 @@
 import { and, challenges, credentials, eq, isNull, opaqueTokens, users, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode } from "../codes/codes";
+import { consumeCodeAfter, issueCode } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
-import { deliver } from "../delivery/deliver";
+import { enqueue } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
+import { limitAddress } from "../limits/address";
 import { proveCurrentPassword } from "../passwords/check";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
@@ -15,17 +15,16 @@ import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
 import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { normalizeUsername } from "../users/normalize";
-import { findUserByIdentifier, findUserByUsername } from "../users/users";
+import { markProven, reachable, recoveryDestination } from "../users/claims";
+import { liftLockouts } from "../users/lockouts";
+import { findUserById, findUserByIdentifier, findUserByUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
-
-const contactOf = (user: User): { channel: "email" | "sms"; to: string } | null =>
-  user.email ? { channel: "email", to: user.email } : user.phone ? { channel: "sms", to: user.phone } : null;
 
 async function sendResetCode(
   ctx: AuthContext,
   user: User,
   dest: { channel: "email" | "sms"; to: string },
-  opts: { link: boolean; locale?: Locale; meta?: RequestMeta },
+  opts: { link: boolean; locale?: Locale; meta?: RequestMeta; background?: boolean },
 ): Promise<void> {
   let link: string | undefined;
   if (opts.link && dest.channel === "email") {
@@ -40,13 +39,21 @@ async function sendResetCode(
     meta: opts.meta,
     locale: opts.locale,
     link,
+    background: opts.background,
   });
   audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
 }
 
+/** Where a reset asked for by `identifier` goes: the identifier itself when it is an email or phone, else the account's recovery contact. */
+function resetDestination(ctx: AuthContext, user: User, kind: "email" | "phone" | "username"): { channel: "email" | "sms"; to: string } | null {
+  if (kind === "username") return recoveryDestination(ctx, user);
+  return reachable(ctx, user, kind) ? { channel: kind === "email" ? "email" : "sms", to: (kind === "email" ? user.email : user.phone)! } : null;
+}
+
 /**
- * Forgot password by email or phone: a code (and, by email, a link). Unknown accounts get
- * the same answer and nothing is sent.
+ * Forgot password by email, phone or username: a code (and, by email, a link), sent after
+ * the answer. Unknown accounts, and claims nobody proved on an account someone else holds,
+ * get a decoy: the same answer, cooldown and caps, and nothing is sent.
  */
 export async function requestPasswordReset(
   ctx: AuthContext,
@@ -54,18 +61,14 @@ export async function requestPasswordReset(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
-  const { user } = findUserByIdentifier(ctx, input.identifier);
-  if (!user || user.status === "DISABLED") return;
-  const ident = input.identifier.includes("@") ? user.email : user.phone;
-  if (!ident) return;
-  const channel = ident === user.email ? "email" : "sms";
-  try {
-    await sendResetCode(ctx, user, { channel, to: ident }, { link: input.link ?? true, locale, meta });
-  } catch (e) {
-    // A cooldown would tell that the account exists; only delivery trouble is worth saying.
-    if (e instanceof AuthError && e.code === "DELIVERY_FAILED") throw e;
+  limitAddress(ctx, "codeSendPerIp", meta);
+  const { kind, value, user } = findUserByIdentifier(ctx, input.identifier);
+  const dest = user && user.status !== "DISABLED" ? resetDestination(ctx, user, kind) : null;
+  if (!user || !dest) {
+    issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
+    return;
   }
+  await sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
 }
 
 /** Family 004: customer number, account number and PIN must name one user. */
@@ -75,14 +78,14 @@ export async function requestPasswordResetByAccount(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  limitAddress(ctx, "codeSendPerIp", meta);
   const user = ctx.db
     .select()
     .from(users)
     .where(and(eq(users.customerNumber, input.customerNumber), eq(users.accountNumber, input.accountNumber)))
     .get();
-  const ok = (await checkPin(ctx, user, input.pin, meta)) === "ok";
-  const dest = user && contactOf(user);
+  const ok = (await checkPin(ctx, user, input.pin, meta, { sameTime: true })) === "ok";
+  const dest = user && recoveryDestination(ctx, user);
   if (!ok || !user || !dest || user.status === "DISABLED") {
     audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });
     throw new AuthError("USER_NOT_FOUND");
@@ -90,14 +93,10 @@ export async function requestPasswordResetByAccount(
   await sendResetCode(ctx, user, dest, { link: false, locale, meta });
 }
 
-async function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): Promise<void> {
-  const dest = contactOf(user);
-  if (!dest) return;
-  try {
-    await deliver(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
-  } catch {
-    // The password is changed either way; the notice is a courtesy.
-  }
+/** A courtesy notice, sent after the answer: the password is changed whether or not it arrives. */
+function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): void {
+  const dest = recoveryDestination(ctx, user);
+  if (dest) enqueue(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
 }
 
 /** Stores the new hash and retires every outstanding reset code and link of the user. */
@@ -117,49 +116,70 @@ function storePassword(ctx: AuthContext, userId: number, passwordHash: string, m
   audit(ctx, { kind: "password_changed", userId, meta, detail: { how } });
 }
 
-/** A reset code and a new password: every session of the user is signed out. */
+/**
+ * A reset code and a new password: every session of the user is signed out. The code is
+ * checked before the new password is hashed, so a wrong code, an unknown account or a hit
+ * limit costs no hash.
+ */
 export async function resetPasswordWithCode(
   ctx: AuthContext,
   input: { identifier?: string; username?: string; code: string; newPassword: string },
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<User> {
+  assertPasswordPolicy(input.newPassword, ctx.options.password);
+  limitAddress(ctx, "codeCheckPerIp", meta);
   let user: User | undefined;
+  let dest: string | undefined;
   try {
-    user = input.username ? findUserByUsername(ctx, normalizeUsername(input.username)) : findUserByIdentifier(ctx, input.identifier ?? "").user;
+    if (input.username) {
+      user = findUserByUsername(ctx, normalizeUsername(input.username));
+      dest = user ? recoveryDestination(ctx, user)?.to : undefined;
+    } else {
+      const found = findUserByIdentifier(ctx, input.identifier ?? "");
+      user = found.user;
+      dest = user ? resetDestination(ctx, user, found.kind)?.to : found.value;
+      dest ??= found.value;
+    }
   } catch {
     user = undefined;
   }
-  assertPasswordPolicy(input.newPassword, ctx.options.password);
   // By username (family 004) the document answers "Invalid username"; by email or phone
-  // an unknown account must read exactly like a wrong code.
-  if (!user) throw new AuthError(input.username ? "USER_NOT_FOUND" : "INVALID_CODE");
-  const dest = input.username ? contactOf(user)?.to : input.identifier?.includes("@") ? user.email : user.phone;
+  // an unknown account reads exactly like a wrong code (its decoy counts the tries).
+  if (input.username && !user) throw new AuthError("USER_NOT_FOUND");
   if (!dest) throw new AuthError("INVALID_CODE");
-  const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
-  const found = user;
-  try {
-    consumeCode(ctx, { purpose: "password_reset", destination: dest, userId: found.id, meta }, input.code, () => {
-      storePassword(ctx, found.id, passwordHash, meta, "reset_code");
-      revokeUserSessions(ctx, found.id, "password_reset", { meta });
-    });
-  } catch (e) {
-    // Tries left would tell a known account from an unknown one, which has none.
-    if (!input.username && e instanceof AuthError && e.code === "INVALID_CODE") throw new AuthError("INVALID_CODE");
-    throw e;
-  }
-  await notifyPasswordChanged(ctx, found, locale);
+  const sel = { purpose: "password_reset" as const, destination: dest, userId: user?.id, meta };
+  const found = await consumeCodeAfter(
+    ctx,
+    sel,
+    input.code,
+    () => hashSecret(input.newPassword, ctx.options.argon2),
+    (c, passwordHash) => {
+      const owner = c.userId === null ? undefined : findUserById(ctx, c.userId);
+      if (!owner || owner.status === "DISABLED") throw new AuthError("INVALID_CODE");
+      storePassword(ctx, owner.id, passwordHash, meta, "reset_code");
+      revokeUserSessions(ctx, owner.id, "password_reset", { meta });
+      // The code came back from this contact: it is proven, and whatever locked the account is lifted.
+      const proven = c.channel === "email" && owner.email === c.destination ? markProven(ctx, owner, "email", meta)
+        : c.channel === "sms" && owner.phone === c.destination ? markProven(ctx, owner, "phone", meta) : owner;
+      liftLockouts(ctx, proven, meta);
+      return proven;
+    },
+  );
+  notifyPasswordChanged(ctx, found, locale);
   return found;
 }
 
 /**
- * A new password for the signed-in person, or for the holder of a reset link. A link is
+ * A new password for the signed-in person, or for the holder of a reset link. Signed in,
+ * it needs a sign-in within the last minutes (a login, a code or a PIN) or the current
+ * password: a token alone, copied or left open, must not take the account over. A link is
  * good once; after it every session is signed out, otherwise every other session.
  */
 export async function changePassword(
   ctx: AuthContext,
   principal: Principal,
-  input: { newPassword: string; currentPassword?: string; proof: "required" | "none" },
+  input: { newPassword: string; currentPassword?: string },
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
@@ -167,7 +187,7 @@ export async function changePassword(
   if (principal.scope === "full") {
     requireSession(principal);
     if (input.currentPassword !== undefined) await proveCurrentPassword(ctx, principal.user, input.currentPassword, meta);
-    else if (input.proof === "required" && !isRecentlyAuthenticated(ctx, principal)) throw new AuthError("REAUTH_REQUIRED");
+    else if (!isRecentlyAuthenticated(ctx, principal)) throw new AuthError("REAUTH_REQUIRED");
   }
   const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
   transaction(ctx, () => {
@@ -180,5 +200,5 @@ export async function changePassword(
       meta,
     });
   });
-  await notifyPasswordChanged(ctx, principal.user, locale);
+  notifyPasswordChanged(ctx, principal.user, locale);
 }

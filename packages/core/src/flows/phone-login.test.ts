@@ -54,7 +54,8 @@ describe("requestPhoneCode", () => {
     expect(auth.listOutbox("0881829916")).toHaveLength(1);
     expect(auth.listOutbox(PHONE)).toHaveLength(0);
     expect(db.select().from(users).all()).toHaveLength(1);
-    expect(db.select().from(challenges).all()).toHaveLength(1);
+    // The unknown number's code is a decoy: no user, never sent, counted like a real one.
+    expect(db.select().from(challenges).all().map((c) => c.userId === null)).toEqual([false, true]);
   });
 
   it("without createIfMissing: asking twice in a row answers a known number like an unknown one", async () => {
@@ -63,13 +64,11 @@ describe("requestPhoneCode", () => {
     await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
     clock.advanceSec(5);
-    // An unknown number is never refused; a RESEND_COOLDOWN for the known one would tell it has an account.
-    const unknown = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
-    const known = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false }).then(
-      (r) => Object.keys(r).sort(),
-      (e: Error & { code?: string }) => e.code,
-    );
-    expect(known).toEqual(Object.keys(unknown).sort());
+    // The cooldown counts per number whether or not it has an account: both are refused alike.
+    const unknown = await authError(auth.requestPhoneCode({ phone: PHONE, createIfMissing: false }));
+    const known = await authError(auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false }));
+    expect(known).toMatchObject({ code: "RESEND_COOLDOWN", detail: { retryAfterSec: 55 } });
+    expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: known.code, detail: known.detail });
     expect(auth.listOutbox("0881829916")).toHaveLength(1);
   });
 

@@ -1,14 +1,17 @@
 import type { User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, resendWaitSec } from "../codes/codes";
+import { consumeCode, issueCode, resendWaitSec } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
+import { limitAddress } from "../limits/address";
 import { transaction } from "../transaction";
 import { normalizePhone } from "../users/normalize";
-import { createUser, findUserById, findUserByPhone, updateUser } from "../users/users";
+import { hitLimit } from "../limits/rate-limit";
+import { liftLockouts } from "../users/lockouts";
+import { proveClaim } from "../users/claims";
+import { createUser, findUserById, findUserByPhone } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface PhoneCodeSent {
@@ -33,10 +36,21 @@ async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?:
   };
 }
 
+/** The global hourly budget of SMS to numbers that have no account yet; refusals are audited once per hour. */
+function spendNewNumberBudget(ctx: AuthContext, meta?: RequestMeta): void {
+  const state = hitLimit(ctx, "sms-new-numbers", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
+  if (state.count <= ctx.options.smsNewNumbersPerHour) return;
+  if (state.count === ctx.options.smsNewNumbersPerHour + 1) {
+    audit(ctx, { kind: "sms_budget_exhausted", outcome: "fail", meta, detail: { perHour: ctx.options.smsNewNumbersPerHour } });
+  }
+  throw new AuthError("RATE_LIMITED", { retryAfterSec: state.retryAfterSec });
+}
+
 /**
  * Sends a login code by SMS. With `createIfMissing` an unknown number becomes an account
- * (family 000 and the web app); without it an unknown number gets the same answer and no
- * message (family 001).
+ * (family 000 and the web app), within the budget of SMS to new numbers. Without it
+ * (family 001) an unknown number gets the same answer, cooldown and caps as a known one,
+ * and nothing is sent.
  */
 export async function requestPhoneCode(
   ctx: AuthContext,
@@ -44,10 +58,11 @@ export async function requestPhoneCode(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
-  const phone = normalizePhone(input.phone, ctx.options.defaultCountry);
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const phone = normalizePhone(input.phone, ctx.options);
+  limitAddress(ctx, "codeSendPerIp", meta);
   let user = findUserByPhone(ctx, phone);
   if (!user && input.createIfMissing) {
+    spendNewNumberBudget(ctx, meta);
     user = transaction(ctx, () => {
       const again = findUserByPhone(ctx, phone);
       if (again) return again;
@@ -56,29 +71,30 @@ export async function requestPhoneCode(
       return created;
     });
   }
-  const silent = (): PhoneCodeSent => ({
-    user: null,
-    phone,
-    expiresAt: ctx.now() + ctx.options.code.ttlSec * 1000,
-    resendInSec: ctx.options.code.cooldownSec,
-  });
-  if (!user || user.status === "DISABLED") return silent();
-  try {
-    return await sendLoginCode(ctx, user, phone, meta, locale);
-  } catch (e) {
-    // Without find-or-create an unknown number always "succeeds"; a known one inside its
-    // cooldown must read the same, or the answer tells who has an account.
-    const quiet = e instanceof AuthError && ["RESEND_COOLDOWN", "TOO_MANY_ATTEMPTS", "RATE_LIMITED"].includes(e.code);
-    if (!input.createIfMissing && quiet) return silent();
-    throw e;
+  if (!input.createIfMissing) {
+    // Silent: the same work, answer and timing for every number; the message leaves after the answer.
+    // An unproven claim still gets its code: proving it decides whose account it is (proveClaim).
+    const known = user && user.status !== "DISABLED" ? user : null;
+    const { challenge, code } = known
+      ? await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
+      : issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
+    return {
+      user: known,
+      phone,
+      expiresAt: challenge.expiresAt,
+      resendInSec: resendWaitSec(ctx, "login", phone),
+      ...(known && ctx.options.devOutbox ? { devCode: code } : {}),
+    };
   }
+  if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
+  return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
 /** The id and the number must belong together (family 000 names both); USER_NOT_FOUND if not. */
 export function assertPhoneBelongsTo(ctx: AuthContext, userId: number, phoneInput: string): User {
   let phone: string;
   try {
-    phone = normalizePhone(phoneInput, ctx.options.defaultCountry);
+    phone = normalizePhone(phoneInput, ctx.options);
   } catch {
     throw new AuthError("USER_NOT_FOUND");
   }
@@ -96,7 +112,7 @@ export async function resendPhoneCode(
 ): Promise<PhoneCodeSent> {
   const user = assertPhoneBelongsTo(ctx, input.userId, input.phone);
   const phone = user.phone!;
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  limitAddress(ctx, "codeSendPerIp", meta);
   return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
@@ -107,12 +123,13 @@ export async function loginWithPhoneCode(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  const phone = normalizePhone(input.phone, ctx.options.defaultCountry);
-  if (meta?.ip) consumeLimit(ctx, `login-ip:${meta.ip}`, ctx.options.limits.loginPerIp);
+  const phone = normalizePhone(input.phone, ctx.options);
+  limitAddress(ctx, "loginPerIp", meta);
   const { user, session } = consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, (c) => {
-    let user = c.userId === null ? undefined : findUserById(ctx, c.userId);
-    if (!user || user.status === "DISABLED") throw new AuthError("INVALID_CODE");
-    if (user.phoneVerifiedAt === null) user = updateUser(ctx, user.id, { phoneVerifiedAt: ctx.now() });
+    const found = c.userId === null ? undefined : findUserById(ctx, c.userId);
+    if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
+    const user = proveClaim(ctx, found, "phone", meta);
+    liftLockouts(ctx, user, meta);
     return { user, session: openSession(ctx, user, t, meta, "phone_code") };
   });
   return issueToken(ctx, user, session, t);

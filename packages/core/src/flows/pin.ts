@@ -1,11 +1,11 @@
 import { and, credentials, eq, isNull, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode } from "../codes/codes";
+import { consumeCodeAfter } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
+import { limitAddress } from "../limits/address";
 import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
 import { proveCurrentPassword } from "../passwords/check";
 import { preparedFor } from "../prepared";
@@ -14,6 +14,7 @@ import { requireSession, type Principal } from "../sessions/authenticate";
 import { markAuthenticated } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { normalizeUsername } from "../users/normalize";
+import { recoveryDestination } from "../users/claims";
 import { findUserByUsername, getCredentials } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
@@ -67,14 +68,23 @@ const queries = preparedFor((db) => ({
 /**
  * Compares a PIN. A try is reserved (counted) before the slow compare, so concurrent
  * guesses can never exceed the limit; a right PIN clears the count, the last wrong one
- * locks the PIN until a reset by code.
+ * locks the PIN until a reset by code. With `sameTime` (doors anyone can call) an unknown
+ * user, an unset and a locked PIN are compared against a dummy hash, so they take as long
+ * as a wrong PIN; without it (the signed-in person) they cost no hash.
  */
-export async function checkPin(ctx: AuthContext, user: User | undefined, pin: string, meta?: RequestMeta): Promise<PinCheck> {
+export async function checkPin(
+  ctx: AuthContext,
+  user: User | undefined,
+  pin: string,
+  meta: RequestMeta | undefined,
+  opts: { sameTime: boolean },
+): Promise<PinCheck> {
   const creds = user ? getCredentials(ctx, user.id) : undefined;
   const reserved =
     user && creds?.pinHash
       ? (queries(ctx).reserveTry.get(user.id, ctx.options.pin.maxFailures) as { failures: number; hash: string } | undefined)
       : undefined;
+  if (!reserved && !opts.sameTime) return creds?.pinHash ? "locked" : "unset";
   const ok = (await verifySecret(reserved?.hash ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(reserved);
   if (!user || !creds?.pinHash) return "unset";
   if (!reserved) return "locked";
@@ -99,14 +109,14 @@ export async function loginWithPin(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  if (meta?.ip) consumeLimit(ctx, `login-ip:${meta.ip}`, ctx.options.limits.loginPerIp);
+  limitAddress(ctx, "loginPerIp", meta);
   let user: User | undefined;
   try {
     user = findUserByUsername(ctx, normalizeUsername(input.username));
   } catch {
     user = undefined;
   }
-  const result = await checkPin(ctx, user, input.pin, meta);
+  const result = await checkPin(ctx, user, input.pin, meta, { sameTime: true });
   if (result !== "ok" || !user || user.status === "DISABLED") {
     audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "pin", reason: result } });
     throw new AuthError("INVALID_CREDENTIALS");
@@ -119,7 +129,8 @@ export async function loginWithPin(
 /** Unlock after idle: the PIN proves the person again on the session they already have. */
 export async function reloginWithPin(ctx: AuthContext, principal: Principal, pin: string, meta?: RequestMeta): Promise<User> {
   const p = requireSession(principal);
-  const result = await checkPin(ctx, p.user, pin, meta);
+  limitAddress(ctx, "codeCheckPerIp", meta);
+  const result = await checkPin(ctx, p.user, pin, meta, { sameTime: false });
   if (result === "unset") throw new AuthError("PIN_NOT_SET");
   if (result === "locked") throw new AuthError("PIN_LOCKED");
   if (result === "wrong") throw new AuthError("INVALID_PIN");
@@ -128,22 +139,22 @@ export async function reloginWithPin(ctx: AuthContext, principal: Principal, pin
   return p.user;
 }
 
-function pinResetDestination(user: User): { channel: "email" | "sms"; to: string } {
-  if (user.email) return { channel: "email", to: user.email };
-  if (user.phone) return { channel: "sms", to: user.phone };
-  throw new AuthError("INVALID_INPUT", {}, "This account has no email or phone to send a code to.");
+function pinResetDestination(ctx: AuthContext, user: User): { channel: "email" | "sms"; to: string } {
+  const dest = recoveryDestination(ctx, user);
+  if (!dest) throw new AuthError("INVALID_INPUT", {}, "This account has no proven email or phone to send a code to.");
+  return dest;
 }
 
 /** A code to reset a forgotten or locked PIN, sent to the account's email (else phone). */
 export async function requestPinReset(ctx: AuthContext, principal: Principal, meta?: RequestMeta, locale?: Locale) {
   const p = requireSession(principal);
-  const dest = pinResetDestination(p.user);
-  if (meta?.ip) consumeLimit(ctx, `code-ip:${meta.ip}`, ctx.options.limits.codeSendPerIp);
+  const dest = pinResetDestination(ctx, p.user);
+  limitAddress(ctx, "codeSendPerIp", meta);
   const { challenge } = await sendCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta, locale });
   return { channel: dest.channel, expiresAt: challenge.expiresAt };
 }
 
-/** Sets a new PIN with a reset code, which also lifts a PIN lock. */
+/** Sets a new PIN with a reset code, which also lifts a PIN lock; a wrong code costs no hash. */
 export async function resetPinWithCode(
   ctx: AuthContext,
   principal: Principal,
@@ -152,15 +163,19 @@ export async function resetPinWithCode(
 ): Promise<void> {
   const p = requireSession(principal);
   assertPinPolicy(input.pin);
-  const pinHash = await hashSecret(input.pin, ctx.options.argon2);
-  const dest = pinResetDestination(p.user);
-  consumeCode(ctx, { purpose: "pin_reset", destination: dest.to, userId: p.user.id, meta }, input.code, () => {
-    ctx.db
-      .update(credentials)
-      .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
-      .where(eq(credentials.userId, p.user.id))
-      .run();
-    audit(ctx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });
-  });
+  const dest = pinResetDestination(ctx, p.user);
+  await consumeCodeAfter(
+    ctx,
+    { purpose: "pin_reset", destination: dest.to, userId: p.user.id, meta },
+    input.code,
+    () => hashSecret(input.pin, ctx.options.argon2),
+    (_c, pinHash) => {
+      ctx.db
+        .update(credentials)
+        .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
+        .where(eq(credentials.userId, p.user.id))
+        .run();
+      audit(ctx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });
+    },
+  );
 }
-

@@ -82,13 +82,56 @@ describe("registrationStatus", () => {
   });
 });
 
+describe("registration hijack (issue 10, hole 3)", () => {
+  it("resend by email completes without the registrant's password or phone: the resender may be the email's owner", async () => {
+    const { auth, db } = createTestAuth();
+    await start(auth, { password: "attacker pass 1234!" });
+    clock.advanceSec(60);
+    const resent = await auth.resendRegistration({ email: EMAIL });
+    const done = await auth.completeRegistration({ verificationId: resent.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect(done.user.phone, "the registrant's phone was installed on the owner's account").toBeNull();
+    expect((await authError(auth.loginWithPassword({ identifier: EMAIL, password: "attacker pass 1234!" }, { type: "jwt" }))).code).toBe(
+      "INVALID_CREDENTIALS",
+    );
+    expect(JSON.stringify(db.select().from(challenges).all())).not.toContain("$argon2");
+  });
+
+  it("a newer registration of the email replaces a pending one, whose id can no longer complete", async () => {
+    const { auth, db } = createTestAuth();
+    const attacker = await start(auth, { password: "attacker pass 1234!", username: "mallory", phone: "0881829916" });
+    const attackerCode = lastCode(auth, EMAIL);
+    const owner = await start(auth);
+    const ownerCode = lastCode(auth, EMAIL);
+    expect((await authError(auth.completeRegistration({ verificationId: attacker.verificationId, code: attackerCode }, { type: "jwt" }))).code).toBe(
+      "INVALID_CODE",
+    );
+    // Only the newest registration keeps its data (and hash).
+    expect(db.select().from(challenges).all().filter((c) => c.payload !== null)).toHaveLength(1);
+    const done = await auth.completeRegistration({ verificationId: owner.verificationId, code: ownerCode }, { type: "jwt" });
+    expect(done.user).toMatchObject({ username: "ana", phone: "+62881829915" });
+    await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
+  });
+
+  it("resend by verificationId keeps the registration as the registrant made it", async () => {
+    const { auth } = createTestAuth();
+    const first = await start(auth);
+    clock.advanceSec(60);
+    const again = await auth.resendRegistration({ verificationId: first.verificationId });
+    const done = await auth.completeRegistration({ verificationId: again.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    expect(done.user.phone).toBe("+62881829915");
+    await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
+    // A replaced id resends nothing.
+    expect((await authError(auth.resendRegistration({ verificationId: first.verificationId }))).code).toBe("VERIFICATION_NOT_FOUND");
+  });
+});
+
 describe("resendRegistration", () => {
   it("gives a new verificationId and a new code; the old ones stop working", async () => {
     const { auth, db } = createTestAuth();
     const first = await start(auth);
     const oldCode = lastCode(auth, EMAIL);
     clock.advanceSec(60);
-    const second = await auth.resendRegistration("ANA@example.com");
+    const second = await auth.resendRegistration({ verificationId: first.verificationId });
     const newCode = lastCode(auth, EMAIL);
     expect(second.verificationId).not.toBe(first.verificationId);
     expect(second).toMatchObject({ email: EMAIL, expiresInSec: 300, resendInSec: 120 });
@@ -109,14 +152,14 @@ describe("resendRegistration", () => {
     const { auth } = createTestAuth();
     await start(auth);
     clock.advanceSec(20);
-    const e = await authError(auth.resendRegistration(EMAIL));
+    const e = await authError(auth.resendRegistration({ email: EMAIL }));
     expect(e.code).toBe("RESEND_COOLDOWN");
     expect(e.detail.retryAfterSec).toBe(40);
   });
 
   it("answers VERIFICATION_NOT_FOUND for an email with no pending registration", async () => {
     const { auth } = createTestAuth();
-    expect((await authError(auth.resendRegistration("nobody@example.com"))).code).toBe("VERIFICATION_NOT_FOUND");
+    expect((await authError(auth.resendRegistration({ email: "nobody@example.com" }))).code).toBe("VERIFICATION_NOT_FOUND");
     expect(auth.listOutbox()).toHaveLength(0);
   });
 
@@ -124,7 +167,7 @@ describe("resendRegistration", () => {
     const { auth } = createTestAuth();
     await start(auth);
     clock.advanceSec(600);
-    const again = await auth.resendRegistration(EMAIL);
+    const again = await auth.resendRegistration({ email: EMAIL });
     const s = await auth.completeRegistration({ verificationId: again.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
     expect(s.user.email).toBe(EMAIL);
   });
@@ -133,11 +176,11 @@ describe("resendRegistration", () => {
     const { auth } = createTestAuth();
     await start(auth);
     clock.advanceSec(60);
-    const second = await auth.resendRegistration(EMAIL);
+    const second = await auth.resendRegistration({ email: EMAIL });
     await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
     clock.advanceSec(300);
 
-    const e = await authError(auth.resendRegistration(EMAIL));
+    const e = await authError(auth.resendRegistration({ email: EMAIL }));
     expect(["VERIFICATION_NOT_FOUND", "ALREADY_VERIFIED"]).toContain(e.code);
     expect(auth.listOutbox(EMAIL)).toHaveLength(2);
   });
@@ -190,9 +233,9 @@ describe("completeRegistration", () => {
 
   it("keeps no password hash in the sign-up codes once the registration is verified", async () => {
     const { auth, db } = createTestAuth();
-    await start(auth);
+    const first = await start(auth);
     clock.advanceSec(60);
-    const second = await auth.resendRegistration(EMAIL);
+    const second = await auth.resendRegistration({ verificationId: first.verificationId });
     expect(JSON.stringify(db.select().from(challenges).all())).toContain("$argon2");
     await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
     // DESIGN.md: a pending registration carries its (hashed) password "until it is verified".

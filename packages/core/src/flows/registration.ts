@@ -1,11 +1,11 @@
-import { and, challenges, desc, eq, isNull } from "@authsvc/db";
+import { and, challenges, desc, eq, isNotNull, ne } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, findChallenge, resendWaitSec } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
-import { consumeLimit } from "../limits/rate-limit";
+import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { transaction } from "../transaction";
@@ -32,7 +32,8 @@ interface PendingPayload {
   birthDate: string | null;
   bio: string | null;
   pictureUrl: string | null;
-  passwordHash: string;
+  /** Null once the registration was resent to whoever asked by email (see resendRegistration). */
+  passwordHash: string | null;
 }
 
 export interface PendingRegistration {
@@ -60,14 +61,31 @@ async function sendRegistrationCode(
   payload: PendingPayload,
   meta: RequestMeta | undefined,
   locale: Locale | undefined,
+  opts: { fresh: boolean },
 ): Promise<PendingRegistration> {
-  const { challenge } = await sendCode(ctx, { purpose: "signup", channel: "email", destination: payload.email, payload: { ...payload }, meta, locale });
+  const { challenge } = await sendCode(ctx, {
+    purpose: "signup",
+    channel: "email",
+    destination: payload.email,
+    payload: { ...payload },
+    meta,
+    locale,
+    cooldown: !opts.fresh,
+  });
+  // Only the newest registration of an email can complete; the older ones keep no data (nor hash).
+  ctx.db
+    .update(challenges)
+    .set({ payload: null })
+    .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, payload.email), ne(challenges.id, challenge.id), isNotNull(challenges.payload)))
+    .run();
   return pendingOf(ctx, challenge);
 }
 
 /**
  * Starts a sign-up that creates no user until the emailed code comes back (family 003 and
- * the web app). The password is hashed now and kept with the pending registration.
+ * the web app). The password is hashed now and kept with the pending registration. A new
+ * registration of an email replaces a pending one: whoever registered first cannot keep
+ * the owner from registering, and only the holder of the newest verificationId completes.
  */
 export async function startRegistration(
   ctx: AuthContext,
@@ -76,11 +94,12 @@ export async function startRegistration(
   locale?: Locale,
 ): Promise<PendingRegistration> {
   const email = normalizeEmail(input.email);
-  const phone = input.phone ? normalizePhone(input.phone, ctx.options.defaultCountry) : null;
+  const phone = input.phone ? normalizePhone(input.phone, ctx.options) : null;
   const username = input.username ? normalizeUsername(input.username) : null;
   assertPasswordPolicy(input.password, ctx.options.password);
+  // Counted before the 409, so probing which emails are taken costs the same as signing up.
+  limitAddress(ctx, "signupPerIp", meta);
   assertAvailable(ctx, { email, phone, username });
-  if (meta?.ip) consumeLimit(ctx, `signup-ip:${meta.ip}`, ctx.options.limits.signupPerIp);
   const passwordHash = await hashSecret(input.password, ctx.options.argon2);
   return sendRegistrationCode(
     ctx,
@@ -96,6 +115,7 @@ export async function startRegistration(
     },
     meta,
     locale,
+    { fresh: true },
   );
 }
 
@@ -111,23 +131,37 @@ export function registrationStatus(ctx: AuthContext, verificationId: string): Re
   return { state: "pending", email: c.destination, expiresInSec: pendingOf(ctx, c).expiresInSec };
 }
 
-/** A new code and a new verificationId for the latest pending registration; the old code dies. */
+/**
+ * A new code and a new verificationId for a pending registration; the old code dies.
+ *
+ * By `verificationId` (the web app): only the registrant was handed that id, so the
+ * registration stays as they made it. By `email` (family 003's documented resend): anyone
+ * may ask, and the code goes to the email's owner, who may not be the registrant; so what
+ * the registrant chose that would let them in later (the password, and the phone as a
+ * claim) is not installed: the person who completes it sets their own password.
+ */
 export async function resendRegistration(
   ctx: AuthContext,
-  emailInput: string,
+  by: { email: string } | { verificationId: string },
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PendingRegistration> {
-  const email = normalizeEmail(emailInput);
-  const pending = ctx.db
-    .select()
-    .from(challenges)
-    .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, email)))
-    .orderBy(desc(challenges.createdAt))
-    .get();
-  // Only the latest registration counts: once it is verified there is nothing to resend.
-  if (!pending?.payload || pending.consumedAt !== null || findUserByEmail(ctx, email)) throw new AuthError("VERIFICATION_NOT_FOUND");
-  return sendRegistrationCode(ctx, pending.payload as unknown as PendingPayload, meta, locale);
+  const pending =
+    "verificationId" in by
+      ? findChallenge(ctx, by.verificationId)
+      : ctx.db
+          .select()
+          .from(challenges)
+          .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, normalizeEmail(by.email))))
+          .orderBy(desc(challenges.createdAt))
+          .get();
+  // Only the newest registration counts: once it is verified or replaced there is nothing to resend.
+  if (!pending?.payload || pending.purpose !== "signup" || pending.consumedAt !== null || findUserByEmail(ctx, pending.destination)) {
+    throw new AuthError("VERIFICATION_NOT_FOUND");
+  }
+  const payload = pending.payload as unknown as PendingPayload;
+  const kept = "verificationId" in by ? payload : { ...payload, passwordHash: null, phone: null };
+  return sendRegistrationCode(ctx, kept, meta, locale, { fresh: false });
 }
 
 /** Checks the code and creates the user and its first session, all in one transaction. */

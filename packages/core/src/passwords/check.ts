@@ -2,48 +2,64 @@ import type { User } from "@authsvc/db";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
+import { addressGroup } from "../limits/address";
 import { hitLimit, resetLimit } from "../limits/rate-limit";
+import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
 import { dummyHash, verifySecret } from "./hash";
 
+/** Wrong passwords counted per account from everywhere; lifted by a code sign-in (`liftLockouts`). */
+export const accountKey = (userId: number) => `login-fail:user:${userId}`;
+
 /**
- * Compares a password with the try counted under each of `keys` first (the identifier
- * typed and the account, so switching from email to username buys no extra guesses), so concurrent guesses cannot
- * slip past the limit while their hashes are being checked. Over the limit: RATE_LIMITED.
+ * The counters a wrong password adds to: the identifier typed and the account, each per
+ * client (so a stranger's guesses lock out only the stranger), and the account from
+ * everywhere, with a higher ceiling against guessing spread over many addresses.
+ */
+function failureCounters(ctx: AuthContext, identifierKey: string | undefined, user: User | undefined, meta: RequestMeta | undefined): [string, Limit][] {
+  const from = meta?.ip ? addressGroup(meta.ip) : "-";
+  const perClient = ctx.options.limits.loginFailuresPerIdentifier;
+  const counters: [string, Limit][] = [];
+  if (identifierKey) counters.push([`login-fail:${identifierKey}:${from}`, perClient]);
+  if (user) counters.push([`${accountKey(user.id)}:${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
+  return counters;
+}
+
+/**
+ * Compares a password with the try counted first (see failureCounters; switching from email
+ * to username buys no extra guesses), so concurrent guesses cannot slip past the limit while
+ * their hashes are being checked. Over a limit: RATE_LIMITED, with no hash computed.
  * A missing hash is compared against a dummy, so it costs the same time as a wrong one.
  */
 export async function checkPasswordCounted(
   ctx: AuthContext,
-  keys: string[],
+  identifierKey: string | undefined,
   user: User | undefined,
   password: string,
   meta: RequestMeta | undefined,
   method: string,
 ): Promise<boolean> {
-  const limit = ctx.options.limits.loginFailuresPerIdentifier;
-  const attempts = keys.map((key) => hitLimit(ctx, key, limit));
-  const over = attempts.filter((a) => a.count > limit.max);
+  const counters = failureCounters(ctx, identifierKey, user, meta);
+  const attempts = counters.map(([key, limit]) => ({ ...hitLimit(ctx, key, limit), limit }));
+  const over = attempts.filter((a) => a.count > a.limit.max);
   if (over.length) throw new AuthError("RATE_LIMITED", { retryAfterSec: Math.max(...over.map((a) => a.retryAfterSec)) });
-  const attempt = attempts.reduce((a, b) => (b.count > a.count ? b : a));
   const stored = user ? getCredentials(ctx, user.id)?.passwordHash : undefined;
   const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), password)) && Boolean(stored);
   if (ok) {
-    for (const key of keys) resetLimit(ctx, key);
+    for (const [key] of counters) resetLimit(ctx, key);
     return true;
   }
   audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method } });
-  if (attempt.count === limit.max) {
-    audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: attempt.retryAfterSec } });
+  const full = attempts.find((a) => a.count === a.limit.max);
+  if (full) {
+    audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: full.retryAfterSec } });
   }
   return false;
 }
 
-/** Wrong passwords counted per account, whatever identifier was typed. */
-export const accountKey = (userId: number) => `login-fail:user:${userId}`;
-
 /** The signed-in person re-proves their password before a sensitive change. */
 export async function proveCurrentPassword(ctx: AuthContext, user: User, password: string, meta?: RequestMeta): Promise<void> {
-  if (!(await checkPasswordCounted(ctx, [accountKey(user.id)], user, password, meta, "current_password"))) {
+  if (!(await checkPasswordCounted(ctx, undefined, user, password, meta, "current_password"))) {
     throw new AuthError("INVALID_CREDENTIALS");
   }
 }

@@ -9,11 +9,19 @@ export function normalizeEmail(input: string): string {
   return email;
 }
 
+/** How phone numbers are read: the region of numbers written without `+`, and the countries SMS may go to. */
+export interface PhoneRules {
+  defaultCountry: CountryCode;
+  /** Numbers of any other country are invalid numbers (premium-rate and pumping ranges abroad). */
+  smsCountries: readonly CountryCode[];
+}
+
 /** E.164, parsed with the default region: `0881829915` and `+62881829915` are one number. */
-export function normalizePhone(input: string, country: CountryCode): string {
-  const parsed = parsePhoneNumberFromString(input.trim(), country);
+export function normalizePhone(input: string, rules: PhoneRules): string {
+  const parsed = parsePhoneNumberFromString(input.trim(), rules.defaultCountry);
   // E.164 allows at most 15 digits, whatever a region's length table lets through.
   if (!parsed || !parsed.isPossible() || parsed.number.length > 16) throw new AuthError("INVALID_PHONE", { field: "phone" });
+  if (!parsed.country || !rules.smsCountries.includes(parsed.country)) throw new AuthError("INVALID_PHONE", { field: "phone" });
   return parsed.number;
 }
 
@@ -28,10 +36,10 @@ export function normalizeUsername(input: string): string {
 /** An identifier typed into one login box: an email, a phone number or a username. */
 export function classifyIdentifier(
   input: string,
-  country: CountryCode,
+  rules: PhoneRules,
 ): { kind: "email" | "phone" | "username"; value: string } {
   const raw = input.trim();
   if (raw.includes("@") && !raw.startsWith("@")) return { kind: "email", value: normalizeEmail(raw) };
-  if (/^\+?[\d\s().-]{6,}$/.test(raw)) return { kind: "phone", value: normalizePhone(raw, country) };
+  if (/^\+?[\d\s().-]{6,}$/.test(raw)) return { kind: "phone", value: normalizePhone(raw, rules) };
   return { kind: "username", value: normalizeUsername(raw) };
 }

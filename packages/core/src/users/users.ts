@@ -54,10 +54,10 @@ export const findUserByUsername = (ctx: AuthContext, username: string): User | u
 
 /** An email, phone number or username typed into one box; `key` names it for limits. */
 export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
-  const id = classifyIdentifier(identifier, ctx.options.defaultCountry);
+  const id = classifyIdentifier(identifier, ctx.options);
   const user =
     id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
-  return { key: `${id.kind}:${id.value.toLowerCase()}`, user };
+  return { kind: id.kind, value: id.value, key: `${id.kind}:${id.value.toLowerCase()}`, user };
 }
 
 /** Throws the first taken field among email, phone and username. */

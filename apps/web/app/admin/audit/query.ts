@@ -26,6 +26,9 @@ export const AUDIT_KINDS = [
   "token_reuse",
   "logout",
   "role_changed",
+  "claim_dropped",
+  "lockout_lifted",
+  "sms_budget_exhausted",
 ] as const satisfies readonly AuditKind[];
 
 // A kind the core starts recording without being offered here fails the type check.
