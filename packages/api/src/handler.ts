@@ -23,6 +23,9 @@ export interface ApiHandler {
 }
 
 
+/** Calls one tRPC batch request may hold. */
+export const MAX_BATCH_CALLS = 10;
+
 function decodable(path: string): boolean {
   try {
     decodeURIComponent(path);
@@ -57,6 +60,11 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   };
 
   async function trpc(req: Request, url: URL, path: string, info: ClientInfo | undefined): Promise<Response> {
+    // Refused before anything is read or run: each call may cost a password hash.
+    if (path.slice(TRPC_PREFIX.length + 1).split(",").length > MAX_BATCH_CALLS) {
+      const message = `A batch holds at most ${MAX_BATCH_CALLS} calls.`;
+      return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
+    }
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method === "POST") {
       try {

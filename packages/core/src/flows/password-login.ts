@@ -17,14 +17,14 @@ export async function loginWithPassword(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   limitAddress(ctx, "loginPerIp", meta);
-  let key: string;
-  let user;
+  let found;
   try {
-    ({ key, user } = findUserByIdentifier(ctx, input.identifier));
+    found = findUserByIdentifier(ctx, input.identifier);
   } catch {
     throw new AuthError("INVALID_CREDENTIALS");
   }
-  if (!(await checkPasswordCounted(ctx, key, user, input.password, meta, "password")) || !user) {
+  const { user } = found;
+  if (!(await checkPasswordCounted(ctx, found, user, input.password, meta, "password")) || !user) {
     throw new AuthError("INVALID_CREDENTIALS");
   }
   if (user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");

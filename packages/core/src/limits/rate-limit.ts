@@ -15,6 +15,7 @@ interface Statements {
   hit: Statement;
   peek: Statement;
   reset: Statement;
+  resetPrefix: Statement;
 }
 const prepared = new WeakMap<object, Statements>();
 
@@ -33,6 +34,8 @@ function statements(ctx: AuthContext): Statements {
       ),
       peek: client.prepare(`SELECT count, window_start AS windowStart FROM rate_limits WHERE key = ?`),
       reset: client.prepare(`DELETE FROM rate_limits WHERE key = ?`),
+      // Not LIKE: an email in a key may hold % or _.
+      resetPrefix: client.prepare(`DELETE FROM rate_limits WHERE substr(key, 1, length(@prefix)) = @prefix`),
     };
     prepared.set(client, s);
   }
@@ -62,10 +65,9 @@ export function resetLimit(ctx: AuthContext, key: string): void {
   statements(ctx).reset.run(key);
 }
 
-/** Throws when the bucket is already full; does not count this call. */
-export function assertUnderLimit(ctx: AuthContext, key: string, limit: Limit, code: AuthErrorCode = "RATE_LIMITED"): void {
-  const state = peekLimit(ctx, key, limit);
-  if (state.count >= limit.max) throw new AuthError(code, { retryAfterSec: state.retryAfterSec });
+/** Clears every bucket whose key starts with `prefix` (one bucket per client of one account, say). */
+export function resetLimitsStartingWith(ctx: AuthContext, prefix: string): void {
+  statements(ctx).resetPrefix.run({ prefix });
 }
 
 /** Counts this call and throws when it goes over the limit. */

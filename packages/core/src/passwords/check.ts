@@ -11,16 +11,25 @@ import { dummyHash, verifySecret } from "./hash";
 /** Wrong passwords counted per account from everywhere; lifted by a code sign-in (`liftLockouts`). */
 export const accountKey = (userId: number) => `login-fail:user:${userId}`;
 
+/** Wrong passwords counted per identifier as typed (`kind` as classifyIdentifier names it). */
+export const identifierKey = (kind: "email" | "phone" | "username", value: string) => `login-fail:${kind}:${value.toLowerCase()}`;
+
+/** The identifier a person typed into the login box, as classifyIdentifier read it. */
+export interface TypedIdentifier {
+  kind: "email" | "phone" | "username";
+  value: string;
+}
+
 /**
  * The counters a wrong password adds to: the identifier typed and the account, each per
  * client (so a stranger's guesses lock out only the stranger), and the account from
  * everywhere, with a higher ceiling against guessing spread over many addresses.
  */
-function failureCounters(ctx: AuthContext, identifierKey: string | undefined, user: User | undefined, meta: RequestMeta | undefined): [string, Limit][] {
+function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined): [string, Limit][] {
   const from = meta?.ip ? addressGroup(meta.ip) : "-";
   const perClient = ctx.options.limits.loginFailuresPerIdentifier;
   const counters: [string, Limit][] = [];
-  if (identifierKey) counters.push([`login-fail:${identifierKey}:${from}`, perClient]);
+  if (typed) counters.push([`${identifierKey(typed.kind, typed.value)}:${from}`, perClient]);
   if (user) counters.push([`${accountKey(user.id)}:${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
   return counters;
 }
@@ -33,13 +42,13 @@ function failureCounters(ctx: AuthContext, identifierKey: string | undefined, us
  */
 export async function checkPasswordCounted(
   ctx: AuthContext,
-  identifierKey: string | undefined,
+  typed: TypedIdentifier | undefined,
   user: User | undefined,
   password: string,
   meta: RequestMeta | undefined,
   method: string,
 ): Promise<boolean> {
-  const counters = failureCounters(ctx, identifierKey, user, meta);
+  const counters = failureCounters(ctx, typed, user, meta);
   const attempts = counters.map(([key, limit]) => ({ ...hitLimit(ctx, key, limit), limit }));
   const over = attempts.filter((a) => a.count > a.limit.max);
   if (over.length) throw new AuthError("RATE_LIMITED", { retryAfterSec: Math.max(...over.map((a) => a.retryAfterSec)) });

@@ -52,12 +52,12 @@ export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefin
 export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
   queries(ctx).byUsername.get({ username });
 
-/** An email, phone number or username typed into one box; `key` names it for limits. */
+/** An email, phone number or username typed into one box, read as what it is, and its user if any. */
 export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
   const id = classifyIdentifier(identifier, ctx.options);
   const user =
     id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
-  return { kind: id.kind, value: id.value, key: `${id.kind}:${id.value.toLowerCase()}`, user };
+  return { kind: id.kind, value: id.value, user };
 }
 
 /** Throws the first taken field among email, phone and username. */
