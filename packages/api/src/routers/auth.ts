@@ -98,7 +98,7 @@ export const authRouter = {
     .mutation(async ({ ctx, input }) =>
       signedInResponse(
         ctx,
-        await ctx.auth.loginWithPassword({ ...input, requireVerifiedEmail: true }, tokenRequestFor(input.delivery), ctx.meta),
+        await ctx.auth.loginWithPassword(input, tokenRequestFor(input.delivery), ctx.meta),
       ),
     ),
 

@@ -57,7 +57,7 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
 
     // Now the password works where a verified email is required.
     await expect(
-      auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD, requireVerifiedEmail: true }, { type: "jwt" }),
+      auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" }),
     ).resolves.toBeDefined();
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
 import { eq, rateLimits } from "@authsvc/db";
-import { auditOf, authError, fakeClock, PASSWORD, signUp, tally } from "../test-helpers";
+import { auditOf, authError, fakeClock, lastCode, PASSWORD, signUp, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";
@@ -48,17 +48,19 @@ describe("loginWithPassword", () => {
     }
   });
 
-  it("answers EMAIL_NOT_VERIFIED only after a right password, when a verified email is required", async () => {
+  it("answers EMAIL_NOT_VERIFIED only after a right password, on every door (core's rule, not a caller's option)", async () => {
     const { auth } = createTestAuth();
     await auth.createAccount({ email: "bo@example.com", password: PASSWORD });
     const wrong = await authError(
-      auth.loginWithPassword({ identifier: "bo@example.com", password: "not the password at all", requireVerifiedEmail: true }, jwt),
+      auth.loginWithPassword({ identifier: "bo@example.com", password: "not the password at all" }, jwt),
     );
     expect(wrong.code).toBe("INVALID_CREDENTIALS");
-    const right = await authError(auth.loginWithPassword({ identifier: "bo@example.com", password: PASSWORD, requireVerifiedEmail: true }, jwt));
+    const right = await authError(auth.loginWithPassword({ identifier: "bo@example.com", password: PASSWORD }, jwt));
     expect(right.code).toBe("EMAIL_NOT_VERIFIED");
     expect(auditOf(auth.ctx.db, "login")).toHaveLength(0);
-    // Without the requirement, the same account signs in.
+    // Once the emailed code proves the address, the same password signs in.
+    await auth.sendEmailVerification("bo@example.com");
+    await auth.verifyEmailAndSignIn({ email: "bo@example.com", code: lastCode(auth, "bo@example.com") }, jwt);
     await expect(auth.loginWithPassword({ identifier: "bo@example.com", password: PASSWORD }, jwt)).resolves.toBeDefined();
   });
 

@@ -12,7 +12,7 @@ import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sig
  */
 export async function loginWithPassword(
   ctx: AuthContext,
-  input: { identifier: string; password: string; requireVerifiedEmail?: boolean },
+  input: { identifier: string; password: string },
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
@@ -28,7 +28,8 @@ export async function loginWithPassword(
     throw new AuthError("INVALID_CREDENTIALS");
   }
   if (user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");
-  if (input.requireVerifiedEmail && user.email && user.emailVerifiedAt === null) throw new AuthError("EMAIL_NOT_VERIFIED");
+  // An account with an email opens only once the email is proven: until then anyone may have typed it in.
+  if (user.email && user.emailVerifiedAt === null) throw new AuthError("EMAIL_NOT_VERIFIED");
   const session = transaction(ctx, () => openSession(ctx, user, t, meta, "password"));
   return issueToken(ctx, user, session, t);
 }

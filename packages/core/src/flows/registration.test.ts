@@ -195,7 +195,7 @@ describe("completeRegistration", () => {
     expect(s.user).toMatchObject({ email: EMAIL, username: "ana", status: "ACTIVE", emailVerifiedAt: Date.now() });
     expect(db.select().from(users).all()).toHaveLength(1);
     expect(auth.authenticate(s.token).user.id).toBe(s.user.id);
-    const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD, requireVerifiedEmail: true }, { type: "jwt" });
+    const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
     expect(login.user.id).toBe(s.user.id);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultOptions } from "../options";
-import { authError, authErrorSync, PASSWORD } from "../test-helpers";
+import { authError, authErrorSync, lastCode, PASSWORD } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { assertPasswordPolicy, commonPasswordCount, passwordProblem } from "./policy";
 
@@ -53,6 +53,8 @@ describe("password policy", () => {
     expect(differsAt100).toHaveLength(128);
     expect(differsAt100).not.toBe(long);
     await auth.createAccount({ email: "long@example.com", password: long });
+    await auth.sendEmailVerification("long@example.com");
+    await auth.verifyEmailAndSignIn({ email: "long@example.com", code: lastCode(auth, "long@example.com") }, { type: "jwt" });
 
     const e = await authError(auth.loginWithPassword({ identifier: "long@example.com", password: differsAt100 }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CREDENTIALS");
