@@ -13,7 +13,7 @@ import { fc, it } from "@fast-check/vitest";
 import { beforeAll, describe, expect } from "vitest";
 import { OTHER_PIN, PASS, PASS2, PIN, restSetup, type RestHarness, type Wire } from "./rest/test-helpers";
 import type { FamilyId } from "./rest/test-helpers";
-import { expectFamilyAnswer, expectNoToken, expectTrpcAnswer, params, passwordLike, sixDigits, wrongSecret } from "./test/fuzz";
+import { expectFamilyAnswer, expectNoToken, expectTrpcAnswer, params, passwordLike, roleWish, sixDigits, tokenNearMisses, wrongSecret } from "./test/fuzz";
 
 let h: RestHarness;
 beforeAll(() => {
@@ -378,4 +378,116 @@ describe("tRPC user.confirmVerification (code)", () => {
     sixDigits,
     ok,
   );
+});
+
+// ---------------------------------------------------------------- tokens, roles, cookies
+
+describe("renewal with a forged or altered access token (family 000 PATCH /api/v1/authorization/{id}/, tRPC auth.renew)", () => {
+  const MOBILE = "0881829924";
+  let id: string;
+  let token: string;
+  let other: string;
+  beforeAll(async () => {
+    ({ id, token } = await h.phoneLogin000(MOBILE));
+    other = (await h.phoneLogin000("0881829925")).token;
+  });
+  it.prop([fc.gen(), fc.boolean()], params())("never renews, never answers a token", async (g, viaTrpc) => {
+    const forged = g(tokenNearMisses, token, other);
+    const before = snapshot();
+    if (viaTrpc) expectRefused("trpc", await trpc("auth.renew", { accessToken: forged }), before);
+    else expectRefused("000", await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: forged }), before);
+  });
+  it("the real token still renews after all that (no forgery was taken for a replay)", async () => {
+    const res = await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token });
+    expect(res.status, res.text).toBe(200);
+  });
+});
+
+describe("a forged or altered bearer token on protected routes", () => {
+  const ROUTES: [string, (auth: string) => Promise<Wire>][] = [
+    ["trpc", (authorization) => h.query("user.me", undefined, { headers: { authorization } })],
+    ["trpc", (authorization) => h.mutate("session.revokeAll", { keepCurrent: false }, { headers: { authorization } })],
+    ["001", (authorization) => h.call("GET", `/3p/token?userId=${ana.id}`, undefined, { headers: { authorization } })],
+    ["002", (authorization) => h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { headers: { authorization } })],
+    ["004", (authorization) => h.call("POST", "/v1/auth/relogin", { mpin: PIN }, { headers: { authorization } })],
+  ];
+  it.prop([fc.gen(), fc.nat({ max: ROUTES.length - 1 }), fc.constantFrom("Bearer ", "bearer ", "Bearer\t")], params())(
+    "is refused everywhere",
+    async (g, i, scheme) => {
+      const [door, send] = ROUTES[i]!;
+      // A header cannot carry NUL or line breaks, and the whitespace around it is not part of it.
+      const forged = g(tokenNearMisses, ana.token).replace(/[\r\n\u0000]/g, "");
+      if (forged.trim() === ana.token) return;
+      const before = snapshot();
+      const res = await send(`${scheme}${forged}`);
+      expectRefused(door as FamilyId | "trpc", res, before);
+      expect([400, 401], res.text.slice(0, 200)).toContain(res.status);
+    },
+  );
+  it("the real token still works", async () => {
+    expect((await h.query("user.me", undefined, { token: ana.token })).status).toBe(200);
+  });
+});
+
+describe("family 000 PUT /api/v1/authentication/{id}/: a role is a wish", () => {
+  let n = 100;
+  it.prop([roleWish], params())("no asked-for role yields a token with a role the user does not hold", async (role) => {
+    const mobile = `0881829${String(n++)}`;
+    const created = await h.call("POST", "/api/v1/authentication/", { mobile_number: mobile });
+    expect(created.status, created.text).toBe(201);
+    const res = await h.call("PUT", `/api/v1/authentication/${created.body.payload.data[0].id}/`, {
+      mobile_number: mobile,
+      otp_code: h.code(mobile, "login"),
+      role,
+    });
+    expectFamilyAnswer("000", res);
+    if (res.status === 200) {
+      const claims = JSON.parse(Buffer.from(res.body.payload.data[0].access_token.split(".")[1], "base64url").toString());
+      expect(["user", "customer"]).toContain(claims.role);
+    } else {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
+
+describe("a cookie-borne tRPC mutation from another site", () => {
+  let cookie: string;
+  const crossSite = fc.record(
+    {
+      origin: fc.oneof(
+        fc.constantFrom("null", "https://evil.example", "http://localhost.evil.example", "http://localhost:8080", "http://127.0.0.1", "file://", ""),
+        fc.webUrl().map((u) => new URL(u).origin),
+      ),
+      "sec-fetch-site": fc.constantFrom("cross-site", "same-site"),
+      referer: fc.constantFrom("http://localhost/", "https://evil.example/"),
+    },
+    { requiredKeys: [] },
+  );
+  const MUTATIONS: [string, unknown][] = [
+    ["pin.set", { pin: OTHER_PIN }],
+    ["password.update", { newPassword: PASS2 }],
+    ["session.revokeAll", { keepCurrent: false }],
+    ["auth.logout", {}],
+    ["user.requestVerification", { channel: "email" }],
+    ["pin.requestReset", {}],
+  ];
+  beforeAll(async () => {
+    await h.verifiedUser({ username: "kiki", email: "kiki@example.com" });
+    const res = await trpc("auth.loginWithPassword", { identifier: "kiki", password: PASS, delivery: "cookie" });
+    cookie = /^authsvc_session=([^;]+)/.exec(res.headers.getSetCookie()[0]!)![1]!;
+  });
+  it.prop([crossSite, fc.nat({ max: MUTATIONS.length - 1 })], params())("is refused and changes nothing", async (headers, i) => {
+    const [name, input] = MUTATIONS[i]!;
+    // A browser always sends one of them on a cross-site POST; with neither it is not a browser.
+    if (!headers.origin && !headers["sec-fetch-site"]) headers["sec-fetch-site"] = "cross-site";
+    if (headers.origin === "http://localhost" && !headers["sec-fetch-site"]) return;
+    const before = snapshot();
+    const res = await h.mutate(name, input, { cookie: decodeURIComponent(cookie), headers: headers as Record<string, string> });
+    expectRefused("trpc", res, before);
+    expect(res.status).toBe(403);
+  });
+  it("the same call from the site itself works", async () => {
+    const res = await h.mutate("user.requestVerification", { channel: "email" }, { cookie: decodeURIComponent(cookie), headers: { origin: "http://localhost" } });
+    expect(res.status, res.text).not.toBe(403);
+  });
 });

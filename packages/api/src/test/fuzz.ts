@@ -299,3 +299,69 @@ export const wrongSecret = (secret: string, wellFormed: fc.Arbitrary<unknown>) =
 
 export const sixDigits = fc.stringMatching(/^\d{6}$/);
 export const passwordLike = fc.string({ unit: "grapheme", minLength: 6, maxLength: 40 });
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+const unb64 = (part: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * Forgeries of a real token: claims changed under the old signature, `alg: none`, the
+ * signature dropped or moved, one character flipped, case or padding changed.
+ */
+export function tokenNearMisses(token: string, other?: string) {
+  const [h = "", p = "", s = ""] = token.split(".");
+  const claims = unb64(p);
+  const header = unb64(h);
+  const variants = [
+    `${h}.${b64({ ...claims, role: "admin" })}.${s}`,
+    `${h}.${b64({ ...claims, sub: "1" })}.${s}`,
+    `${h}.${b64({ ...claims, exp: 9_999_999_999 })}.${s}`,
+    `${h}.${b64({ ...claims, gen: Number(claims.gen ?? 0) + 1 })}.${s}`,
+    `${b64({ ...header, alg: "none" })}.${p}.`,
+    `${b64({ ...header, alg: "HS512" })}.${p}.${s}`,
+    `${b64({ alg: "HS256" })}.${p}.${s}`,
+    `${h}.${p}.`,
+    `${h}.${p}`,
+    `${h}.${p}.${s}.${s}`,
+    `${h}.${p}.${s}=`,
+    `${h}.${p}.${s.slice(0, -1)}`,
+    `${h}.${p}.${s.toUpperCase()}`,
+    `${h}..${s}`,
+    token.toUpperCase(),
+    ` ${token}`,
+    `${token}\u0000`,
+    ...(other ? [`${h}.${p}.${other.split(".")[2] ?? ""}`, `${other.split(".")[0]}.${p}.${s}`] : []),
+  ].filter((v) => v !== token);
+  const flipped = fc.nat({ max: Math.max(0, token.length - 1) }).chain((i) =>
+    fc.constantFrom(..."AQgw_-.0".split("")).map((c) => token.slice(0, i) + (token[i] === c ? "B" : c) + token.slice(i + 1)),
+  );
+  return fc.oneof(fc.constantFrom(...variants), flipped).filter((v) => v !== token);
+}
+
+/** Roles nobody may ask for into a token, and look-alikes of them. */
+export const roleWish = fc.oneof(
+  fc.constantFrom(
+    "admin",
+    "ADMIN",
+    "Admin",
+    " admin ",
+    "admin\u0000",
+    "ad\u200bmin",
+    "ａｄｍｉｎ",
+    "admin,customer",
+    "customer admin",
+    "root",
+    "superuser",
+    "*",
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+  ),
+  nastyString,
+);
