@@ -18,7 +18,7 @@ export function checkNewPin(pin: string, again: string, t: T): NewPinErrors {
 
 /** The service's refusal of the PIN itself, with its reason; null when it is about something else. */
 export function pinRefusal(p: ApiProblem, t: T): string | null {
-  if (p.code === "TRIVIAL_PIN") return p.reason === "trivial" ? t.trivial : p.message;
+  if (p.code === "TRIVIAL_PIN") return p.reason === "trivial" ? t.trivial : p.reason === "common" ? t.common : p.message;
   if (p.code === "INVALID_INPUT" && (p.field === "pin" || p.reason === "not_digits")) return t.notDigits;
   return null;
 }

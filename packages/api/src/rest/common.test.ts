@@ -233,3 +233,12 @@ describe("every error answer names its status the family's way", () => {
     }
   });
 });
+
+describe("validation messages", () => {
+  it("name each wrong field once (found by fuzzing: an array where a string belongs gave 'email, email')", async () => {
+    const h = restSetup();
+    const res = await h.call("POST", "/api/v1/auth/login", { email: ["a"], password: ["b"] });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ message: "Invalid request: email, password" });
+  });
+});

@@ -73,7 +73,7 @@ export const fromTable =
     return { status, message };
   };
 
-const listFields = (issues: z.core.$ZodIssue[]) => issues.map((i) => i.path.join(".") || "body").join(", ");
+const listFields = (issues: z.core.$ZodIssue[]) => [...new Set(issues.map((i) => i.path.join(".") || "body"))].join(", ");
 
 /** The English wording of malformed requests, for families whose document is in English. */
 export const englishMalformed: RestFamily["malformed"] = {

@@ -94,6 +94,16 @@ describe("pin.set", () => {
     await expectTrpcError(h.caller(s.accessToken).pin.set({ pin: "123456" }), "BAD_REQUEST", "TRIVIAL_PIN");
   });
 
+  it("refuses the most common PINs with 400 TRIVIAL_PIN, reason common, and stores none of them", async () => {
+    const h = setup();
+    const s = await h.registerAndVerify({ email: "ana@example.com", username: "ana" });
+    for (const pin of ["123123", "112233", "121212", "111222", "123321", "654456", "101010", "198019", "198080", "191980", "159753"]) {
+      const err = expectWireError(await h.mutate("pin.set", { pin }, { token: s.accessToken! }), 400, "TRIVIAL_PIN");
+      expect(err.data.reason, pin).toBe("common");
+    }
+    expect((await h.mutate("auth.loginWithPin", { username: "ana", pin: "123123" })).status).toBe(401);
+  });
+
   it("refuses a PIN that is not 6 digits with 400", async () => {
     const h = setup();
     const s = await h.registerAndVerify({ email: "ana@example.com", username: "ana" });

@@ -2,11 +2,11 @@ import { and, eq, sessions, type Session, type User } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
-import { extraClaims, signAccessToken, verifyAccessToken } from "../sessions/access-token";
+import { signAccessToken, verifyAccessToken } from "../sessions/access-token";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
 import { findUserById, rolesHeld } from "../users/users";
-import type { SignedIn } from "./sign-in";
+import { family002Claims, type SignedIn } from "./sign-in";
 
 /**
  * Renews an access token, even an expired one, while its session lives. Only a token of the
@@ -25,8 +25,11 @@ export async function renewAccessToken(
   if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
   const user = findUserById(ctx, session.userId);
   if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
-  // The role is re-checked: one taken away since the token was issued does not renew.
-  if (!rolesHeld(user).includes(claims.role as User["role"])) throw new AuthError("UNAUTHORIZED");
+  // Nothing is copied from the old token that the user row decides: a role still held is kept
+  // (a renewal has no role field to ask again), one taken away since falls back to the user's
+  // own, and family 002's `username`/`roles` are derived afresh.
+  const role = rolesHeld(user).includes(claims.role as User["role"]) ? claims.role : user.role;
+  const extra = claims._id !== undefined ? family002Claims(user) : undefined;
   const bumped = ctx.db
     .update(sessions)
     .set({ generation: claims.gen + 1, lastUsedAt: ctx.now() })
@@ -38,7 +41,7 @@ export async function renewAccessToken(
     throw new AuthError("TOKEN_REUSED");
   }
   const renewed: Session = { ...session, generation: claims.gen + 1 };
-  const { token: next, expiresAt } = await signAccessToken(ctx, { user, session: renewed, role: claims.role, extra: extraClaims(claims) });
+  const { token: next, expiresAt } = await signAccessToken(ctx, { user, session: renewed, role, extra });
   audit(ctx, { kind: "session_renewed", userId: user.id, meta, detail: { sessionId: session.id } });
   return { user, session: renewed, token: next, tokenType: "jwt", expiresAt };
 }

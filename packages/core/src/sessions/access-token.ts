@@ -19,12 +19,6 @@ export interface AccessClaims {
   [extra: string]: unknown;
 }
 
-const REGISTERED = new Set(["sub", "sid", "gen", "role", "iss", "aud", "iat", "exp", "nbf", "jti"]);
-
-/** Claims a family documents beyond ours (family 002's `_id`, `username`, `roles`). */
-export const extraClaims = (claims: AccessClaims): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(claims).filter(([k]) => !REGISTERED.has(k)));
-
 const encodePart = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 const HEADER = encodePart({ alg: "HS256", typ: TYP });
 

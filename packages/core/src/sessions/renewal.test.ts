@@ -118,4 +118,28 @@ describe("renewAccessToken", () => {
     );
     expect(outcome).not.toBe("admin");
   });
+
+  it("re-reads the role from the user row: a role no longer held renews as the user's current role", async () => {
+    const t = await signedIn();
+    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    const admin = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "admin" });
+    t.db.update(users).set({ role: "customer" }).where(eq(users.id, t.user.id)).run();
+
+    const renewed = await t.auth.renewAccessToken(admin.token);
+    expect(decodeJwt(renewed.token).role).toBe("customer");
+    // A role still held is kept: "user" is held by every account.
+    const asUser = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "user" });
+    expect(decodeJwt((await t.auth.renewAccessToken(asUser.token)).token).role).toBe("user");
+  });
+
+  it("does not copy family 002's roles and username claims: they are re-read too", async () => {
+    const t = await signedIn();
+    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    const s = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "customer", profile: "family002" });
+    expect(decodeJwt(s.token)).toMatchObject({ role: "customer", roles: "admin" });
+    t.db.update(users).set({ role: "customer", username: "ana2" }).where(eq(users.id, t.user.id)).run();
+
+    const after = decodeJwt((await t.auth.renewAccessToken(s.token)).token);
+    expect(after).toMatchObject({ role: "customer", roles: "customer", username: "ana2", _id: String(t.user.id) });
+  });
 });
