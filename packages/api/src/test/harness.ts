@@ -37,7 +37,7 @@ export interface CallInit {
 
 export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
   const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>);
-  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: true, ...opts.handler });
+  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
     return toWire(await handler.fetch(req, { remoteAddress }));
