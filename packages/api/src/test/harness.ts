@@ -172,9 +172,9 @@ export function expectWireError(res: Wire, httpStatus: number, authCode?: string
 /** The Set-Cookie lines of a response. */
 export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie();
 
-/** The session cookie's value from a Set-Cookie line. */
+/** The session cookie's value from a Set-Cookie line (either name). */
 export function cookieValue(line: string): string {
-  const m = /^authsvc_session=([^;]*)/.exec(line);
+  const m = /^(?:__Host-)?authsvc_session=([^;]*)/.exec(line);
   expect(m, line).not.toBeNull();
   return decodeURIComponent(m![1]!);
 }
