@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler, fromThisMachine, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest } from "@authsvc/api";
+import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const marks = edgeMarks();
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
-    devOutboxFor: (headers) => env.devOutbox === "on" || (env.devOutbox === "local" && marks.read(headers).local),
+    devOutboxFor: (headers) => marks.read(headers).devOutbox,
   });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     const secure = isSecure(plain.headers, plain.overTls, env.trustProxy);
     const csp = pageCsp(newNonce(), { secure, dev });
     setHeaders(res, pageHeaders(csp, secure));
-    marks.mark(req.headers, { local: fromThisMachine(plain.headers, plain.info), secure }, csp);
+    marks.mark(req.headers, { devOutbox: devOutboxAnswers(env.devOutbox, plain.headers, plain.info), secure }, csp);
     handleNext(req, res).catch((err: unknown) => {
       logger.error({ err, path }, "next request failed");
       if (res.headersSent) res.destroy();

@@ -5,4 +5,4 @@ export { createApiContext, type ApiContext } from "./trpc";
 export { TRPC_CODE } from "./errors";
 export { isSecure, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./http/request";
 export { callerForHeaders } from "./web-caller";
-export { devOutboxAnswers, fromThisMachine, isLoopback, type DevOutboxMode } from "./http/dev-outbox";
+export { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";

@@ -47,23 +47,23 @@ describe("edge marks: what server.ts tells pages about a request", () => {
   it("reads back what the server wrote, and replaces whatever the client sent", () => {
     const marks = edgeMarks();
     const headers: Record<string, string | string[] | undefined> = {
-      [EDGE_HEADER]: "guess local secure",
+      [EDGE_HEADER]: "guess outbox secure",
       "content-security-policy-report-only": "script-src 'nonce-attacker'",
       "content-security-policy": "script-src 'nonce-attacker'",
     };
-    marks.mark(headers, { local: true, secure: false }, "script-src 'nonce-ours'");
+    marks.mark(headers, { devOutbox: true, secure: false }, "script-src 'nonce-ours'");
     expect(headers["content-security-policy"]).toBe("script-src 'nonce-ours'");
     expect(headers["content-security-policy-report-only"]).toBeUndefined();
-    expect(marks.read(new Headers(headers as Record<string, string>))).toEqual({ local: true, secure: false });
+    expect(marks.read(new Headers(headers as Record<string, string>))).toEqual({ devOutbox: true, secure: false });
   });
 
-  it("a mark the server did not write counts for nothing (not local, not secure)", () => {
+  it("a mark the server did not write counts for nothing (no outbox, not secure)", () => {
     const marks = edgeMarks();
     const other = edgeMarks();
     const forged: Record<string, string> = {};
-    other.mark(forged, { local: true, secure: true }, "");
-    expect(marks.read(new Headers(forged))).toEqual({ local: false, secure: false });
-    expect(marks.read(new Headers({ [EDGE_HEADER]: "x local secure" }))).toEqual({ local: false, secure: false });
-    expect(marks.read(new Headers())).toEqual({ local: false, secure: false });
+    other.mark(forged, { devOutbox: true, secure: true }, "");
+    expect(marks.read(new Headers(forged))).toEqual({ devOutbox: false, secure: false });
+    expect(marks.read(new Headers({ [EDGE_HEADER]: "x outbox secure" }))).toEqual({ devOutbox: false, secure: false });
+    expect(marks.read(new Headers())).toEqual({ devOutbox: false, secure: false });
   });
 });

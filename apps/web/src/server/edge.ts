@@ -75,8 +75,8 @@ export const newNonce = (): string => randomBytes(16).toString("base64");
 export const EDGE_HEADER = "x-authsvc-edge";
 
 export interface EdgeFacts {
-  /** The request came from this machine itself (see fromThisMachine in @authsvc/api). */
-  local: boolean;
+  /** The dev outbox answers this request (its mode, and where the request came from: devOutboxAnswers in @authsvc/api). */
+  devOutbox: boolean;
   /** The request came over HTTPS (directly, or through a trusted proxy). */
   secure: boolean;
 }
@@ -90,16 +90,16 @@ export function edgeMarks(secret = randomBytes(18).toString("base64url")) {
   return {
     /** Sets the facts and the nonce'd policy on a page request, replacing anything the client sent. */
     mark(headers: IncomingHttpHeaders, facts: EdgeFacts, csp: string): void {
-      headers[EDGE_HEADER] = `${secret} ${facts.local ? "local" : "remote"} ${facts.secure ? "secure" : "plain"}`;
+      headers[EDGE_HEADER] = `${secret} ${facts.devOutbox ? "outbox" : "-"} ${facts.secure ? "secure" : "plain"}`;
       // Next takes the nonce for its scripts from the request's policy.
       headers["content-security-policy"] = csp;
       delete headers["content-security-policy-report-only"];
     },
     /** The facts server.ts wrote; with no (or a forged) mark, the cautious answer. */
     read(headers: Pick<Headers, "get">): EdgeFacts {
-      const [given, local, secure] = (headers.get(EDGE_HEADER) ?? "").split(" ");
-      if (given !== secret) return { local: false, secure: false };
-      return { local: local === "local", secure: secure === "secure" };
+      const [given, outbox, secure] = (headers.get(EDGE_HEADER) ?? "").split(" ");
+      if (given !== secret) return { devOutbox: false, secure: false };
+      return { devOutbox: outbox === "outbox", secure: secure === "secure" };
     },
   };
 }
