@@ -3,12 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler, type PlainAnswer, type PlainRequest } from "@authsvc/api";
+import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
+import { apiHeaders, edgeMarks, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/edge";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,6 +49,25 @@ function plainRequest(req: IncomingMessage, pathname: string): PlainRequest {
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function setHeaders(res: ServerResponse, headers: HeaderList): void {
+  for (const [name, value] of headers) res.setHeader(name, value);
+}
+
+/** Said at every start while codes are readable over HTTP: what is exposed, to whom, and how to stop it. */
+function warnDevOutbox(mode: DevOutboxMode, host: string): void {
+  if (mode === "off") return;
+  const who =
+    mode === "on"
+      ? `ANYONE who can reach ${host} (AUTH_DEV_OUTBOX=1)`
+      : "requests from this machine itself (loopback, no proxy headers; the default while no SMTP_URL or SMS_WEBHOOK_URL is set)";
+  logger.warn(
+    { devOutbox: mode, host },
+    `DEV OUTBOX IS ON: every code, reset link and message this service sends is readable at /dev/outbox and /api/dev/outbox, ` +
+      `and family 001's POST /verify-phone answers the code, to ${who}. ` +
+      `Never run this way with real users: set AUTH_DEV_OUTBOX=0, or configure SMTP_URL/SMS_WEBHOOK_URL.`,
+  );
 }
 
 /** The bytes the fetch adapter bridge would write for the same answer (headers, then the length). */
@@ -92,7 +112,8 @@ async function main(): Promise<void> {
       defaultCountry: env.defaultCountry,
       smsCountries: env.smsCountries,
       smsNewNumbersPerHour: env.smsNewNumbersPerHour,
-      devOutbox: env.devOutbox,
+      // Core may produce codes for show; who gets to see them is decided per request (api, bridge).
+      devOutbox: env.devOutbox !== "off",
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
     },
@@ -100,7 +121,11 @@ async function main(): Promise<void> {
   if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
   const worker = auth.startDeliveryWorker();
-  registerBridge({ devOutbox: env.devOutbox, callerFor: (headers) => callerForHeaders(auth, headers) });
+  const marks = edgeMarks();
+  registerBridge({
+    callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
+    devOutboxFor: (headers) => marks.read(headers).devOutbox,
+  });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
     {
@@ -119,7 +144,9 @@ async function main(): Promise<void> {
   const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
     if (api.handles(req.method ?? "GET", path)) {
-      const fast = api.fastQuery(plainRequest(req, path));
+      const plain = plainRequest(req, path);
+      setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy)));
+      const fast = api.fastQuery(plain);
       if (!fast) {
         void apiListener(req, res);
         return;
@@ -136,6 +163,12 @@ async function main(): Promise<void> {
         });
       return;
     }
+    // Pages: a fresh nonce for Next's scripts, and what Next cannot see for itself (the socket).
+    const plain = plainRequest(req, path);
+    const secure = isSecure(plain.headers, plain.overTls, env.trustProxy);
+    const csp = pageCsp(newNonce(), { secure, dev });
+    setHeaders(res, pageHeaders(csp, secure));
+    marks.mark(req.headers, { devOutbox: devOutboxAnswers(env.devOutbox, plain.headers, plain.info), secure }, csp);
     handleNext(req, res).catch((err: unknown) => {
       logger.error({ err, path }, "next request failed");
       if (res.headersSent) res.destroy();
@@ -172,6 +205,7 @@ async function main(): Promise<void> {
   server.listen(env.port, env.host, () => {
     const host = env.host.includes(":") ? `[${env.host}]` : env.host;
     console.log(`authsvc listening on http://${host}:${env.port}`);
+    warnDevOutbox(env.devOutbox, `${host}:${env.port}`);
   });
 
   let signals = 0;

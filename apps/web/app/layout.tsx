@@ -3,8 +3,7 @@ import type { ReactNode } from "react";
 import { SiteHeader } from "../src/components/site-header";
 import { LocaleProvider } from "../src/i18n/client";
 import { serverLocale } from "../src/i18n/server";
-import { serverBridgeOrNull } from "../src/server/bridge";
-import { currentUser } from "../src/server/session";
+import { currentUser, devOutboxShown } from "../src/server/session";
 import { TRPCProvider } from "../src/trpc/react";
 import "./globals.css";
 
@@ -16,13 +15,13 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, user] = await Promise.all([serverLocale(), currentUser()]);
+  const [locale, user, outbox] = await Promise.all([serverLocale(), currentUser(), devOutboxShown()]);
   return (
     <html lang={locale}>
       <body>
         <LocaleProvider locale={locale}>
           <TRPCProvider>
-            <SiteHeader locale={locale} signedIn={Boolean(user)} admin={user?.role === "admin"} devOutbox={serverBridgeOrNull()?.devOutbox ?? false} />
+            <SiteHeader locale={locale} signedIn={Boolean(user)} admin={user?.role === "admin"} devOutbox={outbox} />
             <main id="main" tabIndex={-1} className="content">
               {children}
             </main>

@@ -1,11 +1,10 @@
 import Link from "next/link";
 import { homeMessages } from "../src/i18n/home";
 import { serverLocale } from "../src/i18n/server";
-import { serverBridgeOrNull } from "../src/server/bridge";
-import { currentUser } from "../src/server/session";
+import { currentUser, devOutboxShown } from "../src/server/session";
 
 export default async function Home() {
-  const [locale, user] = await Promise.all([serverLocale(), currentUser()]);
+  const [locale, user, outbox] = await Promise.all([serverLocale(), currentUser(), devOutboxShown()]);
   const t = homeMessages[locale];
   return (
     <div className="stack">
@@ -21,7 +20,7 @@ export default async function Home() {
           <Link href="/login">{t.login}</Link>
         </p>
       )}
-      {serverBridgeOrNull()?.devOutbox ? (
+      {outbox ? (
         <p className="muted">
           <Link href="/dev/outbox">{t.outbox}</Link>
         </p>

@@ -29,12 +29,13 @@ describe("loadEnv", () => {
     const env = loadEnv({}, cwd);
     expect(env).toMatchObject({
       port: 3000,
-      host: "0.0.0.0",
+      // No transport: the dev outbox is on for this machine, so the server listens only on it.
+      host: "127.0.0.1",
       databaseUrl: "file:./data/auth.db",
       databasePath: path.join(cwd, "data", "auth.db"),
       dataDir: path.join(cwd, "data"),
       authSecretSource: "generated",
-      devOutbox: true,
+      devOutbox: "local",
       defaultCountry: "ID",
       trustProxy: false,
       publicUrl: "http://localhost:3000",
@@ -79,7 +80,7 @@ describe("loadEnv", () => {
       dataDir: "/var/lib/authsvc",
       authSecret: SECRET,
       authSecretSource: "env",
-      devOutbox: false,
+      devOutbox: "off",
       defaultCountry: "SG",
       trustProxy: true,
       publicUrl: "https://auth.example.com",
@@ -101,10 +102,36 @@ describe("loadEnv", () => {
   });
 
   it("turns the dev outbox off by default once a real transport is configured", () => {
-    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).devOutbox).toBe(true);
-    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example" }, cwd).devOutbox).toBe(false);
-    expect(loadEnv({ AUTH_SECRET: SECRET, SMS_WEBHOOK_URL: "http://127.0.0.1:9/x", SMS_WEBHOOK_SECRET: "0123456789abcdef" }, cwd).devOutbox).toBe(false);
-    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example", AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe(true);
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).devOutbox).toBe("local");
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example" }, cwd).devOutbox).toBe("off");
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMS_WEBHOOK_URL: "http://127.0.0.1:9/x", SMS_WEBHOOK_SECRET: "0123456789abcdef" }, cwd).devOutbox).toBe("off");
+    expect(loadEnv({ AUTH_SECRET: SECRET, SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example", AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe("on");
+  });
+
+  it("resolves the dev outbox to one of three modes, and HOST's default from it (issue 10, hole 1)", () => {
+    const smtp = { SMTP_URL: "smtp://m.example.com", MAIL_FROM: "a@b.example" };
+    const cases: [Record<string, string>, "off" | "local" | "on", string][] = [
+      // Unset, no transport: codes are shown to this machine only, and the server listens only on it.
+      [{}, "local", "127.0.0.1"],
+      [{ AUTH_DEV_OUTBOX: "" }, "local", "127.0.0.1"],
+      // Explicitly on: reachable as the server is, so the usual default address.
+      [{ AUTH_DEV_OUTBOX: "1" }, "on", "0.0.0.0"],
+      [{ AUTH_DEV_OUTBOX: "true" }, "on", "0.0.0.0"],
+      [{ AUTH_DEV_OUTBOX: "0" }, "off", "0.0.0.0"],
+      [{ AUTH_DEV_OUTBOX: "false" }, "off", "0.0.0.0"],
+      [smtp, "off", "0.0.0.0"],
+      [{ ...smtp, AUTH_DEV_OUTBOX: "0" }, "off", "0.0.0.0"],
+      [{ ...smtp, AUTH_DEV_OUTBOX: "1" }, "on", "0.0.0.0"],
+    ];
+    for (const [vars, mode, host] of cases) {
+      const env = loadEnv({ AUTH_SECRET: SECRET, ...vars }, cwd);
+      expect(env.devOutbox, JSON.stringify(vars)).toBe(mode);
+      expect(env.host, JSON.stringify(vars)).toBe(host);
+    }
+    // An explicit HOST wins in every mode: the outbox still answers only the machine itself in `local`.
+    expect(loadEnv({ AUTH_SECRET: SECRET, HOST: "0.0.0.0" }, cwd)).toMatchObject({ devOutbox: "local", host: "0.0.0.0" });
+    expect(loadEnv({ AUTH_SECRET: SECRET, ...smtp, HOST: "::1" }, cwd)).toMatchObject({ devOutbox: "off", host: "::1" });
+    expect(problemsFor({ AUTH_DEV_OUTBOX: "yes" })).toEqual(['AUTH_DEV_OUTBOX must be 1, true, 0 or false (got "yes")']);
   });
 
   it.each([
@@ -141,13 +168,13 @@ describe("loadEnv", () => {
   it("derives PUBLIC_URL from PORT and treats empty values as unset", () => {
     const env = loadEnv({ PORT: "4000", HOST: "", AUTH_SECRET: SECRET }, cwd);
     expect(env.publicUrl).toBe("http://localhost:4000");
-    expect(env.host).toBe("0.0.0.0");
+    expect(env.host).toBe("127.0.0.1");
   });
 
   it("accepts 1/0 and true/false for flags", () => {
     expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "1" }, cwd).trustProxy).toBe(true);
     expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "0" }, cwd).trustProxy).toBe(false);
-    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe(true);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe("on");
   });
 
   it("keeps the data folder next to the working directory for an in-memory database", () => {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
 import { databasePath } from "@authsvc/db";
 
@@ -20,7 +21,8 @@ export interface Env {
   dataDir: string;
   authSecret: string;
   authSecretSource: "env" | "generated";
-  devOutbox: boolean;
+  /** off, local (the machine itself only: the default with no transport) or on (AUTH_DEV_OUTBOX=1). */
+  devOutbox: DevOutboxMode;
   defaultCountry: CountryCode;
   /** Countries whose numbers may get SMS; empty: the default country only. */
   smsCountries: CountryCode[];
@@ -61,7 +63,8 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, { error: portError }).max(65535, { error: portError }))
     .default(3000),
-  HOST: z.string().regex(/^\S+$/, { error: "HOST must be a host name or address without spaces" }).default("0.0.0.0"),
+  // Its default depends on the dev outbox's mode (see settle).
+  HOST: z.string().regex(/^\S+$/, { error: "HOST must be a host name or address without spaces" }).optional(),
   DATABASE_URL: z
     .string()
     // Only SQLite exists today; a postgres:// URL silently becoming a file named "postgres:" would be worse.
@@ -118,10 +121,15 @@ function shown(name: string, value: string | undefined): string {
   return ` (got ${JSON.stringify(value)})`;
 }
 
-/** On only while nothing is really delivered: with a real transport, codes are not for show. */
-export function defaultDevOutbox(source: Record<string, string | undefined>): boolean {
+/**
+ * Unset: `local` while nothing is really delivered (codes are for the developer at this
+ * machine), `off` with a real transport. Only an explicit AUTH_DEV_OUTBOX=1 shows codes to
+ * other machines.
+ */
+export function devOutboxMode(explicit: boolean | undefined, source: Record<string, string | undefined>): DevOutboxMode {
+  if (explicit !== undefined) return explicit ? "on" : "off";
   const set = (k: string) => Boolean(source[k]?.trim());
-  return !set("SMTP_URL") && !set("SMS_WEBHOOK_URL");
+  return set("SMTP_URL") || set("SMS_WEBHOOK_URL") ? "off" : "local";
 }
 
 /** Half a transport would fail on the first message; refuse it at start, naming what is missing. */
@@ -175,15 +183,17 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
   const file = databasePath(v.DATABASE_URL, cwd);
   const dataDir = file === ":memory:" ? path.resolve(cwd, "data") : path.dirname(file);
   const authSecret = v.AUTH_SECRET ?? generatedSecret(dataDir);
+  const devOutbox = devOutboxMode(v.AUTH_DEV_OUTBOX, source);
   return {
     port: v.PORT,
-    host: v.HOST,
+    // With the outbox local, nothing but this machine needs to reach a server that shows codes.
+    host: v.HOST ?? (devOutbox === "local" ? "127.0.0.1" : "0.0.0.0"),
     databaseUrl: v.DATABASE_URL,
     databasePath: file,
     dataDir,
     authSecret,
     authSecretSource: v.AUTH_SECRET === undefined ? "generated" : "env",
-    devOutbox: v.AUTH_DEV_OUTBOX ?? defaultDevOutbox(source),
+    devOutbox,
     defaultCountry: v.AUTH_DEFAULT_COUNTRY as CountryCode,
     smsCountries: (v.AUTH_SMS_COUNTRIES ?? []) as CountryCode[],
     smsNewNumbersPerHour: v.AUTH_SMS_NEW_NUMBERS_PER_HOUR ?? defaultOptions.smsNewNumbersPerHour,

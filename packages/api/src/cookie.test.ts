@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createApiContext, createCaller, SESSION_COOKIE } from "./index";
+import { callerForHeaders, createApiContext, createCaller, SESSION_COOKIE } from "./index";
 import { cookieValue, expectWireError, META, PASSWORD, setCookies, setup, type Harness } from "./test/harness";
+
+/** The value of a `__Host-authsvc_session` Set-Cookie line. */
+function secureCookieValue(line: string): string {
+  const m = /^__Host-authsvc_session=([^;]*)/.exec(line);
+  expect(m, line).not.toBeNull();
+  return decodeURIComponent(m![1]!);
+}
 
 const COOKIE_LINE = /^authsvc_session=[A-Za-z0-9_%-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/;
 
@@ -32,10 +39,72 @@ describe("cookie delivery", () => {
     expect(data.user.username).toBe("ana");
   });
 
-  it("adds Secure when the request came over https", async () => {
+  it("over https, names the cookie __Host-authsvc_session: Secure, Path=/, no Domain (issue 10)", async () => {
     const h = setup();
     const { line } = await cookieLogin(h, "https://localhost");
-    expect(line).toMatch(/^authsvc_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+    expect(line).toMatch(/^__Host-authsvc_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+    expect(line).not.toMatch(/Domain=/i);
+  });
+
+  it("over https, only the __Host- cookie counts: a cookie tossed by a sibling subdomain signs nobody in (issue 10)", async () => {
+    const h = setup();
+    const { line } = await cookieLogin(h, "https://localhost");
+    const token = secureCookieValue(line);
+    // A sibling (evil.example.com) can set `authsvc_session` for .example.com, e.g. the attacker's own session.
+    const tossed = await h.query("user.me", undefined, { base: "https://localhost", headers: { cookie: `authsvc_session=${encodeURIComponent(token)}` } });
+    expectWireError(tossed, 401, "UNAUTHORIZED");
+    const fast = await h.handler.fastQuery({
+      method: "GET",
+      pathname: "/api/trpc/user.me",
+      hasQuery: false,
+      headers: new Headers({ cookie: `authsvc_session=${encodeURIComponent(token)}` }),
+      overTls: true,
+    });
+    expect(fast).toBeUndefined(); // not answered by the fast path: the adapter answers 401
+
+    const own = await h.query("user.me", undefined, { base: "https://localhost", headers: { cookie: `__Host-authsvc_session=${encodeURIComponent(token)}` } });
+    expect(own.status, own.text).toBe(200);
+    const fastOwn = await h.handler.fastQuery({
+      method: "GET",
+      pathname: "/api/trpc/user.me",
+      hasQuery: false,
+      headers: new Headers({ cookie: `__Host-authsvc_session=${encodeURIComponent(token)}` }),
+      overTls: true,
+    });
+    expect(JSON.parse(fastOwn!.body).result.data.email).toBe("ana@example.com");
+    // Both sent (the tossed one first, as a broader path or older cookie would be): ours wins.
+    const both = await h.query("user.me", undefined, {
+      base: "https://localhost",
+      headers: { cookie: `authsvc_session=forged; __Host-authsvc_session=${encodeURIComponent(token)}` },
+    });
+    expect(both.status, both.text).toBe(200);
+
+    // Over plain http the __Host- name means nothing (browsers send it only over https).
+    const plain = await h.query("user.me", undefined, { headers: { cookie: `__Host-authsvc_session=${encodeURIComponent(token)}` } });
+    expectWireError(plain, 401, "UNAUTHORIZED");
+  });
+
+  it("over https, logout clears the __Host- cookie", async () => {
+    const h = setup();
+    const { line } = await cookieLogin(h, "https://localhost");
+    const token = secureCookieValue(line);
+    const res = await h.mutate("auth.logout", undefined, {
+      base: "https://localhost",
+      headers: { cookie: `__Host-authsvc_session=${encodeURIComponent(token)}`, "sec-fetch-site": "same-origin" },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(/^__Host-authsvc_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0; Secure$/);
+  });
+
+  it("in process (server-rendered pages), the caller reads the cookie the connection allows", async () => {
+    const h = setup();
+    const { line } = await cookieLogin(h, "https://localhost");
+    const token = encodeURIComponent(secureCookieValue(line));
+    const me = (cookie: string, secure: boolean) => callerForHeaders(h.auth, new Headers({ cookie }), { secure }).user.me();
+    await expect(me(`__Host-authsvc_session=${token}`, true)).resolves.toMatchObject({ email: "ana@example.com" });
+    await expect(me(`authsvc_session=${token}`, true)).rejects.toThrow();
+    await expect(me(`authsvc_session=${token}`, false)).resolves.toMatchObject({ email: "ana@example.com" });
+    await expect(me(`__Host-authsvc_session=${token}`, false)).rejects.toThrow();
   });
 
   it("believes X-Forwarded-Proto only behind a trusted proxy", async () => {
@@ -46,7 +115,7 @@ describe("cookie delivery", () => {
       { identifier: "ana@example.com", password: PASSWORD, delivery: "cookie" },
       { headers: { "x-forwarded-proto": "https" } },
     );
-    expect(viaProxy.headers.get("set-cookie")).toMatch(/; Secure$/);
+    expect(viaProxy.headers.get("set-cookie")).toMatch(/^__Host-authsvc_session=.*; Secure$/);
 
     const direct = setup({ handler: { trustProxy: false } });
     await direct.registerAndVerify({ email: "ana@example.com" });

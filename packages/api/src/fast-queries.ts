@@ -1,7 +1,7 @@
 import type { Auth } from "@authsvc/core";
 import { createCaller } from "./root";
 import { createApiContext, type ApiContext } from "./trpc";
-import { bearerToken, isSecure, readCookie, requestMeta, SESSION_COOKIE, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
+import { bearerToken, isSecure, readSessionCookie, requestMeta, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
 
 export const TRPC_PREFIX = "/api/trpc";
 
@@ -33,14 +33,15 @@ export function contextFor(
   req?: Request,
 ): ApiContext {
   const header = bearerToken(r.headers);
-  const cookie = header ? undefined : readCookie(r.headers, SESSION_COOKIE);
+  const secureCookies = isSecure(r.headers, r.overTls, trustProxy);
+  const cookie = header ? undefined : readSessionCookie(r.headers, secureCookies);
   return createApiContext({
     auth,
     meta: requestMeta(r.headers, r.info, trustProxy),
     credential: header ? { token: header, from: "header" } : cookie ? { token: cookie, from: "cookie" } : null,
     ...(req ? { req } : {}),
     resHeaders,
-    secureCookies: isSecure(r.headers, r.overTls, trustProxy),
+    secureCookies,
   });
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { expectNoLeak, expectWireError, MINUTE, PASSWORD, setup, type Wire } from "./test/harness";
+import { expectNoLeak, expectWireError, MINUTE, PASSWORD, setup, type Harness, type Wire } from "./test/harness";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -44,7 +44,7 @@ describe("simple routes", () => {
   });
 
   it("GET /api/dev/outbox answers 404 JSON when the dev outbox is off", async () => {
-    const h = setup({ handler: { devOutbox: false } });
+    const h = setup({ handler: { devOutbox: "off" } });
     await h.caller().auth.requestPhoneCode({ phone: "081234567890" });
     const res = await h.raw("/api/dev/outbox?to=%2B6281234567890");
     expect(res.status).toBe(404);
@@ -332,5 +332,99 @@ describe("no leaks", () => {
       expect(res.headers.get("content-type"), res.text).toMatch(/^application\/json/);
       expectNoLeak(res);
     }
+  });
+});
+
+describe("dev outbox reach (issue 10, hole 1)", () => {
+  const FAR = "203.0.113.9";
+  const PHONE = "+6281990333364";
+  const JSON_POST = { method: "POST", headers: { "content-type": "application/json", host: "localhost" } } as const;
+
+  /** A family 001 user with a pending code in the outbox. */
+  async function phoneUser(h: Harness) {
+    const signUp = await h.raw("/user/sign-up", {
+      ...JSON_POST,
+      body: JSON.stringify({ name: "Syntia", email: "syntia@gmail.com", phoneNumber: PHONE, birthDate: "2020-03-28" }),
+    });
+    expect(signUp.status, signUp.text).toBe(200);
+  }
+
+  const verifyPhone = (h: Harness, remote: string, headers: Record<string, string> = {}) =>
+    h.raw("/verify-phone", { ...JSON_POST, headers: { ...JSON_POST.headers, ...headers }, body: JSON.stringify({ phoneNumber: PHONE }) }, remote);
+
+  const outboxAll = (h: Harness, remote: string, headers: Record<string, string> = {}) =>
+    h.raw("/api/dev/outbox", { headers: { host: "localhost", ...headers } }, remote);
+
+  it("local (the default with no transport): another machine gets 404 and no verificationCode, and cannot log in with two requests", async () => {
+    const h = setup({ handler: { devOutbox: "local" } });
+    await phoneUser(h);
+    const sent = await verifyPhone(h, FAR);
+    expect(sent.status, sent.text).toBe(200);
+    expect(sent.body.content).toEqual({ expiresIn: expect.any(Number) });
+    expect(sent.text).not.toMatch(/verificationCode|\d{6}/);
+
+    const all = await outboxAll(h, FAR);
+    expect(all.status).toBe(404);
+    expect(all.text).not.toMatch(/\d{6}/);
+    const one = await h.raw(`/api/dev/outbox?to=${encodeURIComponent(PHONE)}`, { headers: { host: "localhost" } }, FAR);
+    expect(one.status).toBe(404);
+    // The code was still sent (to the outbox): the owner can read it from the machine itself.
+    expect(h.auth.listOutbox(PHONE)[0]?.code).toMatch(/^\d{6}$/);
+  });
+
+  it("local: the machine itself (IPv4, IPv6 and IPv4-mapped loopback) is served", async () => {
+    for (const remote of ["127.0.0.1", "::1", "::ffff:127.0.0.1", "127.0.0.2"]) {
+      // One harness per address: a second code within the resend cooldown is (silently) not sent.
+      const h = setup({ handler: { devOutbox: "local" } });
+      await phoneUser(h);
+      const sent = await verifyPhone(h, remote);
+      expect(sent.status, `${remote}: ${sent.text}`).toBe(200);
+      expect(sent.body.content.verificationCode, remote).toMatch(/^\d{6}$/);
+      const all = await outboxAll(h, remote);
+      expect(all.status, remote).toBe(200);
+      expect(all.body.messages[0].code).toBe(sent.body.content.verificationCode);
+    }
+  });
+
+  it("local: a request through a reverse proxy on the machine (Forwarded, X-Forwarded-For, X-Real-IP) is refused", async () => {
+    const relayed: Record<string, string>[] = [{ "x-forwarded-for": "198.51.100.7" }, { "x-forwarded-for": "127.0.0.1" }, { forwarded: "for=198.51.100.7" }, { "x-real-ip": "198.51.100.7" }];
+    for (const headers of relayed) {
+      const h = setup({ handler: { devOutbox: "local" } });
+      await phoneUser(h);
+      const all = await outboxAll(h, "127.0.0.1", headers);
+      expect(all.status, JSON.stringify(headers)).toBe(404);
+      const sent = await verifyPhone(h, "127.0.0.1", headers);
+      expect(sent.status).toBe(200);
+      expect(sent.text, JSON.stringify(headers)).not.toContain("verificationCode");
+    }
+  });
+
+  it("local: a page of another site that rebinds its name to 127.0.0.1 (Host not a loopback name) is refused", async () => {
+    const h = setup({ handler: { devOutbox: "local" } });
+    await phoneUser(h);
+    expect((await outboxAll(h, "127.0.0.1", { host: "evil.example:3000" })).status).toBe(404);
+    expect((await verifyPhone(h, "127.0.0.1", { host: "evil.example" })).text).not.toContain("verificationCode");
+    for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "app.localhost"]) {
+      expect((await outboxAll(h, "127.0.0.1", { host })).status, host).toBe(200);
+    }
+  });
+
+  it("on (AUTH_DEV_OUTBOX=1, explicit): served to anyone who reaches the server", async () => {
+    const h = setup({ handler: { devOutbox: "on" } });
+    await phoneUser(h);
+    const sent = await verifyPhone(h, FAR, { "x-forwarded-for": "198.51.100.7" });
+    expect(sent.body.content.verificationCode).toMatch(/^\d{6}$/);
+    const all = await outboxAll(h, FAR, { host: "auth.example.com" });
+    expect(all.status).toBe(200);
+    expect(all.body.messages).toHaveLength(1);
+  });
+
+  it("off: nobody is served, not even the machine itself", async () => {
+    const h = setup({ handler: { devOutbox: "off" } });
+    await phoneUser(h);
+    const sent = await verifyPhone(h, "127.0.0.1");
+    expect(sent.status).toBe(200);
+    expect(sent.text).not.toContain("verificationCode");
+    expect((await outboxAll(h, "127.0.0.1")).status).toBe(404);
   });
 });

@@ -6,12 +6,13 @@ import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
 import { appRouter } from "./root";
 import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
+import { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
 
 export interface ApiHandlerOptions {
   /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
   trustProxy: boolean;
-  /** Serve GET /api/dev/outbox. */
-  devOutbox: boolean;
+  /** Who GET /api/dev/outbox and family 001's `verificationCode` answer (see http/dev-outbox.ts). */
+  devOutbox: DevOutboxMode;
 }
 
 export interface ApiHandler {
@@ -39,7 +40,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   const rest = createRestDispatcher(auth, restFamilies);
   const fastQuery = createFastQuery(auth, options.trustProxy);
   let openapi: string | undefined;
-  const simple: Record<string, (req: Request, url: URL) => Response> = {
+  const simple: Record<string, (req: Request, url: URL, info: ClientInfo | undefined) => Response> = {
     "GET /api/health": () => {
       try {
         auth.ctx.db.$client.prepare("SELECT 1").get();
@@ -53,8 +54,9 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies))), {
         headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
       }),
-    "GET /api/dev/outbox": (_req, url) => {
-      if (!options.devOutbox) return json({ error: "Not found" }, 404);
+    "GET /api/dev/outbox": (req, url, info) => {
+      // Refused exactly as when the outbox is off: another machine learns nothing, not even that it exists.
+      if (!devOutboxAnswers(options.devOutbox, req.headers, info)) return json({ error: "Not found" }, 404);
       return json({ messages: auth.listOutbox(url.searchParams.get("to") ?? undefined) });
     },
   };
@@ -118,12 +120,14 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
         const url = new URL(req.url);
         const path = stripSlash(url.pathname);
         // REST first: it matches raw paths, so even an undecodable one gets its family's 404.
-        const answered = await rest.dispatch(req, url, requestMeta(req.headers, info, options.trustProxy));
+        const answered = await rest.dispatch(req, url, requestMeta(req.headers, info, options.trustProxy), {
+          devOutbox: devOutboxAnswers(options.devOutbox, req.headers, info),
+        });
         if (answered) return answered;
         if (!decodable(path)) return json({ error: "Not found" }, 404);
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, url, path, info);
         const route = simple[`${req.method} ${path}`];
-        if (route) return route(req, url);
+        if (route) return route(req, url, info);
         return json({ error: "Not found" }, 404);
       } catch (err) {
         auth.ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");

@@ -1,14 +1,15 @@
 import type { Auth } from "@authsvc/core";
-import { cookieValue, SESSION_COOKIE } from "./http/request";
+import { readSessionCookie } from "./http/request";
 import { createCaller } from "./root";
 import { createApiContext } from "./trpc";
 
 /**
  * A caller for a page rendered on the server: it acts as whoever the request's session
- * cookie names, with the same rules as over HTTP. Server components only read.
+ * cookie names, with the same rules as over HTTP (over HTTPS only the `__Host-` name: the
+ * server says which, since a page cannot see the connection). Server components only read.
  */
-export function callerForHeaders(auth: Auth, headers: Headers) {
-  const token = cookieValue(headers.get("cookie"), SESSION_COOKIE);
+export function callerForHeaders(auth: Auth, headers: Headers, connection: { secure: boolean }) {
+  const token = readSessionCookie(headers, connection.secure);
   return createCaller(
     createApiContext({
       auth,

@@ -9,6 +9,9 @@ export const homeMessages = defineMessages({
     account: "Go to your account",
     outbox: "Trying it locally? Codes and links the service sends are in the dev outbox.",
     developers: "Developers: the typed API is at /api/trpc and the REST routes are described on the API page.",
+    notFoundTitle: "Page not found",
+    notFoundText: "There is nothing at this address.",
+    notFoundHome: "Go to the home page",
   },
   id: {
     title: "Satu akun masuk untuk semua aplikasi",
@@ -18,5 +21,8 @@ export const homeMessages = defineMessages({
     account: "Buka akun Anda",
     outbox: "Mencoba secara lokal? Kode dan tautan yang dikirim layanan ada di kotak keluar dev.",
     developers: "Pengembang: API bertipe ada di /api/trpc dan rute REST dijelaskan di halaman API.",
+    notFoundTitle: "Halaman tidak ditemukan",
+    notFoundText: "Tidak ada apa pun di alamat ini.",
+    notFoundHome: "Ke halaman utama",
   },
 });

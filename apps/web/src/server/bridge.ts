@@ -8,7 +8,8 @@ import type { createCaller } from "@authsvc/api";
 export interface ServerBridge {
   /** A tRPC caller acting as whoever the request's session cookie names (or nobody). */
   callerFor(headers: Headers): ReturnType<typeof createCaller>;
-  devOutbox: boolean;
+  /** Whether this request may see the dev outbox (its mode, and where the request came from). */
+  devOutboxFor(headers: Headers): boolean;
 }
 
 const KEY = Symbol.for("authsvc.serverBridge");

@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { serverBridge } from "./bridge";
+import { serverBridge, serverBridgeOrNull } from "./bridge";
 
 export const serverCaller = cache(async () => serverBridge().callerFor(await headers()));
 
@@ -20,3 +20,6 @@ export async function requireUser(path: string) {
   if (!user) redirect(`/login?next=${encodeURIComponent(path)}`);
   return user;
 }
+
+/** The dev outbox answers this request (never while Next builds pages outside the server). */
+export const devOutboxShown = cache(async () => serverBridgeOrNull()?.devOutboxFor(await headers()) ?? false);

@@ -1,6 +1,14 @@
 import type { RequestMeta } from "@authsvc/core";
 
 export const SESSION_COOKIE = "authsvc_session";
+/**
+ * The name over HTTPS. Browsers accept a `__Host-` cookie only from the host itself (Secure,
+ * Path=/, no Domain), so a sibling subdomain cannot plant one (cookie tossing, e.g. its own
+ * session to log the victim into the attacker's account).
+ */
+export const SECURE_SESSION_COOKIE = "__Host-authsvc_session";
+
+export const sessionCookieName = (secure: boolean): string => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ClientInfo {
@@ -34,6 +42,10 @@ export function readCookie(headers: HeaderSource, name: string): string | undefi
   return cookieValue(headers.get("cookie"), name);
 }
 
+/** The session cookie under the one name this connection allows: over HTTPS, only the `__Host-` one counts. */
+export const readSessionCookie = (headers: HeaderSource, secure: boolean): string | undefined =>
+  readCookie(headers, sessionCookieName(secure));
+
 export function cookieValue(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(";")) {
@@ -64,7 +76,7 @@ export function isSecure(headers: HeaderSource, overTls: boolean, trustProxy: bo
 
 export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {
   return [
-    `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
+    `${sessionCookieName(secure)}=${encodeURIComponent(token)}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",

@@ -10,6 +10,13 @@ export interface RestCall<I> {
   query: URLSearchParams;
   bearer: string | undefined;
   meta: RequestMeta;
+  /** The dev outbox answers this request (its mode, and for `local` where the request came from). */
+  devOutbox: boolean;
+}
+
+/** What the server knows of a request beyond its headers and body. */
+export interface RestRequestInfo {
+  devOutbox: boolean;
 }
 
 export interface RestResult {
@@ -122,7 +129,7 @@ const underPrefix = (path: string, prefix: string) => path === prefix || path.st
 export interface RestDispatcher {
   handles(method: string, pathname: string): boolean;
   /** Answers the request, or returns null when it is not a REST request. */
-  dispatch(req: Request, url: URL, meta: RequestMeta): Promise<Response | null>;
+  dispatch(req: Request, url: URL, meta: RequestMeta, info?: RestRequestInfo): Promise<Response | null>;
   families: RestFamily[];
 }
 
@@ -151,7 +158,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
 
   const familyByPrefix = (path: string) => families.find((f) => f.prefixes.some((p) => underPrefix(path, p)));
 
-  async function run(c: Compiled, req: Request, url: URL, params: Record<string, string>, meta: RequestMeta): Promise<Response> {
+  async function run(c: Compiled, req: Request, url: URL, params: Record<string, string>, meta: RequestMeta, info: RestRequestInfo): Promise<Response> {
     const { family, route } = c;
     const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
       jsonResponse(family.errorBody(status, message), status, headers);
@@ -176,7 +183,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       input = parsed.data;
     }
     try {
-      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req.headers), meta });
+      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req.headers), meta, devOutbox: info.devOutbox });
       return jsonResponse(result.body, result.status);
     } catch (e) {
       if (!isAuthError(e)) throw e;
@@ -197,7 +204,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       if (pathMatch) return !((method === "GET" || method === "HEAD") && pathMatch.family.webPaths?.includes(path));
       return Boolean(familyByPrefix(path));
     },
-    async dispatch(req, url, meta) {
+    async dispatch(req, url, meta, info = { devOutbox: false }) {
       const path = stripSlash(url.pathname);
       const { match, params, pathMatch } = find(req.method, path) as ReturnType<typeof find> & {
         params?: Record<string, string>;
@@ -206,7 +213,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       const family = match?.family ?? pathMatch?.family ?? familyByPrefix(path);
       if (!family) return null;
       try {
-        if (match) return await run(match, req, url, params ?? {}, meta);
+        if (match) return await run(match, req, url, params ?? {}, meta, info);
         if (pathMatch) {
           return jsonResponse(family.errorBody(405, family.malformed.notFound), 405, {
             allow: compiled.filter((c) => c.pattern.test(path)).map((c) => c.route.method).join(", "),

@@ -85,7 +85,7 @@ describe("family 001 POST /verify-phone", () => {
   });
 
   it("omits verificationCode when the dev outbox is off (core option), and still sends the SMS", async () => {
-    const h = restSetup({ options: { devOutbox: false }, handler: { devOutbox: true } });
+    const h = restSetup({ options: { devOutbox: false }, handler: { devOutbox: "on" } });
     await h.call("POST", "/user/sign-up", signUpBody());
     const res = await h.call("POST", "/verify-phone", { phoneNumber: PHONE });
     const body = expect001(res, 200);

@@ -6,7 +6,8 @@
  * - `timestamp` is ISO 8601 in UTC written as the document shows (`…+0000`).
  * - Sign-up creates the user at once (no password); 409 when the phone or email is taken.
  * - `POST /verify-phone` answers the same 200 for unknown numbers and sends nothing;
- *   `verificationCode` is in `content` only while the dev outbox is on.
+ *   `verificationCode` is in `content` only while the dev outbox answers the request (on, or
+ *   local and the request comes from the machine itself: see http/dev-outbox.ts).
  * - `POST /login` answers an opaque bearer token (256 random bits, 24 hours, inside a 30-day
  *   session) with `expiresIn` in seconds; every code failure is the documented 401.
  * - `GET /3p/token`: one's own id, or any id for an admin; another's id is 401, an unknown
@@ -95,10 +96,10 @@ export const phoneSignupFamily: RestFamily = {
         schema: base.extend({ content: z.object({ verificationCode: z.string().optional(), expiresIn: z.number().int() }) }),
       },
       errors: { 400: "Bad Request: Invalid number format", 429: "too many requests from this address" },
-      async run({ auth, input, meta }) {
+      async run({ auth, input, meta, devOutbox }) {
         const sent = await auth.requestPhoneCode({ phone: input.phoneNumber, createIfMissing: false }, meta);
         const expiresIn = Math.max(0, Math.round((sent.expiresAt - Date.now()) / 1000));
-        const content = sent.devCode ? { verificationCode: sent.devCode, expiresIn } : { expiresIn };
+        const content = sent.devCode && devOutbox ? { verificationCode: sent.devCode, expiresIn } : { expiresIn };
         return { status: 200, body: envelope(200, "", { content }) };
       },
     }),

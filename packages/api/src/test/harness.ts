@@ -37,7 +37,7 @@ export interface CallInit {
 
 export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
   const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>);
-  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: true, ...opts.handler });
+  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
     return toWire(await handler.fetch(req, { remoteAddress }));
@@ -172,9 +172,9 @@ export function expectWireError(res: Wire, httpStatus: number, authCode?: string
 /** The Set-Cookie lines of a response. */
 export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie();
 
-/** The session cookie's value from a Set-Cookie line. */
+/** The session cookie's value from a Set-Cookie line (either name). */
 export function cookieValue(line: string): string {
-  const m = /^authsvc_session=([^;]*)/.exec(line);
+  const m = /^(?:__Host-)?authsvc_session=([^;]*)/.exec(line);
   expect(m, line).not.toBeNull();
   return decodeURIComponent(m![1]!);
 }

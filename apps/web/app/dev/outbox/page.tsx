@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { outboxMessages } from "../../../src/i18n/outbox";
 import { serverLocale } from "../../../src/i18n/server";
-import { serverBridgeOrNull } from "../../../src/server/bridge";
+import { devOutboxShown } from "../../../src/server/session";
 import { Outbox } from "./outbox";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -13,7 +13,8 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Awaited first so the page is rendered per request: at build time there is no bridge and no outbox.
   await searchParams;
-  if (!serverBridgeOrNull()?.devOutbox) notFound();
+  // Refused exactly as when the outbox is off: another machine learns nothing, not even that it exists.
+  if (!(await devOutboxShown())) notFound();
   const t = outboxMessages[await serverLocale()];
   return (
     <div className="stack">
