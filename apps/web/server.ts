@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler, type PlainAnswer, type PlainRequest } from "@authsvc/api";
+import { callerForHeaders, createApiHandler, type PlainAnswer, type PlainRequest, type TrustProxy } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
@@ -26,10 +26,11 @@ function readEnv(): Env {
   }
 }
 
-/** A proxy's request id is kept only behind a trusted proxy; otherwise each request gets a new one. */
-function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
+/** A proxy's request id is kept only when the peer is a trusted proxy; otherwise each request gets a new one. */
+function requestIdOf(req: IncomingMessage, trustProxy: TrustProxy): string {
   const given = req.headers["x-request-id"];
-  if (trustProxy && typeof given === "string" && /^[\w.:-]{1,128}$/.test(given)) return given;
+  const peer = req.socket.remoteAddress;
+  if (typeof given === "string" && peer && trustProxy(peer, 0) && /^[\w.:-]{1,128}$/.test(given)) return given;
   return randomUUID();
 }
 

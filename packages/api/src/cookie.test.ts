@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApiContext, createCaller, SESSION_COOKIE } from "./index";
+import { compileTrustProxy, createApiContext, createCaller, SESSION_COOKIE, trustNobody } from "./index";
 import { cookieValue, expectWireError, META, PASSWORD, setCookies, setup, type Harness } from "./test/harness";
 
 const COOKIE_LINE = /^authsvc_session=[A-Za-z0-9_%-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/;
@@ -39,7 +39,7 @@ describe("cookie delivery", () => {
   });
 
   it("believes X-Forwarded-Proto only behind a trusted proxy", async () => {
-    const trusted = setup({ handler: { trustProxy: true } });
+    const trusted = setup({ handler: { trustProxy: compileTrustProxy(["loopback"]) } });
     await trusted.registerAndVerify({ email: "ana@example.com" });
     const viaProxy = await trusted.mutate(
       "auth.loginWithPassword",
@@ -48,7 +48,7 @@ describe("cookie delivery", () => {
     );
     expect(viaProxy.headers.get("set-cookie")).toMatch(/; Secure$/);
 
-    const direct = setup({ handler: { trustProxy: false } });
+    const direct = setup({ handler: { trustProxy: trustNobody } });
     await direct.registerAndVerify({ email: "ana@example.com" });
     const spoofed = await direct.mutate(
       "auth.loginWithPassword",

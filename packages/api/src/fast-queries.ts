@@ -1,6 +1,7 @@
 import type { Auth } from "@authsvc/core";
 import { createCaller } from "./root";
 import { createApiContext, type ApiContext } from "./trpc";
+import type { TrustProxy } from "./http/trust-proxy";
 import { bearerToken, isSecure, readCookie, requestMeta, SESSION_COOKIE, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
 
 export const TRPC_PREFIX = "/api/trpc";
@@ -27,7 +28,7 @@ export interface PlainAnswer {
 /** The tRPC context for a request: its credential (bearer header first, else the web cookie) and meta. */
 export function contextFor(
   auth: Auth,
-  trustProxy: boolean,
+  trustProxy: TrustProxy,
   r: Pick<PlainRequest, "headers" | "overTls" | "info">,
   resHeaders: Headers,
   req?: Request,
@@ -40,7 +41,7 @@ export function contextFor(
     credential: header ? { token: header, from: "header" } : cookie ? { token: cookie, from: "cookie" } : null,
     ...(req ? { req } : {}),
     resHeaders,
-    secureCookies: isSecure(r.headers, r.overTls, trustProxy),
+    secureCookies: isSecure(r.headers, r.overTls, trustProxy, r.info),
   });
 }
 
@@ -72,7 +73,7 @@ const FAST_QUERIES: Record<string, (caller: Caller) => Promise<unknown>> = {
  */
 export type FastQuery = (r: PlainRequest) => Promise<PlainAnswer | undefined> | undefined;
 
-export function createFastQuery(auth: Auth, trustProxy: boolean): FastQuery {
+export function createFastQuery(auth: Auth, trustProxy: TrustProxy): FastQuery {
   return (r) => {
     if (r.method !== "GET" || r.hasQuery || r.headers.get("trpc-accept") != null) return undefined;
     const query = FAST_QUERIES[stripSlash(r.pathname)];

@@ -5,3 +5,4 @@ export { createApiContext, type ApiContext } from "./trpc";
 export { TRPC_CODE } from "./errors";
 export { SESSION_COOKIE } from "./http/request";
 export { callerForHeaders } from "./web-caller";
+export { compileTrustProxy, forwardedFor, trustNobody, TRUST_PROXY_NAMES, type TrustProxy } from "./http/trust-proxy";
