@@ -94,11 +94,15 @@ async function main(): Promise<void> {
       devOutbox: env.devOutbox,
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
+      retention: { auditDays: env.auditRetentionDays },
     },
   });
+  if (env.trustedProxies.length) logger.info({ trustedProxies: env.trustedProxies }, "X-Forwarded-For, X-Forwarded-Proto and X-Request-Id are read from these proxies only (TRUST_PROXY)");
   if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
   const worker = auth.startDeliveryWorker();
+  // Expired codes, pending registrations, sessions, limit rows, old outbox and audit rows.
+  const maintenance = auth.startMaintenance();
   registerBridge({ devOutbox: env.devOutbox, callerFor: (headers) => callerForHeaders(auth, headers) });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
@@ -188,8 +192,7 @@ async function main(): Promise<void> {
     // Connections that finish a response after close() would otherwise sit idle until keep-alive times out.
     setInterval(() => server.closeIdleConnections(), 200).unref();
     server.close(() => {
-      void worker
-        .stop()
+      void Promise.all([worker.stop(), maintenance.stop()])
         .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         .finally(() => {
