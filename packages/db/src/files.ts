@@ -18,10 +18,11 @@ export function ensurePrivateDir(dir: string): void {
 
 /**
  * Makes `file` 0600, creating it empty when absent. chmod after open, since the mode given
- * to open() is filtered by the umask. A file we may not chmod (someone else's) is left as is.
+ * to open() is filtered by the umask. An existing file is never opened here (it may be
+ * read-only to us), only tightened when it is ours.
  */
 export function ensurePrivateFile(file: string): void {
-  closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
+  if (!existsSync(file)) closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
   restrictFile(file);
 }
 

@@ -63,9 +63,10 @@ export function bearerToken(headers: HeaderSource): string | undefined {
  */
 export function isSecure(headers: HeaderSource, overTls: boolean, trust: TrustProxy, info: ClientInfo | undefined): boolean {
   if (overTls) return true;
+  const proto = headers.get("x-forwarded-proto");
+  if (!proto) return false;
   const peer = info?.remoteAddress;
-  if (!peer || !trust(peer, 0)) return false;
-  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
+  return Boolean(peer && trust(peer, 0)) && proto.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
 export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {

@@ -118,6 +118,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
   const batch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
   const { retention, code, resetLinkTtlSec } = ctx.options;
   const s = statements(ctx);
+  const limitWindowSec = longestLimitWindowSec(ctx.options);
   const report: PurgeReport = {
     signupPayloads: 0,
     challenges: 0,
@@ -135,7 +136,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
       now,
       batch,
       graceCutoff: now - retention.graceSec * 1000,
-      limitCutoff: now - (longestLimitWindowSec(ctx.options) + retention.graceSec) * 1000,
+      limitCutoff: now - (limitWindowSec + retention.graceSec) * 1000,
       redacted: REDACTED,
       linkMs: resetLinkTtlSec * 1000,
       codeMs: code.ttlSec * 1000,
