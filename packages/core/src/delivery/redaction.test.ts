@@ -5,7 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { outbox, type OutboxMessage } from "@authsvc/db";
+import { eq, outbox, type OutboxMessage } from "@authsvc/db";
 import { authError, fakeClock, PASSWORD } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
@@ -50,6 +50,15 @@ function withProviders() {
 }
 
 const rows = (t: { db: ReturnType<typeof createTestAuth>["db"] }): OutboxMessage[] => t.db.select().from(outbox).orderBy(outbox.id).all();
+/** Until no message waits for its first try: a flow may send after it has answered. */
+async function settled(t: { db: ReturnType<typeof createTestAuth>["db"] }): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (!t.db.select().from(outbox).where(eq(outbox.status, "queued")).get()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error("a message stayed queued");
+}
+
 const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1]!;
 
 function expectRedacted(row: OutboxMessage | undefined) {
@@ -64,6 +73,7 @@ describe("outbox rows after a real transport took the message", () => {
   it("a delivered email keeps no code, text, html or link; the subject and the record stay", async () => {
     const t = withProviders();
     const pending = await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
+    await settled(t);
     const [mail] = t.email.sent;
     const code = codeIn(mail!.text);
 
@@ -78,9 +88,11 @@ describe("outbox rows after a real transport took the message", () => {
   it("a delivered reset email keeps no link and no code", async () => {
     const t = withProviders();
     await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
+    await settled(t);
     await t.auth.completeRegistration({ verificationId: rows(t)[0]!.challengeId!, code: codeIn(t.email.sent[0]!.text) }, { type: "jwt" });
     await t.auth.requestPasswordReset({ identifier: EMAIL });
-    const mail = t.email.sent.at(-1)!;
+    await settled(t);
+    const mail = t.email.sent.find((m) => m.purpose === "password_reset")!;
     const token = /reset-password\?token=(\S+)/.exec(mail.text)![1]!;
     const row = rows(t).find((r) => r.purpose === "password_reset");
     expectRedacted(row);
@@ -92,6 +104,7 @@ describe("outbox rows after a real transport took the message", () => {
   it("a delivered SMS keeps no code or text", async () => {
     const t = withProviders();
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    await settled(t);
     expect(t.sms.sent).toHaveLength(1);
     expectRedacted(rows(t)[0]);
   });
@@ -121,6 +134,7 @@ describe("outbox rows after a real transport took the message", () => {
     await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }));
     t.sms.state.failing = false;
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }); // a new code replaces the first
+    await settled(t);
     clock.advanceSec(retryDelayMs(1) / 1000);
     expect(await retryPending(t.auth.ctx, 0)).toBe(0);
     const [first, second] = rows(t);
