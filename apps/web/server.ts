@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest } from "@authsvc/api";
+import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest, type TrustProxy } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
@@ -27,10 +27,11 @@ function readEnv(): Env {
   }
 }
 
-/** A proxy's request id is kept only behind a trusted proxy; otherwise each request gets a new one. */
-function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
+/** A proxy's request id is kept only when the peer is a trusted proxy; otherwise each request gets a new one. */
+function requestIdOf(req: IncomingMessage, trustProxy: TrustProxy): string {
   const given = req.headers["x-request-id"];
-  if (trustProxy && typeof given === "string" && /^[\w.:-]{1,128}$/.test(given)) return given;
+  const peer = req.socket.remoteAddress;
+  if (typeof given === "string" && peer && trustProxy(peer, 0) && /^[\w.:-]{1,128}$/.test(given)) return given;
   return randomUUID();
 }
 
@@ -116,11 +117,15 @@ async function main(): Promise<void> {
       devOutbox: env.devOutbox !== "off",
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
+      retention: { auditDays: env.auditRetentionDays },
     },
   });
+  if (env.trustedProxies.length) logger.info({ trustedProxies: env.trustedProxies }, "X-Forwarded-For, X-Forwarded-Proto and X-Request-Id are read from these proxies only (TRUST_PROXY)");
   if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
   const worker = auth.startDeliveryWorker();
+  // Expired codes, pending registrations, sessions, limit rows, old outbox and audit rows.
+  const maintenance = auth.startMaintenance();
   const marks = edgeMarks();
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
     if (api.handles(req.method ?? "GET", path)) {
       const plain = plainRequest(req, path);
-      setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy)));
+      setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info)));
       const fast = api.fastQuery(plain);
       if (!fast) {
         void apiListener(req, res);
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
     }
     // Pages: a fresh nonce for Next's scripts, and what Next cannot see for itself (the socket).
     const plain = plainRequest(req, path);
-    const secure = isSecure(plain.headers, plain.overTls, env.trustProxy);
+    const secure = isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info);
     const csp = pageCsp(newNonce(), { secure, dev });
     setHeaders(res, pageHeaders(csp, secure));
     marks.mark(req.headers, { devOutbox: devOutboxAnswers(env.devOutbox, plain.headers, plain.info), secure }, csp);
@@ -223,8 +228,7 @@ async function main(): Promise<void> {
     // Connections that finish a response after close() would otherwise sit idle until keep-alive times out.
     setInterval(() => server.closeIdleConnections(), 200).unref();
     server.close(() => {
-      void worker
-        .stop()
+      void Promise.all([worker.stop(), maintenance.stop()])
         .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         .finally(() => {

@@ -37,14 +37,16 @@ describe("loadEnv", () => {
       authSecretSource: "generated",
       devOutbox: "local",
       defaultCountry: "ID",
-      trustProxy: false,
+      trustedProxies: [],
       publicUrl: "http://localhost:3000",
       firebaseServiceAccount: undefined,
       nodeEnv: undefined,
       rateLimitScale: 1,
       smsCountries: [],
       smsNewNumbersPerHour: 500,
+      auditRetentionDays: 365,
     });
+    expect(env.trustProxy("127.0.0.1", 0)).toBe(false);
     expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -57,7 +59,7 @@ describe("loadEnv", () => {
         AUTH_SECRET: SECRET,
         AUTH_DEV_OUTBOX: "0",
         AUTH_DEFAULT_COUNTRY: "SG",
-        TRUST_PROXY: "true",
+        TRUST_PROXY: "10.0.0.0/8, loopback",
         PUBLIC_URL: "https://auth.example.com/",
         FIREBASE_SERVICE_ACCOUNT: "/etc/firebase.json",
         SMTP_URL: "smtp://mailer:pw@mail.example.com:587",
@@ -69,6 +71,7 @@ describe("loadEnv", () => {
         AUTH_RATE_LIMIT_SCALE: "1000",
         AUTH_SMS_COUNTRIES: "ID, MY",
         AUTH_SMS_NEW_NUMBERS_PER_HOUR: "50",
+        AUTH_AUDIT_RETENTION_DAYS: "90",
       },
       cwd,
     );
@@ -82,7 +85,8 @@ describe("loadEnv", () => {
       authSecretSource: "env",
       devOutbox: "off",
       defaultCountry: "SG",
-      trustProxy: true,
+      trustedProxies: ["10.0.0.0/8", "loopback"],
+      trustProxy: expect.any(Function),
       publicUrl: "https://auth.example.com",
       firebaseServiceAccount: "/etc/firebase.json",
       smtp: { url: "smtp://mailer:pw@mail.example.com:587", from: "Acme <no-reply@acme.example>" },
@@ -92,7 +96,14 @@ describe("loadEnv", () => {
       rateLimitScale: 1000,
       smsCountries: ["ID", "MY"],
       smsNewNumbersPerHour: 50,
+      auditRetentionDays: 90,
     });
+  });
+
+  it("reads AUTH_AUDIT_RETENTION_DAYS as whole days, 0 meaning for ever", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).auditRetentionDays).toBe(365);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_AUDIT_RETENTION_DAYS: "0" }, cwd).auditRetentionDays).toBe(0);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_AUDIT_RETENTION_DAYS: "30" }, cwd).auditRetentionDays).toBe(30);
   });
 
   it("reads AUTH_RATE_LIMIT_SCALE as a positive number", () => {
@@ -172,9 +183,39 @@ describe("loadEnv", () => {
   });
 
   it("accepts 1/0 and true/false for flags", () => {
-    expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "1" }, cwd).trustProxy).toBe(true);
-    expect(loadEnv({ AUTH_SECRET: SECRET, TRUST_PROXY: "0" }, cwd).trustProxy).toBe(false);
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_DEV_OUTBOX: "0" }, cwd).devOutbox).toBe("off");
     expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_DEV_OUTBOX: "1" }, cwd).devOutbox).toBe("on");
+  });
+
+  describe("TRUST_PROXY", () => {
+    const trustFor = (value: string | undefined) => loadEnv({ AUTH_SECRET: SECRET, ...(value === undefined ? {} : { TRUST_PROXY: value }) }, cwd);
+
+    it("unset, 0 or false trusts no peer at all, not even loopback", () => {
+      for (const value of [undefined, "", "0", "false"]) {
+        const env = trustFor(value);
+        expect(env.trustedProxies).toEqual([]);
+        expect(env.trustProxy("127.0.0.1", 0)).toBe(false);
+        expect(env.trustProxy("10.0.0.1", 0)).toBe(false);
+      }
+    });
+
+    it("reads addresses, CIDRs and proxy-addr's names, comma-separated", () => {
+      const env = trustFor(" 192.0.2.10 , 10.0.0.0/8,fd00::/8, LoopBack ,");
+      expect(env.trustedProxies).toEqual(["192.0.2.10", "10.0.0.0/8", "fd00::/8", "loopback"]);
+      expect(env.trustProxy("192.0.2.10", 0)).toBe(true);
+      expect(env.trustProxy("192.0.2.11", 0)).toBe(false);
+      expect(env.trustProxy("10.200.3.4", 0)).toBe(true);
+      expect(env.trustProxy("fd00::1", 0)).toBe(true);
+      expect(env.trustProxy("::1", 0)).toBe(true);
+      expect(env.trustProxy("::ffff:127.0.0.1", 0)).toBe(true);
+      expect(env.trustProxy("203.0.113.9", 0)).toBe(false);
+    });
+
+    it("uniquelocal and linklocal are the private ranges", () => {
+      const env = trustFor("uniquelocal,linklocal");
+      for (const addr of ["10.1.2.3", "172.16.0.1", "192.168.1.1", "fc00::1", "169.254.1.1", "fe80::1"]) expect(env.trustProxy(addr, 0)).toBe(true);
+      for (const addr of ["127.0.0.1", "8.8.8.8", "2001:db8::1"]) expect(env.trustProxy(addr, 0)).toBe(false);
+    });
   });
 
   it("keeps the data folder next to the working directory for an in-memory database", () => {
@@ -198,7 +239,14 @@ describe("loadEnv", () => {
     ["AUTH_SMS_COUNTRIES", "ID;MY", "AUTH_SMS_COUNTRIES"],
     ["AUTH_SMS_NEW_NUMBERS_PER_HOUR", "-1", "AUTH_SMS_NEW_NUMBERS_PER_HOUR"],
     ["AUTH_SMS_NEW_NUMBERS_PER_HOUR", "lots", "AUTH_SMS_NEW_NUMBERS_PER_HOUR"],
-    ["TRUST_PROXY", "maybe", "TRUST_PROXY"],
+    ["TRUST_PROXY", "maybe", 'TRUST_PROXY has an entry that is no address, CIDR or name: "maybe"'],
+    ["TRUST_PROXY", "10.0.0.1, proxy.internal", '"proxy.internal"'],
+    ["TRUST_PROXY", "10.0.0.0/33", '"10.0.0.0/33"'],
+    ["TRUST_PROXY", "1", "TRUST_PROXY no longer accepts 1 (believe every peer): name your proxies"],
+    ["TRUST_PROXY", "true", "TRUST_PROXY no longer accepts true"],
+    ["AUTH_AUDIT_RETENTION_DAYS", "-1", "AUTH_AUDIT_RETENTION_DAYS must be a whole number of days"],
+    ["AUTH_AUDIT_RETENTION_DAYS", "1.5", "AUTH_AUDIT_RETENTION_DAYS"],
+    ["AUTH_AUDIT_RETENTION_DAYS", "forever", "AUTH_AUDIT_RETENTION_DAYS"],
     ["PUBLIC_URL", "auth.example.com", "PUBLIC_URL"],
     ["PUBLIC_URL", "ftp://auth.example.com", "PUBLIC_URL"],
     ["NODE_ENV", "staging", "NODE_ENV"],
@@ -219,7 +267,7 @@ describe("loadEnv", () => {
   });
 
   it("reports every problem at once, one line per variable, and writes nothing", () => {
-    const problems = problemsFor({ PORT: "abc", TRUST_PROXY: "yes", AUTH_DEFAULT_COUNTRY: "x" });
+    const problems = problemsFor({ PORT: "abc", TRUST_PROXY: "1", AUTH_DEFAULT_COUNTRY: "x" });
     expect(problems.map((p) => p.split(" ")[0]).sort()).toEqual(["AUTH_DEFAULT_COUNTRY", "PORT", "TRUST_PROXY"]);
     expect(existsSync(path.join(cwd, "data"))).toBe(false);
   });

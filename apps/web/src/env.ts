@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
 import { databasePath } from "@authsvc/db";
+import { compileTrustProxy, type TrustProxy } from "@authsvc/api/trust-proxy";
 
 /**
  * The one place process.env is read. Server-only: it pulls in @authsvc/core, so Next
@@ -28,7 +29,10 @@ export interface Env {
   smsCountries: CountryCode[];
   /** SMS to numbers with no account yet, all together, per hour. */
   smsNewNumbersPerHour: number;
-  trustProxy: boolean;
+  /** TRUST_PROXY as written (for the start line); empty when no proxy is trusted. */
+  trustedProxies: string[];
+  /** Compiled once from `trustedProxies`: which peers may tell us the client's address. */
+  trustProxy: TrustProxy;
   /** Without a trailing slash, so links can be built by appending a path. */
   publicUrl: string;
   firebaseServiceAccount: string | undefined;
@@ -38,6 +42,8 @@ export interface Env {
   smsWebhook: { url: string; secret: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   nodeEnv: "development" | "production" | "test" | undefined;
+  /** Audit events older than this many days are deleted; 0 keeps them for ever. */
+  auditRetentionDays: number;
   /** Multiplies every rate limit's max (1 = as documented); for load tests such as `pnpm bench`. */
   rateLimitScale: number;
 }
@@ -52,6 +58,36 @@ export class EnvError extends Error {
 const flag = (name: string) =>
   z.enum(["1", "true", "0", "false"], { error: `${name} must be 1, true, 0 or false` })
     .transform((v) => v === "1" || v === "true");
+
+const trustProxyHelp = "addresses or CIDRs of your proxies, or loopback, linklocal, uniquelocal, comma-separated; 0 for none";
+
+/**
+ * TRUST_PROXY names the proxies in front (proxy-addr's syntax, as Express reads it). The old
+ * `1`/`true` (believe any peer) is refused rather than guessed: mapped to `loopback` it would
+ * silently put every client of a proxy on another host into the proxy's one rate-limit bucket.
+ */
+const trustProxySetting = z.string().transform((value, ctx) => {
+  if (value === "0" || value === "false") return [];
+  if (value === "1" || value === "true") {
+    ctx.addIssue({
+      code: "custom",
+      message: `TRUST_PROXY no longer accepts ${value} (believe every peer): name your proxies, like TRUST_PROXY=loopback or TRUST_PROXY=10.0.0.0/8 (${trustProxyHelp})`,
+    });
+    return z.NEVER;
+  }
+  const entries = value.split(",").map((e) => e.trim().toLowerCase()).filter((e) => e !== "");
+  for (const entry of entries) {
+    try {
+      compileTrustProxy([entry]);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `TRUST_PROXY has an entry that is no address, CIDR or name: ${JSON.stringify(entry)} (${trustProxyHelp})` });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
+
+const auditRetentionError = "AUTH_AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps audit events for ever)";
 
 const portError = "PORT must be an integer between 1 and 65535";
 const rateLimitScaleError = "AUTH_RATE_LIMIT_SCALE must be a positive number, like 1000 (it multiplies every rate limit; 1 is the default)";
@@ -90,7 +126,7 @@ const schema = z.object({
     .regex(/^\d{1,9}$/, { error: "AUTH_SMS_NEW_NUMBERS_PER_HOUR must be a whole number, like 500" })
     .transform(Number)
     .optional(),
-  TRUST_PROXY: flag("TRUST_PROXY").default(false),
+  TRUST_PROXY: trustProxySetting.default([]),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" }).optional(),
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
   SMTP_URL: z
@@ -109,6 +145,11 @@ const schema = z.object({
     .transform(Number)
     .pipe(z.number().positive({ error: rateLimitScaleError }).max(1e9, { error: rateLimitScaleError }))
     .default(1),
+  AUTH_AUDIT_RETENTION_DAYS: z
+    .string()
+    .regex(/^\d{1,6}$/, { error: auditRetentionError })
+    .transform(Number)
+    .default(365),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -197,7 +238,8 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     defaultCountry: v.AUTH_DEFAULT_COUNTRY as CountryCode,
     smsCountries: (v.AUTH_SMS_COUNTRIES ?? []) as CountryCode[],
     smsNewNumbersPerHour: v.AUTH_SMS_NEW_NUMBERS_PER_HOUR ?? defaultOptions.smsNewNumbersPerHour,
-    trustProxy: v.TRUST_PROXY,
+    trustedProxies: v.TRUST_PROXY,
+    trustProxy: compileTrustProxy(v.TRUST_PROXY),
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
     firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,
     smtp: v.SMTP_URL && v.MAIL_FROM ? { url: v.SMTP_URL, from: v.MAIL_FROM } : undefined,
@@ -205,5 +247,6 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     logLevel: v.LOG_LEVEL,
     nodeEnv: v.NODE_ENV,
     rateLimitScale: v.AUTH_RATE_LIMIT_SCALE,
+    auditRetentionDays: v.AUTH_AUDIT_RETENTION_DAYS,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callerForHeaders, createApiContext, createCaller, SESSION_COOKIE } from "./index";
+import { callerForHeaders, compileTrustProxy, createApiContext, createCaller, SESSION_COOKIE, trustNobody } from "./index";
 import { cookieValue, expectWireError, META, PASSWORD, setCookies, setup, type Harness } from "./test/harness";
 
 /** The value of a `__Host-authsvc_session` Set-Cookie line. */
@@ -108,7 +108,7 @@ describe("cookie delivery", () => {
   });
 
   it("believes X-Forwarded-Proto only behind a trusted proxy", async () => {
-    const trusted = setup({ handler: { trustProxy: true } });
+    const trusted = setup({ handler: { trustProxy: compileTrustProxy(["loopback"]) } });
     await trusted.registerAndVerify({ email: "ana@example.com" });
     const viaProxy = await trusted.mutate(
       "auth.loginWithPassword",
@@ -117,7 +117,7 @@ describe("cookie delivery", () => {
     );
     expect(viaProxy.headers.get("set-cookie")).toMatch(/^__Host-authsvc_session=.*; Secure$/);
 
-    const direct = setup({ handler: { trustProxy: false } });
+    const direct = setup({ handler: { trustProxy: trustNobody } });
     await direct.registerAndVerify({ email: "ana@example.com" });
     const spoofed = await direct.mutate(
       "auth.loginWithPassword",

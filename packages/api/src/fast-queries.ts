@@ -1,6 +1,7 @@
 import type { Auth } from "@authsvc/core";
 import { createCaller } from "./root";
 import { createApiContext, type ApiContext } from "./trpc";
+import type { TrustProxy } from "./http/trust-proxy";
 import { bearerToken, isSecure, readSessionCookie, requestMeta, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
 
 export const TRPC_PREFIX = "/api/trpc";
@@ -27,13 +28,13 @@ export interface PlainAnswer {
 /** The tRPC context for a request: its credential (bearer header first, else the web cookie) and meta. */
 export function contextFor(
   auth: Auth,
-  trustProxy: boolean,
+  trustProxy: TrustProxy,
   r: Pick<PlainRequest, "headers" | "overTls" | "info">,
   resHeaders: Headers,
   req?: Request,
 ): ApiContext {
   const header = bearerToken(r.headers);
-  const secureCookies = isSecure(r.headers, r.overTls, trustProxy);
+  const secureCookies = isSecure(r.headers, r.overTls, trustProxy, r.info);
   const cookie = header ? undefined : readSessionCookie(r.headers, secureCookies);
   return createApiContext({
     auth,
@@ -73,7 +74,7 @@ const FAST_QUERIES: Record<string, (caller: Caller) => Promise<unknown>> = {
  */
 export type FastQuery = (r: PlainRequest) => Promise<PlainAnswer | undefined> | undefined;
 
-export function createFastQuery(auth: Auth, trustProxy: boolean): FastQuery {
+export function createFastQuery(auth: Auth, trustProxy: TrustProxy): FastQuery {
   return (r) => {
     if (r.method !== "GET" || r.hasQuery || r.headers.get("trpc-accept") != null) return undefined;
     const query = FAST_QUERIES[stripSlash(r.pathname)];

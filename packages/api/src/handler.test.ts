@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { expectNoLeak, expectWireError, MINUTE, PASSWORD, setup, type Harness, type Wire } from "./test/harness";
+import { compileTrustProxy, trustNobody } from "./index";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
@@ -259,8 +260,8 @@ describe("client address", () => {
   const requestFrom = (h: ReturnType<typeof setup>, headers: Record<string, string>, remoteAddress = "127.0.0.1") =>
     h.mutate("auth.requestPhoneCode", { phone: "081234567890" }, { headers, remoteAddress });
 
-  it("with trustProxy false, X-Forwarded-For is ignored: audit rows carry the socket's address", async () => {
-    const h = setup({ handler: { trustProxy: false } });
+  it("trusting nobody, X-Forwarded-For is ignored: audit rows carry the socket's address", async () => {
+    const h = setup({ handler: { trustProxy: trustNobody } });
     const res = await requestFrom(h, { "x-forwarded-for": "198.51.100.7", "user-agent": "probe/1.0" });
     expect(res.status, res.text).toBe(200);
     const rows = h.auditRows();
@@ -271,8 +272,8 @@ describe("client address", () => {
     }
   });
 
-  it("with trustProxy true, the X-Forwarded-For address is used", async () => {
-    const h = setup({ handler: { trustProxy: true } });
+  it("behind a trusted proxy (loopback), the X-Forwarded-For address is used", async () => {
+    const h = setup({ handler: { trustProxy: compileTrustProxy(["loopback"]) } });
     const res = await requestFrom(h, { "x-forwarded-for": "198.51.100.7" });
     expect(res.status, res.text).toBe(200);
     const rows = h.auditRows();
@@ -280,7 +281,7 @@ describe("client address", () => {
     for (const row of rows) expect(row.ip).toBe("198.51.100.7");
 
     // Without the header, the socket's address still counts.
-    const h2 = setup({ handler: { trustProxy: true } });
+    const h2 = setup({ handler: { trustProxy: compileTrustProxy(["loopback"]) } });
     await requestFrom(h2, {}, "192.0.2.9");
     expect(h2.auditRows().map((r) => r.ip)).toEqual(h2.auditRows().map(() => "192.0.2.9"));
   });
@@ -297,7 +298,7 @@ describe("client address", () => {
   });
 
   it("limits per client address count the trusted forwarded address, not the proxy's", async () => {
-    const h = setup({ handler: { trustProxy: true }, options: { limits: { codeSendPerIp: { max: 1, windowSec: 3600 } } } });
+    const h = setup({ handler: { trustProxy: compileTrustProxy(["loopback"]) }, options: { limits: { codeSendPerIp: { max: 1, windowSec: 3600 } } } });
     expect((await h.mutate("auth.requestPhoneCode", { phone: "081234567890" }, { headers: { "x-forwarded-for": "198.51.100.1" } })).status).toBe(200);
     expect((await h.mutate("auth.requestPhoneCode", { phone: "081234567891" }, { headers: { "x-forwarded-for": "198.51.100.2" } })).status).toBe(200);
     expectWireError(

@@ -5,12 +5,16 @@ import { restFamilies } from "./rest/families";
 import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
 import { appRouter } from "./root";
+import type { TrustProxy } from "./http/trust-proxy";
 import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
 import { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
 
 export interface ApiHandlerOptions {
-  /** Believe X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you run). */
-  trustProxy: boolean;
+  /**
+   * Which peers are proxies we run (compiled once, see http/trust-proxy.ts): only their
+   * X-Forwarded-For / X-Forwarded-Proto count. `trustNobody` when nothing sits in front.
+   */
+  trustProxy: TrustProxy;
   /** Who GET /api/dev/outbox and family 001's `verificationCode` answer (see http/dev-outbox.ts). */
   devOutbox: DevOutboxMode;
 }

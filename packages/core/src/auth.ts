@@ -3,6 +3,7 @@ import { consoleLogger, createContext, type AuthContext, type Logger, type Reque
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
+import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
 import type { Locale } from "./delivery/templates";
 import { createFirebaseSigner } from "./firebase/custom-token";
 import * as admin from "./admin/admin";
@@ -94,6 +95,10 @@ export function createAuth(init: CreateAuthInit) {
     grantAdminFromCli: bind(ctx, admin.grantAdminFromCli),
     /** Retries failed messages and sends those a stopped process left queued. */
     startDeliveryWorker: (intervalMs?: number) => startDeliveryWorker(ctx, intervalMs),
+    /** One purge pass (maintenance/purge.ts): expired data deleted, secrets no longer needed redacted. */
+    purgeExpired: (o?: PurgeOptions) => purgeExpired(ctx, o),
+    /** The purge on a schedule, until stopped; the server runs it beside the delivery worker. */
+    startMaintenance: (intervalMs?: number) => startMaintenance(ctx, intervalMs),
     listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),
     isReady: (): boolean => {
       try {

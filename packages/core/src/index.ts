@@ -17,6 +17,8 @@ export { FIREBASE_AUDIENCE } from "./firebase/custom-token";
 export { smtpTransport, type SmtpOptions } from "./delivery/smtp";
 export { smsWebhookTransport, signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER, type SmsWebhookOptions } from "./delivery/sms-webhook";
 export { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./delivery/deliver";
+export { REDACTED } from "./delivery/outbox";
+export type { PurgeOptions, PurgeReport } from "./maintenance/purge";
 export type { AuditFilter } from "./admin/admin";
 export type { AuditKind } from "./audit/audit";
 export type { AuditEvent } from "@authsvc/db";

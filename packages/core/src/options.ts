@@ -59,6 +59,18 @@ export interface AuthOptions {
     codeCheckPerIp: Limit;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /** What the scheduled purge keeps (maintenance/purge.ts). */
+  retention: {
+    /** Audit events older than this many days are deleted; 0 keeps them for ever. */
+    auditDays: number;
+    /** Outbox rows (their secrets redacted long before) are deleted this many days after they were written. */
+    outboxDays: number;
+    /**
+     * Expired challenges, tokens and sessions, and ended rate-limit windows, stay this long
+     * before they are deleted, so that a late answer still says "expired" rather than "unknown".
+     */
+    graceSec: number;
+  };
   /**
    * Multiplies the `max` of every rate limit (`limits.*`) and the per-destination code caps
    * (`code.perHour`, `code.perDay`); 1 leaves them as set. Lockouts after wrong codes or
@@ -108,6 +120,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+  retention: { auditDays: 365, outboxDays: 30, graceSec: 24 * 3600 },
   rateLimitScale: 1,
 };
 
@@ -131,6 +144,10 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   const options = merge({ ...defaultOptions, secret: input.secret } as AuthOptions, input);
   options.publicUrl = options.publicUrl.replace(/\/+$/, "");
   if (options.smsCountries.length === 0) options.smsCountries = [options.defaultCountry];
+  const { auditDays, outboxDays, graceSec } = options.retention;
+  for (const [name, value, min] of [["auditDays", auditDays, 0], ["outboxDays", outboxDays, 1], ["graceSec", graceSec, 0]] as const) {
+    if (!(Number.isInteger(value) && value >= min)) throw new Error(`retention.${name} must be a whole number, ${min} or more`);
+  }
   const scale = options.rateLimitScale;
   if (!(typeof scale === "number" && Number.isFinite(scale) && scale > 0)) {
     throw new Error("rateLimitScale must be a positive number");

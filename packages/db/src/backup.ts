@@ -1,7 +1,8 @@
-import { mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Db } from "./client";
+import { ensurePrivateFile, ensurePrivateParent } from "./files";
 
 export interface BackupResult {
   file: string;
@@ -16,7 +17,9 @@ export interface BackupResult {
  */
 export async function backupDatabase(db: Db, destination: string): Promise<BackupResult> {
   const file = path.resolve(destination);
-  mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateParent(file);
+  // Created 0600 before SQLite writes into it: a copy of the store is as secret as the store.
+  ensurePrivateFile(file);
   await db.$client.backup(file);
   const copy = new Database(file, { readonly: true });
   try {

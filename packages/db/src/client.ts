@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { ensurePrivateFile, ensurePrivateParent, restrictFile } from "./files";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -28,9 +28,15 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   const file = databasePath(url);
-  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ":memory:") {
+    // SQLite creates the -wal and -shm files with the main file's mode, so 0600 here is
+    // 0600 for all three; an existing database left readable by others is tightened.
+    ensurePrivateParent(file);
+    ensurePrivateFile(file);
+  }
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
+  if (file !== ":memory:") for (const f of [`${file}-wal`, `${file}-shm`]) restrictFile(f);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   // WAL makes NORMAL durable against application crashes; only power loss can drop

@@ -32,7 +32,7 @@ const UNKNOWN_PHONE = "+6281234567899";
 
 /** A real provider: no dev outbox (so family 001 shows no code), the given transport for both channels. */
 function withTransport(t: Transport) {
-  return attackSetup({ options: { devOutbox: false }, handler: { devOutbox: false }, transports: { sms: t, email: t } });
+  return attackSetup({ options: { devOutbox: false }, handler: { devOutbox: "off" }, transports: { sms: t, email: t } });
 }
 
 /** Known accounts made without sending anything: an unverified 002 email, a 001 phone. */

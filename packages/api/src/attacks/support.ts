@@ -8,7 +8,7 @@ import type { AuthOptionsInput, OutboxView } from "@authsvc/core";
 import type { Transport, Transports } from "@authsvc/core";
 import { createTestAuth } from "@authsvc/core/testing";
 import { expect, vi } from "vitest";
-import { createApiHandler, type ApiHandlerOptions } from "../index";
+import { createApiHandler, trustNobody, type ApiHandlerOptions } from "../index";
 import { jwtPayload, toWire, type Wire } from "../testing";
 import { FAST_ARGON2 } from "../test/harness";
 
@@ -52,7 +52,7 @@ export function attackSetup(opts: AttackSetup = {}) {
     { argon2: FAST_ARGON2, ...opts.options } as unknown as Partial<AuthOptionsInput>,
     opts.transports ? { transports: opts.transports } : {},
   );
-  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: true, ...opts.handler });
+  const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
   const db = auth.ctx.db.$client;
 
   async function send(req: Request, remoteAddress: string): Promise<Wire> {

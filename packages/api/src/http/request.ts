@@ -1,4 +1,5 @@
 import type { RequestMeta } from "@authsvc/core";
+import { forwardedFor, type TrustProxy } from "./trust-proxy";
 
 export const SESSION_COOKIE = "authsvc_session";
 /**
@@ -24,18 +25,18 @@ export interface HeaderSource {
   get(name: string): string | null | undefined;
 }
 
-/** The socket's address; X-Forwarded-For only when the operator says a proxy sits in front. */
-export function clientIp(headers: HeaderSource, info: ClientInfo | undefined, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    // The proxy appends the address it saw; anything before that came from the client.
-    const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-    if (forwarded) return forwarded;
-  }
-  return info?.remoteAddress?.replace(/^::ffff:/, "");
+/**
+ * The socket's address; the X-Forwarded-For chain only as far as `trust` vouches for each hop
+ * (see trust-proxy.ts). No known peer, no address: a forwarded header alone proves nothing.
+ */
+export function clientIp(headers: HeaderSource, info: ClientInfo | undefined, trust: TrustProxy): string | undefined {
+  const peer = info?.remoteAddress;
+  if (!peer) return undefined;
+  return forwardedFor(peer, headers.get("x-forwarded-for"), trust).replace(/^::ffff:/, "");
 }
 
-export function requestMeta(headers: HeaderSource, info: ClientInfo | undefined, trustProxy: boolean): RequestMeta {
-  return { ip: clientIp(headers, info, trustProxy), userAgent: headers.get("user-agent") ?? undefined };
+export function requestMeta(headers: HeaderSource, info: ClientInfo | undefined, trust: TrustProxy): RequestMeta {
+  return { ip: clientIp(headers, info, trust), userAgent: headers.get("user-agent") ?? undefined };
 }
 
 export function readCookie(headers: HeaderSource, name: string): string | undefined {
@@ -68,10 +69,16 @@ export function bearerToken(headers: HeaderSource): string | undefined {
   return m?.[1];
 }
 
-/** `overTls`: whether the connection itself is HTTPS; a proxy's word counts only when trusted. */
-export function isSecure(headers: HeaderSource, overTls: boolean, trustProxy: boolean): boolean {
-  if (trustProxy && headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
-  return overTls;
+/**
+ * `overTls`: whether the connection itself is HTTPS. X-Forwarded-Proto counts only when the
+ * socket's peer is a trusted proxy: the same trust that decides the client's address.
+ */
+export function isSecure(headers: HeaderSource, overTls: boolean, trust: TrustProxy, info: ClientInfo | undefined): boolean {
+  if (overTls) return true;
+  const proto = headers.get("x-forwarded-proto");
+  if (!proto) return false;
+  const peer = info?.remoteAddress;
+  return Boolean(peer && trust(peer, 0)) && proto.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
 export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {

@@ -6,7 +6,7 @@ import type { AuthOptionsInput, OutboxView } from "@authsvc/core";
 import { createTestAuth } from "@authsvc/core/testing";
 import { TRPCError } from "@trpc/server";
 import { expect } from "vitest";
-import { createApiContext, createApiHandler, createCaller, type ApiHandlerOptions } from "../index";
+import { createApiContext, createApiHandler, createCaller, trustNobody, type ApiHandlerOptions } from "../index";
 import { expectNoLeak, toWire, type Wire } from "../testing";
 
 export { expectNoLeak, type Wire };
@@ -37,7 +37,7 @@ export interface CallInit {
 
 export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
   const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>);
-  const handler = createApiHandler(auth, { trustProxy: false, devOutbox: "on", ...opts.handler });
+  const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
     return toWire(await handler.fetch(req, { remoteAddress }));

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { ensurePrivateDir, restrictFile } from "@authsvc/db";
 import path from "node:path";
 import { randomToken } from "./secrets";
 
@@ -11,13 +12,22 @@ export function loadOrCreateSecret(dataDir: string): string {
   } catch {
     // first start: no file yet
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const secret = randomToken(48);
   // wx: two processes starting at once must not overwrite each other's secret
   try {
-    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    writeSecretFile(file, secret + "\n");
     return secret;
   } catch {
     return readFileSync(file, "utf8").trim();
   }
+}
+
+/**
+ * Writes a new secret file (throws if it exists: the first writer wins) readable by the owner
+ * only. The open mode is filtered by the umask; the chmod after it is not.
+ */
+export function writeSecretFile(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600, flag: "wx" });
+  restrictFile(file);
 }

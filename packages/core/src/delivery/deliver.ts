@@ -4,7 +4,8 @@ import type { AuthContext } from "../context";
 import { preparedFor } from "../prepared";
 import { AuthError } from "../errors";
 import { renderMessage, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
-import type { Channel } from "./transport";
+import { redactedColumns } from "./outbox";
+import { outboxOnlyTransport, type Channel, type Transport } from "./transport";
 
 export interface DeliverInput extends TemplateInput {
   channel: Channel;
@@ -38,7 +39,25 @@ const queries = preparedFor((db) => ({
     .set({ status: "sent", attempts: sql`${sql.placeholder("attempts")}`, sentAt: sql`${sql.placeholder("now")}`, nextAttemptAt: null })
     .where(eq(outbox.id, sql.placeholder("id")))
     .prepare(),
+  sentAndRedacted: db
+    .update(outbox)
+    .set({
+      status: "sent",
+      attempts: sql`${sql.placeholder("attempts")}`,
+      sentAt: sql`${sql.placeholder("now")}`,
+      nextAttemptAt: null,
+      ...redactedColumns,
+    })
+    .where(eq(outbox.id, sql.placeholder("id")))
+    .prepare(),
 }));
+
+/**
+ * Only the embedded transport's rows are the delivery itself (the dev outbox shows them until
+ * the code expires, then the purge redacts them). Any other transport handed the message on:
+ * the row keeps no copy of the code, text or link from then on.
+ */
+const keepsText = (transport: Transport): boolean => transport === outboxOnlyTransport;
 
 /** Tries in all (the first in the request, the rest by the worker) before giving up. */
 export const MAX_ATTEMPTS = 5;
@@ -55,7 +74,7 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   const where = { outboxId: row.id, channel: row.channel, to: maskDestination(row.to), purpose: row.purpose, transport: transport.name, attempts };
   try {
     await transport.send(row);
-    queries(ctx).sent.run({ attempts, now: ctx.now(), id: row.id });
+    (keepsText(transport) ? queries(ctx).sent : queries(ctx).sentAndRedacted).run({ attempts, now: ctx.now(), id: row.id });
     ctx.log.info(where, attempts > 1 ? "message sent on retry" : "message sent");
     return true;
   } catch (err) {
@@ -64,7 +83,8 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
     const giveUp = attempts >= MAX_ATTEMPTS;
     ctx.db
       .update(outbox)
-      .set({ status: "failed", attempts, error: reason, nextAttemptAt: giveUp ? null : ctx.now() + retryDelayMs(attempts) })
+      // Given up, the text has no more use: only a message that may still go out keeps it.
+      .set({ status: "failed", attempts, error: reason, ...(giveUp ? { nextAttemptAt: null, ...redactedColumns } : { nextAttemptAt: ctx.now() + retryDelayMs(attempts) }) })
       .where(eq(outbox.id, row.id))
       .run();
     ctx.log.error({ ...where, reason, willRetry: !giveUp }, "message delivery failed");
@@ -142,7 +162,7 @@ export async function retryPending(ctx: AuthContext, orphanedBefore: number, lim
   let sent = 0;
   for (const row of due) {
     if (!stillUseful(ctx, row)) {
-      ctx.db.update(outbox).set({ status: "failed", error: "code no longer valid", nextAttemptAt: null }).where(eq(outbox.id, row.id)).run();
+      ctx.db.update(outbox).set({ status: "failed", error: "code no longer valid", nextAttemptAt: null, ...redactedColumns }).where(eq(outbox.id, row.id)).run();
       continue;
     }
     if (await attempt(ctx, row)) sent++;

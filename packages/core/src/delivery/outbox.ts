@@ -1,4 +1,4 @@
-import { desc, eq, outbox } from "@authsvc/db";
+import { desc, eq, outbox, sql } from "@authsvc/db";
 import type { AuthContext } from "../context";
 
 export interface OutboxView {
@@ -29,3 +29,16 @@ export function listOutbox(ctx: AuthContext, to?: string, limit = 100): OutboxVi
     createdAt: new Date(r.createdAt).toISOString(),
   }));
 }
+
+/** What stays of a message's text (and html) once it must no longer be kept in clear. */
+export const REDACTED = "[redacted]";
+
+/**
+ * The columns of a row that keeps no secret: no code, and a marker for the text and html
+ * (and with them any reset link). Subject, destination, purpose and status stay as a record.
+ */
+export const redactedColumns = {
+  code: null,
+  text: REDACTED,
+  html: sql<string | null>`CASE WHEN ${outbox.html} IS NULL THEN NULL ELSE ${REDACTED} END`,
+};

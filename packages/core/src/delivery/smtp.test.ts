@@ -58,7 +58,9 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(row).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup", status: "sent", attempts: 1, error: null, nextAttemptAt: null });
     expect(row!.sentAt).toEqual(expect.any(Number));
     expect(mail.headers["x-authsvc-message-id"]).toBe(String(row!.id));
-    expect(row!.code).toBe(code);
+    // Delivered: the row keeps the record, not the code (hole 9).
+    expect(row!.code).toBeNull();
+    expect(row!.text).not.toContain(code);
 
     // The code that came over SMTP is the one that completes the sign-up.
     const signedIn = await t.auth.completeRegistration({ verificationId: pending.verificationId, code }, { type: "jwt" });

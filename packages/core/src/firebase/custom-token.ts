@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { ensurePrivateDir } from "@authsvc/db";
 import path from "node:path";
 import { importPKCS8, SignJWT, type CryptoKey } from "jose";
+import { writeSecretFile } from "../crypto/secret-file";
 import type { AuthOptions } from "../options";
 
 export const FIREBASE_AUDIENCE =
@@ -15,7 +17,7 @@ interface ServiceAccount {
 function localServiceAccount(dataDir: string): ServiceAccount {
   const file = path.join(dataDir, "firebase-service-account.json");
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const { privateKey } = generateKeyPairSync("rsa", {
       modulusLength: 2048,
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
@@ -23,7 +25,7 @@ function localServiceAccount(dataDir: string): ServiceAccount {
     });
     const account = { type: "service_account", client_email: "authsvc-local@authsvc.local", private_key: privateKey };
     try {
-      writeFileSync(file, JSON.stringify(account, null, 2), { mode: 0o600, flag: "wx" });
+      writeSecretFile(file, JSON.stringify(account, null, 2));
     } catch {
       // another process wrote it first: use theirs
     }

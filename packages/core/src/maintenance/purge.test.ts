@@ -1,0 +1,269 @@
+/**
+ * Hole 9: what the scheduled purge keeps and what goes. Time is moved with a fake Date; the
+ * purge is called directly (the schedule is tested once at the end).
+ */
+import { rmSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { eq, outbox } from "@authsvc/db";
+import type { AuthOptionsInput } from "../options";
+import { deliver } from "../delivery/deliver";
+import { REDACTED } from "../delivery/outbox";
+import { fakeClock, lastCode, PASSWORD, phoneSignIn, signUp, tableRows } from "../test-helpers";
+import { createTestAuth } from "../testing";
+
+const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+const MIN = 60;
+const HOUR = 3600;
+const DAY = 86_400;
+const EMAIL = "ana@example.com";
+const PHONE = "081234567890";
+const E164 = "+6281234567890";
+
+let clock: ReturnType<typeof fakeClock>;
+let cleanups: (() => unknown)[] = [];
+beforeEach(() => {
+  clock = fakeClock();
+  cleanups = [];
+});
+afterEach(() => {
+  vi.useRealTimers();
+  for (const c of cleanups.reverse()) c();
+});
+
+function service(options: Partial<AuthOptionsInput> = {}) {
+  const t = createTestAuth({ argon2: FAST_ARGON2, ...options } as Partial<AuthOptionsInput>);
+  cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+  return t;
+}
+type T = ReturnType<typeof service>;
+
+/** Until no message waits for its first try: a flow may send after it has answered. */
+async function settled(t: T): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (!t.db.select().from(outbox).where(eq(outbox.status, "queued")).get()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error("a message stayed queued");
+}
+const rows = (t: T, table: string) => tableRows(t.db, table);
+const count = (t: T, table: string) => rows(t, table).length;
+
+describe("pending registrations", () => {
+  it("lose their password hash as soon as their code expires, and the row goes after the grace period", async () => {
+    const t = service();
+    await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
+    const pending = () => rows(t, "challenges").filter((r) => r.purpose === "signup");
+
+    clock.advanceSec(4 * MIN);
+    await t.auth.purgeExpired();
+    expect(String(pending()[0]!.payload)).toContain("$argon2"); // still pending: kept
+
+    clock.advanceSec(1 * MIN); // the code's five minutes are over
+    await t.auth.purgeExpired();
+    expect(pending()).toHaveLength(1);
+    expect(pending()[0]!.payload).toBeNull();
+    expect(JSON.stringify(rows(t, "challenges"))).not.toContain("$argon2");
+
+    clock.advanceSec(DAY);
+    await t.auth.purgeExpired();
+    expect(pending()).toHaveLength(0);
+  });
+
+  it("a registration still pending keeps its payload and can be completed after a purge", async () => {
+    const t = service();
+    const started = await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
+    clock.advanceSec(2 * MIN);
+    await t.auth.purgeExpired();
+    const signedIn = await t.auth.completeRegistration({ verificationId: started.verificationId, code: lastCode(t.auth, EMAIL) }, { type: "jwt" });
+    expect(signedIn.user.email).toBe(EMAIL);
+  });
+});
+
+describe("other challenges", () => {
+  it("stay for the grace period after they expire (so late answers still say 'expired'), then go", async () => {
+    const t = service();
+    await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    clock.advanceSec(5 * MIN + 23 * HOUR);
+    await t.auth.purgeExpired();
+    expect(count(t, "challenges")).toBe(1);
+    clock.advanceSec(HOUR);
+    await t.auth.purgeExpired();
+    expect(count(t, "challenges")).toBe(0);
+  });
+});
+
+describe("the dev outbox (embedded transport)", () => {
+  it("keeps a code readable until it expires, then keeps only the record", async () => {
+    const t = service();
+    await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    await settled(t);
+    const code = lastCode(t.auth, PHONE);
+    clock.advanceSec(4 * MIN);
+    await t.auth.purgeExpired();
+    expect(t.auth.listOutbox(PHONE)[0]).toMatchObject({ code, status: "sent" });
+
+    clock.advanceSec(MIN);
+    await t.auth.purgeExpired();
+    const [row] = t.auth.listOutbox(PHONE);
+    expect(row).toMatchObject({ to: E164, purpose: "login", status: "sent", code: null, text: REDACTED });
+    expect(JSON.stringify(rows(t, "outbox"))).not.toContain(code);
+  });
+
+  it("a used code is redacted at the next purge, before its time is up", async () => {
+    const t = service();
+    await phoneSignIn(t.auth, PHONE);
+    await settled(t);
+    await t.auth.purgeExpired();
+    expect(t.auth.listOutbox(PHONE)[0]).toMatchObject({ code: null, text: REDACTED });
+  });
+
+  it("a message without a code (the password-changed notice) keeps its text for the code lifetime", async () => {
+    const t = service();
+    await deliver(t.auth.ctx, { channel: "email", to: EMAIL, purpose: "password_changed", minutes: 0 });
+    await settled(t);
+    clock.advanceSec(4 * MIN);
+    await t.auth.purgeExpired();
+    expect(t.auth.listOutbox(EMAIL)[0]!.text).not.toBe(REDACTED);
+    clock.advanceSec(MIN);
+    await t.auth.purgeExpired();
+    expect(t.auth.listOutbox(EMAIL)[0]).toMatchObject({ text: REDACTED, subject: expect.any(String) });
+    expect(rows(t, "outbox")[0]!.html).toBe(REDACTED);
+  });
+
+  it("a reset email keeps its link while the link is good, then loses it", async () => {
+    const t = service();
+    await signUp(t.auth, { email: EMAIL });
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    await settled(t);
+    const reset = () => t.auth.listOutbox(EMAIL).find((m) => m.purpose === "password_reset")!;
+    expect(reset().text).toContain("/reset-password?token=");
+    clock.advanceSec(29 * MIN); // the code is dead, the link is not
+    await t.auth.purgeExpired();
+    expect(reset().text).toContain("/reset-password?token=");
+    clock.advanceSec(MIN);
+    await t.auth.purgeExpired();
+    expect(reset()).toMatchObject({ code: null, text: REDACTED });
+  });
+
+  it("rows are deleted once older than the outbox retention", async () => {
+    const t = service();
+    await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
+    clock.advanceSec(29 * DAY);
+    await t.auth.requestPhoneCode({ phone: "081234567891", createIfMissing: true });
+    await settled(t);
+    await t.auth.purgeExpired();
+    expect(count(t, "outbox")).toBe(2);
+    clock.advanceSec(DAY);
+    await t.auth.purgeExpired();
+    expect(rows(t, "outbox").map((r) => r.to)).toEqual(["+6281234567891"]);
+  });
+});
+
+describe("tokens, sessions and limits", () => {
+  it("a reset link's token row goes after its expiry and the grace period", async () => {
+    const t = service();
+    await signUp(t.auth, { email: EMAIL });
+    await t.auth.requestPasswordReset({ identifier: EMAIL });
+    await settled(t);
+    const resetTokens = () => rows(t, "opaque_tokens").filter((r) => r.kind === "password_reset");
+    expect(resetTokens()).toHaveLength(1);
+    clock.advanceSec(30 * MIN + 23 * HOUR);
+    await t.auth.purgeExpired();
+    expect(resetTokens()).toHaveLength(1);
+    clock.advanceSec(HOUR);
+    await t.auth.purgeExpired();
+    expect(resetTokens()).toHaveLength(0);
+  });
+
+  it("an expired session goes after the grace period; a live one stays", async () => {
+    const t = service();
+    await phoneSignIn(t.auth, PHONE);
+    clock.advanceSec(29 * DAY);
+    const fresh = await phoneSignIn(t.auth, "081234567891");
+    clock.advanceSec(DAY + DAY);
+    await t.auth.purgeExpired();
+    const left = rows(t, "sessions");
+    expect(left).toHaveLength(1);
+    expect(left[0]!.id).toBe(fresh.session.id);
+  });
+
+  it("rate-limit rows stay while any window could still be running, then go", async () => {
+    const t = service();
+    await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, { ip: "198.51.100.7" });
+    const keys = () => rows(t, "rate_limits").map((r) => String(r.key)).sort();
+    const written = keys();
+    expect(written.some((k) => k.startsWith("code-send-d:"))).toBe(true); // the daily cap per destination
+    clock.advanceSec(23 * HOUR); // the daily cap's window is still open: nothing may go yet
+    await t.auth.purgeExpired();
+    expect(keys()).toEqual(written);
+    clock.advanceSec(2 * DAY);
+    await t.auth.purgeExpired();
+    expect(keys()).toEqual([]);
+  });
+});
+
+describe("audit retention", () => {
+  it("deletes audit events older than the retention, keeps younger ones", async () => {
+    const t = service({ retention: { auditDays: 10 } });
+    await phoneSignIn(t.auth, PHONE);
+    const old = count(t, "audit_events");
+    expect(old).toBeGreaterThan(0);
+    clock.advanceSec(10 * DAY);
+    await phoneSignIn(t.auth, "081234567891");
+    const young = count(t, "audit_events") - old;
+    clock.advanceSec(1);
+    const report = await t.auth.purgeExpired();
+    expect(count(t, "audit_events")).toBe(young);
+    expect(report.auditEvents).toBe(old);
+  });
+
+  it("0 keeps audit events for ever", async () => {
+    const t = service({ retention: { auditDays: 0 } });
+    await phoneSignIn(t.auth, PHONE);
+    const before = count(t, "audit_events");
+    clock.advanceSec(5000 * DAY);
+    await t.auth.purgeExpired();
+    expect(count(t, "audit_events")).toBe(before);
+  });
+
+  it("by default keeps a year", async () => {
+    const t = service();
+    await phoneSignIn(t.auth, PHONE);
+    const before = count(t, "audit_events");
+    clock.advanceSec(364 * DAY);
+    await t.auth.purgeExpired();
+    expect(count(t, "audit_events")).toBe(before);
+    clock.advanceSec(DAY);
+    await t.auth.purgeExpired();
+    expect(count(t, "audit_events")).toBe(0);
+  });
+});
+
+describe("batches and schedule", () => {
+  it("deletes a backlog larger than one batch, in batches", async () => {
+    const t = service({ retention: { auditDays: 1 } });
+    const insert = t.db.$client.prepare("INSERT INTO audit_events (at, kind, outcome) VALUES (?, 'x', 'ok')");
+    for (let i = 0; i < 25; i++) insert.run(Date.now());
+    clock.advanceSec(DAY + 1);
+    insert.run(Date.now());
+    const report = await t.auth.purgeExpired({ batchSize: 4 });
+    expect(report.auditEvents).toBe(25);
+    expect(count(t, "audit_events")).toBe(1);
+  });
+
+  it("startMaintenance purges on its interval until stopped", async () => {
+    const t = service();
+    await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
+    clock.advanceSec(6 * MIN);
+    const maintenance = t.auth.startMaintenance(10);
+    const deadline = performance.now() + 5_000;
+    while (rows(t, "challenges")[0]!.payload !== null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await maintenance.stop();
+    expect(rows(t, "challenges")[0]!.payload).toBeNull();
+    // Stopped: no more purges.
+    await t.auth.startRegistration({ email: "bo@example.com", password: PASSWORD });
+    clock.advanceSec(6 * MIN);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rows(t, "challenges").find((r) => r.destination === "bo@example.com")!.payload).not.toBeNull();
+  });
+});
