@@ -215,7 +215,7 @@ describe("production server listening on every address, behind a trusted proxy",
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // The outbox stays `local` (no transport): listening widely must not widen who reads codes.
-    server = start(cwd, { PORT: String(port), HOST: "0.0.0.0", TRUST_PROXY: "1" });
+    server = start(cwd, { PORT: String(port), HOST: "0.0.0.0", TRUST_PROXY: "loopback" });
     await waitForHealth(base, server);
   });
 
