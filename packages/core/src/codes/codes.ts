@@ -163,7 +163,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
       kind: "code_sent",
       userId,
       meta: input.meta,
-      detail: { purpose, channel: input.channel, to: maskDestination(destination) },
+      // A decoy is never sent: the audit says so, so an admin is not misled.
+      detail: { purpose, channel: input.channel, to: maskDestination(destination), ...(userId === null && !input.payload ? { decoy: true } : {}) },
     });
     return { challenge, code };
   });

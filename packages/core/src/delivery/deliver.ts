@@ -1,5 +1,6 @@
 import { and, challenges, eq, isNull, lt, lte, or, outbox, sql, type OutboxMessage } from "@authsvc/db";
 import { maskDestination } from "../audit/audit";
+import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
 import { preparedFor } from "../prepared";
 import { AuthError } from "../errors";
@@ -171,19 +172,7 @@ export async function retryPending(ctx: AuthContext, orphanedBefore: number, lim
 }
 
 /** Retries in the background until stopped; messages queued before this start count as orphaned. */
-export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000): { stop(): Promise<void> } {
+export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000): Background {
   const startedAt = ctx.now();
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = running.then(() => retryPending(ctx, startedAt)).catch((err: unknown) => ctx.log.error({ err: String(err) }, "delivery worker failed"));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(ctx, intervalMs, "delivery worker", () => retryPending(ctx, startedAt));
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@authsvc/db";
+import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
 import { REDACTED } from "../delivery/outbox";
 import type { AuthOptions } from "../options";
@@ -162,23 +163,9 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
 }
 
 /** Purges now and then every `intervalMs` until stopped; a failed pass is logged and retried on the next tick. */
-export function startMaintenance(ctx: AuthContext, intervalMs = 60_000): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = running
-      .then(async () => {
-        const report = await purgeExpired(ctx);
-        if (Object.values(report).some((n) => n > 0)) ctx.log.info({ ...report }, "purged expired data");
-      })
-      .catch((err: unknown) => ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "purge failed"));
-  };
-  tick();
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startMaintenance(ctx: AuthContext, intervalMs = 60_000): Background {
+  return every(ctx, intervalMs, "purge", async () => {
+    const report = await purgeExpired(ctx);
+    if (Object.values(report).some((n) => n > 0)) ctx.log.info({ ...report }, "purged expired data");
+  });
 }
