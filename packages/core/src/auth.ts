@@ -18,6 +18,7 @@ import * as sessionFlows from "./flows/session-flows";
 import { issueToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
+import { registerClaimsProfile } from "./sessions/claims-profiles";
 import { normalizeEmail, normalizePhone } from "./users/normalize";
 import { findUserById, publicUser } from "./users/users";
 
@@ -80,6 +81,8 @@ export function createAuth(init: CreateAuthInit) {
       return issueToken(ctx, s.user, s.session, t);
     },
     renewAccessToken: bind(ctx, sessionFlows.renewAccessToken),
+    /** A door's extra JWT claims under a name, for `{ type: "jwt", profile: name }` and the renewals of those tokens. */
+    registerClaimsProfile: bind(ctx, registerClaimsProfile),
     logout: bind(ctx, sessionFlows.logout),
     listSessions: bind(ctx, sessionFlows.listSessions),
     revokeSession: bind(ctx, sessionFlows.revokeOwnSession),

@@ -4,6 +4,7 @@ export { resolveOptions, defaultOptions, type AuthOptions, type AuthOptionsInput
 export { consoleLogger, type AuthContext, type Logger, type RequestMeta } from "./context";
 export { loadOrCreateSecret } from "./crypto/secret-file";
 export type { Principal } from "./sessions/authenticate";
+export type { ClaimsProfile } from "./sessions/claims-profiles";
 export type { SignedIn, TokenRequest } from "./flows/sign-in";
 export type { PendingRegistration, RegistrationStatus } from "./flows/registration";
 export type { SessionView } from "./flows/session-flows";

@@ -183,6 +183,27 @@ describe("family 002 POST /auth/login", () => {
     expect(claims._id).toBe(claims.sub);
   });
 
+  it("a renewal keeps _id, username and roles, read again from the user; tokens of the other families carry none of them", async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    const login = await h.call("POST", "/auth/login", { email: EMAIL, password: PASS });
+    const id = Number(jwtPayload(login.body.token).sub);
+    h.makeAdmin(id);
+    const renewed = await h.mutate("auth.renew", { accessToken: login.body.token });
+    expect(renewed.status, renewed.text).toBe(200);
+    expect(jwtPayload(renewed.body.result.data.accessToken)).toMatchObject({ _id: String(id), username: EMAIL, roles: "admin", role: "user" });
+
+    const u = await h.userWithPin({ username: "budi", email: "budi@example.com" });
+    const mobile = await h.phoneLogin000("0881829915");
+    const pinLogin = await h.call("POST", "/v1/auth/login", { username: "budi", mpin: PIN });
+    const mobileRenewed = await h.call("PATCH", `/api/v1/authorization/${mobile.id}/`, { mobile_number: "0881829915", access_token: mobile.token });
+    for (const token of [u.token, mobile.token, pinLogin.body.data.token, mobileRenewed.body.payload.data[0].access_token]) {
+      const claims = jwtPayload(token);
+      expect(claims.sub).toMatch(/^\d+$/);
+      for (const claim of ["_id", "username", "roles", "cpr"]) expect(claims).not.toHaveProperty(claim);
+    }
+  });
+
   it("answers 401 with one message for a wrong email or a wrong password", async () => {
     const h = restSetup();
     await h.emailUser002(EMAIL);
