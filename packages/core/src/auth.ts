@@ -20,7 +20,7 @@ import { resolveOptions, type AuthOptionsInput } from "./options";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
 import { registerClaimsProfile } from "./sessions/claims-profiles";
 import { normalizeEmail, normalizePhone } from "./users/normalize";
-import { findUserById, publicUser } from "./users/users";
+import { findUserById, findUserByTypedUsername, publicUser } from "./users/users";
 
 export interface CreateAuthInit {
   db: Db;
@@ -91,6 +91,7 @@ export function createAuth(init: CreateAuthInit) {
     firebaseClientEmail: () => firebase.clientEmail,
     // reading
     findUser: (id: number) => findUserById(ctx, id),
+    findUserByUsername: (username: string) => findUserByTypedUsername(ctx, username),
     publicUser,
     // administration
     listAuditEvents: bind(ctx, admin.listAuditEvents),
