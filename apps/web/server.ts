@@ -113,8 +113,6 @@ async function main(): Promise<void> {
       defaultCountry: env.defaultCountry,
       smsCountries: env.smsCountries,
       smsNewNumbersPerHour: env.smsNewNumbersPerHour,
-      // Core may produce codes for show; who gets to see them is decided per request (api, bridge).
-      devOutbox: env.devOutbox !== "off",
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
       retention: { auditDays: env.auditRetentionDays },

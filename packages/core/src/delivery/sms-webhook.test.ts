@@ -33,7 +33,7 @@ afterEach(async () => {
 
 function smsAuth(timeoutMs = 5_000) {
   const sms = smsWebhookTransport({ url: receiver.url, secret: SECRET, timeoutMs });
-  const t = createTestAuth({ devOutbox: false }, { transports: { sms } });
+  const t = createTestAuth({}, { transports: { sms } });
   cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return t;
 }

@@ -22,7 +22,6 @@ describe("requestPhoneCode", () => {
     expect(first.user).toMatchObject({ phone: E164, role: "customer", phoneVerifiedAt: null });
     expect(first.phone).toBe(E164);
     expect(first.expiresAt).toBe(Date.now() + 300_000);
-    expect(first.devCode).toBe(lastCode(auth, E164));
     expect(first.resendInSec).toBe(60);
 
     clock.advanceSec(60);
@@ -41,7 +40,7 @@ describe("requestPhoneCode", () => {
   });
 
   it("without createIfMissing: an unknown number gets the same shape, and nothing is sent or created", async () => {
-    const { auth, db } = createTestAuth({ devOutbox: false });
+    const { auth, db } = createTestAuth();
     await auth.createAccount({ phone: "+62881829916" });
     const known = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
     const unknown = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
@@ -50,7 +49,6 @@ describe("requestPhoneCode", () => {
     expect(unknown.expiresAt - Date.now()).toBe(known.expiresAt - Date.now());
     expect(unknown.phone).toBe(E164);
     expect(unknown.resendInSec).toBe(known.resendInSec);
-    expect(known.devCode).toBeUndefined();
     expect(auth.listOutbox("0881829916")).toHaveLength(1);
     expect(auth.listOutbox(PHONE)).toHaveLength(0);
     expect(db.select().from(users).all()).toHaveLength(1);
@@ -59,7 +57,7 @@ describe("requestPhoneCode", () => {
   });
 
   it("without createIfMissing: asking twice in a row answers a known number like an unknown one", async () => {
-    const { auth } = createTestAuth({ devOutbox: false });
+    const { auth } = createTestAuth();
     await auth.createAccount({ phone: "+62881829916" });
     await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
