@@ -1,10 +1,9 @@
 import { migrationsApplied, type Db } from "@authsvc/db";
-import { consoleLogger, createContext, type AuthContext, type Logger, type RequestMeta } from "./context";
+import { consoleLogger, createContext, type AuthContext, type Logger } from "./context";
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
-import type { Locale } from "./delivery/templates";
 import { createFirebaseSigner } from "./firebase/custom-token";
 import * as admin from "./admin/admin";
 import * as accounts from "./flows/accounts";
@@ -124,4 +123,3 @@ function normalizeDestination(ctx: AuthContext, to: string): string {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-export type { Locale, RequestMeta };
