@@ -32,6 +32,8 @@ export interface AuthContext {
   now: () => number;
   /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
   claimsProfiles: Map<string, ClaimsProfile>;
+  /** Tests only (testing.ts `planCodes`): makes the next one-time code, so a test knows it before it is sent. */
+  newCode?: () => string;
 }
 
 export function createContext(db: Db, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
