@@ -7,7 +7,7 @@ import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type De
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
-import { accessLog, logger, requestContext, applyLogLevel } from "./src/logger";
+import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
 import { apiHeaders, edgeMarks, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/edge";
 
