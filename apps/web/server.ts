@@ -7,7 +7,7 @@ import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type De
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
-import { accessLog, logger, requestContext } from "./src/logger";
+import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
 import { apiHeaders, edgeMarks, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/edge";
 
@@ -93,6 +93,7 @@ function pathnameOf(url = "/"): string {
 
 async function main(): Promise<void> {
   const env = readEnv();
+  applyLogLevel(env.logLevel);
   const dev = process.argv.includes("--dev") || env.nodeEnv === "development";
   // React and Next pick their dev or prod builds from NODE_ENV when first loaded, so set it before importing next.
   (process.env as Record<string, string | undefined>).NODE_ENV = dev ? "development" : (env.nodeEnv ?? "production");
@@ -113,8 +114,6 @@ async function main(): Promise<void> {
       defaultCountry: env.defaultCountry,
       smsCountries: env.smsCountries,
       smsNewNumbersPerHour: env.smsNewNumbersPerHour,
-      // Core may produce codes for show; who gets to see them is decided per request (api, bridge).
-      devOutbox: env.devOutbox !== "off",
       firebaseServiceAccount: env.firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
       retention: { auditDays: env.auditRetentionDays },

@@ -1,6 +1,8 @@
+import { tmpdir } from "node:os";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAccessLog, createLogger, isoTimeEachSecond, requestContext } from "./logger";
+import { EnvError, loadEnv } from "./env";
+import { accessLog, applyLogLevel, createAccessLog, createLogger, isoTimeEachSecond, logger, requestContext } from "./logger";
 
 function sink() {
   const lines: Record<string, unknown>[] = [];
@@ -13,7 +15,10 @@ function sink() {
   return { lines, stream };
 }
 
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
 
 describe("isoTimeEachSecond", () => {
   it("writes what Date#toISOString writes, across second, minute and day boundaries", () => {
@@ -48,5 +53,33 @@ describe("loggers", () => {
     createAccessLog("info", stream).info({ requestId: "req-2", method: "GET", path: "/api/trpc/user.me", status: 200, ms: 3 }, "request");
     expect(lines[0]).toMatchObject({ level: "info", requestId: "req-2", method: "GET", path: "/api/trpc/user.me", status: 200, ms: 3, msg: "request" });
     expect(new Date(lines[0]!.time as string).toISOString()).toBe(lines[0]!.time);
+  });
+});
+
+describe("the server's loggers", () => {
+  afterEach(() => applyLogLevel("info"));
+
+  it("take their level from the validated settings", () => {
+    applyLogLevel("warn");
+    for (const log of [logger, accessLog]) {
+      expect(log.isLevelEnabled("info")).toBe(false);
+      expect(log.isLevelEnabled("warn")).toBe(true);
+    }
+    applyLogLevel("debug");
+    expect(logger.isLevelEnabled("debug")).toBe(true);
+  });
+
+  it("a bad LOG_LEVEL is the settings' clear error at start, not a crash while the logger loads", async () => {
+    vi.stubEnv("LOG_LEVEL", "loud");
+    vi.resetModules();
+    await expect(import("./logger")).resolves.toHaveProperty("logger");
+    let problems: string[] = [];
+    try {
+      loadEnv({ AUTH_SECRET: "s".repeat(32), LOG_LEVEL: "loud" }, tmpdir());
+    } catch (err) {
+      expect(err).toBeInstanceOf(EnvError);
+      problems = (err as EnvError).problems;
+    }
+    expect(problems).toEqual(['LOG_LEVEL must be debug, info, warn or error (got "loud")']);
   });
 });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino from "pino";
+import type { Env } from "./env";
 
 /** The request a line is logged for; set once per request by the server. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
@@ -73,6 +74,12 @@ export function createAccessLog(level: string = "info", destination?: pino.Desti
  * still buffered when the process exits are written synchronously then (pino flushes on exit).
  */
 const stdout = pino.destination({ dest: 1, sync: false });
-const level = process.env.LOG_LEVEL?.trim() || "info";
-export const logger = createLogger(level, stdout);
-export const accessLog = createAccessLog(level, stdout);
+/** At pino's default until the server applies the validated LOG_LEVEL (`applyLogLevel`). */
+export const logger = createLogger("info", stdout);
+export const accessLog = createAccessLog("info", stdout);
+
+/** The level from the settings (env.ts validated LOG_LEVEL), for both loggers. */
+export function applyLogLevel(level: Env["logLevel"]): void {
+  logger.level = level;
+  accessLog.level = level;
+}

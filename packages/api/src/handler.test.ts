@@ -242,7 +242,7 @@ describe("429 answers", () => {
     expect([...seen].sort()).toEqual(["RATE_LIMITED", "RESEND_COOLDOWN", "TOO_MANY_ATTEMPTS"]);
   });
 
-  it("a code tried again after its lock has passed still answers with Retry-After if it answers 429", async () => {
+  it("a code tried again after its lock has passed is refused as spent: 400 INVALID_CODE, no tries left, no Retry-After", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const h = setup();
     await h.caller().auth.requestPhoneCode({ phone: "081234567890" });
@@ -251,8 +251,9 @@ describe("429 answers", () => {
     for (let i = 0; i < 5; i++) await h.mutate("auth.loginWithPhoneCode", { phone: "081234567890", code: wrong });
     vi.setSystemTime(Date.now() + 16 * MINUTE);
     const res = await h.mutate("auth.loginWithPhoneCode", { phone: "081234567890", code });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    if (res.status === 429) expectRetryAfter(res);
+    expect(res.status).toBe(400);
+    expect(res.body.error.data).toMatchObject({ httpStatus: 400, authCode: "INVALID_CODE", attemptsLeft: 0 });
+    expect(res.headers.get("retry-after")).toBeNull();
   });
 });
 

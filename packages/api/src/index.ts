@@ -1,9 +1,8 @@
-export { createApiHandler, type ApiHandler, type ApiHandlerOptions } from "./handler";
+export { createApiHandler, type ApiHandlerOptions } from "./handler";
 export type { PlainAnswer, PlainRequest } from "./fast-queries";
-export { appRouter, createCaller, type AppRouter } from "./root";
-export { createApiContext, type ApiContext } from "./trpc";
-export { TRPC_CODE } from "./errors";
-export { isSecure, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./http/request";
+export { createCaller, type AppRouter } from "./root";
+export { createApiContext } from "./trpc";
+export { isSecure, SESSION_COOKIE } from "./http/request";
 export { callerForHeaders } from "./web-caller";
 export { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
-export { compileTrustProxy, forwardedFor, trustNobody, TRUST_PROXY_NAMES, type TrustProxy } from "./http/trust-proxy";
+export { compileTrustProxy, forwardedFor, trustNobody, type TrustProxy } from "./http/trust-proxy";

@@ -62,7 +62,7 @@ export function expectCleanJson(res: Wire) {
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
-export function expectIsoNow(ts: unknown) {
+function expectIsoNow(ts: unknown) {
   expect(typeof ts).toBe("string");
   expect(ts as string).toMatch(ISO_8601);
   const t = Date.parse(ts as string);

@@ -1,10 +1,9 @@
 import { migrationsApplied, type Db } from "@authsvc/db";
-import { consoleLogger, createContext, type AuthContext, type Logger, type RequestMeta } from "./context";
+import { consoleLogger, createContext, type AuthContext, type Logger } from "./context";
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
-import type { Locale } from "./delivery/templates";
 import { createFirebaseSigner } from "./firebase/custom-token";
 import * as admin from "./admin/admin";
 import * as accounts from "./flows/accounts";
@@ -18,8 +17,9 @@ import * as sessionFlows from "./flows/session-flows";
 import { issueToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
+import { registerClaimsProfile } from "./sessions/claims-profiles";
 import { normalizeEmail, normalizePhone } from "./users/normalize";
-import { findUserById, publicUser } from "./users/users";
+import { findUserById, findUserByTypedUsername, publicUser } from "./users/users";
 
 export interface CreateAuthInit {
   db: Db;
@@ -80,6 +80,8 @@ export function createAuth(init: CreateAuthInit) {
       return issueToken(ctx, s.user, s.session, t);
     },
     renewAccessToken: bind(ctx, sessionFlows.renewAccessToken),
+    /** A door's extra JWT claims under a name, for `{ type: "jwt", profile: name }` and the renewals of those tokens. */
+    registerClaimsProfile: bind(ctx, registerClaimsProfile),
     logout: bind(ctx, sessionFlows.logout),
     listSessions: bind(ctx, sessionFlows.listSessions),
     revokeSession: bind(ctx, sessionFlows.revokeOwnSession),
@@ -88,6 +90,7 @@ export function createAuth(init: CreateAuthInit) {
     firebaseClientEmail: () => firebase.clientEmail,
     // reading
     findUser: (id: number) => findUserById(ctx, id),
+    findUserByUsername: (username: string) => findUserByTypedUsername(ctx, username),
     publicUser,
     // administration
     listAuditEvents: bind(ctx, admin.listAuditEvents),
@@ -120,4 +123,3 @@ function normalizeDestination(ctx: AuthContext, to: string): string {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
-export type { Locale, RequestMeta };

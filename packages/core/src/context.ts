@@ -3,6 +3,7 @@ import type { Db } from "@authsvc/db";
 import { deriveKey } from "./crypto/secrets";
 import type { Transports } from "./delivery/transport";
 import type { AuthOptions } from "./options";
+import type { ClaimsProfile } from "./sessions/claims-profiles";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -29,6 +30,10 @@ export interface AuthContext {
   transports: Transports;
   keys: { accessToken: KeyObject; code: KeyObject };
   now: () => number;
+  /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
+  claimsProfiles: Map<string, ClaimsProfile>;
+  /** Tests only (testing.ts `planCodes`): makes the next one-time code, so a test knows it before it is sent. */
+  newCode?: () => string;
 }
 
 export function createContext(db: Db, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
@@ -40,5 +45,6 @@ export function createContext(db: Db, options: AuthOptions, log: Logger, transpo
     keys: { accessToken: deriveKey(options.secret, "access-token"), code: deriveKey(options.secret, "code") },
     // Date.now, read at call time so fake timers in tests move it.
     now: () => Date.now(),
+    claimsProfiles: new Map(),
   };
 }

@@ -20,8 +20,6 @@ export interface AuthOptions {
   smsCountries: readonly CountryCode[];
   /** SMS to numbers that have no account yet (find-or-create), all of them together, per hour. */
   smsNewNumbersPerHour: number;
-  /** Expose codes in the dev outbox (and family 001's `verificationCode`). */
-  devOutbox: boolean;
   /** FIREBASE_SERVICE_ACCOUNT: a JSON key file's path or its content. */
   firebaseServiceAccount?: string;
   accessTokenTtlSec: number;
@@ -93,7 +91,6 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   defaultCountry: "ID",
   smsCountries: [],
   smsNewNumbersPerHour: 500,
-  devOutbox: true,
   accessTokenTtlSec: 15 * 60,
   sessionTtlSec: 30 * 24 * 3600,
   bearerTokenTtlSec: 24 * 3600,

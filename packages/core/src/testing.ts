@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "@authsvc/db";
-import { createAuth, type CreateAuthInit } from "./auth";
+import { createAuth, type Auth, type CreateAuthInit } from "./auth";
 import type { Logger } from "./context";
 import type { AuthOptionsInput } from "./options";
 
@@ -32,4 +32,16 @@ export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Pa
   const dataDir = mkdtempSync(path.join(tmpdir(), "authsvc-test-"));
   const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir, ...options }, logger, ...init });
   return { auth, db, logger, dataDir };
+}
+
+/**
+ * The next one-time codes the service makes, in this order; random ones again after them.
+ * For tests that must tell two codes apart, or need one of a given shape, every run.
+ */
+export function planCodes(auth: Auth, ...codes: string[]): void {
+  auth.ctx.newCode = () => {
+    const code = codes.shift()!;
+    if (codes.length === 0) auth.ctx.newCode = undefined;
+    return code;
+  };
 }

@@ -1,5 +1,5 @@
 export * from "./schema";
 export * from "./client";
-export { and, asc, desc, eq, gt, gte, isNull, isNotNull, lt, lte, ne, or, sql, inArray, count } from "drizzle-orm";
+export { and, desc, eq, gte, isNull, isNotNull, lt, lte, ne, or, sql } from "drizzle-orm";
 export * from "./backup";
 export * from "./files";

@@ -32,7 +32,7 @@ const UNKNOWN_PHONE = "+6281234567899";
 
 /** A real provider: no dev outbox (so family 001 shows no code), the given transport for both channels. */
 function withTransport(t: Transport) {
-  return attackSetup({ options: { devOutbox: false }, handler: { devOutbox: "off" }, transports: { sms: t, email: t } });
+  return attackSetup({ handler: { devOutbox: "off" }, transports: { sms: t, email: t } });
 }
 
 /** Known accounts made without sending anything: an unverified 002 email, a 001 phone. */
@@ -131,7 +131,7 @@ describe("hole 7 b: cooldowns count per destination whether or not an account ex
 
   it("family 001 /verify-phone: a second call at once is 429 for a known and an unknown number alike", async () => {
     fakeDate();
-    const h = attackSetup({ options: { devOutbox: false } });
+    const h = attackSetup({ handler: { devOutbox: "off" } });
     await knownAccounts(h);
     for (const phoneNumber of [VICTIM_PHONE, UNKNOWN_PHONE]) {
       const first = await h.call(ATTACKER_IP, "POST", "/verify-phone", { phoneNumber });

@@ -3,6 +3,7 @@
  * Success `{message, token?}`, errors `{error}`. CONTRACTS.md, "Family 002".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { planCodes } from "@authsvc/core/testing";
 import {
   advance,
   expect001,
@@ -143,17 +144,22 @@ describe("family 002 POST /auth/otp-verify", () => {
 
   it("takes otp_number as a JSON number (12345 means 012345)", async () => {
     const h = restSetup();
+    planCodes(h.auth, "012345");
     await register(h);
     await h.call("POST", "/auth/send-otp", { email: EMAIL });
-    const code = h.code(EMAIL);
-    if (code !== "012345") {
-      // a 5-digit number is read as a code (a wrong one), not refused as malformed
-      const five = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 });
-      expect002(five, 400);
-      const wrongCode = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: code === "000001" ? "000002" : "000001" });
-      expect(five.body.error).toBe(wrongCode.body.error);
-    }
-    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: Number(code) }), 200, MSG.verify);
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 }), 200, MSG.verify);
+  });
+
+  it("reads a 5-digit number as a code (here a wrong one), not as a malformed request", async () => {
+    const h = restSetup();
+    planCodes(h.auth, "512345");
+    await register(h);
+    await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    const five = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 });
+    expect002(five, 400);
+    const wrongCode = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: "000001" });
+    expect(five.body.error).toBe(wrongCode.body.error);
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 512345 }), 200, MSG.verify);
   });
 
   it("answers 400 {error} for a wrong code and for an expired one", async () => {
@@ -181,6 +187,27 @@ describe("family 002 POST /auth/login", () => {
     expect(claims).toMatchObject({ username: EMAIL, roles: "user" });
     expect(typeof claims._id).toBe("string");
     expect(claims._id).toBe(claims.sub);
+  });
+
+  it("a renewal keeps _id, username and roles, read again from the user; tokens of the other families carry none of them", async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL);
+    const login = await h.call("POST", "/auth/login", { email: EMAIL, password: PASS });
+    const id = Number(jwtPayload(login.body.token).sub);
+    h.makeAdmin(id);
+    const renewed = await h.mutate("auth.renew", { accessToken: login.body.token });
+    expect(renewed.status, renewed.text).toBe(200);
+    expect(jwtPayload(renewed.body.result.data.accessToken)).toMatchObject({ _id: String(id), username: EMAIL, roles: "admin", role: "user" });
+
+    const u = await h.userWithPin({ username: "budi", email: "budi@example.com" });
+    const mobile = await h.phoneLogin000("0881829915");
+    const pinLogin = await h.call("POST", "/v1/auth/login", { username: "budi", mpin: PIN });
+    const mobileRenewed = await h.call("PATCH", `/api/v1/authorization/${mobile.id}/`, { mobile_number: "0881829915", access_token: mobile.token });
+    for (const token of [u.token, mobile.token, pinLogin.body.data.token, mobileRenewed.body.payload.data[0].access_token]) {
+      const claims = jwtPayload(token);
+      expect(claims.sub).toMatch(/^\d+$/);
+      for (const claim of ["_id", "username", "roles", "cpr"]) expect(claims).not.toHaveProperty(claim);
+    }
   });
 
   it("answers 401 with one message for a wrong email or a wrong password", async () => {

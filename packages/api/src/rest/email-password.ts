@@ -12,7 +12,8 @@
  *   on an unverified email is 403.
  * - send-otp and send-forgot-password answer the same 200 for unknown (or, for send-otp,
  *   already verified) emails and send nothing.
- * - The JWT also carries `_id`, `username` (the username, else the email) and `roles`.
+ * - The JWT also carries `_id`, `username` (the username, else the email) and `roles`, as a
+ *   claims profile: a renewal through any door derives them again from the user as it is then.
  * - The reset email carries a code and a `/reset-password?token=…` link; the link's token is
  *   a bearer token good once, for 30 minutes, for `PATCH /auth/update-password` only.
  * - update-password asks for no current password (the document has none), so it needs a
@@ -20,7 +21,7 @@
  *   token: an older token alone answers 401. It signs out every other session (every
  *   session, for a reset link).
  */
-import type { AuthErrorCode } from "@authsvc/core";
+import type { AuthErrorCode, ClaimsProfile } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
 import { codeInput, emailInput } from "./inputs";
@@ -42,6 +43,11 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   REAUTH_REQUIRED: [401, "Sesi sudah terlalu lama, harap login ulang sebelum mengganti password"],
   DELIVERY_FAILED: [503, "Email tidak dapat dikirim, coba lagi nanti"],
 };
+
+/** The name of this family's claims profile: its tokens, and their renewals by any door, carry these. */
+const CLAIMS_PROFILE = "002";
+const claims: ClaimsProfile = (user) => ({ _id: String(user.id), username: user.username ?? user.email, roles: user.role });
+const JWT = { type: "jwt", profile: CLAIMS_PROFILE } as const;
 
 const documentedPassword = z.string().min(6).max(20);
 const message = (m: string) => z.object({ message: z.literal(m) });
@@ -69,6 +75,7 @@ export const emailPasswordFamily: RestFamily = {
     internal: "Terjadi kesalahan pada server",
   },
   errorSchema: z.object({ error: z.string() }),
+  claimsProfiles: { [CLAIMS_PROFILE]: claims },
   routes: [
     defineRoute({
       method: "POST",
@@ -102,7 +109,7 @@ export const emailPasswordFamily: RestFamily = {
       response: { status: 200, schema: withToken("berhasil menverifikasi akun") },
       errors: { 400: "wrong or expired code", 429: "too many wrong codes" },
       async run({ auth, input, meta }) {
-        const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, { type: "jwt", profile: "family002" }, meta);
+        const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, JWT, meta);
         return { status: 200, body: { message: "berhasil menverifikasi akun", token: s.token } };
       },
     }),
@@ -114,11 +121,7 @@ export const emailPasswordFamily: RestFamily = {
       response: { status: 200, schema: withToken("berhasil login") },
       errors: { 401: "wrong email or password", 403: "email not verified yet", 429: "too many wrong passwords" },
       async run({ auth, input, meta }) {
-        const s = await auth.loginWithPassword(
-          { identifier: input.email, password: input.password },
-          { type: "jwt", profile: "family002" },
-          meta,
-        );
+        const s = await auth.loginWithPassword({ identifier: input.email, password: input.password }, JWT, meta);
         return { status: 200, body: { message: "berhasil login", token: s.token } };
       },
     }),

@@ -1,4 +1,4 @@
-import { isAuthError, type Auth, type AuthError, type AuthErrorCode, type RequestMeta } from "@authsvc/core";
+import { isAuthError, type Auth, type AuthError, type AuthErrorCode, type ClaimsProfile, type RequestMeta } from "@authsvc/core";
 import type { z } from "zod";
 import { BodyTooLarge, bearerToken, readBody, stripSlash } from "../http/request";
 
@@ -70,6 +70,8 @@ export interface RestFamily {
   validationStatus?: number;
   /** The family's error body schema, for the OpenAPI description. */
   errorSchema: z.ZodType;
+  /** Extra JWT claims the family's tokens carry, by profile name (registered with core, so renewals keep them). */
+  claimsProfiles?: Record<string, ClaimsProfile>;
 }
 
 /** A family's core-error table as its `fromAuthError`; unlisted codes answer `fallback`. */
@@ -141,6 +143,7 @@ const jsonResponse = (body: unknown, status: number, headers: Record<string, str
 
 export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDispatcher {
   const compiled = families.flatMap((f) => f.routes.map((r) => compile(f, r)));
+  for (const f of families) for (const [name, profile] of Object.entries(f.claimsProfiles ?? {})) auth.registerClaimsProfile(name, profile);
 
   function find(method: string, path: string) {
     let pathMatch: Compiled | undefined;

@@ -10,12 +10,13 @@
  * - Forgot password: `idCustomers` (number or numeric string) is the customer number,
  *   `accountNumber` the account number, `mpin` the PIN; they must name one user, else the
  *   documented 400 "Invalid username". A wrong PIN there counts toward the PIN lock.
- * - Setup new password: the code from that email; "Invalid OTP" for a wrong, expired or
- *   used code, "Password does not meet criteria" for our policy (8–128, not common); the
- *   new password signs out every session.
+ * - Setup new password: the code from that email; "Invalid username" for a username no user
+ *   has (core reads it as a wrong code); "Invalid OTP" for a wrong, expired or used code,
+ *   "Password does not meet criteria" for our policy (8–128, not common); the new password
+ *   signs out every session.
  * - Error answers carry `data: null`, as the login error shows, on every route.
  */
-import type { AuthErrorCode } from "@authsvc/core";
+import { AuthError, isAuthError, type AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
 import { codeInput, pinInput } from "./inputs";
@@ -123,7 +124,14 @@ export const mpinFamily: RestFamily = {
       response: { status: 200, schema: z.object({ status: z.literal("success"), message: z.string() }) },
       errors: { 400: "Invalid username / Password does not meet criteria / Invalid OTP" },
       async run({ auth, input, meta }) {
-        await auth.resetPasswordWithCode({ username: input.username, code: input.otpCode, newPassword: input.newPassword }, meta);
+        try {
+          await auth.resetPasswordWithCode({ username: input.username, code: input.otpCode, newPassword: input.newPassword }, meta);
+        } catch (e) {
+          // Core answers an unknown username like a wrong code; this document names it. Asked
+          // only after core's limits have counted the request.
+          if (isAuthError(e) && e.code === "INVALID_CODE" && !auth.findUserByUsername(input.username)) throw new AuthError("USER_NOT_FOUND");
+          throw e;
+        }
         return { status: 200, body: { status: "success", message: "Password successfully updated" } };
       },
     }),

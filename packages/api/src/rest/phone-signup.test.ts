@@ -84,8 +84,8 @@ describe("family 001 POST /verify-phone", () => {
     expect(sms[0]).toMatchObject({ channel: "sms", purpose: "login", code: body.content.verificationCode });
   });
 
-  it("omits verificationCode when the dev outbox is off (core option), and still sends the SMS", async () => {
-    const h = restSetup({ options: { devOutbox: false }, handler: { devOutbox: "on" } });
+  it("omits verificationCode when the dev outbox does not answer the request, and still sends the SMS", async () => {
+    const h = restSetup({ handler: { devOutbox: "off" } });
     await h.call("POST", "/user/sign-up", signUpBody());
     const res = await h.call("POST", "/verify-phone", { phoneNumber: PHONE });
     const body = expect001(res, 200);
@@ -95,8 +95,8 @@ describe("family 001 POST /verify-phone", () => {
     for (const m of h.auth.listOutbox(PHONE)) expect(res.text).not.toContain(m.code ?? "no code stored");
   });
 
-  it("answers unknown numbers the same 200 and sends nothing", async () => {
-    const h = restSetup({ options: { devOutbox: false } });
+  it("answers unknown numbers the same 200 and sends nothing (no verificationCode, even with the dev outbox on)", async () => {
+    const h = restSetup();
     const res = await h.call("POST", "/verify-phone", { phoneNumber: PHONE });
     const body = expect001(res, 200);
     expect(Object.keys(body.content)).toEqual(["expiresIn"]);
@@ -113,7 +113,7 @@ describe("family 001 POST /verify-phone", () => {
   });
 
   it("inside the resend cooldown a known number reads like an unknown one: the same 429, no second SMS", async () => {
-    const h = restSetup({ options: { devOutbox: false } });
+    const h = restSetup({ handler: { devOutbox: "off" } });
     await h.call("POST", "/user/sign-up", signUpBody());
     const OTHER = "+6281990333399";
     const first = expect001(await h.call("POST", "/verify-phone", { phoneNumber: PHONE }), 200);

@@ -57,7 +57,7 @@ beforeAll(async () => {
 
   // Password logins, right and wrong; renewal.
   await authError(auth.loginWithPassword({ identifier: EMAIL, password: WRONG_PASSWORD }, { type: "jwt" }));
-  const pw = keep(await auth.loginWithPassword({ identifier: "ana", password: PASSWORD }, { type: "jwt", profile: "family002" }));
+  const pw = keep(await auth.loginWithPassword({ identifier: "ana", password: PASSWORD }, { type: "jwt" }));
   keep(await auth.renewAccessToken(pw.token));
 
   // Phone login.

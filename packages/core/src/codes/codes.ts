@@ -143,7 +143,7 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
     const now = ctx.now();
     const previous = latestChallenge(ctx, purpose, destination);
     queries(ctx).supersede.run({ now, purpose, destination });
-    const code = randomDigits(6);
+    const code = ctx.newCode?.() ?? randomDigits(6);
     const id = randomUUID();
     const userId = input.userId ?? null;
     const challenge = queries(ctx).insert.get({

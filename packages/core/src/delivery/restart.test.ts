@@ -55,7 +55,7 @@ function stuckTransport(): Transport & { calls: number } {
 /** One "process": its own connection to the database file and its own Auth. */
 function processOver(transports: Parameters<typeof createAuth>[0]["transports"]) {
   const db: Db = openDatabase(`file:${path.join(dir, "auth.db")}`);
-  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir: dir, devOutbox: false }, logger: memoryLogger(), transports });
+  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir: dir }, logger: memoryLogger(), transports });
   let closed = false;
   const close = () => {
     if (!closed) db.$client.close();

@@ -14,10 +14,9 @@ import { requireSession, type Principal } from "../sessions/authenticate";
 import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
 import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
-import { normalizeUsername } from "../users/normalize";
 import { markProven, reachable, recoveryDestination } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
-import { findUserById, findUserByIdentifier, findUserByUsername } from "../users/users";
+import { findUserById, findUserByIdentifier, findUserByTypedUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
 
 async function sendResetCode(
@@ -71,7 +70,7 @@ export async function requestPasswordReset(
   await sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
 }
 
-/** Family 004: customer number, account number and PIN must name one user. */
+/** Forgot password by customer number, account number and PIN: the three must name one user, else USER_NOT_FOUND. */
 export async function requestPasswordResetByAccount(
   ctx: AuthContext,
   input: { customerNumber: number; accountNumber: string; pin: string },
@@ -133,7 +132,7 @@ export async function resetPasswordWithCode(
   let dest: string | undefined;
   try {
     if (input.username) {
-      user = findUserByUsername(ctx, normalizeUsername(input.username));
+      user = findUserByTypedUsername(ctx, input.username);
       dest = user ? recoveryDestination(ctx, user)?.to : undefined;
     } else {
       const found = findUserByIdentifier(ctx, input.identifier ?? "");
@@ -144,9 +143,7 @@ export async function resetPasswordWithCode(
   } catch {
     user = undefined;
   }
-  // By username (family 004) the document answers "Invalid username"; by email or phone
-  // an unknown account reads exactly like a wrong code (its decoy counts the tries).
-  if (input.username && !user) throw new AuthError("USER_NOT_FOUND");
+  // An unknown account reads exactly like a wrong code (by email or phone, its decoy counts the tries).
   if (!dest) throw new AuthError("INVALID_CODE");
   const sel = { purpose: "password_reset" as const, destination: dest, userId: user?.id, meta };
   const found = await consumeCodeAfter(

@@ -21,19 +21,11 @@ export interface PhoneCodeSent {
   expiresAt: number;
   /** Seconds before a new code may be asked for. */
   resendInSec: number;
-  /** The code itself, only while the dev outbox is on (family 001 documents it). */
-  devCode?: string;
 }
 
 async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
-  const { challenge, code } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
-  return {
-    user,
-    phone,
-    expiresAt: challenge.expiresAt,
-    resendInSec: resendWaitSec(ctx, "login", phone),
-    ...(ctx.options.devOutbox ? { devCode: code } : {}),
-  };
+  const { challenge } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
+  return { user, phone, expiresAt: challenge.expiresAt, resendInSec: resendWaitSec(ctx, "login", phone) };
 }
 
 /** The global hourly budget of SMS to numbers that have no account yet; refusals are audited once per hour. */
@@ -75,16 +67,10 @@ export async function requestPhoneCode(
     // Silent: the same work, answer and timing for every number; the message leaves after the answer.
     // An unproven claim still gets its code: proving it decides whose account it is (proveClaim).
     const known = user && user.status !== "DISABLED" ? user : null;
-    const { challenge, code } = known
+    const { challenge } = known
       ? await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
       : issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
-    return {
-      user: known,
-      phone,
-      expiresAt: challenge.expiresAt,
-      resendInSec: resendWaitSec(ctx, "login", phone),
-      ...(known && ctx.options.devOutbox ? { devCode: code } : {}),
-    };
+    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec: resendWaitSec(ctx, "login", phone) };
   }
   if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
   return sendLoginCode(ctx, user, phone, meta, locale);

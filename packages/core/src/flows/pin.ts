@@ -13,9 +13,8 @@ import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { markAuthenticated } from "../sessions/sessions";
 import { transaction } from "../transaction";
-import { normalizeUsername } from "../users/normalize";
 import { recoveryDestination } from "../users/claims";
-import { findUserByUsername, getCredentials } from "../users/users";
+import { findUserByTypedUsername, getCredentials } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 /** True when the session proved who it is recently enough for a sensitive change. */
@@ -102,7 +101,10 @@ export async function checkPin(
   return "locked";
 }
 
-/** Username + PIN. Unknown user, wrong PIN and locked PIN all answer INVALID_CREDENTIALS. */
+/**
+ * Username + PIN. Unknown user, wrong PIN and locked PIN all answer INVALID_CREDENTIALS, in
+ * the same time: anyone may call it, and a distinct answer would tell which usernames exist.
+ */
 export async function loginWithPin(
   ctx: AuthContext,
   input: { username: string; pin: string },
@@ -110,12 +112,7 @@ export async function loginWithPin(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   limitAddress(ctx, "loginPerIp", meta);
-  let user: User | undefined;
-  try {
-    user = findUserByUsername(ctx, normalizeUsername(input.username));
-  } catch {
-    user = undefined;
-  }
+  const user = findUserByTypedUsername(ctx, input.username);
   const result = await checkPin(ctx, user, input.pin, meta, { sameTime: true });
   if (result !== "ok" || !user || user.status === "DISABLED") {
     audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "pin", reason: result } });

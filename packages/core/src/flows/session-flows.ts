@@ -4,9 +4,10 @@ import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
 import { signAccessToken, verifyAccessToken } from "../sessions/access-token";
 import { requireSession, type Principal } from "../sessions/authenticate";
+import { PROFILE_CLAIM, profileClaims } from "../sessions/claims-profiles";
 import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
 import { findUserById, rolesHeld } from "../users/users";
-import { family002Claims, type SignedIn } from "./sign-in";
+import type { SignedIn } from "./sign-in";
 
 /**
  * Renews an access token, even an expired one, while its session lives. Only a token of the
@@ -27,9 +28,10 @@ export async function renewAccessToken(
   if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
   // Nothing is copied from the old token that the user row decides: a role still held is kept
   // (a renewal has no role field to ask again), one taken away since falls back to the user's
-  // own, and family 002's `username`/`roles` are derived afresh.
+  // own, and the token's claims profile is applied again to the user as it is now.
   const role = rolesHeld(user).includes(claims.role as User["role"]) ? claims.role : user.role;
-  const extra = claims._id !== undefined ? family002Claims(user) : undefined;
+  const profile = claims[PROFILE_CLAIM];
+  const extra = profileClaims(ctx, typeof profile === "string" ? profile : undefined, user);
   const bumped = ctx.db
     .update(sessions)
     .set({ generation: claims.gen + 1, lastUsedAt: ctx.now() })

@@ -3,14 +3,15 @@ import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
 import { signAccessToken } from "../sessions/access-token";
+import { profileClaims } from "../sessions/claims-profiles";
 import { issueOpaqueToken } from "../sessions/opaque-token";
 import { createSession, type SessionKind } from "../sessions/sessions";
 import { rolesHeld } from "../users/users";
 
 /** What the door hands back to its client after a sign-in. */
 export type TokenRequest =
-  /** A JWT access token; `role` must be one the user holds; `profile` adds a family's claims. */
-  | { type: "jwt"; role?: string; profile?: "family002" }
+  /** A JWT access token; `role` must be one the user holds; `profile` names a registered claims profile. */
+  | { type: "jwt"; role?: string; profile?: string }
   /** Family 001's opaque bearer token. */
   | { type: "bearer" }
   /** The web app's HttpOnly cookie: opaque, as long as the session. */
@@ -41,14 +42,10 @@ export function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta:
   return session;
 }
 
-export function family002Claims(user: User): Record<string, unknown> {
-  return { _id: String(user.id), username: user.username ?? user.email, roles: user.role };
-}
-
 /** Issues the token for a session opened by `openSession`; after the transaction. */
 export async function issueToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SignedIn> {
   if (t.type === "jwt") {
-    const extra = t.profile === "family002" ? family002Claims(user) : undefined;
+    const extra = profileClaims(ctx, t.profile, user);
     const { token, expiresAt } = await signAccessToken(ctx, { user, session, role: t.role, extra });
     return { user, session, token, tokenType: "jwt", expiresAt };
   }

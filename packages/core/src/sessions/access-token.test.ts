@@ -27,7 +27,7 @@ async function withJose(extra: Record<string, unknown> | undefined, role?: strin
 describe("signAccessToken", () => {
   it.each([
     ["no extra claims", undefined, undefined],
-    ["family 002's claims and a role", { _id: "42", username: "ana", roles: "user" }, "customer"],
+    ["a claims profile's claims and a role", { cpr: "door", handle: "ana", held: "user" }, "customer"],
   ])("makes the same bytes jose's SignJWT made (%s)", async (_name, extra, role) => {
     const { token, expiresAt } = await signAccessToken(ctx, { user, session, role, extra });
     expect(token).toBe(await withJose(extra, role));

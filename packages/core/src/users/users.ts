@@ -3,7 +3,7 @@ import { credentials, eq, sql, users, type User } from "@authsvc/db";
 import type { AuthContext } from "../context";
 import { randomDigits } from "../crypto/secrets";
 import { AuthError } from "../errors";
-import { classifyIdentifier } from "./normalize";
+import { classifyIdentifier, normalizeUsername } from "./normalize";
 import { preparedFor } from "../prepared";
 
 export type UserRole = User["role"];
@@ -51,6 +51,17 @@ export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefin
 
 export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
   queries(ctx).byUsername.get({ username });
+
+/** The user a typed username names (any case, `@` or not); none for one no user can have. */
+export function findUserByTypedUsername(ctx: AuthContext, typed: string): User | undefined {
+  let username: string;
+  try {
+    username = normalizeUsername(typed);
+  } catch {
+    return undefined;
+  }
+  return findUserByUsername(ctx, username);
+}
 
 /** An email, phone number or username typed into one box, read as what it is, and its user if any. */
 export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
