@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ensurePrivateFile, ensurePrivateParent, restrictFile } from "./files";
+import { packageDir } from "./package-dir";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -15,11 +16,7 @@ export function databasePath(url: string, cwd = process.cwd()): string {
   return path.resolve(cwd, raw);
 }
 
-/** Resolved through the package's own name so it works from source and from a bundle. */
-export const migrationsFolder = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("@authsvc/db/package.json")),
-  "drizzle",
-);
+export const migrationsFolder = path.join(packageDir, "drizzle");
 
 export interface OpenOptions {
   /** Apply pending migrations before returning (the default). */

@@ -1,0 +1,166 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/**
+ * The PostgreSQL twin of ../schema.ts: same tables, columns, names and indexes, so a row reads
+ * the same from either engine (schema.test.ts compares the two). Where the types differ it
+ * is for PostgreSQL's sake: SQLite's integer is 64-bit, PostgreSQL's is not.
+ */
+
+/** Epoch milliseconds, as on SQLite; bigint because they pass 2^31. */
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+/**
+ * Identity for the tables that only grow (tokens, audit, outbox): bigint, since the counter keeps
+ * going after the rows are purged. By default rather than always, so rows copied from SQLite keep
+ * their ids.
+ */
+const growingId = () => bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity();
+
+export const users = pgTable(
+  "users",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    email: text("email"),
+    phone: text("phone"),
+    username: text("username"),
+    fullName: text("full_name"),
+    birthDate: text("birth_date"),
+    bio: text("bio"),
+    pictureUrl: text("picture_url"),
+    role: text("role", { enum: ["user", "customer", "admin"] }).notNull().default("user"),
+    status: text("status", { enum: ["ACTIVE", "PENDING_VERIFICATION", "LOCKED", "DISABLED"] })
+      .notNull()
+      .default("ACTIVE"),
+    // Twelve digits: past integer's range.
+    customerNumber: bigint("customer_number", { mode: "number" }).notNull(),
+    accountNumber: text("account_number").notNull(),
+    emailVerifiedAt: ms("email_verified_at"),
+    phoneVerifiedAt: ms("phone_verified_at"),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_phone_unique").on(t.phone),
+    uniqueIndex("users_username_unique").on(sql`lower(${t.username})`),
+    uniqueIndex("users_customer_number_unique").on(t.customerNumber),
+    uniqueIndex("users_account_number_unique").on(t.accountNumber),
+  ],
+);
+
+export const credentials = pgTable("credentials", {
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  passwordHash: text("password_hash"),
+  passwordChangedAt: ms("password_changed_at"),
+  pinHash: text("pin_hash"),
+  pinChangedAt: ms("pin_changed_at"),
+  pinFailures: integer("pin_failures").notNull().default(0),
+  pinLockedAt: ms("pin_locked_at"),
+});
+
+export const challenges = pgTable(
+  "challenges",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", {
+      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset"],
+    }).notNull(),
+    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    destination: text("destination").notNull(),
+    codeHash: text("code_hash").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    attemptsLeft: integer("attempts_left").notNull(),
+    consumedAt: ms("consumed_at"),
+    supersededAt: ms("superseded_at"),
+    sendCount: integer("send_count").notNull().default(1),
+    lastSentAt: ms("last_sent_at").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>(),
+    createdAt: ms("created_at").notNull(),
+  },
+  (t) => [index("challenges_lookup").on(t.purpose, t.destination, t.createdAt)],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    generation: integer("generation").notNull().default(0),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    lastUsedAt: ms("last_used_at").notNull(),
+    authenticatedAt: ms("authenticated_at").notNull(),
+    revokedAt: ms("revoked_at"),
+    revokedReason: text("revoked_reason"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const opaqueTokens = pgTable(
+  "opaque_tokens",
+  {
+    id: growingId(),
+    tokenHash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["bearer", "cookie", "password_reset"] }).notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").references(() => sessions.id, { onDelete: "cascade" }),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [uniqueIndex("opaque_tokens_hash").on(t.tokenHash)],
+);
+
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: ms("window_start").notNull(),
+});
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: growingId(),
+    at: ms("at").notNull(),
+    userId: integer("user_id"),
+    kind: text("kind").notNull(),
+    outcome: text("outcome", { enum: ["ok", "fail"] }).notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_user_at").on(t.userId, t.at), index("audit_kind_at").on(t.kind, t.at)],
+);
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: growingId(),
+    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    to: text("to").notNull(),
+    purpose: text("purpose").notNull(),
+    subject: text("subject"),
+    text: text("text").notNull(),
+    html: text("html"),
+    code: text("code"),
+    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    challengeId: text("challenge_id"),
+    nextAttemptAt: ms("next_attempt_at"),
+    createdAt: ms("created_at").notNull(),
+    sentAt: ms("sent_at"),
+  },
+  (t) => [index("outbox_to").on(t.to, t.id), index("outbox_pending").on(t.status, t.nextAttemptAt)],
+);

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, inject } from "vitest";
+import { createPgDatabase } from "./client";
+import type {} from "./test-server";
+
+/**
+ * For test files of PostgreSQL suites, with "@authsvc/db/pg-testing/global-setup" in the
+ * project's globalSetup:
+ *
+ *   describe.skipIf(!pgTestServerUrl())("on PostgreSQL", () => {
+ *     const database = usePgTestDatabase();
+ *     it("...", async () => { const db = await createPgDatabase(database.url); ... });
+ *   });
+ */
+
+/** The test server's superuser URL; null when PostgreSQL suites are skipped (the setup said why). */
+export function pgTestServerUrl(): string | null {
+  return inject("pgTestServerUrl") ?? null;
+}
+
+export interface TestPgDatabase {
+  url: string;
+  /** Drops it, ending any connection still open on it. */
+  drop(): Promise<void>;
+}
+
+async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own on the test server, with a random name; migrated unless told otherwise. */
+export async function createTestPgDatabase(options: { migrate?: boolean } = {}): Promise<TestPgDatabase> {
+  const server = pgTestServerUrl();
+  if (!server) {
+    throw new Error(
+      "no PostgreSQL test server: put @authsvc/db/pg-testing/global-setup in globalSetup and skip with describe.skipIf(!pgTestServerUrl())",
+    );
+  }
+  const name = `authsvc_test_${randomBytes(8).toString("hex")}`;
+  await onServer(server, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  if (options.migrate !== false) {
+    const db = await createPgDatabase(url.href, { poolSize: 1 });
+    await db.$client.end();
+  }
+  return {
+    url: url.href,
+    drop: () => onServer(server, async (c) => void (await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+  };
+}
+
+/** A fresh database for the test file (or describe block): made before its tests, dropped after them. */
+export function usePgTestDatabase(options: { migrate?: boolean } = {}): { readonly url: string } {
+  let database: TestPgDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestPgDatabase(options);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return {
+    get url() {
+      if (!database) throw new Error("the test database exists only while the tests run (from beforeAll on)");
+      return database.url;
+    },
+  };
+}
