@@ -29,7 +29,7 @@ export const users = pgTable(
     bio: text("bio"),
     pictureUrl: text("picture_url"),
     role: text("role", { enum: ["user", "customer", "admin"] }).notNull().default("user"),
-    status: text("status", { enum: ["ACTIVE", "PENDING_VERIFICATION", "LOCKED", "DISABLED"] })
+    status: text("status", { enum: ["ACTIVE", "PENDING_VERIFICATION", "DISABLED"] })
       .notNull()
       .default("ACTIVE"),
     // Twelve digits: past integer's range.
