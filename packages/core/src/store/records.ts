@@ -1,0 +1,139 @@
+/**
+ * The rows core reads and writes, as core sees them: plain data, every time in epoch
+ * milliseconds. Each engine's schema (packages/db) must produce exactly these shapes; its
+ * tests check that its Drizzle types and these stay assignable both ways.
+ */
+
+export type UserRole = "user" | "customer" | "admin";
+export type UserStatus = "ACTIVE" | "PENDING_VERIFICATION" | "DISABLED";
+
+export interface User {
+  id: number;
+  email: string | null;
+  phone: string | null;
+  username: string | null;
+  fullName: string | null;
+  birthDate: string | null;
+  bio: string | null;
+  pictureUrl: string | null;
+  role: UserRole;
+  status: UserStatus;
+  customerNumber: number;
+  accountNumber: string;
+  emailVerifiedAt: number | null;
+  phoneVerifiedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A user to create: the store gives the id. */
+export type NewUser = Omit<User, "id">;
+
+export interface Credentials {
+  userId: number;
+  passwordHash: string | null;
+  passwordChangedAt: number | null;
+  pinHash: string | null;
+  pinChangedAt: number | null;
+  /** Wrong PINs in a row; reset by a right PIN or a PIN reset. */
+  pinFailures: number;
+  /** Set when pinFailures reaches the limit; only a reset by code lifts it. */
+  pinLockedAt: number | null;
+}
+
+export type CodePurpose = "signup" | "login" | "verify_email" | "verify_phone" | "password_reset" | "pin_reset";
+export type CodeChannel = "sms" | "email";
+
+export interface Challenge {
+  id: string;
+  userId: number | null;
+  purpose: CodePurpose;
+  channel: CodeChannel;
+  destination: string;
+  codeHash: string;
+  expiresAt: number;
+  attemptsLeft: number;
+  consumedAt: number | null;
+  /** A newer code for the same purpose and destination replaced this one. */
+  supersededAt: number | null;
+  sendCount: number;
+  lastSentAt: number;
+  /** Registration data of a pending sign-up, password already hashed. */
+  payload: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export type NewChallenge = Omit<Challenge, "consumedAt" | "supersededAt">;
+
+export interface Session {
+  id: string;
+  userId: number;
+  kind: string;
+  /** Bumped by every access-token renewal: only a token of the current generation renews. */
+  generation: number;
+  createdAt: number;
+  expiresAt: number;
+  lastUsedAt: number;
+  /** Last time the person proved who they are (password, code or PIN) on this session. */
+  authenticatedAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export type NewSession = Omit<Session, "generation" | "revokedAt" | "revokedReason">;
+
+export type OpaqueKind = "bearer" | "cookie" | "password_reset";
+
+export interface OpaqueToken {
+  id: number;
+  tokenHash: string;
+  kind: OpaqueKind;
+  userId: number;
+  sessionId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export type NewOpaqueToken = Omit<OpaqueToken, "id" | "usedAt">;
+
+export interface AuditEvent {
+  id: number;
+  at: number;
+  userId: number | null;
+  kind: string;
+  outcome: "ok" | "fail";
+  ip: string | null;
+  userAgent: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, "id">;
+
+export type OutboxStatus = "queued" | "sending" | "sent" | "failed";
+
+export interface OutboxMessage {
+  id: number;
+  channel: CodeChannel;
+  to: string;
+  purpose: string;
+  subject: string | null;
+  text: string;
+  html: string | null;
+  /** The code the message carries, kept only so the dev outbox can show it. */
+  code: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  /** Why the last attempt failed; kept after a later success as a record of the retry. */
+  error: string | null;
+  /** The code's challenge, so a retry never delivers a code that was replaced or used. */
+  challengeId: string | null;
+  /** When a failed message is tried again, or when a claim on a sending one lapses; null once settled. */
+  nextAttemptAt: number | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type NewOutboxMessage = Pick<OutboxMessage, "channel" | "to" | "purpose" | "subject" | "text" | "html" | "code" | "challengeId" | "createdAt">;

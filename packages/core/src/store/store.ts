@@ -1,0 +1,212 @@
+import type {
+  AuditEvent,
+  Challenge,
+  CodePurpose,
+  Credentials,
+  NewAuditEvent,
+  NewChallenge,
+  NewOpaqueToken,
+  NewOutboxMessage,
+  NewSession,
+  NewUser,
+  OpaqueToken,
+  OutboxMessage,
+  Session,
+  User,
+} from "./records";
+
+/**
+ * Where core keeps its state. Core speaks only this interface: no SQL, no Drizzle, no
+ * driver. Each method is one statement's worth of work and safe under concurrency by
+ * itself (the engine guards it: a conditional UPDATE, an upsert, a row lock); work that
+ * must happen together runs in `transaction`. Two engines implement it (packages/store)
+ * and pass one conformance suite.
+ */
+export interface Store {
+  users: UserRepository;
+  credentials: CredentialRepository;
+  challenges: ChallengeRepository;
+  sessions: SessionRepository;
+  tokens: OpaqueTokenRepository;
+  limits: LimitRepository;
+  audit: AuditRepository;
+  outbox: OutboxRepository;
+  maintenance: MaintenanceRepository;
+  /**
+   * Runs `fn` with a store bound to one transaction: all or nothing, serialisable with
+   * respect to the other transactions that touch the same rows. Nested calls are savepoints.
+   * The body does store work only (no hashing, signing or sending): the engine may hold a
+   * lock or a connection for its whole length, and may run it again after a serialisation
+   * failure.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** True once every migration the code expects has been applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A unique value another row already holds; the store names the field, core names the error. */
+export class UniqueConflict extends Error {
+  constructor(readonly field: "email" | "phone" | "username" | "customerNumber" | "accountNumber") {
+    super(`unique conflict on ${field}`);
+    this.name = "UniqueConflict";
+  }
+}
+
+export interface UserRepository {
+  byId(id: number): Promise<User | undefined>;
+  byEmail(email: string): Promise<User | undefined>;
+  byPhone(phone: string): Promise<User | undefined>;
+  /** Case-insensitive, as the unique index. */
+  byUsername(username: string): Promise<User | undefined>;
+  byAccount(customerNumber: number, accountNumber: string): Promise<User | undefined>;
+  numberTaken(field: "customerNumber" | "accountNumber", value: number | string): Promise<boolean>;
+  /** The user and its credentials row, together. Throws UniqueConflict. */
+  create(user: NewUser, password: { hash: string; at: number } | null): Promise<User>;
+  /** Throws UniqueConflict; undefined when no such user. */
+  update(id: number, patch: Partial<Omit<User, "id" | "createdAt">>): Promise<User | undefined>;
+}
+
+export interface CredentialRepository {
+  get(userId: number): Promise<Credentials | undefined>;
+  setPassword(userId: number, hash: string, at: number): Promise<void>;
+  /** Sets a PIN unless the PIN is locked; false when locked. Clears the failure count. */
+  setPinIfUnlocked(userId: number, hash: string, at: number): Promise<boolean>;
+  /** Sets a PIN and lifts any lock (a reset by code). */
+  resetPin(userId: number, hash: string, at: number): Promise<void>;
+  /**
+   * Counts one PIN try before it is checked, only while a PIN is set, not locked and under
+   * `max` failures: the count after the try and the hash to compare, or undefined.
+   */
+  reservePinTry(userId: number, max: number): Promise<{ failures: number; hash: string } | undefined>;
+  clearPinFailures(userId: number): Promise<void>;
+  lockPin(userId: number, at: number): Promise<void>;
+  /** Clears failures and lock; true when there was something to lift. */
+  liftPinLock(userId: number): Promise<boolean>;
+}
+
+export interface ChallengeRepository {
+  byId(id: string): Promise<Challenge | undefined>;
+  /** The newest for (purpose, destination), live or not. */
+  latest(purpose: CodePurpose, destination: string): Promise<Challenge | undefined>;
+  insert(c: NewChallenge): Promise<Challenge>;
+  /** Marks every live one for (purpose, destination) replaced. */
+  supersedeLive(purpose: CodePurpose, destination: string, at: number): Promise<void>;
+  /** Marks every live one of the user for the purpose replaced. */
+  supersedeLiveOfUser(userId: number, purpose: CodePurpose, at: number): Promise<void>;
+  /** Consumes it only if still live (not consumed, not replaced); false otherwise. */
+  consume(id: string, at: number): Promise<boolean>;
+  /** Takes one try if any is left; the tries left after it, or undefined when none was. */
+  spendAttempt(id: string): Promise<number | undefined>;
+  /** A send that never left: the cooldown starts over. */
+  clearLastSent(id: string): Promise<void>;
+  /** Drops the registration payload (a password hash) of sign-ups to `destination`, but `exceptId`. */
+  dropSignupPayloads(destination: string, exceptId?: string): Promise<void>;
+}
+
+export interface SessionRepository {
+  insert(s: NewSession): Promise<Session>;
+  byId(id: string): Promise<Session | undefined>;
+  touch(id: string, at: number): Promise<void>;
+  markAuthenticated(id: string, at: number): Promise<void>;
+  /** Compare-and-set of the renewal generation; false when another renewal got there first. */
+  advanceGeneration(id: string, from: number, at: number): Promise<boolean>;
+  /** Revokes it if not yet revoked; false otherwise. */
+  revoke(id: string, at: number, reason: string): Promise<boolean>;
+  /** Revokes every unrevoked session of the user but `exceptId`; how many. */
+  revokeAllOfUser(userId: number, at: number, reason: string, exceptId?: string): Promise<number>;
+  /** Unrevoked sessions of the user, most recently used first (expired ones included). */
+  listUnrevoked(userId: number): Promise<Session[]>;
+}
+
+export interface OpaqueTokenRepository {
+  insert(t: NewOpaqueToken): Promise<void>;
+  byHash(tokenHash: string): Promise<OpaqueToken | undefined>;
+  /** Marks it used only if unused; false when another request used it first. */
+  use(id: number, at: number): Promise<boolean>;
+  /** Marks every unused token of the user of this kind used. */
+  useAllOfUser(userId: number, kind: OpaqueToken["kind"], at: number): Promise<void>;
+}
+
+export interface LimitBucket {
+  count: number;
+  windowStart: number;
+}
+
+export interface LimitRepository {
+  /**
+   * Adds `n` to the bucket in one step (a new window starts when the old one has ended) and
+   * returns the bucket after the hit: concurrent hits each count exactly once.
+   */
+  hit(key: string, n: number, windowMs: number, at: number): Promise<LimitBucket>;
+  peek(key: string): Promise<LimitBucket | undefined>;
+  reset(key: string): Promise<void>;
+  /** Clears every bucket whose key starts with `prefix` (taken literally, no wildcards). */
+  resetPrefix(prefix: string): Promise<void>;
+}
+
+export interface AuditQuery {
+  userId?: number;
+  kind?: string;
+  from?: number;
+  to?: number;
+  /** Ids below this one (paging). */
+  before?: number;
+  limit: number;
+}
+
+export interface AuditRepository {
+  insert(e: NewAuditEvent): Promise<void>;
+  /** Newest first. */
+  list(q: AuditQuery): Promise<AuditEvent[]>;
+}
+
+export interface OutboxRepository {
+  /**
+   * Writes a message already claimed by the caller (status `sending` until `leaseUntil`), so
+   * no other worker sends it while the caller does.
+   */
+  insertClaimed(m: NewOutboxMessage, leaseUntil: number): Promise<OutboxMessage>;
+  /**
+   * Claims up to `limit` messages due for a try (failed with a retry due, a claim that lapsed,
+   * queued by an older version) until `leaseUntil`; a message is claimed by one caller only.
+   */
+  claimDue(at: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
+  markSent(id: number, attempts: number, at: number, redact: boolean): Promise<void>;
+  /** `retryAt` null: given up (and redacted). */
+  markFailed(id: number, attempts: number, error: string, retryAt: number | null): Promise<void>;
+  /** Newest first; `to` matched exactly as stored. */
+  list(to: string | undefined, limit: number): Promise<OutboxMessage[]>;
+}
+
+/** The purge's steps; core decides the cutoffs, the store deletes or redacts a batch. */
+export interface PurgeCutoffs {
+  now: number;
+  /** Challenges, opaque tokens and sessions that expired before this. */
+  graceCutoff: number;
+  /** Limit buckets whose window began before this. */
+  limitCutoff: number;
+  /** Settled outbox rows created before this. */
+  outboxCutoff: number;
+  /** Audit events before this (null: kept). */
+  auditCutoff: number | null;
+  /** How long a code message and a reset-link message stay useful. */
+  codeMs: number;
+  linkMs: number;
+  redacted: string;
+}
+
+export type PurgeStep =
+  | "signupPayloads"
+  | "challenges"
+  | "opaqueTokens"
+  | "sessions"
+  | "rateLimits"
+  | "outboxRedacted"
+  | "outboxDeleted"
+  | "auditEvents";
+
+export interface MaintenanceRepository {
+  /** One batch of one step; how many rows it changed (fewer than `batch`: the step is done). */
+  purge(step: PurgeStep, cutoffs: PurgeCutoffs, batch: number): Promise<number>;
+}
