@@ -26,6 +26,8 @@ export interface CreateAuthInit {
   options: AuthOptionsInput;
   logger?: Logger;
   transports?: Partial<Transports>;
+  /** Tests only: see AuthContext.newCode. */
+  newCode?: () => string;
 }
 
 type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
@@ -41,7 +43,10 @@ const bind =
  */
 export function createAuth(init: CreateAuthInit) {
   const options = resolveOptions(init.options);
-  const ctx = createContext(init.db, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports });
+  const ctx: AuthContext = {
+    ...createContext(init.db, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }),
+    ...(init.newCode ? { newCode: init.newCode } : {}),
+  };
   const firebase = createFirebaseSigner(options);
   return {
     ctx,

@@ -10,7 +10,7 @@ export type { PendingRegistration } from "./flows/registration";
 export type { Transport, Transports } from "./delivery/transport";
 export type { OutboxView } from "./delivery/outbox";
 export type { PublicUser } from "./users/users";
-export { passwordProblem } from "./passwords/policy";
+export { passwordProblem, type PasswordBounds } from "./passwords/policy";
 export { FIREBASE_AUDIENCE } from "./firebase/custom-token";
 export { smtpTransport } from "./delivery/smtp";
 export { smsWebhookTransport } from "./delivery/sms-webhook";

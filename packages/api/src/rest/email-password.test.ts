@@ -3,7 +3,6 @@
  * Success `{message, token?}`, errors `{error}`. CONTRACTS.md, "Family 002".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { planCodes } from "@authsvc/core/testing";
 import {
   advance,
   expect001,
@@ -33,6 +32,12 @@ const MSG = {
   forgot: "harap cek email untuk mengganti password",
   update: "berhasil mengubah password",
 };
+
+/** Our wordings of the two password refusals (the document shows only `{error}`). */
+const PASSWORD_LENGTH = "Password harus 6 sampai 20 karakter";
+const COMMON_PASSWORD = "Password terlalu umum, pilih password lain";
+/** 6 characters, not in the blocklist: under the service's own policy (8+) it is too short. */
+const SIX = "xK9#mQ";
 
 const register = (h: RestHarness, over: Record<string, unknown> = {}) =>
   h.call("POST", "/auth/register", { email: EMAIL, password: PASS, fullname: "Siti Nurhaliza", ...over });
@@ -72,10 +77,37 @@ describe("family 002 POST /auth/register", () => {
     expect(h.userCount()).toBe(0);
   });
 
-  it("answers 400 for a 6-7 character or common password (our policy, after the documented check)", async () => {
+  it("keeps the document's password bounds: 6 accepted, 5 and 21 refused with one 400 message", async () => {
     const h = restSetup();
-    expect002(await register(h, { password: "abc123x" }), 400);
-    expect002(await register(h, { password: "password123" }), 400);
+    for (const password of ["x".repeat(5), "🔑".repeat(5), "xK9#mQ2v".repeat(2) + "abcde", ""]) {
+      expect002(await register(h, { password }), 400, PASSWORD_LENGTH);
+    }
+    expect(h.userCount()).toBe(0);
+    expect002(await register(h), 200, MSG.register);
+    expect002(await register(h, { email: "six@example.com", password: SIX }), 200, MSG.register);
+    expect002(await register(h, { email: "twenty@example.com", password: "xK9#mQ2v".repeat(2) + "abcd" }), 200, MSG.register);
+    expect(h.userCount()).toBe(3);
+  });
+
+  it("a 6-character password registered here signs in through family 002 and family 003", async () => {
+    const h = restSetup();
+    await h.emailUser002(EMAIL, SIX);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: SIX }), 200, MSG.login);
+    expect((await h.call("POST", "/api/v1/auth/login", { email: EMAIL, password: SIX })).status).toBe(200);
+  });
+
+  it("answers 400 for a common password within the bounds (core's blocklist still applies)", async () => {
+    const h = restSetup();
+    for (const password of ["123456", "qwerty", "abc123", "Password1", "password123", "1234567890"]) {
+      expect002(await register(h, { password }), 400, COMMON_PASSWORD);
+    }
+    expect(h.userCount()).toBe(0);
+  });
+
+  it("ignores length bounds smuggled into the body: the route's own are the only ones", async () => {
+    const h = restSetup();
+    const res = await register(h, { password: "abc", passwordBounds: { minLength: 1, maxLength: 1024 } });
+    expect002(res, 400, PASSWORD_LENGTH);
     expect(h.userCount()).toBe(0);
   });
 
@@ -142,24 +174,22 @@ describe("family 002 POST /auth/otp-verify", () => {
     expect(claims.sub).toBe(String(user.id));
   });
 
-  it("takes otp_number as a JSON number (12345 means 012345)", async () => {
-    const h = restSetup();
-    planCodes(h.auth, "012345");
+  it("takes otp_number as a JSON number: 12345 means code 012345", async () => {
+    const h = restSetup({ newCode: () => "012345" });
     await register(h);
     await h.call("POST", "/auth/send-otp", { email: EMAIL });
+    expect(h.code(EMAIL)).toBe("012345");
     expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 }), 200, MSG.verify);
   });
 
-  it("reads a 5-digit number as a code (here a wrong one), not as a malformed request", async () => {
-    const h = restSetup();
-    planCodes(h.auth, "512345");
+  it("reads a 5-digit JSON number as a code (a wrong one here), not as a malformed request", async () => {
+    const h = restSetup({ newCode: () => "543210" });
     await register(h);
     await h.call("POST", "/auth/send-otp", { email: EMAIL });
     const five = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 12345 });
-    expect002(five, 400);
-    const wrongCode = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: "000001" });
-    expect(five.body.error).toBe(wrongCode.body.error);
-    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 512345 }), 200, MSG.verify);
+    const wrong = await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: "000001" });
+    expect002(five, 400, wrong.body.error);
+    expect002(await h.call("POST", "/auth/otp-verify", { email: EMAIL, otp_number: 543210 }), 200, MSG.verify);
   });
 
   it("answers 400 {error} for a wrong code and for an expired one", async () => {
@@ -208,6 +238,14 @@ describe("family 002 POST /auth/login", () => {
       expect(claims.sub).toMatch(/^\d+$/);
       for (const claim of ["_id", "username", "roles", "cpr"]) expect(claims).not.toHaveProperty(claim);
     }
+  });
+
+  it("takes whatever password the account has, past the document's 20 (set through another door)", async () => {
+    const h = restSetup();
+    const long = "a long passphrase of thirty-five ch";
+    expect(long.length).toBeGreaterThan(20);
+    await h.verifiedUser({ username: "siti", email: EMAIL, password: long });
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: long }), 200, MSG.login);
   });
 
   it("answers 401 with one message for a wrong email or a wrong password", async () => {
@@ -276,8 +314,25 @@ describe("family 002 PATCH /auth/update-password", () => {
   it("answers 400 {error} for a new password outside 6 to 20, or missing", async () => {
     const h = restSetup();
     const token = await h.emailUser002(EMAIL);
-    for (const body of [{ new_password: "12345" }, { new_password: "x".repeat(21) }, {}, { new_password: 12345678 }]) {
-      expect002(await h.call("PATCH", "/auth/update-password", body, { token }), 400);
+    for (const body of [{ new_password: "12345" }, { new_password: "x".repeat(21) }, { new_password: "" }, {}, { new_password: 12345678 }]) {
+      expect002(await h.call("PATCH", "/auth/update-password", body, { token }), 400, PASSWORD_LENGTH);
+    }
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 200);
+  });
+
+  it("accepts a 6-character new password (the document's minimum), which then signs in", async () => {
+    const h = restSetup();
+    const token = await h.emailUser002(EMAIL);
+    expect002(await h.call("PATCH", "/auth/update-password", { new_password: SIX }, { token }), 200, MSG.update);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 401);
+    expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: SIX }), 200, MSG.login);
+  });
+
+  it("answers 400 for a common new password within the bounds, and keeps the old one", async () => {
+    const h = restSetup();
+    const token = await h.emailUser002(EMAIL);
+    for (const new_password of ["123456", "qwerty", "password123"]) {
+      expect002(await h.call("PATCH", "/auth/update-password", { new_password }, { token }), 400, COMMON_PASSWORD);
     }
     expect002(await h.call("POST", "/auth/login", { email: EMAIL, password: PASS }), 200);
   });
@@ -300,7 +355,7 @@ describe("family 002 reset link token", () => {
     await h.emailUser002(EMAIL);
     await h.call("POST", "/auth/send-forgot-password", { email: EMAIL });
     const link = resetToken(h);
-    for (const body of [{ new_password: "abc1234" }, { new_password: "password123" }, { new_password: "12345" }, {}]) {
+    for (const body of [{ new_password: "abc12" }, { new_password: "password123" }, { new_password: "qwerty" }, { new_password: "x".repeat(21) }, {}]) {
       expect002(await h.call("PATCH", "/auth/update-password", body, { token: link }), 400);
     }
     expect002(await h.call("PATCH", "/auth/update-password", { new_password: PASS2 }, { token: link }), 200, MSG.update);

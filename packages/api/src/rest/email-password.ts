@@ -5,8 +5,9 @@
  * Decisions where the document is silent (see also docs/decisions.md):
  * - Success messages are the document's, word for word; error messages are ours, in
  *   Indonesian, one per failure.
- * - Register validates as documented (email, password 6–20, fullname 4–28), then our policy
- *   (8+ characters, not a common password) applies: both answer 400.
+ * - Register and update-password keep the document's password bounds (6–20, owned here and
+ *   passed to core's policy, which still refuses a common password); every other door keeps
+ *   the service's policy. Both refusals answer 400.
  * - Login accepts any stored password length (an account may have set a longer one through
  *   another door); wrong email and wrong password share one 401 message; a right password
  *   on an unverified email is 403.
@@ -29,7 +30,6 @@ import { codeInput, emailInput } from "./inputs";
 const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   INVALID_INPUT: [400, "Data yang dikirim tidak valid"],
   INVALID_EMAIL: [400, "Format email tidak valid"],
-  WEAK_PASSWORD: [400, "Password minimal 8 karakter dan tidak boleh password yang umum"],
   EMAIL_TAKEN: [409, "Email sudah terdaftar"],
   INVALID_CODE: [400, "Kode OTP salah atau sudah kedaluwarsa"],
   CODE_EXPIRED: [400, "Kode OTP salah atau sudah kedaluwarsa"],
@@ -49,7 +49,15 @@ const CLAIMS_PROFILE = "002";
 const claims: ClaimsProfile = (user) => ({ _id: String(user.id), username: user.username ?? user.email, roles: user.role });
 const JWT = { type: "jwt", profile: CLAIMS_PROFILE } as const;
 
-const documentedPassword = z.string().min(6).max(20);
+
+/** The document's bounds for `password` (register) and `new_password` (update-password). */
+const DOCUMENTED_PASSWORD = { minLength: 6, maxLength: 20 };
+const PASSWORD_LENGTH = `Password harus ${DOCUMENTED_PASSWORD.minLength} sampai ${DOCUMENTED_PASSWORD.maxLength} karakter`;
+const COMMON_PASSWORD = "Password terlalu umum, pilih password lain";
+// Lengths are core's check under the bounds above; an empty string would read as no password.
+const passwordString = z.string().min(1);
+
+const fromStatus = fromTable(STATUS, [400, "Permintaan tidak valid"]);
 const message = (m: string) => z.object({ message: z.literal(m) });
 const withToken = (m: string) => z.object({ message: z.literal(m), token: z.string() });
 
@@ -58,7 +66,9 @@ export const emailPasswordFamily: RestFamily = {
   title: "Email + password (family 002)",
   prefixes: ["/auth"],
   errorBody: (_status, error) => ({ error }),
-  fromAuthError: fromTable(STATUS, [400, "Permintaan tidak valid"]),
+  // Passwords are set only by register and update-password, both under the document's bounds.
+  fromAuthError: (e) =>
+    e.code === "WEAK_PASSWORD" ? { status: 400, message: e.detail.reason === "common" ? COMMON_PASSWORD : PASSWORD_LENGTH } : fromStatus(e),
   malformed: {
     json: "Body JSON tidak valid",
     contentType: "Content-Type harus application/json",
@@ -67,7 +77,7 @@ export const emailPasswordFamily: RestFamily = {
     validation: (issues) => {
       const field = String(issues[0]?.path[0] ?? "");
       if (field === "email") return "Format email tidak valid";
-      if (field === "password" || field === "new_password") return "Password harus 6 sampai 20 karakter";
+      if (field === "password" || field === "new_password") return PASSWORD_LENGTH;
       if (field === "fullname") return "Nama lengkap harus 4 sampai 28 karakter";
       if (field === "otp_number") return "Kode OTP harus 6 digit";
       return "Data yang dikirim tidak valid";
@@ -81,11 +91,11 @@ export const emailPasswordFamily: RestFamily = {
       method: "POST",
       path: "/auth/register",
       summary: "Register with email, password and full name (verify the email next)",
-      body: z.object({ email: z.email(), password: documentedPassword, fullname: z.string().trim().min(4).max(28) }),
+      body: z.object({ email: z.email(), password: passwordString, fullname: z.string().trim().min(4).max(28) }),
       response: { status: 200, schema: message("Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda") },
       errors: { 400: "validation", 409: "email taken" },
       async run({ auth, input, meta }) {
-        await auth.createAccount({ email: input.email, password: input.password, fullName: input.fullname }, meta);
+        await auth.createAccount({ email: input.email, password: input.password, passwordBounds: DOCUMENTED_PASSWORD, fullName: input.fullname }, meta);
         return { status: 200, body: { message: "Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda" } };
       },
     }),
@@ -141,14 +151,14 @@ export const emailPasswordFamily: RestFamily = {
       method: "PATCH",
       path: "/auth/update-password",
       summary: "Set a new password with a bearer token (an access token or the reset link's token)",
-      body: z.object({ new_password: documentedPassword }),
+      body: z.object({ new_password: passwordString }),
       bearer: true,
       response: { status: 200, schema: message("berhasil mengubah password") },
       errors: { 400: "validation", 401: "no or bad token" },
       async run({ auth, input, bearer, meta }) {
         const principal = auth.authenticate(bearer ?? "");
         // A session signed in within the last minutes, or the reset link's token (core's rule); else 401.
-        await auth.changePassword(principal, { newPassword: input.new_password }, meta, "id");
+        await auth.changePassword(principal, { newPassword: input.new_password, passwordBounds: DOCUMENTED_PASSWORD }, meta, "id");
         return { status: 200, body: { message: "berhasil mengubah password" } };
       },
     }),

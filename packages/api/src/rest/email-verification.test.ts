@@ -192,11 +192,21 @@ describe("family 003 POST /api/v1/auth/verify", () => {
     expect(me.body.result.data.emailVerified).toBe(true);
   });
 
-  it("accepts the code as a JSON number", async () => {
-    const h = restSetup();
-    planCodes(h.auth, "512345");
+  it("takes code as a JSON number, as family 002 takes otp_number: 12345 means code 012345", async () => {
+    const h = restSetup({ newCode: () => "012345" });
     const id = (await register(h)).body.verificationId as string;
-    expect003(await h.call("POST", "/api/v1/auth/verify", { code: 512345, verificationId: id }), 200, "Successfuly registered");
+    expect(h.code(EMAIL)).toBe("012345");
+    expect003(await h.call("POST", "/api/v1/auth/verify", { code: 12345, verificationId: id }), 200, "Successfuly registered");
+    expect(h.userCount()).toBe(1);
+  });
+
+  it("reads a 5-digit JSON number as a code (a wrong one here), answered like any wrong code", async () => {
+    const h = restSetup({ newCode: () => "543210" });
+    const id = (await register(h)).body.verificationId as string;
+    const five = await h.call("POST", "/api/v1/auth/verify", { code: 12345, verificationId: id });
+    const wrong = await h.call("POST", "/api/v1/auth/verify", { code: "000001", verificationId: id });
+    expect003(five, 400, wrong.body.message);
+    expect003(await h.call("POST", "/api/v1/auth/verify", { code: 543210, verificationId: id }), 200, "Successfuly registered");
   });
 
   it("answers 400 {message} for a wrong code, an expired code, and after too many tries (then even the right code)", async () => {

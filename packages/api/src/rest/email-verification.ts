@@ -8,13 +8,14 @@
  * - `birthday` is `DD.MM.YYYY` in and out; `phone` is optional and stored in E.164.
  * - `/status`: 404 for an unknown id, 410 once expired or replaced by a resend.
  * - `/resend` for an email with no pending registration: 404; inside the cooldown: 429.
+ * - `code` is read as family 002 reads `otp_number` (inputs.ts): a JSON number is zero-padded.
  * - `user.id` is a number; `role` reads `User` (or `Admin`); no secret is ever in `user`.
  * - `/login` accepts any verified account with a password, whichever door created it.
  */
 import type { AuthErrorCode, PublicUser } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
-import { emailInput, phoneInput } from "./inputs";
+import { codeInput, emailInput, phoneInput } from "./inputs";
 
 const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   INVALID_INPUT: [400, "Invalid request"],
@@ -166,7 +167,7 @@ export const emailVerificationFamily: RestFamily = {
       method: "POST",
       path: "/api/v1/auth/verify",
       summary: "Verify the code; creates the user and answers it with a token",
-      body: z.object({ code: z.union([z.string().trim(), z.number().int().nonnegative()]).transform(String), verificationId: z.string().min(1).max(64) }),
+      body: z.object({ code: codeInput, verificationId: z.string().min(1).max(64) }),
       response: { status: 200, schema: z.object({ message: z.literal("Successfuly registered"), user: userSchema, token: z.string() }) },
       errors: { 400: "wrong or expired code, too many tries", 409: "taken meanwhile" },
       async run({ auth, input, meta }) {

@@ -2,9 +2,14 @@ import { z } from "zod";
 
 // Shapes only: the rules (number parsing, password policy) live in core.
 export const phoneInput = z.string().trim().min(4).max(32);
+/** Any string, for routes that answer a string that is not a number in their own words (core's INVALID_PHONE). */
+export const phoneString = z.string();
 export const emailInput = z.string().trim().min(3).max(254);
 
-/** A 6-digit code; JSON numbers are accepted and zero-padded (12345 means "012345"). */
+/**
+ * A 6-digit code, the one reading of every door's code field (002 `otp_number`, 003 `code`,
+ * ...): JSON numbers are accepted and zero-padded (12345 means "012345").
+ */
 export const codeInput = z
   .union([z.string().trim(), z.number().int().nonnegative().max(999999)])
   .transform((v) => (typeof v === "number" ? String(v).padStart(6, "0") : v))

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
-import { advance, expect000, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, restSetup } from "./test-helpers";
+import { advance, expect000, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, restSetup } from "./test-helpers";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -242,6 +242,24 @@ describe("family 000 PATCH /api/v1/authorization/{id}/ (renew)", () => {
     const claims = jwtPayload(d.access_token as string);
     expect(claims).toMatchObject({ sub: id, role: "customer" });
     expect000(await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token }), 401);
+  });
+
+  it("an old token replayed after renewal answers 401 and revokes the session: the newest token stops working too", async () => {
+    fakeDate();
+    const h = restSetup();
+    const { id, token } = await h.phoneLogin000(MOBILE);
+    advance(2000);
+    const renewed = await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token });
+    const newest = expect000(renewed, 200, "Verify authorization successfully").data[0]!.access_token as string;
+    expect((await h.me(newest)).status).toBe(200);
+
+    // The thief (or the victim) comes back with the old token.
+    expect000(await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token }), 401, "Invalid or expired access token");
+
+    const me = await h.me(newest);
+    expect(me.status, `the newest token still works after a replay: ${me.text}`).toBe(401);
+    expect001(await h.call("GET", `/3p/token?userId=${id}`, undefined, { token: newest }), 401);
+    expect000(await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: newest }), 401);
   });
 
   it("renews a token that has expired while its session lives", async () => {

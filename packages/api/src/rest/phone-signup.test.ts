@@ -13,6 +13,8 @@ afterEach(() => {
 });
 
 const PHONE = "+6281990333364";
+/** A valid number of a country outside the default smsCountries (ID, UZ in these tests). */
+const US_NUMBER = "+14155550100";
 const BAD_REQUEST = "Bad Request: Invalid request format.";
 const BAD_NUMBER = "Bad Request: Invalid number format";
 const UNAUTHORIZED = "Unauthorized: You are not allowed to access.";
@@ -55,7 +57,10 @@ describe("family 001 POST /user/sign-up", () => {
 
   it("answers 400 'Bad Request: Invalid request format.' for a phone number that is not one (the route's one documented 400)", async () => {
     const h = restSetup();
-    expect001(await h.call("POST", "/user/sign-up", signUpBody({ phoneNumber: "not a phone" })), 400, BAD_REQUEST);
+    for (const phoneNumber of ["not a phone", "abc", "12", US_NUMBER]) {
+      expect001(await h.call("POST", "/user/sign-up", signUpBody({ phoneNumber })), 400, BAD_REQUEST);
+    }
+    expect(h.userCount()).toBe(0);
   });
 
   it("answers 409 when the phone (in any spelling) or the email is already taken", async () => {
@@ -105,11 +110,25 @@ describe("family 001 POST /verify-phone", () => {
     expect(h.userCount()).toBe(0);
   });
 
-  it("answers 400 'Bad Request: Invalid number format' for a number that is not one", async () => {
+  it("answers 400 'Bad Request: Invalid number format' for any phoneNumber string that is not a number it may text, and sends nothing", async () => {
     const h = restSetup();
-    for (const phoneNumber of ["abcdefg", "12345"]) {
+    for (const phoneNumber of ["abc", "12", "", "abcdefg", "12345", "1".repeat(300), US_NUMBER]) {
       expect001(await h.call("POST", "/verify-phone", { phoneNumber }), 400, BAD_NUMBER);
     }
+    expect(h.auth.listOutbox()).toHaveLength(0);
+  });
+
+  it("answers 400 'Bad Request: Invalid request format.' only when phoneNumber is missing or not a string", async () => {
+    const h = restSetup();
+    for (const body of [{}, { phoneNumber: null }, { phoneNumber: 6281990333364 }, { phoneNumber: ["+6281990333364"] }, { phone: PHONE }]) {
+      expect001(await h.call("POST", "/verify-phone", body), 400, BAD_REQUEST);
+    }
+    expect(h.auth.listOutbox()).toHaveLength(0);
+  });
+
+  it("takes a number of a country added to smsCountries", async () => {
+    const h = restSetup({ options: { smsCountries: ["ID", "US"] } });
+    expect001(await h.call("POST", "/verify-phone", { phoneNumber: US_NUMBER }), 200);
   });
 
   it("inside the resend cooldown a known number reads like an unknown one: the same 429, no second SMS", async () => {
@@ -166,6 +185,16 @@ describe("family 001 POST /login", () => {
     const next = h.code(PHONE);
     advance(5 * MINUTE + 1000);
     expect001(await h.call("POST", "/login", { phoneNumber: PHONE, verificationCode: next }), 401, UNAUTHORIZED);
+  });
+
+  it("answers the same 401 for a phoneNumber string that is not a number; 400 'Invalid request format.' only for a missing or non-string one", async () => {
+    const h = restSetup();
+    for (const phoneNumber of ["abc", "12", "", US_NUMBER]) {
+      expect001(await h.call("POST", "/login", { phoneNumber, verificationCode: "123456" }), 401, UNAUTHORIZED);
+    }
+    for (const body of [{ verificationCode: "123456" }, { phoneNumber: 6281990333364, verificationCode: "123456" }, { phoneNumber: null, verificationCode: "123456" }]) {
+      expect001(await h.call("POST", "/login", body), 400, BAD_REQUEST);
+    }
   });
 
   it("answers 429 with Retry-After and the envelope after too many wrong codes", async () => {

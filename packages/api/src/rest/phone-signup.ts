@@ -7,16 +7,19 @@
  * - Sign-up creates the user at once (no password); 409 when the phone or email is taken.
  * - `POST /verify-phone` answers the same 200 for unknown numbers and sends nothing;
  *   `verificationCode` is in `content` only while the dev outbox answers the request (on, or
- *   local and the request comes from the machine itself: see http/dev-outbox.ts).
+ *   local and the request comes from the machine itself: see http/dev-outbox.ts). Any
+ *   `phoneNumber` string that is not a number it may text is "Invalid number format"; only a
+ *   missing or non-string field is "Invalid request format.".
  * - `POST /login` answers an opaque bearer token (256 random bits, 24 hours, inside a 30-day
- *   session) with `expiresIn` in seconds; every code failure is the documented 401.
+ *   session) with `expiresIn` in seconds; every failure with a string `phoneNumber`, a number
+ *   or not, is the documented 401 (its only documented failure).
  * - `GET /3p/token`: one's own id, or any id for an admin; another's id is 401, an unknown
  *   id (admins only can learn it) 404 with the documented message.
  */
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
-import { codeInput, emailInput, phoneInput } from "./inputs";
+import { codeInput, emailInput, phoneInput, phoneString } from "./inputs";
 
 const timestamp = () => new Date().toISOString().replace("Z", "+0000");
 
@@ -90,7 +93,7 @@ export const phoneSignupFamily: RestFamily = {
       method: "POST",
       path: "/verify-phone",
       summary: "Send a login code by SMS (the same answer for unknown numbers)",
-      body: z.object({ phoneNumber: phoneInput }),
+      body: z.object({ phoneNumber: phoneString }),
       response: {
         status: 200,
         schema: base.extend({ content: z.object({ verificationCode: z.string().optional(), expiresIn: z.number().int() }) }),
@@ -110,7 +113,7 @@ export const phoneSignupFamily: RestFamily = {
       method: "POST",
       path: "/login",
       summary: "Log in with phone number and code; answers an opaque bearer token",
-      body: z.object({ phoneNumber: phoneInput, verificationCode: codeInput }),
+      body: z.object({ phoneNumber: phoneString, verificationCode: codeInput }),
       response: {
         status: 200,
         schema: base.extend({
@@ -123,6 +126,8 @@ export const phoneSignupFamily: RestFamily = {
         }),
       },
       errors: { 401: UNAUTHORIZED, 429: "too many wrong codes" },
+      // No code was ever sent to a string that is not a number: the documented 401, like any unknown number.
+      mapError: (e) => (e.code === "INVALID_PHONE" ? { status: 401, message: UNAUTHORIZED } : undefined),
       async run({ auth, input, meta }) {
         const s = await auth.loginWithPhoneCode({ phone: input.phoneNumber, code: input.verificationCode }, { type: "bearer" }, meta);
         const content = {

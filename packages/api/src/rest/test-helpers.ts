@@ -4,10 +4,8 @@
  * and shortcuts to users in a known state. Built on the tRPC harness (test/harness.ts).
  */
 import { expect, vi } from "vitest";
-import type { AuthOptionsInput } from "@authsvc/core";
-import type { ApiHandlerOptions } from "../handler";
 import { expect000, expect001, expect002, expect003, expect004, PASS, type Wire } from "../testing";
-import { MINUTE, setup } from "../test/harness";
+import { MINUTE, setup, type SetupOptions } from "../test/harness";
 
 export { MINUTE };
 export * from "../testing";
@@ -24,7 +22,7 @@ export interface RestInit {
   remote?: string;
 }
 
-export function restSetup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
+export function restSetup(opts: SetupOptions = {}) {
   // Family 003's document shows Uzbek numbers: its clients run with Uzbekistan among the SMS countries.
   const h = setup({ ...opts, options: { smsCountries: ["ID", "UZ"], ...opts.options } });
 

@@ -61,6 +61,19 @@ describe("auth.register", () => {
     expect(await h.outbox("ana@example.com")).toHaveLength(0);
   });
 
+  it("keeps the service's own bounds: a 6-character password is too short here, even with bounds smuggled into the input", async () => {
+    // Family 002's REST door keeps its document's 6-20; the typed API (and the web app on it) does not.
+    const h = setup();
+    for (const input of [
+      { email: "ana@example.com", password: "xK9#mQ" },
+      { email: "ana@example.com", password: "xK9#mQ", passwordBounds: { minLength: 6, maxLength: 20 } },
+    ]) {
+      const err = expectWireError(await h.mutate("auth.register", input), 400, "WEAK_PASSWORD");
+      expect(err.data.reason).toBe("too_short");
+    }
+    expect(await h.outbox("ana@example.com")).toHaveLength(0);
+  });
+
   it("answers 400 INVALID_INPUT with issues for a missing or mistyped field", async () => {
     const h = setup();
     const missing = expectWireError(await h.mutate("auth.register", { email: "ana@example.com" }), 400, "INVALID_INPUT");

@@ -250,6 +250,11 @@ describe("password.update", () => {
     const s = await h.registerAndVerify({ email: "ana@example.com" });
     const err = expectWireError(await h.mutate("password.update", { newPassword: "password123" }, { token: s.accessToken! }), 400, "WEAK_PASSWORD");
     expect(err.data.reason).toBe("common");
+    // The service's bounds, not family 002's 6-20, whatever the input says.
+    for (const input of [{ newPassword: "xK9#mQ" }, { newPassword: "xK9#mQ", passwordBounds: { minLength: 6, maxLength: 20 } }]) {
+      const short = expectWireError(await h.mutate("password.update", input, { token: s.accessToken! }), 400, "WEAK_PASSWORD");
+      expect(short.data.reason).toBe("too_short");
+    }
     expectWireError(await h.mutate("password.update", { newPassword: NEW_PASSWORD }), 401, "UNAUTHORIZED");
     await expectTrpcError(h.caller().password.update({ newPassword: NEW_PASSWORD }), "UNAUTHORIZED");
     expect((await login(h, "ana@example.com", PASSWORD)).status).toBe(200);

@@ -35,8 +35,15 @@ export interface CallInit {
   remoteAddress?: string;
 }
 
-export function setup(opts: { options?: Partial<AuthOptionsInput>; handler?: Partial<ApiHandlerOptions> } = {}) {
-  const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>);
+export interface SetupOptions {
+  options?: Partial<AuthOptionsInput>;
+  handler?: Partial<ApiHandlerOptions>;
+  /** The codes the service issues (core's test hook), e.g. one with a leading zero. */
+  newCode?: () => string;
+}
+
+export function setup(opts: SetupOptions = {}) {
+  const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {

@@ -39,6 +39,14 @@ describe("a code", () => {
     expect(stored[0]!.codeHash).not.toContain(code);
   });
 
+  it("keeps a leading zero: the code a test picks (newCode) is sent and checked as 6 digits", async () => {
+    const { auth } = createTestAuth({}, { newCode: () => "012345" });
+    const { code } = await requestCode(auth);
+    expect(code).toBe("012345");
+    expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: "12345" }, { type: "jwt" }))).code).toBe("INVALID_CODE");
+    expect((await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).user.phone).toBe(E164);
+  });
+
   it("still works 4:59 after it was sent", async () => {
     const { auth } = createTestAuth();
     const { code } = await requestCode(auth);

@@ -7,7 +7,7 @@ import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
-import { assertPasswordPolicy } from "../passwords/policy";
+import { assertPasswordPolicy, type PasswordBounds } from "../passwords/policy";
 import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
 import { markProven, proveClaim } from "../users/claims";
@@ -22,6 +22,8 @@ export interface AccountInput {
   fullName?: string | null;
   birthDate?: string | null;
   password?: string | null;
+  /** Length bounds of a door whose document fixes its own; the service's policy otherwise. */
+  passwordBounds?: PasswordBounds;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
   const phone = input.phone ? normalizePhone(input.phone, ctx.options) : null;
   const username = input.username ? normalizeUsername(input.username) : null;
   if (!email && !phone) throw new AuthError("INVALID_INPUT", { field: "email" }, "An email or a phone number is needed.");
-  if (input.password) assertPasswordPolicy(input.password, ctx.options.password);
+  if (input.password) assertPasswordPolicy(input.password, ctx.options.password, input.passwordBounds);
   limitAddress(ctx, "signupPerIp", meta);
   const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
   return transaction(ctx, () => {

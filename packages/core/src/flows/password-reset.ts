@@ -9,7 +9,7 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { proveCurrentPassword } from "../passwords/check";
 import { hashSecret } from "../passwords/hash";
-import { assertPasswordPolicy } from "../passwords/policy";
+import { assertPasswordPolicy, type PasswordBounds } from "../passwords/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
 import { revokeUserSessions } from "../sessions/sessions";
@@ -176,11 +176,11 @@ export async function resetPasswordWithCode(
 export async function changePassword(
   ctx: AuthContext,
   principal: Principal,
-  input: { newPassword: string; currentPassword?: string },
+  input: { newPassword: string; currentPassword?: string; passwordBounds?: PasswordBounds },
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
-  assertPasswordPolicy(input.newPassword, ctx.options.password);
+  assertPasswordPolicy(input.newPassword, ctx.options.password, input.passwordBounds);
   if (principal.scope === "full") {
     requireSession(principal);
     if (input.currentPassword !== undefined) await proveCurrentPassword(ctx, principal.user, input.currentPassword, meta);

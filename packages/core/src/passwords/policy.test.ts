@@ -29,6 +29,25 @@ describe("password policy", () => {
     expect(passwordProblem("x".repeat(128), policy)).toBeNull();
   });
 
+  it("takes a caller's length bounds in place of the service's, and still refuses a common password within them", () => {
+    const documented = { minLength: 6, maxLength: 20 };
+    expect(() => assertPasswordPolicy("xK9#mQ", policy, documented)).not.toThrow();
+    expect(authErrorSync(() => assertPasswordPolicy("xK9#mQ", policy)).detail.reason).toBe("too_short");
+    expect(authErrorSync(() => assertPasswordPolicy("xK9#m", policy, documented)).detail.reason).toBe("too_short");
+    expect(authErrorSync(() => assertPasswordPolicy("xK9#mQ2v".repeat(2) + "abcde", policy, documented)).detail.reason).toBe("too_long");
+    expect(authErrorSync(() => assertPasswordPolicy("123456", policy, documented)).detail.reason).toBe("common");
+    expect(authErrorSync(() => assertPasswordPolicy("password123", policy, documented)).detail.reason).toBe("common");
+  });
+
+  it("createAccount applies the caller's bounds only when given, and the blocklist within them", async () => {
+    const { auth } = createTestAuth();
+    const documented = { minLength: 6, maxLength: 20 };
+    expect((await authError(auth.createAccount({ email: "ana@example.com", password: "xK9#mQ" }))).detail.reason).toBe("too_short");
+    const user = await auth.createAccount({ email: "ana@example.com", password: "xK9#mQ", passwordBounds: documented });
+    expect(user.email).toBe("ana@example.com");
+    expect((await authError(auth.createAccount({ email: "bo@example.com", password: "qwerty", passwordBounds: documented }))).detail.reason).toBe("common");
+  });
+
   it("counts characters, not UTF-16 units or bytes", () => {
     // 8 emoji are 16 UTF-16 units and 32 bytes, but 8 characters.
     expect(passwordProblem("🔑".repeat(8), policy)).toBeNull();

@@ -18,8 +18,11 @@ export const commonPasswordCount = (): number => commonPasswords().size;
 
 export type PasswordProblem = "too_short" | "too_long" | "common";
 
+/** The length bounds of a password, in characters. */
+export type PasswordBounds = AuthOptions["password"];
+
 /** NIST 800-63B: length and a blocklist, no composition rules, never truncated. */
-export function passwordProblem(password: string, policy: AuthOptions["password"]): PasswordProblem | null {
+export function passwordProblem(password: string, policy: PasswordBounds): PasswordProblem | null {
   const length = [...password].length;
   if (length < policy.minLength) return "too_short";
   if (length > policy.maxLength) return "too_long";
@@ -27,14 +30,19 @@ export function passwordProblem(password: string, policy: AuthOptions["password"
   return null;
 }
 
-export function assertPasswordPolicy(password: string, policy: AuthOptions["password"]): void {
-  const reason = passwordProblem(password, policy);
+/**
+ * The service's bounds, or `override` where a door's document fixes its own (family 002's
+ * register and update-password); the blocklist applies whatever the bounds.
+ */
+export function assertPasswordPolicy(password: string, policy: PasswordBounds, override?: PasswordBounds): void {
+  const bounds = override ?? policy;
+  const reason = passwordProblem(password, bounds);
   if (reason) {
     const why =
       reason === "too_short"
-        ? `Use at least ${policy.minLength} characters.`
+        ? `Use at least ${bounds.minLength} characters.`
         : reason === "too_long"
-          ? `Use at most ${policy.maxLength} characters.`
+          ? `Use at most ${bounds.maxLength} characters.`
           : "That password is too common. Choose another.";
     throw new AuthError("WEAK_PASSWORD", { reason, field: "password" }, why);
   }
