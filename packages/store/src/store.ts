@@ -19,7 +19,7 @@ import type {
  * Where core keeps its state. Core speaks only this interface: no SQL, no Drizzle, no
  * driver. Each method is one statement's worth of work and safe under concurrency by
  * itself (the engine guards it: a conditional UPDATE, an upsert, a row lock); work that
- * must happen together runs in `transaction`. Two engines implement it (packages/store)
+ * must happen together runs in `transaction`. Two engines implement it (packages/db)
  * and pass one conformance suite.
  */
 export interface Store {
