@@ -1,5 +1,5 @@
 /**
- * The five documented REST families (/work/shared/seeds/*.txt, rules in CONTRACTS.md), end
+ * The five documented REST families (/work/shared/seeds/*.txt, rules in docs/contracts.md), end
  * to end against the production bundle: one server for the whole file, a fresh database,
  * AUTH_SECRET unset. Every request is plain HTTP, as a client written against the seed
  * document would send it, and every code is read from the dev outbox over HTTP

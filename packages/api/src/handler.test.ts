@@ -129,7 +129,7 @@ describe("tRPC over HTTP", () => {
   });
 
   it("every error answer is labelled application/json, also when tRPC refuses the request itself", async () => {
-    // CONTRACTS.md: "Every answer, error or not, is JSON". The 415 body is JSON but goes out
+    // docs/contracts.md, "Envelope": every answer, errors included, is JSON. The 415 body is JSON but goes out
     // as text/plain, so clients that check the media type cannot read it.
     const h = setup();
     const res = await h.raw("/api/trpc/auth.register", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });

@@ -1,7 +1,7 @@
 /**
  * Assertions on what a client sees, shared by the API's own tests and the web app's tests
  * against the production server (`@authsvc/api/testing`): the answer on the wire, no leak,
- * and each REST family's envelope (shapes from seeds/*.txt, rules from CONTRACTS.md).
+ * and each REST family's envelope (shapes from seeds/*.txt, rules from docs/contracts.md).
  */
 import { expect } from "vitest";
 

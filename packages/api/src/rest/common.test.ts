@@ -1,5 +1,5 @@
 /**
- * CONTRACTS.md, "General, for every family": trailing slashes, JSON in the family's
+ * docs/contracts.md, "General, every family": trailing slashes, JSON in the family's
  * envelope for every answer, malformed / wrongly typed / oversized / incomplete bodies
  * answered 4xx (never a 500, never HTML, never a stack trace), unknown routes 404.
  */
@@ -201,7 +201,7 @@ describe("a wrong method on a documented path answers a 4xx in the family's enve
     const path = concrete(r.path);
     const documented = SEED_ROUTES.filter((x) => concrete(x.path) === path).map((x) => x.method as string);
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !documented.includes(m))) {
-      if (method === "GET" && path === "/login") continue; // the web login page (CONTRACTS.md)
+      if (method === "GET" && path === "/login") continue; // the web login page (docs/contracts.md)
       const what = `${method} ${path}`;
       expect(h.handler.handles(method, path), `${what} is answered by the API, not the web app`).toBe(true);
       const res = await h.call(method, path, method === "GET" ? undefined : {});

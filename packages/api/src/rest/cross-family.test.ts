@@ -1,5 +1,5 @@
 /**
- * CONTRACTS.md, "General": a person is one user whichever door they use, phone numbers in
+ * docs/contracts.md, "General, every family": a person is one user whichever door they use, phone numbers in
  * any spelling are one person, and any access token of any family is accepted by every
  * protected route of every family and by the tRPC API.
  */

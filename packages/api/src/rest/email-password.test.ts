@@ -1,6 +1,6 @@
 /**
  * Family 002 (seeds/002_*.txt): email + password, Indonesian messages word for word.
- * Success `{message, token?}`, errors `{error}`. CONTRACTS.md, "Family 002".
+ * Success `{message, token?}`, errors `{error}`. docs/contracts.md, "Family 002".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {

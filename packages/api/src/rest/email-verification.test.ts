@@ -1,6 +1,6 @@
 /**
  * Family 003 (seeds/003_*.txt): sign-up verified by `verificationId`, base `/api/v1/auth`.
- * Errors `{message}`. CONTRACTS.md, "Family 003".
+ * Errors `{message}`. docs/contracts.md, "Family 003".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
@@ -76,6 +76,17 @@ describe("family 003 POST /api/v1/auth/register", () => {
       expect003(await register(h, over), 400);
     }
     expect(h.userCount()).toBe(0);
+    expect(h.auth.listOutbox()).toHaveLength(0);
+  });
+
+  it("names the bound a short password broke, as the service's policy sets it, and a common one as common", async () => {
+    const h = restSetup({ options: { password: { minLength: 11, maxLength: 64 } } });
+    const short = await register(h, { password: "a7#kQ2!x" });
+    expect003(short, 400);
+    expect(short.body.message).toContain("11");
+    const common = await register(h, { password: "password123" });
+    expect003(common, 400);
+    expect(common.body.message).toMatch(/common/i);
     expect(h.auth.listOutbox()).toHaveLength(0);
   });
 

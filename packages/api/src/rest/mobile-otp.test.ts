@@ -1,6 +1,6 @@
 /**
  * Family 000 (seeds/000_*.txt): mobile OTP. Envelope `{code, success, payload: {message,
- * data: [...]}}`, HTTP status = code. CONTRACTS.md, "Family 000".
+ * data: [...]}}`, HTTP status = code. docs/contracts.md, "Family 000".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { planCodes } from "@authsvc/core/testing";

@@ -1,6 +1,6 @@
 /**
  * Family 004 (seeds/004_*.txt): username + MPIN. Envelope `{status, message, data}`.
- * CONTRACTS.md, "Family 004".
+ * docs/contracts.md, "Family 004".
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { advance, expect003, expect004, expectRetryAfter, fakeDate, MINUTE, OTHER_PIN, PASS, PASS2, PIN, restSetup, type RestHarness } from "./test-helpers";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { restSetup, SEED_ROUTES } from "./test-helpers";
 
-/** Documented request fields per route (seeds), and the error statuses CONTRACTS.md lists. */
+/** Documented request fields per route (seeds), and the error statuses docs/contracts.md lists. */
 const DOCUMENTED: Record<string, { fields?: string[]; query?: string[]; errors: number[] }> = {
   "POST /api/v1/authentication/": { fields: ["mobile_number"], errors: [400] },
   "PATCH /api/v1/authentication/{id}/": { fields: ["mobile_number"], errors: [404, 429] },
@@ -100,7 +100,7 @@ describe("GET /api/openapi.json", () => {
     expect(op.responses[String(r.success)].content?.["application/json"]?.schema, label).toBeDefined();
     for (const other of ["200", "201"].filter((s) => s !== String(r.success))) expect(op.responses[other], label).toBeUndefined();
 
-    // every error status CONTRACTS.md lists for the route
+    // every error status docs/contracts.md lists for the route
     for (const status of spec.errors) expect(Object.keys(op.responses), `${label} ${status}`).toContain(String(status));
 
     if (spec.fields) {

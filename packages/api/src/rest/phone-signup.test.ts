@@ -1,6 +1,6 @@
 /**
  * Family 001 (seeds/001_*.txt): phone sign-up. Envelope `{timestamp, errorCode,
- * errorMessage, success, content | value}`. CONTRACTS.md, "Family 001".
+ * errorMessage, success, content | value}`. docs/contracts.md, "Family 001".
  */
 import { createPublicKey, createVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
