@@ -44,16 +44,10 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   const rest = createRestDispatcher(auth, restFamilies);
   const fastQuery = createFastQuery(auth, options.trustProxy);
   let openapi: string | undefined;
-  const simple: Record<string, (req: Request, url: URL, info: ClientInfo | undefined) => Response> = {
-    "GET /api/health": () => {
-      try {
-        auth.ctx.db.$client.prepare("SELECT 1").get();
-        return json({ status: "ok" });
-      } catch {
-        return json({ status: "error" }, 503);
-      }
-    },
-    "GET /api/ready": () => (auth.isReady() ? json({ status: "ready" }) : json({ status: "not_ready" }, 503)),
+  const simple: Record<string, (req: Request, url: URL, info: ClientInfo | undefined) => Response | Promise<Response>> = {
+    // Both ask the store (either engine) whether it answers with every migration applied.
+    "GET /api/health": async () => ((await auth.isReady()) ? json({ status: "ok" }) : json({ status: "error" }, 503)),
+    "GET /api/ready": async () => ((await auth.isReady()) ? json({ status: "ready" }) : json({ status: "not_ready" }, 503)),
     "GET /api/openapi.json": () =>
       new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies))), {
         headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
@@ -61,7 +55,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     "GET /api/dev/outbox": (req, url, info) => {
       // Refused exactly as when the outbox is off: another machine learns nothing, not even that it exists.
       if (!devOutboxAnswers(options.devOutbox, req.headers, info)) return json({ error: "Not found" }, 404);
-      return json({ messages: auth.listOutbox(url.searchParams.get("to") ?? undefined) });
+      return auth.listOutbox(url.searchParams.get("to") ?? undefined).then((messages) => json({ messages }));
     },
   };
 
@@ -131,7 +125,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
         if (!decodable(path)) return json({ error: "Not found" }, 404);
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, url, path, info);
         const route = simple[`${req.method} ${path}`];
-        if (route) return route(req, url, info);
+        if (route) return await route(req, url, info);
         return json({ error: "Not found" }, 404);
       } catch (err) {
         auth.ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "api request failed");

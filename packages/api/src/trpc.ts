@@ -79,7 +79,7 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, type, next }) =>
     if (ctx.credential.from === "cookie" && type === "mutation" && ctx.req && !isSameOrigin(ctx.req)) {
       throw new AuthError("FORBIDDEN", {}, "Cross-site request refused.");
     }
-    principal = ctx.auth.requireSession(ctx.auth.authenticate(ctx.credential.token));
+    principal = ctx.auth.requireSession(await ctx.auth.authenticate(ctx.credential.token));
   } catch (err) {
     throw isAuthError(err) ? typed(err) : err;
   }

@@ -1,4 +1,4 @@
-import { migrationsApplied, type Db } from "@authsvc/db";
+import type { Store } from "@authsvc/store";
 import { consoleLogger, createContext, type AuthContext, type Logger } from "./context";
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
@@ -22,7 +22,8 @@ import { normalizeEmail, normalizePhone } from "./users/normalize";
 import { findUserById, findUserByTypedUsername, publicUser } from "./users/users";
 
 export interface CreateAuthInit {
-  db: Db;
+  /** Where state lives: an engine of packages/db (SQLite or PostgreSQL). */
+  store: Store;
   options: AuthOptionsInput;
   logger?: Logger;
   transports?: Partial<Transports>;
@@ -44,7 +45,7 @@ const bind =
 export function createAuth(init: CreateAuthInit) {
   const options = resolveOptions(init.options);
   const ctx: AuthContext = {
-    ...createContext(init.db, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }),
+    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }),
     ...(init.newCode ? { newCode: init.newCode } : {}),
   };
   const firebase = createFirebaseSigner(options);
@@ -78,7 +79,7 @@ export function createAuth(init: CreateAuthInit) {
     resetPasswordWithCode: bind(ctx, passwordReset.resetPasswordWithCode),
     changePassword: bind(ctx, passwordReset.changePassword),
     // sessions and tokens
-    authenticate: (token: string): Principal => authenticate(ctx, token),
+    authenticate: (token: string): Promise<Principal> => authenticate(ctx, token),
     requireSession,
     issueToken: (p: Principal, t: TokenRequest) => {
       const s = requireSession(p);
@@ -108,9 +109,10 @@ export function createAuth(init: CreateAuthInit) {
     /** The purge on a schedule, until stopped; the server runs it beside the delivery worker. */
     startMaintenance: (intervalMs?: number) => startMaintenance(ctx, intervalMs),
     listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),
-    isReady: (): boolean => {
+    /** True once the store answers and has every migration this code expects. */
+    isReady: async (): Promise<boolean> => {
       try {
-        return migrationsApplied(ctx.db);
+        return await ctx.store.ready();
       } catch {
         return false;
       }

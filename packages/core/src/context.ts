@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import type { Db } from "@authsvc/db";
+import type { Store } from "@authsvc/store";
 import { deriveKey } from "./crypto/secrets";
 import type { Transports } from "./delivery/transport";
 import type { AuthOptions } from "./options";
@@ -24,7 +24,8 @@ export interface RequestMeta {
 }
 
 export interface AuthContext {
-  db: Db;
+  /** Where state lives; inside `transaction` it is the transaction's own store. */
+  store: Store;
   options: AuthOptions;
   log: Logger;
   transports: Transports;
@@ -36,9 +37,9 @@ export interface AuthContext {
   newCode?: () => string;
 }
 
-export function createContext(db: Db, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
+export function createContext(store: Store, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
   return {
-    db,
+    store,
     options,
     log,
     transports,

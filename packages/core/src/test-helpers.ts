@@ -38,8 +38,8 @@ export function authErrorSync(run: () => unknown): AuthError {
 }
 
 /** The code of the newest outbox message to `to` (phone in any form, email in any case). */
-export function lastCode(auth: Auth, to: string): string {
-  const code = auth.listOutbox(to)[0]?.code;
+export async function lastCode(auth: Auth, to: string): Promise<string> {
+  const code = (await auth.listOutbox(to))[0]?.code;
   if (!code) throw new Error(`no code in the outbox for ${to}`);
   return code;
 }
@@ -51,13 +51,13 @@ export async function signUp(
   t: TokenRequest = { type: "jwt" },
 ) {
   const pending = await auth.startRegistration({ ...input, password: input.password ?? PASSWORD });
-  return auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, input.email) }, t);
+  return auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, input.email)) }, t);
 }
 
 /** Finds or creates the phone's user and signs in with the SMS code. */
 export async function phoneSignIn(auth: Auth, phone: string, t: TokenRequest = { type: "jwt" }) {
   await auth.requestPhoneCode({ phone, createIfMissing: true });
-  return auth.loginWithPhoneCode({ phone, code: lastCode(auth, phone) }, t);
+  return auth.loginWithPhoneCode({ phone, code: (await lastCode(auth, phone)) }, t);
 }
 
 /** Fakes only Date (argon2 runs on the thread pool, real timers must keep working). */

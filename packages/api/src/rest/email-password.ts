@@ -156,7 +156,7 @@ export const emailPasswordFamily: RestFamily = {
       response: { status: 200, schema: message("berhasil mengubah password") },
       errors: { 400: "validation", 401: "no or bad token" },
       async run({ auth, input, bearer, meta }) {
-        const principal = auth.authenticate(bearer ?? "");
+        const principal = await auth.authenticate(bearer ?? "");
         // A session signed in within the last minutes, or the reset link's token (core's rule); else 401.
         await auth.changePassword(principal, { newPassword: input.new_password, passwordBounds: DOCUMENTED_PASSWORD }, meta, "id");
         return { status: 200, body: { message: "berhasil mengubah password" } };

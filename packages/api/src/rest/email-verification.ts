@@ -142,7 +142,7 @@ export const emailVerificationFamily: RestFamily = {
       errors: { 404: "unknown id", 410: "expired" },
       async run({ auth, query }) {
         const id = (query.get("id") ?? "").slice(0, 64);
-        const s = auth.registrationStatus(id);
+        const s = await auth.registrationStatus(id);
         return s.state === "verified"
           ? { status: 200, body: { message: "Email successfuly verified", email: s.email } }
           : { status: 200, body: { message: "Verification code sent to email", email: s.email, timeOut: s.expiresInSec } };

@@ -105,7 +105,7 @@ export const mobileOtpFamily: RestFamily = {
       errors: { 401: "token not ours, revoked, or past the session's lifetime", 404: "id and number do not belong together" },
       async run({ auth, input, params, meta }) {
         const userId = userIdParam(params.id);
-        auth.assertPhoneBelongsTo(userId, input.mobile_number);
+        await auth.assertPhoneBelongsTo(userId, input.mobile_number);
         const s = await auth.renewAccessToken(input.access_token, meta, { userId });
         return { status: 200, body: envelope(200, "Verify authorization successfully", [{ id: String(s.user.id), access_token: s.token }]) };
       },

@@ -95,7 +95,7 @@ export const mpinFamily: RestFamily = {
       response: { status: 200, schema: ok(z.object({ userDetails })) },
       errors: { 400: "Pin is invalid", 401: "no or bad token" },
       async run({ auth, input, bearer, meta }) {
-        const principal = auth.requireSession(auth.authenticate(bearer ?? ""));
+        const principal = auth.requireSession(await auth.authenticate(bearer ?? ""));
         const user = await auth.reloginWithPin(principal, input.mpin, meta);
         return { status: 200, body: envelope(true, "Login success", { userDetails: { username: user.username, status: user.status } }) };
       },
@@ -129,7 +129,7 @@ export const mpinFamily: RestFamily = {
         } catch (e) {
           // Core answers an unknown username like a wrong code; this document names it. Asked
           // only after core's limits have counted the request.
-          if (isAuthError(e) && e.code === "INVALID_CODE" && !auth.findUserByUsername(input.username)) throw new AuthError("USER_NOT_FOUND");
+          if (isAuthError(e) && e.code === "INVALID_CODE" && !(await auth.findUserByUsername(input.username))) throw new AuthError("USER_NOT_FOUND");
           throw e;
         }
         return { status: 200, body: { status: "success", message: "Password successfully updated" } };

@@ -104,7 +104,7 @@ export const phoneSignupFamily: RestFamily = {
         const expiresIn = Math.max(0, Math.round((sent.expiresAt - Date.now()) / 1000));
         // The message just written: it leaves after this answer, so no transport has blanked its
         // code yet. An unknown number got none.
-        const code = devOutbox && sent.user ? auth.listOutbox(sent.phone).find((m) => m.purpose === "login")?.code : undefined;
+        const code = devOutbox && sent.user ? (await auth.listOutbox(sent.phone)).find((m) => m.purpose === "login")?.code : undefined;
         const content = code ? { verificationCode: code, expiresIn } : { expiresIn };
         return { status: 200, body: envelope(200, "", { content }) };
       },
@@ -149,7 +149,7 @@ export const phoneSignupFamily: RestFamily = {
       errors: { 401: UNAUTHORIZED, 404: "Not found: Cannot found user with id {id}" },
       async run({ auth, query, bearer }) {
         const raw = (query.get("userId") ?? "").slice(0, 64);
-        const principal = auth.requireSession(auth.authenticate(bearer ?? ""));
+        const principal = auth.requireSession(await auth.authenticate(bearer ?? ""));
         if (!/^\d{1,15}$/.test(raw)) {
           // Not an id at all: for an admin that is a user we cannot find; for others, not theirs.
           if (principal.user.role !== "admin") return { status: 401, body: envelope(401, UNAUTHORIZED) };

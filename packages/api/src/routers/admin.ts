@@ -20,5 +20,5 @@ export const adminRouter = {
   /** Grant or take away a role; only another admin may, never on oneself. */
   setRole: protectedProcedure
     .input(z.object({ userId: z.number().int().positive(), role: z.enum(["user", "customer", "admin"]) }))
-    .mutation(({ ctx, input }) => ctx.auth.publicUser(ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
+    .mutation(async ({ ctx, input }) => ctx.auth.publicUser(await ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
 } satisfies TRPCRouterRecord;

@@ -126,7 +126,7 @@ export const authRouter = {
   resetPasswordWithLink: publicProcedure
     .input(z.object({ token: z.string().min(1).max(256), newPassword: s.password, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
-      const principal = ctx.auth.authenticate(input.token);
+      const principal = await ctx.auth.authenticate(input.token);
       if (principal.scope !== "password_reset") throw new AuthError("UNAUTHORIZED");
       await ctx.auth.changePassword(principal, { newPassword: input.newPassword }, ctx.meta, input.locale);
       return { ok: true as const, signedOutEverywhere: true as const };
@@ -137,8 +137,8 @@ export const authRouter = {
     .input(z.object({ accessToken: z.string().min(1).max(4096) }))
     .mutation(async ({ ctx, input }) => signedInResponse(ctx, await ctx.auth.renewAccessToken(input.accessToken, ctx.meta))),
 
-  logout: protectedProcedure.mutation(({ ctx }) => {
-    ctx.auth.logout(ctx.principal, ctx.meta);
+  logout: protectedProcedure.mutation(async ({ ctx }) => {
+    await ctx.auth.logout(ctx.principal, ctx.meta);
     if (ctx.credential?.from === "cookie") clearSessionCookie(ctx);
     return { ok: true as const };
   }),

@@ -5,8 +5,8 @@ import { clearSessionCookie, protectedProcedure } from "../trpc";
 export const sessionRouter = {
   list: protectedProcedure.query(({ ctx }) => ctx.auth.listSessions(ctx.principal)),
 
-  revoke: protectedProcedure.input(z.object({ sessionId: z.string().min(1).max(64) })).mutation(({ ctx, input }) => {
-    ctx.auth.revokeSession(ctx.principal, input.sessionId, ctx.meta);
+  revoke: protectedProcedure.input(z.object({ sessionId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
+    await ctx.auth.revokeSession(ctx.principal, input.sessionId, ctx.meta);
     if (input.sessionId === ctx.principal.session.id && ctx.credential?.from === "cookie") clearSessionCookie(ctx);
     return { ok: true as const };
   }),
@@ -14,9 +14,9 @@ export const sessionRouter = {
   /** "Sign out everywhere": by default keeps the session making the request. */
   revokeAll: protectedProcedure
     .input(z.object({ keepCurrent: z.boolean().default(true) }).optional())
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const keepCurrent = input?.keepCurrent ?? true;
-      const revoked = ctx.auth.revokeAllSessions(ctx.principal, { keepCurrent }, ctx.meta);
+      const revoked = await ctx.auth.revokeAllSessions(ctx.principal, { keepCurrent }, ctx.meta);
       if (!keepCurrent && ctx.credential?.from === "cookie") clearSessionCookie(ctx);
       return { revoked };
     }),

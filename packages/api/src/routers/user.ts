@@ -13,7 +13,7 @@ export const userRouter = {
 
   confirmVerification: protectedProcedure
     .input(z.object({ channel: z.enum(["email", "phone"]), code: s.code }))
-    .mutation(({ ctx, input }) =>
-      ctx.auth.publicUser(ctx.auth.confirmContactVerification(ctx.principal.user, input.channel, input.code, ctx.meta)),
+    .mutation(async ({ ctx, input }) =>
+      ctx.auth.publicUser(await ctx.auth.confirmContactVerification(ctx.principal.user, input.channel, input.code, ctx.meta)),
     ),
 } satisfies TRPCRouterRecord;

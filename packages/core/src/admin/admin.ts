@@ -1,4 +1,4 @@
-import { and, auditEvents, desc, eq, gte, lt, lte, type AuditEvent } from "@authsvc/db";
+import type { AuditEvent } from "@authsvc/store";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
@@ -24,44 +24,36 @@ export function requireAdmin(principal: Principal): Principal {
 }
 
 /** Newest first, a page at a time; only admins read it. */
-export function listAuditEvents(ctx: AuthContext, principal: Principal, f: AuditFilter): { events: AuditEvent[]; nextBefore: number | null } {
+export async function listAuditEvents(
+  ctx: AuthContext,
+  principal: Principal,
+  f: AuditFilter,
+): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
   requireAdmin(principal);
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-  const conditions = [
-    f.userId !== undefined ? eq(auditEvents.userId, f.userId) : undefined,
-    f.kind ? eq(auditEvents.kind, f.kind) : undefined,
-    f.from !== undefined ? gte(auditEvents.at, f.from) : undefined,
-    f.to !== undefined ? lte(auditEvents.at, f.to) : undefined,
-    f.before !== undefined ? lt(auditEvents.id, f.before) : undefined,
-  ].filter((c) => c !== undefined);
-  const events = ctx.db
-    .select()
-    .from(auditEvents)
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(auditEvents.id))
-    .limit(limit + 1)
-    .all();
+  // One more than the page, to tell whether another page follows.
+  const events = await ctx.store.audit.list({ userId: f.userId, kind: f.kind || undefined, from: f.from, to: f.to, before: f.before, limit: limit + 1 });
   const more = events.length > limit;
   const page = more ? events.slice(0, limit) : events;
   return { events: page, nextBefore: more ? page[page.length - 1]!.id : null };
 }
 
 /** Only an admin changes roles, and never their own (so the last admin cannot drop out by mistake). */
-export function setUserRole(ctx: AuthContext, principal: Principal, userId: number, role: UserRole, meta?: RequestMeta) {
+export async function setUserRole(ctx: AuthContext, principal: Principal, userId: number, role: UserRole, meta?: RequestMeta) {
   const p = requireAdmin(principal);
   if (p.user.id === userId) throw new AuthError("FORBIDDEN", {}, "Admins cannot change their own role.");
-  const target = findUserById(ctx, userId);
+  const target = await findUserById(ctx, userId);
   if (!target) throw new AuthError("USER_NOT_FOUND");
-  const updated = updateUser(ctx, userId, { role });
-  audit(ctx, { kind: "role_changed", userId, meta, detail: { from: target.role, to: role, by: p.user.id } });
+  const updated = await updateUser(ctx, userId, { role });
+  await audit(ctx, { kind: "role_changed", userId, meta, detail: { from: target.role, to: role, by: p.user.id } });
   return updated;
 }
 
 /** The operator's way in: grants admin to an existing account from the command line. */
-export function grantAdminFromCli(ctx: AuthContext, identifier: string) {
-  const { user } = findUserByIdentifier(ctx, identifier);
+export async function grantAdminFromCli(ctx: AuthContext, identifier: string) {
+  const { user } = await findUserByIdentifier(ctx, identifier);
   if (!user) throw new AuthError("USER_NOT_FOUND");
-  const updated = updateUser(ctx, user.id, { role: "admin" });
-  audit(ctx, { kind: "role_changed", userId: user.id, meta: { userAgent: "cli" }, detail: { from: user.role, to: "admin", by: "cli" } });
+  const updated = await updateUser(ctx, user.id, { role: "admin" });
+  await audit(ctx, { kind: "role_changed", userId: user.id, meta: { userAgent: "cli" }, detail: { from: user.role, to: "admin", by: "cli" } });
   return updated;
 }

@@ -1,6 +1,4 @@
-import { auditEvents, sql } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
-import { preparedFor } from "../prepared";
 
 export type AuditKind =
   | "signup"
@@ -36,32 +34,16 @@ export interface AuditInput {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-// Every login, code and session change writes an event: prepared once, not rebuilt per call.
-const queries = preparedFor((db) => ({
-  insert: db
-    .insert(auditEvents)
-    .values({
-      at: sql.placeholder("at"),
-      kind: sql.placeholder("kind"),
-      outcome: sql.placeholder("outcome"),
-      userId: sql.placeholder("userId"),
-      ip: sql.placeholder("ip"),
-      userAgent: sql.placeholder("userAgent"),
-      // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
-      detail: sql`${sql.placeholder("detail")}`,
-    })
-    .prepare(),
-}));
-
-export function audit(ctx: AuthContext, e: AuditInput): void {
-  queries(ctx).insert.run({
+/** Writes the event through the context's store: inside a transaction, it commits or rolls back with the work it records. */
+export function audit(ctx: AuthContext, e: AuditInput): Promise<void> {
+  return ctx.store.audit.insert({
     at: ctx.now(),
     kind: e.kind,
     outcome: e.outcome ?? "ok",
     userId: e.userId ?? null,
     ip: e.meta?.ip ?? null,
     userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
-    detail: e.detail ? JSON.stringify(e.detail) : null,
+    detail: e.detail ?? null,
   });
 }
 

@@ -43,15 +43,15 @@ beforeAll(async () => {
     if (s.tokenType !== "jwt") opaqueTokens.add(s.token);
     return s;
   };
-  const code = (to: string) => {
-    const c = lastCode(auth, to);
+  const code = async (to: string) => {
+    const c = (await lastCode(auth, to));
     codes.add(c);
     return c;
   };
 
   // Register and verify (one wrong code first).
   const pending = await auth.startRegistration({ email: EMAIL, password: PASSWORD, username: "ana", phone: PHONE });
-  const signupCode = code(EMAIL);
+  const signupCode = (await code(EMAIL));
   await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: signupCode === "000000" ? "000001" : "000000" }, { type: "jwt" }));
   const first = keep(await auth.completeRegistration({ verificationId: pending.verificationId, code: signupCode }, { type: "jwt" }));
 
@@ -62,31 +62,31 @@ beforeAll(async () => {
 
   // Phone login.
   await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
-  const phone = keep(await auth.loginWithPhoneCode({ phone: PHONE, code: code(PHONE) }, { type: "bearer" }));
-  tokens.add(await auth.firebaseToken(auth.authenticate(phone.token), phone.user.id));
+  const phone = keep(await auth.loginWithPhoneCode({ phone: PHONE, code: (await code(PHONE)) }, { type: "bearer" }));
+  tokens.add(await auth.firebaseToken((await auth.authenticate(phone.token)), phone.user.id));
 
   // PIN: set, log in, a wrong one, a reset by code.
-  await auth.setPin(auth.authenticate(first.token), { pin: PIN });
+  await auth.setPin((await auth.authenticate(first.token)), { pin: PIN });
   const pinLogin = keep(await auth.loginWithPin({ username: "ana", pin: PIN }, { type: "cookie" }));
-  await authError(auth.reloginWithPin(auth.authenticate(pinLogin.token), WRONG_PIN));
-  await auth.requestPinReset(auth.authenticate(pinLogin.token));
-  await auth.resetPinWithCode(auth.authenticate(pinLogin.token), { code: code(EMAIL), pin: PIN });
+  await authError(auth.reloginWithPin((await auth.authenticate(pinLogin.token)), WRONG_PIN));
+  await auth.requestPinReset((await auth.authenticate(pinLogin.token)));
+  await auth.resetPinWithCode((await auth.authenticate(pinLogin.token)), { code: (await code(EMAIL)), pin: PIN });
 
   // Password reset by code, by account (PIN), then by link.
   await auth.requestPasswordReset({ identifier: EMAIL });
-  await auth.resetPasswordWithCode({ identifier: EMAIL, code: code(EMAIL), newPassword: RESET_PASSWORD });
-  const firstLink = /token=([^\s]+)/.exec(auth.listOutbox(EMAIL)[1]!.text)![1]!;
+  await auth.resetPasswordWithCode({ identifier: EMAIL, code: (await code(EMAIL)), newPassword: RESET_PASSWORD });
+  const firstLink = /token=([^\s]+)/.exec((await auth.listOutbox(EMAIL))[1]!.text)![1]!;
   tokens.add(decodeURIComponent(firstLink));
   opaqueTokens.add(decodeURIComponent(firstLink));
   await auth.requestPasswordResetByAccount({ customerNumber: first.user.customerNumber, accountNumber: first.user.accountNumber, pin: PIN });
-  code(EMAIL);
+  (await code(EMAIL));
   clock.advanceSec(600);
   await auth.requestPasswordReset({ identifier: EMAIL });
-  code(EMAIL);
-  const link = decodeURIComponent(/token=([^\s]+)/.exec(auth.listOutbox(EMAIL)[0]!.text)![1]!);
+  (await code(EMAIL));
+  const link = decodeURIComponent(/token=([^\s]+)/.exec((await auth.listOutbox(EMAIL))[0]!.text)![1]!);
   tokens.add(link);
   opaqueTokens.add(link);
-  await auth.changePassword(auth.authenticate(link), { newPassword: LINK_PASSWORD });
+  await auth.changePassword((await auth.authenticate(link)), { newPassword: LINK_PASSWORD });
   await auth.loginWithPassword({ identifier: EMAIL, password: LINK_PASSWORD }, { type: "jwt" }).then(keep);
   vi.useRealTimers();
 });

@@ -23,7 +23,7 @@ const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(
 
 async function requestCode(auth: ReturnType<typeof createTestAuth>["auth"], phone = PHONE) {
   const sent = await auth.requestPhoneCode({ phone, createIfMissing: true });
-  return { userId: sent.user!.id, code: lastCode(auth, phone) };
+  return { userId: sent.user!.id, code: (await lastCode(auth, phone)) };
 }
 
 describe("a code", () => {
@@ -31,7 +31,7 @@ describe("a code", () => {
     const { auth, db } = createTestAuth();
     const { code } = await requestCode(auth);
     expect(code).toMatch(/^\d{6}$/);
-    const [msg] = auth.listOutbox(E164);
+    const [msg] = (await auth.listOutbox(E164));
     expect(msg).toMatchObject({ channel: "sms", to: E164, purpose: "login" });
     expect(msg!.text).toContain(code);
     const stored = db.select().from(challenges).all();
@@ -74,7 +74,7 @@ describe("a code", () => {
     const { userId, code: first } = await requestCode(auth);
     clock.advanceSec(60);
     await auth.resendPhoneCode({ userId, phone: PHONE });
-    const second = lastCode(auth, PHONE);
+    const second = (await lastCode(auth, PHONE));
     expect([first, second]).toEqual(["111111", "222222"]);
     expect((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: first }, { type: "jwt" }))).code).toBe("INVALID_CODE");
     await expect(auth.loginWithPhoneCode({ phone: PHONE, code: second }, { type: "jwt" })).resolves.toBeDefined();
@@ -132,7 +132,7 @@ describe("wrong codes", () => {
     expect(resend.code).toBe("TOO_MANY_ATTEMPTS");
     expect(resend.detail.retryAfterSec).toBe(900 - 120);
     expect((await authError(auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }))).code).toBe("TOO_MANY_ATTEMPTS");
-    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(1);
 
     clock.advanceSec(900 - 120 - 1);
     expect((await authError(auth.resendPhoneCode({ userId, phone: PHONE }))).code).toBe("TOO_MANY_ATTEMPTS");
@@ -143,8 +143,8 @@ describe("wrong codes", () => {
     expect(dead.code).toBe("INVALID_CODE");
     expect(dead.detail.attemptsLeft).toBe(0);
     await auth.resendPhoneCode({ userId, phone: PHONE });
-    expect(auth.listOutbox(PHONE)).toHaveLength(2);
-    const fresh = lastCode(auth, PHONE);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(2);
+    const fresh = (await lastCode(auth, PHONE));
     const signedIn = await auth.loginWithPhoneCode({ phone: PHONE, code: fresh }, { type: "jwt" });
     expect(signedIn.user.id).toBe(userId);
   });
@@ -155,7 +155,7 @@ describe("wrong codes", () => {
     for (let i = 0; i < 3; i++) await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(code) }, { type: "jwt" }));
     clock.advanceSec(60);
     await auth.resendPhoneCode({ userId, phone: PHONE });
-    const next = lastCode(auth, PHONE);
+    const next = (await lastCode(auth, PHONE));
     const fourth = await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(next) }, { type: "jwt" }));
     expect(fourth.code).toBe("INVALID_CODE");
     expect(fourth.detail.attemptsLeft).toBe(1);
@@ -196,7 +196,7 @@ describe("resending", () => {
     await resend();
 
     expect((await authError(resend())).detail.retryAfterSec).toBe(240);
-    expect(auth.listOutbox(PHONE)).toHaveLength(3);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(3);
   });
 
   it("is capped at 5 sends an hour (RATE_LIMITED), and allowed again in the next hour", async () => {
@@ -210,7 +210,7 @@ describe("resending", () => {
       elapsed += wait;
       await resend();
     }
-    expect(auth.listOutbox(PHONE)).toHaveLength(5);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(5);
 
     const wait = (await authError(resend())).detail.retryAfterSec!;
     clock.advanceSec(wait);
@@ -218,11 +218,11 @@ describe("resending", () => {
     const capped = await authError(resend());
     expect(capped.code).toBe("RATE_LIMITED");
     expect(capped.detail.retryAfterSec).toBe(3600 - elapsed);
-    expect(auth.listOutbox(PHONE)).toHaveLength(5);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(5);
 
     clock.advanceSec(3600 - elapsed);
     await resend();
-    expect(auth.listOutbox(PHONE)).toHaveLength(6);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(6);
   });
 
   it("is not needed after a code was used: the next request goes out at once", async () => {
@@ -231,6 +231,6 @@ describe("resending", () => {
     await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });
     clock.advanceSec(1);
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
-    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(2);
   });
 });

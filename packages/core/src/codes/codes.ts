@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, challenges, desc, eq, isNull, sql, type Challenge } from "@authsvc/db";
+import type { Challenge } from "@authsvc/store";
 import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
-import { preparedFor } from "../prepared";
 import { addressGroup } from "../limits/address";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
 import type { Limit } from "../options";
@@ -48,59 +47,8 @@ const dayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perDay, w
 const codeHash = (ctx: AuthContext, c: Pick<Challenge, "id" | "purpose" | "destination" | "userId">, code: string) =>
   hmac(ctx.keys.code, `${c.id}|${c.purpose}|${c.destination}|${c.userId ?? ""}|${code}`);
 
-// A code send runs these several times, a code check twice: prepared once, not rebuilt per call.
-const queries = preparedFor((db) => {
-  const purpose = sql.placeholder("purpose");
-  const destination = sql.placeholder("destination");
-  return {
-    latest: db
-      .select()
-      .from(challenges)
-      .where(and(eq(challenges.purpose, purpose), eq(challenges.destination, destination)))
-      .orderBy(desc(challenges.createdAt), desc(challenges.lastSentAt))
-      .prepare(),
-    byId: db.select().from(challenges).where(eq(challenges.id, sql.placeholder("id"))).prepare(),
-    supersede: db
-      .update(challenges)
-      .set({ supersededAt: sql`${sql.placeholder("now")}` })
-      .where(
-        and(
-          eq(challenges.purpose, purpose),
-          eq(challenges.destination, destination),
-          isNull(challenges.consumedAt),
-          isNull(challenges.supersededAt),
-        ),
-      )
-      .prepare(),
-    insert: db
-      .insert(challenges)
-      .values({
-        id: sql.placeholder("id"),
-        userId: sql.placeholder("userId"),
-        purpose,
-        channel: sql.placeholder("channel"),
-        destination,
-        codeHash: sql.placeholder("codeHash"),
-        expiresAt: sql.placeholder("expiresAt"),
-        attemptsLeft: sql.placeholder("attemptsLeft"),
-        sendCount: sql.placeholder("sendCount"),
-        lastSentAt: sql.placeholder("now"),
-        // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
-        payload: sql`${sql.placeholder("payload")}`,
-        createdAt: sql.placeholder("now"),
-      })
-      .returning()
-      .prepare(),
-    consume: db
-      .update(challenges)
-      .set({ consumedAt: sql`${sql.placeholder("now")}` })
-      .where(and(eq(challenges.id, sql.placeholder("id")), isNull(challenges.consumedAt), isNull(challenges.supersededAt)))
-      .prepare(),
-  };
-});
-
-function latestChallenge(ctx: AuthContext, purpose: CodePurpose, destination: string): Challenge | undefined {
-  return queries(ctx).latest.get({ purpose, destination });
+function latestChallenge(ctx: AuthContext, purpose: CodePurpose, destination: string): Promise<Challenge | undefined> {
+  return ctx.store.challenges.latest(purpose, destination);
 }
 
 /** Seconds to wait after the n-th send of the hour: 60, 120, 240... up to the maximum. */
@@ -110,10 +58,10 @@ export function cooldownSec(ctx: AuthContext, sendsThisHour: number): number {
 }
 
 /** Seconds before a new code may be sent to this destination for this purpose (0 = now). */
-export function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destination: string): number {
-  const previous = latestChallenge(ctx, purpose, destination);
+export async function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destination: string): Promise<number> {
+  const previous = await latestChallenge(ctx, purpose, destination);
   if (!previous || previous.consumedAt !== null) return 0;
-  const sends = peekLimit(ctx, hourKey(purpose, destination), hourLimit(ctx)).count;
+  const sends = (await peekLimit(ctx, hourKey(purpose, destination), hourLimit(ctx))).count;
   const readyAt = previous.lastSentAt + cooldownSec(ctx, Math.max(1, sends)) * 1000;
   return Math.max(0, Math.ceil((readyAt - ctx.now()) / 1000));
 }
@@ -127,26 +75,26 @@ export function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destinatio
  * account exists issue one for an unknown destination and send nothing, so cooldowns, caps
  * and wrong tries behave exactly as for a real account.
  */
-export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
+export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<IssuedCode> {
   const { purpose, destination } = input;
   const opts = ctx.options.code;
-  return transaction(ctx, () => {
-    const failures = peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
+  return transaction(ctx, async (ctx) => {
+    const failures = await peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
     if (input.cooldown !== false) {
-      const wait = resendWaitSec(ctx, purpose, destination);
+      const wait = await resendWaitSec(ctx, purpose, destination);
       if (wait > 0) throw new AuthError("RESEND_COOLDOWN", { retryAfterSec: wait });
     }
-    consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx));
-    consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
+    await consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx));
+    await consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
 
     const now = ctx.now();
-    const previous = latestChallenge(ctx, purpose, destination);
-    queries(ctx).supersede.run({ now, purpose, destination });
+    const previous = await latestChallenge(ctx, purpose, destination);
+    await ctx.store.challenges.supersedeLive(purpose, destination, now);
     const code = ctx.newCode?.() ?? randomDigits(6);
     const id = randomUUID();
     const userId = input.userId ?? null;
-    const challenge = queries(ctx).insert.get({
+    const challenge = await ctx.store.challenges.insert({
       id,
       userId,
       purpose,
@@ -156,10 +104,11 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
       expiresAt: now + opts.ttlSec * 1000,
       attemptsLeft: opts.maxAttempts - failures.count,
       sendCount: previous && previous.consumedAt === null ? previous.sendCount + 1 : 1,
-      now,
-      payload: input.payload ? JSON.stringify(input.payload) : null,
-    })!;
-    audit(ctx, {
+      lastSentAt: now,
+      payload: input.payload ?? null,
+      createdAt: now,
+    });
+    await audit(ctx, {
       kind: "code_sent",
       userId,
       meta: input.meta,
@@ -174,10 +123,10 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
  * Gives back what a send took when the message never left: the cooldown and one send of
  * the hourly and daily caps. The code itself stays as it was, unused.
  */
-export function undoSend(ctx: AuthContext, challenge: Challenge): void {
-  ctx.db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, challenge.id)).run();
-  hitLimit(ctx, hourKey(challenge.purpose, challenge.destination), hourLimit(ctx), -1);
-  hitLimit(ctx, dayKey(challenge.purpose, challenge.destination), dayLimit(ctx), -1);
+export async function undoSend(ctx: AuthContext, challenge: Challenge): Promise<void> {
+  await ctx.store.challenges.clearLastSent(challenge.id);
+  await hitLimit(ctx, hourKey(challenge.purpose, challenge.destination), hourLimit(ctx), -1);
+  await hitLimit(ctx, dayKey(challenge.purpose, challenge.destination), dayLimit(ctx), -1);
 }
 
 export interface CodeSelector {
@@ -191,8 +140,8 @@ export interface CodeSelector {
   meta?: RequestMeta;
 }
 
-export function findChallenge(ctx: AuthContext, id: string): Challenge | undefined {
-  return queries(ctx).byId.get({ id });
+export function findChallenge(ctx: AuthContext, id: string): Promise<Challenge | undefined> {
+  return ctx.store.challenges.byId(id);
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AuthError };
@@ -202,11 +151,11 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: AuthError };
  * code, or no live challenge at all, is recorded the same way (tries left, failures of this
  * client for this destination), so an unknown destination answers like a known one.
  */
-function check(ctx: AuthContext, sel: CodeSelector, code: string): Outcome<Challenge> {
+async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise<Outcome<Challenge>> {
   const found = sel.challengeId
-    ? findChallenge(ctx, sel.challengeId)
+    ? await findChallenge(ctx, sel.challengeId)
     : sel.destination
-      ? latestChallenge(ctx, sel.purpose, sel.destination)
+      ? await latestChallenge(ctx, sel.purpose, sel.destination)
       : undefined;
   const c =
     found && found.purpose === sel.purpose && (sel.userId === undefined || found.userId === sel.userId) && found.consumedAt === null && found.supersededAt === null
@@ -215,7 +164,7 @@ function check(ctx: AuthContext, sel: CodeSelector, code: string): Outcome<Chall
   const destination = c?.destination ?? sel.destination ?? `id:${sel.challengeId ?? ""}`;
   const max = ctx.options.code.maxAttempts;
   const lockKey = failureKey(sel.purpose, destination, sel.meta);
-  const failures = peekLimit(ctx, lockKey, failureLimit(ctx));
+  const failures = await peekLimit(ctx, lockKey, failureLimit(ctx));
   if (failures.count >= max) {
     return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec, attemptsLeft: 0 }) };
   }
@@ -225,27 +174,23 @@ function check(ctx: AuthContext, sel: CodeSelector, code: string): Outcome<Chall
 
   if (c && /^\d{6}$/.test(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
   const detail = { purpose: sel.purpose, to: maskDestination(destination) };
-  let left = max;
-  if (c) {
-    left = c.attemptsLeft - 1;
-    ctx.db.update(challenges).set({ attemptsLeft: left }).where(eq(challenges.id, c.id)).run();
-  }
-  const after = hitLimit(ctx, lockKey, failureLimit(ctx));
-  audit(ctx, { kind: "code_failed", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail });
+  // The store takes the try in one step, so concurrent wrong codes each spend exactly one.
+  const left = c ? ((await ctx.store.challenges.spendAttempt(c.id)) ?? 0) : max;
+  const after = await hitLimit(ctx, lockKey, failureLimit(ctx));
+  await audit(ctx, { kind: "code_failed", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail });
   if (left <= 0 || after.count >= max) {
-    audit(ctx, { kind: "lockout", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail: { ...detail, what: "code" } });
+    await audit(ctx, { kind: "lockout", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail: { ...detail, what: "code" } });
     return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: after.retryAfterSec, attemptsLeft: 0 }) };
   }
   return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, max - after.count) }) };
 }
 
 /** Marks a checked code used (only if still live) and runs `then` with it; inside the caller's transaction. */
-function use<T>(ctx: AuthContext, c: Challenge, sel: CodeSelector, then: (c: Challenge) => T): T {
-  const used = queries(ctx).consume.run({ now: ctx.now(), id: c.id });
-  if (used.changes !== 1) throw new AuthError("INVALID_CODE");
-  resetLimit(ctx, failureKey(c.purpose, c.destination, sel.meta));
-  audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail: { purpose: c.purpose, to: maskDestination(c.destination) } });
-  return then({ ...c, consumedAt: ctx.now() });
+async function use<T>(ctx: AuthContext, c: Challenge, sel: CodeSelector, then: (tx: AuthContext, c: Challenge) => Promise<T>): Promise<T> {
+  if (!(await ctx.store.challenges.consume(c.id, ctx.now()))) throw new AuthError("INVALID_CODE");
+  await resetLimit(ctx, failureKey(c.purpose, c.destination, sel.meta));
+  await audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail: { purpose: c.purpose, to: maskDestination(c.destination) } });
+  return then(ctx, { ...c, consumedAt: ctx.now() });
 }
 
 /**
@@ -253,10 +198,15 @@ function use<T>(ctx: AuthContext, c: Challenge, sel: CodeSelector, then: (c: Cha
  * code is used exactly once even under concurrency and the work it unlocks happens with it
  * or not at all. A wrong code is recorded and that record is committed before the error.
  */
-export function consumeCode<T>(ctx: AuthContext, sel: CodeSelector, code: string, then: (c: Challenge) => T): T {
-  const outcome = transaction(ctx, (): Outcome<T> => {
-    const checked = check(ctx, sel, code);
-    return checked.ok ? { ok: true, value: use(ctx, checked.value, sel, then) } : checked;
+export async function consumeCode<T>(
+  ctx: AuthContext,
+  sel: CodeSelector,
+  code: string,
+  then: (tx: AuthContext, c: Challenge) => Promise<T>,
+): Promise<T> {
+  const outcome = await transaction(ctx, async (tx): Promise<Outcome<T>> => {
+    const checked = await check(tx, sel, code);
+    return checked.ok ? { ok: true, value: await use(tx, checked.value, sel, then) } : checked;
   });
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
@@ -273,10 +223,10 @@ export async function consumeCodeAfter<P, T>(
   sel: CodeSelector,
   code: string,
   prepare: () => Promise<P>,
-  then: (c: Challenge, prepared: P) => T,
+  then: (tx: AuthContext, c: Challenge, prepared: P) => Promise<T>,
 ): Promise<T> {
-  const outcome = transaction(ctx, (): Outcome<Challenge> => check(ctx, sel, code));
+  const outcome = await transaction(ctx, (tx) => check(tx, sel, code));
   if (!outcome.ok) throw outcome.error;
   const prepared = await prepare();
-  return transaction(ctx, () => use(ctx, outcome.value, sel, (c) => then(c, prepared)));
+  return transaction(ctx, (tx) => use(tx, outcome.value, sel, (tx2, c) => then(tx2, c, prepared)));
 }

@@ -32,16 +32,16 @@ const messageOf = (ctx: AuthContext, input: SendCodeInput, issued: IssuedCode): 
  * person may ask again at once instead of waiting for a message that never came.
  */
 export async function sendCode(ctx: AuthContext, input: SendCodeInput): Promise<IssuedCode> {
-  const issued = issueCode(ctx, input);
+  const issued = await issueCode(ctx, input);
   if (input.background) {
-    enqueue(ctx, messageOf(ctx, input, issued));
+    await enqueue(ctx, messageOf(ctx, input, issued));
     return issued;
   }
   try {
     await deliver(ctx, messageOf(ctx, input, issued));
   } catch (err) {
     if (err instanceof AuthError && err.code === "DELIVERY_FAILED") {
-      undoSend(ctx, issued.challenge);
+      await undoSend(ctx, issued.challenge);
     }
     throw err;
   }

@@ -1,11 +1,9 @@
-import { and, challenges, eq, isNull, lt, lte, or, outbox, sql, type OutboxMessage } from "@authsvc/db";
+import type { OutboxMessage } from "@authsvc/store";
 import { maskDestination } from "../audit/audit";
 import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
-import { preparedFor } from "../prepared";
 import { AuthError } from "../errors";
 import { renderMessage, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
-import { redactedColumns } from "./outbox";
 import { outboxOnlyTransport, type Channel, type Transport } from "./transport";
 
 export interface DeliverInput extends TemplateInput {
@@ -17,41 +15,12 @@ export interface DeliverInput extends TemplateInput {
   challengeId?: string;
 }
 
-// Every code sent writes and updates an outbox row: prepared once, not rebuilt per message.
-const queries = preparedFor((db) => ({
-  insert: db
-    .insert(outbox)
-    .values({
-      channel: sql.placeholder("channel"),
-      to: sql.placeholder("to"),
-      purpose: sql.placeholder("purpose"),
-      subject: sql.placeholder("subject"),
-      text: sql.placeholder("text"),
-      html: sql.placeholder("html"),
-      code: sql.placeholder("code"),
-      challengeId: sql.placeholder("challengeId"),
-      status: "queued",
-      createdAt: sql.placeholder("now"),
-    })
-    .returning()
-    .prepare(),
-  sent: db
-    .update(outbox)
-    .set({ status: "sent", attempts: sql`${sql.placeholder("attempts")}`, sentAt: sql`${sql.placeholder("now")}`, nextAttemptAt: null })
-    .where(eq(outbox.id, sql.placeholder("id")))
-    .prepare(),
-  sentAndRedacted: db
-    .update(outbox)
-    .set({
-      status: "sent",
-      attempts: sql`${sql.placeholder("attempts")}`,
-      sentAt: sql`${sql.placeholder("now")}`,
-      nextAttemptAt: null,
-      ...redactedColumns,
-    })
-    .where(eq(outbox.id, sql.placeholder("id")))
-    .prepare(),
-}));
+/**
+ * How long a claim on a message lasts: whoever claimed it (the request that wrote it, or one
+ * worker of one instance) is its only sender until then. Longer than any transport may take
+ * (each has its own timeout), so a claim lapses only when its holder stopped mid-send.
+ */
+export const CLAIM_MS = 120_000;
 
 /**
  * Only the embedded transport's rows are the delivery itself (the dev outbox shows them until
@@ -75,27 +44,26 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   const where = { outboxId: row.id, channel: row.channel, to: maskDestination(row.to), purpose: row.purpose, transport: transport.name, attempts };
   try {
     await transport.send(row);
-    (keepsText(transport) ? queries(ctx).sent : queries(ctx).sentAndRedacted).run({ attempts, now: ctx.now(), id: row.id });
+    await ctx.store.outbox.markSent(row.id, attempts, ctx.now(), !keepsText(transport));
     ctx.log.info(where, attempts > 1 ? "message sent on retry" : "message sent");
     return true;
   } catch (err) {
     // The provider's words only: a transport never puts the message itself in an error.
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
     const giveUp = attempts >= MAX_ATTEMPTS;
-    ctx.db
-      .update(outbox)
-      // Given up, the text has no more use: only a message that may still go out keeps it.
-      .set({ status: "failed", attempts, error: reason, ...(giveUp ? { nextAttemptAt: null, ...redactedColumns } : { nextAttemptAt: ctx.now() + retryDelayMs(attempts) }) })
-      .where(eq(outbox.id, row.id))
-      .run();
+    // Given up (no retry time), the store redacts it: only a message that may still go out keeps its text.
+    await ctx.store.outbox.markFailed(row.id, attempts, reason, giveUp ? null : ctx.now() + retryDelayMs(attempts));
     ctx.log.error({ ...where, reason, willRetry: !giveUp }, "message delivery failed");
     return false;
   }
 }
 
-function insertRow(ctx: AuthContext, input: DeliverInput): OutboxMessage {
+/** Writes the message already claimed by this process, so no worker sends it while the request does. */
+function insertRow(ctx: AuthContext, input: DeliverInput): Promise<OutboxMessage> {
   const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
-  return queries(ctx).insert.get({
+  const now = ctx.now();
+  return ctx.store.outbox.insertClaimed(
+    {
     channel: input.channel,
     to: input.to,
     purpose: input.purpose,
@@ -104,8 +72,10 @@ function insertRow(ctx: AuthContext, input: DeliverInput): OutboxMessage {
     html: input.channel === "email" ? html : null,
     code: input.code ?? null,
     challengeId: input.challengeId ?? null,
-    now: ctx.now(),
-  })!;
+    createdAt: now,
+    },
+    now + CLAIM_MS,
+  );
 }
 
 /**
@@ -114,7 +84,7 @@ function insertRow(ctx: AuthContext, input: DeliverInput): OutboxMessage {
  * the worker keeps retrying with backoff.
  */
 export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
-  const row = insertRow(ctx, input);
+  const row = await insertRow(ctx, input);
   if (!(await attempt(ctx, row))) {
     throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
   }
@@ -124,11 +94,11 @@ export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<nu
 /**
  * Writes the message to the outbox and sends it after the request has answered. For the
  * flows that must not tell whether an account exists: the provider's speed or failure would
- * (a real account's answer would wait for it). A failed try is retried by the worker; a
- * process that stops first leaves the row queued for the next one.
+ * (a real account's answer would wait for it). A failed try is retried by the worker; if the
+ * process stops first, its claim lapses and a worker of any instance sends the message.
  */
-export function enqueue(ctx: AuthContext, input: DeliverInput): number {
-  const row = insertRow(ctx, input);
+export async function enqueue(ctx: AuthContext, input: DeliverInput): Promise<number> {
+  const row = await insertRow(ctx, input);
   setImmediate(() => {
     attempt(ctx, row).catch((err: unknown) => ctx.log.error({ outboxId: row.id, err: String(err) }, "background delivery failed"));
   });
@@ -136,34 +106,24 @@ export function enqueue(ctx: AuthContext, input: DeliverInput): number {
 }
 
 /** A code message is worth sending only while its code can still be used. */
-function stillUseful(ctx: AuthContext, row: OutboxMessage): boolean {
+async function stillUseful(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   if (!row.challengeId) return true;
-  const c = ctx.db.select().from(challenges).where(eq(challenges.id, row.challengeId)).get();
+  const c = await ctx.store.challenges.byId(row.challengeId);
   return Boolean(c && c.consumedAt === null && c.supersededAt === null && c.expiresAt > ctx.now());
 }
 
 /**
- * One pass of the worker: messages whose retry is due, and messages left queued by a
- * process that stopped before sending them. Returns how many were sent.
+ * One pass of the worker: it claims the messages whose retry is due and those whose
+ * sender's claim lapsed (a process that stopped mid-send), so that however many workers of
+ * however many instances run, each message has one sender at a time. Returns how many were sent.
  */
-export async function retryPending(ctx: AuthContext, orphanedBefore: number, limit = 20): Promise<number> {
+export async function retryPending(ctx: AuthContext, limit = 20): Promise<number> {
   const now = ctx.now();
-  const due = ctx.db
-    .select()
-    .from(outbox)
-    .where(
-      or(
-        and(eq(outbox.status, "failed"), lte(outbox.nextAttemptAt, now)),
-        and(eq(outbox.status, "queued"), lt(outbox.createdAt, orphanedBefore), isNull(outbox.sentAt)),
-      ),
-    )
-    .orderBy(outbox.id)
-    .limit(limit)
-    .all();
+  const due = await ctx.store.outbox.claimDue(now, now + CLAIM_MS, limit);
   let sent = 0;
   for (const row of due) {
-    if (!stillUseful(ctx, row)) {
-      ctx.db.update(outbox).set({ status: "failed", error: "code no longer valid", nextAttemptAt: null, ...redactedColumns }).where(eq(outbox.id, row.id)).run();
+    if (!(await stillUseful(ctx, row))) {
+      await ctx.store.outbox.markFailed(row.id, row.attempts, "code no longer valid", null);
       continue;
     }
     if (await attempt(ctx, row)) sent++;
@@ -171,8 +131,7 @@ export async function retryPending(ctx: AuthContext, orphanedBefore: number, lim
   return sent;
 }
 
-/** Retries in the background until stopped; messages queued before this start count as orphaned. */
+/** Retries in the background until stopped. */
 export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000): Background {
-  const startedAt = ctx.now();
-  return every(ctx, intervalMs, "delivery worker", () => retryPending(ctx, startedAt));
+  return every(ctx, intervalMs, "delivery worker", () => retryPending(ctx));
 }

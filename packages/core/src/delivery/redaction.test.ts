@@ -161,7 +161,7 @@ describe("the embedded outbox-only transport (dev outbox)", () => {
     const { auth, db } = createTestAuth({ argon2: FAST_ARGON2 });
     cleanups.push(() => db.$client.close());
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
-    const [row] = auth.listOutbox(PHONE);
+    const [row] = (await auth.listOutbox(PHONE));
     expect(row!.code).toMatch(/^\d{6}$/);
     expect(row!.text).toContain(row!.code!);
   });

@@ -99,7 +99,7 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(mail.html).toContain(`<a href="${link![0]}">`);
     expect(mail.html).toContain(`>${code}</strong>`);
 
-    const principal = t.auth.authenticate(decodeURIComponent(link![1]!));
+    const principal = (await t.auth.authenticate(decodeURIComponent(link![1]!)));
     expect(principal.scope).toBe("password_reset");
     await t.auth.changePassword(principal, { newPassword: "a brand new passphrase" });
     await expect(t.auth.loginWithPassword({ identifier: EMAIL, password: "a brand new passphrase" }, { type: "jwt" })).resolves.toBeDefined();

@@ -1,4 +1,4 @@
-import type { OutboxMessage } from "@authsvc/db";
+import type { OutboxMessage } from "@authsvc/store";
 
 export type Channel = "sms" | "email";
 

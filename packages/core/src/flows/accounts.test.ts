@@ -21,7 +21,7 @@ describe("createAccount", () => {
     const user = await auth.createAccount({ email: "Bo@Example.com", password: PASSWORD, fullName: "Bo" });
     expect(user).toMatchObject({ email: EMAIL, status: "PENDING_VERIFICATION", emailVerifiedAt: null, role: "user" });
     expect(db.select().from(users).all()).toHaveLength(1);
-    expect(auth.listOutbox()).toHaveLength(0);
+    expect((await auth.listOutbox())).toHaveLength(0);
   });
 
   it("creates an active user from a phone sign-up without a password", async () => {
@@ -45,7 +45,7 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
     const { auth } = createTestAuth();
     const created = await auth.createAccount({ email: EMAIL, password: PASSWORD });
     await auth.sendEmailVerification("BO@example.com");
-    const [msg] = auth.listOutbox(EMAIL);
+    const [msg] = (await auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ channel: "email", purpose: "verify_email" });
     expect(msg!.code).toMatch(/^\d{6}$/);
 
@@ -53,7 +53,7 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
     const s = await auth.verifyEmailAndSignIn({ email: EMAIL, code: msg!.code! }, { type: "jwt" });
     expect(s.user).toMatchObject({ id: created.id, status: "ACTIVE", emailVerifiedAt: Date.now() });
     expect(decodeJwt(s.token)).toMatchObject({ sub: String(created.id), role: "user" });
-    expect(auth.authenticate(s.token).user.emailVerifiedAt).toBe(Date.now());
+    expect((await auth.authenticate(s.token)).user.emailVerifiedAt).toBe(Date.now());
 
     // Now the password works where a verified email is required.
     await expect(
@@ -65,27 +65,27 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
     const { auth } = createTestAuth();
     await auth.createAccount({ email: EMAIL, password: PASSWORD });
     await auth.sendEmailVerification(EMAIL);
-    await auth.verifyEmailAndSignIn({ email: EMAIL, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    await auth.verifyEmailAndSignIn({ email: EMAIL, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     clock.advanceSec(3600);
 
     const verified = await auth.sendEmailVerification(EMAIL);
     const unknown = await auth.sendEmailVerification("nobody@example.com");
     expect(verified).toBeUndefined();
     expect(unknown).toBe(verified);
-    expect(auth.listOutbox(EMAIL)).toHaveLength(1);
-    expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
+    expect((await auth.listOutbox(EMAIL))).toHaveLength(1);
+    expect((await auth.listOutbox("nobody@example.com"))).toHaveLength(0);
   });
 
   it("refuses a wrong code and an expired one", async () => {
     const { auth } = createTestAuth();
     await auth.createAccount({ email: EMAIL, password: PASSWORD });
     await auth.sendEmailVerification(EMAIL);
-    const code = lastCode(auth, EMAIL);
+    const code = (await lastCode(auth, EMAIL));
     const bad = code === "000000" ? "000001" : "000000";
     expect((await authError(auth.verifyEmailAndSignIn({ email: EMAIL, code: bad }, { type: "jwt" }))).code).toBe("INVALID_CODE");
     clock.advanceSec(300);
     expect((await authError(auth.verifyEmailAndSignIn({ email: EMAIL, code }, { type: "jwt" }))).code).toBe("CODE_EXPIRED");
-    expect(auth.findUser(1)!.emailVerifiedAt).toBeNull();
+    expect((await auth.findUser(1))!.emailVerifiedAt).toBeNull();
   });
 
   it("refuses a code for another address", async () => {
@@ -93,7 +93,7 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
     await auth.createAccount({ email: EMAIL, password: PASSWORD });
     await auth.createAccount({ email: "cy@example.com", password: PASSWORD });
     await auth.sendEmailVerification(EMAIL);
-    const e = await authError(auth.verifyEmailAndSignIn({ email: "cy@example.com", code: lastCode(auth, EMAIL) }, { type: "jwt" }));
+    const e = await authError(auth.verifyEmailAndSignIn({ email: "cy@example.com", code: (await lastCode(auth, EMAIL)) }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CODE");
   });
 });

@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, issueCode } from "../codes/codes";
@@ -36,10 +36,10 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
   const username = input.username ? normalizeUsername(input.username) : null;
   if (!email && !phone) throw new AuthError("INVALID_INPUT", { field: "email" }, "An email or a phone number is needed.");
   if (input.password) assertPasswordPolicy(input.password, ctx.options.password, input.passwordBounds);
-  limitAddress(ctx, "signupPerIp", meta);
+  await limitAddress(ctx, "signupPerIp", meta);
   const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
-  return transaction(ctx, () => {
-    const user = createUser(ctx, {
+  return transaction(ctx, async (tx) => {
+    const user = await createUser(tx, {
       email,
       phone,
       username,
@@ -48,7 +48,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
       passwordHash,
       status: passwordHash && email ? "PENDING_VERIFICATION" : "ACTIVE",
     });
-    audit(ctx, { kind: "signup", userId: user.id, meta, detail: { method: passwordHash ? "password" : "phone" } });
+    await audit(tx, { kind: "signup", userId: user.id, meta, detail: { method: passwordHash ? "password" : "phone" } });
     return user;
   });
 }
@@ -60,10 +60,10 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
  */
 export async function sendEmailVerification(ctx: AuthContext, emailInput: string, meta?: RequestMeta, locale?: Locale): Promise<void> {
   const email = normalizeEmail(emailInput);
-  limitAddress(ctx, "codeSendPerIp", meta);
-  const user = findUserByEmail(ctx, email);
+  await limitAddress(ctx, "codeSendPerIp", meta);
+  const user = await findUserByEmail(ctx, email);
   if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") {
-    issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, meta });
+    await issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, meta });
     return;
   }
   await sendCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta, locale, background: true });
@@ -77,12 +77,12 @@ export async function verifyEmailAndSignIn(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
-  const { user, session } = consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, (c) => {
-    const found = c.userId === null ? undefined : findUserById(ctx, c.userId);
+  const { user, session } = await consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, async (tx, c) => {
+    const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
     if (!found || found.status === "DISABLED" || found.email !== email) throw new AuthError("INVALID_CODE");
-    const user = proveClaim(ctx, found, "email", meta);
-    liftLockouts(ctx, user, meta);
-    return { user, session: openSession(ctx, user, t, meta, "email_code") };
+    const user = await proveClaim(tx, found, "email", meta);
+    await liftLockouts(tx, user, meta);
+    return { user, session: await openSession(tx, user, t, meta, "email_code") };
   });
   return issueToken(ctx, user, session, t);
 }
@@ -98,7 +98,7 @@ export async function sendContactVerification(
   const destination = channel === "email" ? user.email : user.phone;
   if (!destination) throw new AuthError("INVALID_INPUT", { field: channel }, `There is no ${channel} on this account.`);
   if ((channel === "email" ? user.emailVerifiedAt : user.phoneVerifiedAt) !== null) throw new AuthError("ALREADY_VERIFIED");
-  limitAddress(ctx, "codeSendPerIp", meta);
+  await limitAddress(ctx, "codeSendPerIp", meta);
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
   const { challenge } = await sendCode(ctx, {
     purpose,
@@ -112,15 +112,15 @@ export async function sendContactVerification(
 }
 
 /** The signed-in person proves their own contact: they hold the account, so it is theirs. */
-export function confirmContactVerification(
+export async function confirmContactVerification(
   ctx: AuthContext,
   user: User,
   channel: "email" | "phone",
   code: string,
   meta?: RequestMeta,
-): User {
+): Promise<User> {
   const destination = channel === "email" ? user.email : user.phone;
   if (!destination) throw new AuthError("INVALID_CODE");
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
-  return consumeCode(ctx, { purpose, destination, userId: user.id, meta }, code, () => markProven(ctx, user, channel, meta));
+  return consumeCode(ctx, { purpose, destination, userId: user.id, meta }, code, (tx) => markProven(tx, user, channel, meta));
 }

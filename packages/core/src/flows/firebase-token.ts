@@ -8,7 +8,7 @@ import { findUserById } from "../users/users";
 export async function firebaseToken(ctx: AuthContext, signer: FirebaseSigner, principal: Principal, userId: number): Promise<string> {
   const p = requireSession(principal);
   if (p.user.id !== userId && p.user.role !== "admin") throw new AuthError("UNAUTHORIZED");
-  const user = findUserById(ctx, userId);
+  const user = await findUserById(ctx, userId);
   if (!user) throw new AuthError("USER_NOT_FOUND");
   return signer.sign(String(user.id), ctx.now());
 }

@@ -42,7 +42,7 @@ describe("reset by code", () => {
     await signUp(auth, { email: EMAIL });
     await auth.requestPasswordReset({ identifier: EMAIL });
     await auth.requestPasswordReset({ identifier: "nobody@example.com" });
-    const code = lastCode(auth, EMAIL);
+    const code = (await lastCode(auth, EMAIL));
     const wrong = code === "000000" ? "000001" : "000000";
     expect(await hashesDuring(() => auth.resetPasswordWithCode({ identifier: EMAIL, code: wrong, newPassword: NEW_PASSWORD }, META))).toBe(0);
     expect(
@@ -56,7 +56,7 @@ describe("reset by code", () => {
     const { auth } = createTestAuth({ ...cheap, limits: { codeCheckPerIp: { max: 3, windowSec: 900 } } });
     await signUp(auth, { email: EMAIL });
     await auth.requestPasswordReset({ identifier: EMAIL });
-    const code = lastCode(auth, EMAIL);
+    const code = (await lastCode(auth, EMAIL));
     for (let i = 0; i < 3; i++) await authError(auth.resetPasswordWithCode({ identifier: `x${i}@example.com`, code, newPassword: NEW_PASSWORD }, META));
     expect((await authError(auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: NEW_PASSWORD }, META))).code).toBe("RATE_LIMITED");
     expect(await hashesDuring(() => auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: NEW_PASSWORD }, META))).toBe(0);
@@ -67,7 +67,7 @@ describe("PIN", () => {
   async function withPin() {
     const t = createTestAuth(cheap);
     const s = await phoneSignIn(t.auth, PHONE);
-    const principal = t.auth.authenticate(s.token);
+    const principal = (await t.auth.authenticate(s.token));
     await t.auth.setPin(principal, { pin: "480613" });
     return { ...t, principal };
   }
@@ -82,7 +82,7 @@ describe("PIN", () => {
   it("re-login has a per-address limit, past which it costs no hash", async () => {
     const t = createTestAuth({ ...cheap, limits: { codeCheckPerIp: { max: 2, windowSec: 900 } } });
     const s = await phoneSignIn(t.auth, PHONE);
-    const principal = t.auth.authenticate(s.token);
+    const principal = (await t.auth.authenticate(s.token));
     await t.auth.setPin(principal, { pin: "480613" });
     await t.auth.reloginWithPin(principal, "480613", META);
     await t.auth.reloginWithPin(principal, "480613", META);
@@ -93,7 +93,7 @@ describe("PIN", () => {
   it("a PIN reset with a wrong code costs no hash", async () => {
     const { auth, principal } = await withPin();
     await auth.requestPinReset(principal);
-    const code = lastCode(auth, PHONE);
+    const code = (await lastCode(auth, PHONE));
     const wrong = code === "000000" ? "000001" : "000000";
     expect(await hashesDuring(() => auth.resetPinWithCode(principal, { code: wrong, pin: "579024" }))).toBe(0);
     expect(await hashesDuring(() => auth.resetPinWithCode(principal, { code, pin: "579024" }))).toBe(1);

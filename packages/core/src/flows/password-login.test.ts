@@ -31,7 +31,7 @@ describe("loginWithPassword", () => {
     const s = await login(auth, identifier, PASSWORD);
     expect(s.user.id).toBe(user.id);
     expect(decodeJwt(s.token).sub).toBe(String(user.id));
-    expect(auth.authenticate(s.token).session!.id).toBe(s.session.id);
+    expect((await auth.authenticate(s.token)).session!.id).toBe(s.session.id);
     expect(auditOf(auth.ctx.db, "login").at(-1)).toMatchObject({ user_id: user.id, outcome: "ok" });
   });
 
@@ -60,7 +60,7 @@ describe("loginWithPassword", () => {
     expect(auditOf(auth.ctx.db, "login")).toHaveLength(0);
     // Once the emailed code proves the address, the same password signs in.
     await auth.sendEmailVerification("bo@example.com");
-    await auth.verifyEmailAndSignIn({ email: "bo@example.com", code: lastCode(auth, "bo@example.com") }, jwt);
+    await auth.verifyEmailAndSignIn({ email: "bo@example.com", code: (await lastCode(auth, "bo@example.com")) }, jwt);
     await expect(auth.loginWithPassword({ identifier: "bo@example.com", password: PASSWORD }, jwt)).resolves.toBeDefined();
   });
 

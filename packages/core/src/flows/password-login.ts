@@ -16,10 +16,10 @@ export async function loginWithPassword(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  limitAddress(ctx, "loginPerIp", meta);
+  await limitAddress(ctx, "loginPerIp", meta);
   let found;
   try {
-    found = findUserByIdentifier(ctx, input.identifier);
+    found = await findUserByIdentifier(ctx, input.identifier);
   } catch {
     throw new AuthError("INVALID_CREDENTIALS");
   }
@@ -30,6 +30,6 @@ export async function loginWithPassword(
   if (user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");
   // An account with an email opens only once the email is proven: until then anyone may have typed it in.
   if (user.email && user.emailVerifiedAt === null) throw new AuthError("EMAIL_NOT_VERIFIED");
-  const session = transaction(ctx, () => openSession(ctx, user, t, meta, "password"));
+  const session = await transaction(ctx, (tx) => openSession(tx, user, t, meta, "password"));
   return issueToken(ctx, user, session, t);
 }

@@ -1,4 +1,4 @@
-import { and, challenges, credentials, eq, isNull, opaqueTokens, users, type User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCodeAfter, issueCode } from "../codes/codes";
@@ -27,7 +27,7 @@ async function sendResetCode(
 ): Promise<void> {
   let link: string | undefined;
   if (opts.link && dest.channel === "email") {
-    const { token } = issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
+    const { token } = await issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
     link = `${ctx.options.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
   }
   await sendCode(ctx, {
@@ -40,13 +40,17 @@ async function sendResetCode(
     link,
     background: opts.background,
   });
-  audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
+  await audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
 }
 
 /** Where a reset asked for by `identifier` goes: the identifier itself when it is an email or phone, else the account's recovery contact. */
-function resetDestination(ctx: AuthContext, user: User, kind: "email" | "phone" | "username"): { channel: "email" | "sms"; to: string } | null {
+async function resetDestination(
+  ctx: AuthContext,
+  user: User,
+  kind: "email" | "phone" | "username",
+): Promise<{ channel: "email" | "sms"; to: string } | null> {
   if (kind === "username") return recoveryDestination(ctx, user);
-  return reachable(ctx, user, kind) ? { channel: kind === "email" ? "email" : "sms", to: (kind === "email" ? user.email : user.phone)! } : null;
+  return (await reachable(ctx, user, kind)) ? { channel: kind === "email" ? "email" : "sms", to: (kind === "email" ? user.email : user.phone)! } : null;
 }
 
 /**
@@ -60,11 +64,11 @@ export async function requestPasswordReset(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
-  limitAddress(ctx, "codeSendPerIp", meta);
-  const { kind, value, user } = findUserByIdentifier(ctx, input.identifier);
-  const dest = user && user.status !== "DISABLED" ? resetDestination(ctx, user, kind) : null;
+  await limitAddress(ctx, "codeSendPerIp", meta);
+  const { kind, value, user } = await findUserByIdentifier(ctx, input.identifier);
+  const dest = user && user.status !== "DISABLED" ? await resetDestination(ctx, user, kind) : null;
   if (!user || !dest) {
-    issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
+    await issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
     return;
   }
   await sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
@@ -77,42 +81,30 @@ export async function requestPasswordResetByAccount(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<void> {
-  limitAddress(ctx, "codeSendPerIp", meta);
-  const user = ctx.db
-    .select()
-    .from(users)
-    .where(and(eq(users.customerNumber, input.customerNumber), eq(users.accountNumber, input.accountNumber)))
-    .get();
+  await limitAddress(ctx, "codeSendPerIp", meta);
+  const user = await ctx.store.users.byAccount(input.customerNumber, input.accountNumber);
   const ok = (await checkPin(ctx, user, input.pin, meta, { sameTime: true })) === "ok";
-  const dest = user && recoveryDestination(ctx, user);
+  const dest = user && (await recoveryDestination(ctx, user));
   if (!ok || !user || !dest || user.status === "DISABLED") {
-    audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });
+    await audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });
     throw new AuthError("USER_NOT_FOUND");
   }
   await sendResetCode(ctx, user, dest, { link: false, locale, meta });
 }
 
 /** A courtesy notice, sent after the answer: the password is changed whether or not it arrives. */
-function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): void {
-  const dest = recoveryDestination(ctx, user);
-  if (dest) enqueue(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
+async function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): Promise<void> {
+  const dest = await recoveryDestination(ctx, user);
+  if (dest) await enqueue(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
 }
 
 /** Stores the new hash and retires every outstanding reset code and link of the user. */
-function storePassword(ctx: AuthContext, userId: number, passwordHash: string, meta: RequestMeta | undefined, how: string): void {
+async function storePassword(ctx: AuthContext, userId: number, passwordHash: string, meta: RequestMeta | undefined, how: string): Promise<void> {
   const now = ctx.now();
-  ctx.db.update(credentials).set({ passwordHash, passwordChangedAt: now }).where(eq(credentials.userId, userId)).run();
-  ctx.db
-    .update(opaqueTokens)
-    .set({ usedAt: now })
-    .where(and(eq(opaqueTokens.userId, userId), eq(opaqueTokens.kind, "password_reset"), isNull(opaqueTokens.usedAt)))
-    .run();
-  ctx.db
-    .update(challenges)
-    .set({ supersededAt: now })
-    .where(and(eq(challenges.userId, userId), eq(challenges.purpose, "password_reset"), isNull(challenges.consumedAt), isNull(challenges.supersededAt)))
-    .run();
-  audit(ctx, { kind: "password_changed", userId, meta, detail: { how } });
+  await ctx.store.credentials.setPassword(userId, passwordHash, now);
+  await ctx.store.tokens.useAllOfUser(userId, "password_reset", now);
+  await ctx.store.challenges.supersedeLiveOfUser(userId, "password_reset", now);
+  await audit(ctx, { kind: "password_changed", userId, meta, detail: { how } });
 }
 
 /**
@@ -127,17 +119,17 @@ export async function resetPasswordWithCode(
   locale?: Locale,
 ): Promise<User> {
   assertPasswordPolicy(input.newPassword, ctx.options.password);
-  limitAddress(ctx, "codeCheckPerIp", meta);
+  await limitAddress(ctx, "codeCheckPerIp", meta);
   let user: User | undefined;
   let dest: string | undefined;
   try {
     if (input.username) {
-      user = findUserByTypedUsername(ctx, input.username);
-      dest = user ? recoveryDestination(ctx, user)?.to : undefined;
+      user = await findUserByTypedUsername(ctx, input.username);
+      dest = user ? (await recoveryDestination(ctx, user))?.to : undefined;
     } else {
-      const found = findUserByIdentifier(ctx, input.identifier ?? "");
+      const found = await findUserByIdentifier(ctx, input.identifier ?? "");
       user = found.user;
-      dest = user ? resetDestination(ctx, user, found.kind)?.to : found.value;
+      dest = user ? (await resetDestination(ctx, user, found.kind))?.to : found.value;
       dest ??= found.value;
     }
   } catch {
@@ -151,19 +143,23 @@ export async function resetPasswordWithCode(
     sel,
     input.code,
     () => hashSecret(input.newPassword, ctx.options.argon2),
-    (c, passwordHash) => {
-      const owner = c.userId === null ? undefined : findUserById(ctx, c.userId);
+    async (tx, c, passwordHash) => {
+      const owner = c.userId === null ? undefined : await findUserById(tx, c.userId);
       if (!owner || owner.status === "DISABLED") throw new AuthError("INVALID_CODE");
-      storePassword(ctx, owner.id, passwordHash, meta, "reset_code");
-      revokeUserSessions(ctx, owner.id, "password_reset", { meta });
+      await storePassword(tx, owner.id, passwordHash, meta, "reset_code");
+      await revokeUserSessions(tx, owner.id, "password_reset", { meta });
       // The code came back from this contact: it is proven, and whatever locked the account is lifted.
-      const proven = c.channel === "email" && owner.email === c.destination ? markProven(ctx, owner, "email", meta)
-        : c.channel === "sms" && owner.phone === c.destination ? markProven(ctx, owner, "phone", meta) : owner;
-      liftLockouts(ctx, proven, meta);
+      const proven =
+        c.channel === "email" && owner.email === c.destination
+          ? await markProven(tx, owner, "email", meta)
+          : c.channel === "sms" && owner.phone === c.destination
+            ? await markProven(tx, owner, "phone", meta)
+            : owner;
+      await liftLockouts(tx, proven, meta);
       return proven;
     },
   );
-  notifyPasswordChanged(ctx, found, locale);
+  await notifyPasswordChanged(ctx, found, locale);
   return found;
 }
 
@@ -187,15 +183,15 @@ export async function changePassword(
     else if (!isRecentlyAuthenticated(ctx, principal)) throw new AuthError("REAUTH_REQUIRED");
   }
   const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
-  transaction(ctx, () => {
-    if (principal.scope === "password_reset" && (!principal.tokenId || !useOpaqueToken(ctx, principal.tokenId))) {
+  await transaction(ctx, async (tx) => {
+    if (principal.scope === "password_reset" && (!principal.tokenId || !(await useOpaqueToken(tx, principal.tokenId)))) {
       throw new AuthError("UNAUTHORIZED");
     }
-    storePassword(ctx, principal.user.id, passwordHash, meta, principal.scope === "password_reset" ? "reset_link" : "change");
-    revokeUserSessions(ctx, principal.user.id, principal.scope === "password_reset" ? "password_reset" : "password_changed", {
+    await storePassword(tx, principal.user.id, passwordHash, meta, principal.scope === "password_reset" ? "reset_link" : "change");
+    await revokeUserSessions(tx, principal.user.id, principal.scope === "password_reset" ? "password_reset" : "password_changed", {
       exceptId: principal.session?.id,
       meta,
     });
   });
-  notifyPasswordChanged(ctx, principal.user, locale);
+  await notifyPasswordChanged(ctx, principal.user, locale);
 }

@@ -28,7 +28,7 @@ describe("requestPhoneCode", () => {
     const again = await auth.requestPhoneCode({ phone: "+62 881-829-915", createIfMissing: true, role: "customer" });
     expect(again.user!.id).toBe(first.user!.id);
     expect(db.select().from(users).all()).toHaveLength(1);
-    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(2);
   });
 
   it("finds the user who signed up elsewhere with the same number", async () => {
@@ -49,8 +49,8 @@ describe("requestPhoneCode", () => {
     expect(unknown.expiresAt - Date.now()).toBe(known.expiresAt - Date.now());
     expect(unknown.phone).toBe(E164);
     expect(unknown.resendInSec).toBe(known.resendInSec);
-    expect(auth.listOutbox("0881829916")).toHaveLength(1);
-    expect(auth.listOutbox(PHONE)).toHaveLength(0);
+    expect((await auth.listOutbox("0881829916"))).toHaveLength(1);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(0);
     expect(db.select().from(users).all()).toHaveLength(1);
     // The unknown number's code is a decoy: no user, never sent, counted like a real one.
     expect(db.select().from(challenges).all().map((c) => c.userId === null)).toEqual([false, true]);
@@ -67,14 +67,14 @@ describe("requestPhoneCode", () => {
     const known = await authError(auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false }));
     expect(known).toMatchObject({ code: "RESEND_COOLDOWN", detail: { retryAfterSec: 55 } });
     expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: known.code, detail: known.detail });
-    expect(auth.listOutbox("0881829916")).toHaveLength(1);
+    expect((await auth.listOutbox("0881829916"))).toHaveLength(1);
   });
 
   it("refuses an invalid number with INVALID_PHONE and creates nothing", async () => {
     const { auth, db } = createTestAuth();
     expect((await authError(auth.requestPhoneCode({ phone: "12ab", createIfMissing: true }))).code).toBe("INVALID_PHONE");
     expect(db.select().from(users).all()).toHaveLength(0);
-    expect(auth.listOutbox()).toHaveLength(0);
+    expect((await auth.listOutbox())).toHaveLength(0);
   });
 });
 
@@ -86,7 +86,7 @@ describe("resendPhoneCode", () => {
     const resent = await auth.resendPhoneCode({ userId: sent.user!.id, phone: E164 });
     expect(resent.expiresAt).toBe(sent.expiresAt + 60_000);
     expect(resent.resendInSec).toBe(120);
-    expect(auth.listOutbox(PHONE)).toHaveLength(2);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(2);
   });
 
   it("answers RESEND_COOLDOWN with retryAfterSec inside the cooldown", async () => {
@@ -96,7 +96,7 @@ describe("resendPhoneCode", () => {
     const e = await authError(auth.resendPhoneCode({ userId: sent.user!.id, phone: PHONE }));
     expect(e.code).toBe("RESEND_COOLDOWN");
     expect(e.detail.retryAfterSec).toBe(45);
-    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(1);
   });
 
   it("answers USER_NOT_FOUND when the id and the number do not belong together", async () => {
@@ -107,7 +107,7 @@ describe("resendPhoneCode", () => {
     expect((await authError(auth.resendPhoneCode({ userId: bo.user!.id, phone: PHONE }))).code).toBe("USER_NOT_FOUND");
     expect((await authError(auth.resendPhoneCode({ userId: 999_999, phone: PHONE }))).code).toBe("USER_NOT_FOUND");
     expect((await authError(auth.resendPhoneCode({ userId: ana.user!.id, phone: "0881829917" }))).code).toBe("USER_NOT_FOUND");
-    expect(auth.listOutbox(PHONE)).toHaveLength(1);
+    expect((await auth.listOutbox(PHONE))).toHaveLength(1);
   });
 });
 
@@ -116,32 +116,32 @@ describe("loginWithPhoneCode", () => {
     const { auth } = createTestAuth();
     const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
     clock.advanceSec(10);
-    const s = await auth.loginWithPhoneCode({ phone: "+62881829915", code: lastCode(auth, PHONE) }, { type: "jwt", role: "customer" });
+    const s = await auth.loginWithPhoneCode({ phone: "+62881829915", code: (await lastCode(auth, PHONE)) }, { type: "jwt", role: "customer" });
     expect(s.user.id).toBe(sent.user!.id);
     expect(s.user.phoneVerifiedAt).toBe(Date.now());
-    expect(auth.findUser(sent.user!.id)!.phoneVerifiedAt).toBe(Date.now());
+    expect((await auth.findUser(sent.user!.id))!.phoneVerifiedAt).toBe(Date.now());
     const claims = decodeJwt(s.token);
     expect(claims).toMatchObject({ sub: String(sent.user!.id), role: "customer", exp: claims.iat! + 900 });
-    expect(auth.authenticate(s.token).user.id).toBe(sent.user!.id);
+    expect((await auth.authenticate(s.token)).user.id).toBe(sent.user!.id);
   });
 
   it("issues an opaque bearer token when asked", async () => {
     const { auth } = createTestAuth();
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
-    const s = await auth.loginWithPhoneCode({ phone: PHONE, code: lastCode(auth, PHONE) }, { type: "bearer" });
+    const s = await auth.loginWithPhoneCode({ phone: PHONE, code: (await lastCode(auth, PHONE)) }, { type: "bearer" });
     expect(s.token.split(".")).toHaveLength(1);
     expect(s.expiresAt).toBe(Date.now() + 24 * 3600 * 1000);
-    expect(auth.authenticate(s.token)).toMatchObject({ via: "bearer", scope: "full" });
+    expect((await auth.authenticate(s.token))).toMatchObject({ via: "bearer", scope: "full" });
   });
 
   it("refuses a role the user does not hold with ROLE_NOT_HELD, and the code is not used up", async () => {
     const { auth, db } = createTestAuth();
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
-    const code = lastCode(auth, PHONE);
+    const code = (await lastCode(auth, PHONE));
     const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt", role: "admin" }));
     expect(e.code).toBe("ROLE_NOT_HELD");
     expect(db.select().from(challenges).get()!.consumedAt).toBeNull();
-    expect(auth.findUser(1)!.phoneVerifiedAt).toBeNull();
+    expect((await auth.findUser(1))!.phoneVerifiedAt).toBeNull();
 
     const s = await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });
     expect(decodeJwt(s.token).role).toBe("customer");
@@ -151,7 +151,7 @@ describe("loginWithPhoneCode", () => {
     const { auth } = createTestAuth();
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     const bo = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
-    const code = lastCode(auth, PHONE);
+    const code = (await lastCode(auth, PHONE));
     const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code, userId: bo.user!.id }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CODE");
   });
@@ -161,7 +161,7 @@ describe("loginWithPhoneCode", () => {
     planCodes(auth, "111111", "222222");
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
-    const mine = lastCode(auth, PHONE);
+    const mine = (await lastCode(auth, PHONE));
     expect(mine).toBe("111111");
     const e = await authError(auth.loginWithPhoneCode({ phone: "0881829916", code: mine }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CODE");

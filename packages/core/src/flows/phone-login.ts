@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, issueCode, resendWaitSec } from "../codes/codes";
@@ -25,15 +25,15 @@ export interface PhoneCodeSent {
 
 async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
   const { challenge } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
-  return { user, phone, expiresAt: challenge.expiresAt, resendInSec: resendWaitSec(ctx, "login", phone) };
+  return { user, phone, expiresAt: challenge.expiresAt, resendInSec: await resendWaitSec(ctx, "login", phone) };
 }
 
 /** The global hourly budget of SMS to numbers that have no account yet; refusals are audited once per hour. */
-function spendNewNumberBudget(ctx: AuthContext, meta?: RequestMeta): void {
-  const state = hitLimit(ctx, "sms-new-numbers", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
+async function spendNewNumberBudget(ctx: AuthContext, meta?: RequestMeta): Promise<void> {
+  const state = await hitLimit(ctx, "sms-new-numbers", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
   if (state.count <= ctx.options.smsNewNumbersPerHour) return;
   if (state.count === ctx.options.smsNewNumbersPerHour + 1) {
-    audit(ctx, { kind: "sms_budget_exhausted", outcome: "fail", meta, detail: { perHour: ctx.options.smsNewNumbersPerHour } });
+    await audit(ctx, { kind: "sms_budget_exhausted", outcome: "fail", meta, detail: { perHour: ctx.options.smsNewNumbersPerHour } });
   }
   throw new AuthError("RATE_LIMITED", { retryAfterSec: state.retryAfterSec });
 }
@@ -51,17 +51,11 @@ export async function requestPhoneCode(
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
   const phone = normalizePhone(input.phone, ctx.options);
-  limitAddress(ctx, "codeSendPerIp", meta);
-  let user = findUserByPhone(ctx, phone);
+  await limitAddress(ctx, "codeSendPerIp", meta);
+  let user = await findUserByPhone(ctx, phone);
   if (!user && input.createIfMissing) {
-    spendNewNumberBudget(ctx, meta);
-    user = transaction(ctx, () => {
-      const again = findUserByPhone(ctx, phone);
-      if (again) return again;
-      const created = createUser(ctx, { phone, role: input.role ?? "user" });
-      audit(ctx, { kind: "signup", userId: created.id, meta, detail: { method: "phone_code" } });
-      return created;
-    });
+    await spendNewNumberBudget(ctx, meta);
+    user = await createPhoneUser(ctx, phone, input.role ?? "user", meta);
   }
   if (!input.createIfMissing) {
     // Silent: the same work, answer and timing for every number; the message leaves after the answer.
@@ -69,22 +63,41 @@ export async function requestPhoneCode(
     const known = user && user.status !== "DISABLED" ? user : null;
     const { challenge } = known
       ? await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
-      : issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
-    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec: resendWaitSec(ctx, "login", phone) };
+      : await issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
+    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec: await resendWaitSec(ctx, "login", phone) };
   }
   if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
   return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
+/**
+ * The account of a number that has none yet. Two first requests for one number may race
+ * (on PostgreSQL, from two instances): the loser's insert meets the unique index, and it
+ * takes the winner's account instead of failing.
+ */
+async function createPhoneUser(ctx: AuthContext, phone: string, role: "customer" | "user", meta?: RequestMeta): Promise<User> {
+  try {
+    return await transaction(ctx, async (tx) => {
+      const created = await createUser(tx, { phone, role });
+      await audit(tx, { kind: "signup", userId: created.id, meta, detail: { method: "phone_code" } });
+      return created;
+    });
+  } catch (err) {
+    const winner = err instanceof AuthError && err.code === "PHONE_TAKEN" ? await findUserByPhone(ctx, phone) : undefined;
+    if (winner) return winner;
+    throw err;
+  }
+}
+
 /** The id and the number must belong together (family 000 names both); USER_NOT_FOUND if not. */
-export function assertPhoneBelongsTo(ctx: AuthContext, userId: number, phoneInput: string): User {
+export async function assertPhoneBelongsTo(ctx: AuthContext, userId: number, phoneInput: string): Promise<User> {
   let phone: string;
   try {
     phone = normalizePhone(phoneInput, ctx.options);
   } catch {
     throw new AuthError("USER_NOT_FOUND");
   }
-  const user = findUserById(ctx, userId);
+  const user = await findUserById(ctx, userId);
   if (!user || user.phone !== phone || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
   return user;
 }
@@ -96,9 +109,9 @@ export async function resendPhoneCode(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
-  const user = assertPhoneBelongsTo(ctx, input.userId, input.phone);
+  const user = await assertPhoneBelongsTo(ctx, input.userId, input.phone);
   const phone = user.phone!;
-  limitAddress(ctx, "codeSendPerIp", meta);
+  await limitAddress(ctx, "codeSendPerIp", meta);
   return sendLoginCode(ctx, user, phone, meta, locale);
 }
 
@@ -110,13 +123,13 @@ export async function loginWithPhoneCode(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   const phone = normalizePhone(input.phone, ctx.options);
-  limitAddress(ctx, "loginPerIp", meta);
-  const { user, session } = consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, (c) => {
-    const found = c.userId === null ? undefined : findUserById(ctx, c.userId);
+  await limitAddress(ctx, "loginPerIp", meta);
+  const { user, session } = await consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
+    const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
     if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
-    const user = proveClaim(ctx, found, "phone", meta);
-    liftLockouts(ctx, user, meta);
-    return { user, session: openSession(ctx, user, t, meta, "phone_code") };
+    const user = await proveClaim(tx, found, "phone", meta);
+    await liftLockouts(tx, user, meta);
+    return { user, session: await openSession(tx, user, t, meta, "phone_code") };
   });
   return issueToken(ctx, user, session, t);
 }

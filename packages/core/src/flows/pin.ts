@@ -1,4 +1,4 @@
-import { and, credentials, eq, isNull, type User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCodeAfter } from "../codes/codes";
@@ -8,7 +8,6 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
 import { proveCurrentPassword } from "../passwords/check";
-import { preparedFor } from "../prepared";
 import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { markAuthenticated } from "../sessions/sessions";
@@ -40,29 +39,16 @@ export async function setPin(
   const p = requireSession(principal);
   assertPinPolicy(input.pin);
   // A locked PIN is lifted only by a reset code, never by a plain change.
-  if (getCredentials(ctx, p.user.id)?.pinLockedAt != null) throw new AuthError("PIN_LOCKED");
+  if ((await getCredentials(ctx, p.user.id))?.pinLockedAt != null) throw new AuthError("PIN_LOCKED");
   await assertProof(ctx, { ...p, meta }, input.currentPassword);
   const pinHash = await hashSecret(input.pin, ctx.options.argon2);
-  const had = Boolean(getCredentials(ctx, p.user.id)?.pinHash);
-  const changed = ctx.db
-    .update(credentials)
-    .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0 })
-    .where(and(eq(credentials.userId, p.user.id), isNull(credentials.pinLockedAt)))
-    .run();
-  if (changed.changes !== 1) throw new AuthError("PIN_LOCKED");
-  audit(ctx, { kind: had ? "pin_changed" : "pin_set", userId: p.user.id, meta });
+  const had = Boolean((await getCredentials(ctx, p.user.id))?.pinHash);
+  // Guarded by the store: a lock that landed while the PIN was being hashed still wins.
+  if (!(await ctx.store.credentials.setPinIfUnlocked(p.user.id, pinHash, ctx.now()))) throw new AuthError("PIN_LOCKED");
+  await audit(ctx, { kind: had ? "pin_changed" : "pin_set", userId: p.user.id, meta });
 }
 
 export type PinCheck = "ok" | "wrong" | "locked" | "unset";
-
-// Every PIN login reserves a try with this statement: compiled once per database, not per login.
-const queries = preparedFor((db) => ({
-  reserveTry: db.$client.prepare(
-    `UPDATE credentials SET pin_failures = pin_failures + 1
-     WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
-     RETURNING pin_failures AS failures, pin_hash AS hash`,
-  ),
-}));
 
 /**
  * Compares a PIN. A try is reserved (counted) before the slow compare, so concurrent
@@ -78,25 +64,22 @@ export async function checkPin(
   meta: RequestMeta | undefined,
   opts: { sameTime: boolean },
 ): Promise<PinCheck> {
-  const creds = user ? getCredentials(ctx, user.id) : undefined;
-  const reserved =
-    user && creds?.pinHash
-      ? (queries(ctx).reserveTry.get(user.id, ctx.options.pin.maxFailures) as { failures: number; hash: string } | undefined)
-      : undefined;
+  const creds = user ? await getCredentials(ctx, user.id) : undefined;
+  const reserved = user && creds?.pinHash ? await ctx.store.credentials.reservePinTry(user.id, ctx.options.pin.maxFailures) : undefined;
   if (!reserved && !opts.sameTime) return creds?.pinHash ? "locked" : "unset";
   const ok = (await verifySecret(reserved?.hash ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(reserved);
   if (!user || !creds?.pinHash) return "unset";
   if (!reserved) return "locked";
   if (ok) {
-    ctx.db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, user.id)).run();
+    await ctx.store.credentials.clearPinFailures(user.id);
     return "ok";
   }
-  audit(ctx, { kind: "pin_failed", outcome: "fail", userId: user.id, meta, detail: { failures: reserved.failures } });
+  await audit(ctx, { kind: "pin_failed", outcome: "fail", userId: user.id, meta, detail: { failures: reserved.failures } });
   if (reserved.failures < ctx.options.pin.maxFailures) return "wrong";
-  transaction(ctx, () => {
-    ctx.db.update(credentials).set({ pinLockedAt: ctx.now() }).where(eq(credentials.userId, user.id)).run();
-    audit(ctx, { kind: "pin_locked", outcome: "fail", userId: user.id, meta });
-    audit(ctx, { kind: "lockout", outcome: "fail", userId: user.id, meta, detail: { what: "pin" } });
+  await transaction(ctx, async (tx) => {
+    await tx.store.credentials.lockPin(user.id, tx.now());
+    await audit(tx, { kind: "pin_locked", outcome: "fail", userId: user.id, meta });
+    await audit(tx, { kind: "lockout", outcome: "fail", userId: user.id, meta, detail: { what: "pin" } });
   });
   return "locked";
 }
@@ -111,33 +94,33 @@ export async function loginWithPin(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  limitAddress(ctx, "loginPerIp", meta);
-  const user = findUserByTypedUsername(ctx, input.username);
+  await limitAddress(ctx, "loginPerIp", meta);
+  const user = await findUserByTypedUsername(ctx, input.username);
   const result = await checkPin(ctx, user, input.pin, meta, { sameTime: true });
   if (result !== "ok" || !user || user.status === "DISABLED") {
-    audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "pin", reason: result } });
+    await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method: "pin", reason: result } });
     throw new AuthError("INVALID_CREDENTIALS");
   }
   const signedIn = user;
-  const session = transaction(ctx, () => openSession(ctx, signedIn, t, meta, "pin"));
+  const session = await transaction(ctx, (tx) => openSession(tx, signedIn, t, meta, "pin"));
   return issueToken(ctx, signedIn, session, t);
 }
 
 /** Unlock after idle: the PIN proves the person again on the session they already have. */
 export async function reloginWithPin(ctx: AuthContext, principal: Principal, pin: string, meta?: RequestMeta): Promise<User> {
   const p = requireSession(principal);
-  limitAddress(ctx, "codeCheckPerIp", meta);
+  await limitAddress(ctx, "codeCheckPerIp", meta);
   const result = await checkPin(ctx, p.user, pin, meta, { sameTime: false });
   if (result === "unset") throw new AuthError("PIN_NOT_SET");
   if (result === "locked") throw new AuthError("PIN_LOCKED");
   if (result === "wrong") throw new AuthError("INVALID_PIN");
-  markAuthenticated(ctx, p.session.id);
-  audit(ctx, { kind: "login", userId: p.user.id, meta, detail: { method: "pin_relogin", sessionId: p.session.id } });
+  await markAuthenticated(ctx, p.session.id);
+  await audit(ctx, { kind: "login", userId: p.user.id, meta, detail: { method: "pin_relogin", sessionId: p.session.id } });
   return p.user;
 }
 
-function pinResetDestination(ctx: AuthContext, user: User): { channel: "email" | "sms"; to: string } {
-  const dest = recoveryDestination(ctx, user);
+async function pinResetDestination(ctx: AuthContext, user: User): Promise<{ channel: "email" | "sms"; to: string }> {
+  const dest = await recoveryDestination(ctx, user);
   if (!dest) throw new AuthError("INVALID_INPUT", {}, "This account has no proven email or phone to send a code to.");
   return dest;
 }
@@ -145,8 +128,8 @@ function pinResetDestination(ctx: AuthContext, user: User): { channel: "email" |
 /** A code to reset a forgotten or locked PIN, sent to the account's email (else phone). */
 export async function requestPinReset(ctx: AuthContext, principal: Principal, meta?: RequestMeta, locale?: Locale) {
   const p = requireSession(principal);
-  const dest = pinResetDestination(ctx, p.user);
-  limitAddress(ctx, "codeSendPerIp", meta);
+  const dest = await pinResetDestination(ctx, p.user);
+  await limitAddress(ctx, "codeSendPerIp", meta);
   const { challenge } = await sendCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta, locale });
   return { channel: dest.channel, expiresAt: challenge.expiresAt };
 }
@@ -160,19 +143,15 @@ export async function resetPinWithCode(
 ): Promise<void> {
   const p = requireSession(principal);
   assertPinPolicy(input.pin);
-  const dest = pinResetDestination(ctx, p.user);
+  const dest = await pinResetDestination(ctx, p.user);
   await consumeCodeAfter(
     ctx,
     { purpose: "pin_reset", destination: dest.to, userId: p.user.id, meta },
     input.code,
     () => hashSecret(input.pin, ctx.options.argon2),
-    (_c, pinHash) => {
-      ctx.db
-        .update(credentials)
-        .set({ pinHash, pinChangedAt: ctx.now(), pinFailures: 0, pinLockedAt: null })
-        .where(eq(credentials.userId, p.user.id))
-        .run();
-      audit(ctx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });
+    async (tx, _c, pinHash) => {
+      await tx.store.credentials.resetPin(p.user.id, pinHash, tx.now());
+      await audit(tx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });
     },
   );
 }

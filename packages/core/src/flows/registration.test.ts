@@ -23,7 +23,7 @@ describe("startRegistration", () => {
     const pending = await start(auth);
     expect(pending).toMatchObject({ email: EMAIL, expiresInSec: 300, expiresAt: Date.now() + 300_000, resendInSec: 60 });
     expect(pending.verificationId).toEqual(expect.any(String));
-    const [msg] = auth.listOutbox(EMAIL);
+    const [msg] = (await auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup" });
     expect(msg!.text).toContain(msg!.code);
     expect(db.select().from(users).all()).toHaveLength(0);
@@ -32,11 +32,11 @@ describe("startRegistration", () => {
   it("refuses an email, username or phone that a user already has", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);
-    await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    await auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect((await authError(start(auth, { username: "other", phone: "0881829916" }))).code).toBe("EMAIL_TAKEN");
     expect((await authError(start(auth, { email: "x@example.com", username: "ANA", phone: "0881829916" }))).code).toBe("USERNAME_TAKEN");
     expect((await authError(start(auth, { email: "x@example.com", username: "other", phone: "+62881829915" }))).code).toBe("PHONE_TAKEN");
-    expect(auth.listOutbox()).toHaveLength(1);
+    expect((await auth.listOutbox())).toHaveLength(1);
   });
 
   it("refuses bad input before sending anything", async () => {
@@ -45,7 +45,7 @@ describe("startRegistration", () => {
     expect((await authError(start(auth, { phone: "12" }))).code).toBe("INVALID_PHONE");
     expect((await authError(start(auth, { username: "a b" }))).code).toBe("INVALID_USERNAME");
     expect((await authError(start(auth, { password: "password123" }))).code).toBe("WEAK_PASSWORD");
-    expect(auth.listOutbox()).toHaveLength(0);
+    expect((await auth.listOutbox())).toHaveLength(0);
   });
 });
 
@@ -53,32 +53,32 @@ describe("registrationStatus", () => {
   it("is pending with the seconds left, then verified", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);
-    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300 });
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300 });
     clock.advanceSec(100);
-    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200 });
-    await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
-    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "verified", email: EMAIL });
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200 });
+    await auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "verified", email: EMAIL });
   });
 
   it("answers VERIFICATION_NOT_FOUND for an unknown id", async () => {
     const { auth } = createTestAuth();
-    expect(authErrorSync(() => auth.registrationStatus("5b7c1f5e-0000-4000-8000-000000000000")).code).toBe("VERIFICATION_NOT_FOUND");
+    expect((await authError(auth.registrationStatus("5b7c1f5e-0000-4000-8000-000000000000"))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 
   it("answers VERIFICATION_NOT_FOUND for the id of a code that is not a sign-up", async () => {
     const { auth } = createTestAuth();
     await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
     const loginChallengeId = auth.ctx.db.select().from(challenges).get()!.id;
-    expect(authErrorSync(() => auth.registrationStatus(loginChallengeId)).code).toBe("VERIFICATION_NOT_FOUND");
+    expect((await authError(auth.registrationStatus(loginChallengeId))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 
   it("answers VERIFICATION_EXPIRED once the code has expired", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);
     clock.advanceSec(299);
-    expect(auth.registrationStatus(pending.verificationId).state).toBe("pending");
+    expect((await auth.registrationStatus(pending.verificationId)).state).toBe("pending");
     clock.advanceSec(1);
-    expect(authErrorSync(() => auth.registrationStatus(pending.verificationId)).code).toBe("VERIFICATION_EXPIRED");
+    expect((await authError(auth.registrationStatus(pending.verificationId))).code).toBe("VERIFICATION_EXPIRED");
   });
 });
 
@@ -88,7 +88,7 @@ describe("registration hijack (issue 10, hole 3)", () => {
     await start(auth, { password: "attacker pass 1234!" });
     clock.advanceSec(60);
     const resent = await auth.resendRegistration({ email: EMAIL });
-    const done = await auth.completeRegistration({ verificationId: resent.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    const done = await auth.completeRegistration({ verificationId: resent.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(done.user.phone, "the registrant's phone was installed on the owner's account").toBeNull();
     expect((await authError(auth.loginWithPassword({ identifier: EMAIL, password: "attacker pass 1234!" }, { type: "jwt" }))).code).toBe(
       "INVALID_CREDENTIALS",
@@ -99,9 +99,9 @@ describe("registration hijack (issue 10, hole 3)", () => {
   it("a newer registration of the email replaces a pending one, whose id can no longer complete", async () => {
     const { auth, db } = createTestAuth();
     const attacker = await start(auth, { password: "attacker pass 1234!", username: "mallory", phone: "0881829916" });
-    const attackerCode = lastCode(auth, EMAIL);
+    const attackerCode = (await lastCode(auth, EMAIL));
     const owner = await start(auth);
-    const ownerCode = lastCode(auth, EMAIL);
+    const ownerCode = (await lastCode(auth, EMAIL));
     expect((await authError(auth.completeRegistration({ verificationId: attacker.verificationId, code: attackerCode }, { type: "jwt" }))).code).toBe(
       "INVALID_CODE",
     );
@@ -117,7 +117,7 @@ describe("registration hijack (issue 10, hole 3)", () => {
     const first = await start(auth);
     clock.advanceSec(60);
     const again = await auth.resendRegistration({ verificationId: first.verificationId });
-    const done = await auth.completeRegistration({ verificationId: again.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    const done = await auth.completeRegistration({ verificationId: again.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(done.user.phone).toBe("+62881829915");
     await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
     // A replaced id resends nothing.
@@ -129,14 +129,14 @@ describe("resendRegistration", () => {
   it("gives a new verificationId and a new code; the old ones stop working", async () => {
     const { auth, db } = createTestAuth();
     const first = await start(auth);
-    const oldCode = lastCode(auth, EMAIL);
+    const oldCode = (await lastCode(auth, EMAIL));
     clock.advanceSec(60);
     const second = await auth.resendRegistration({ verificationId: first.verificationId });
-    const newCode = lastCode(auth, EMAIL);
+    const newCode = (await lastCode(auth, EMAIL));
     expect(second.verificationId).not.toBe(first.verificationId);
     expect(second).toMatchObject({ email: EMAIL, expiresInSec: 300, resendInSec: 120 });
-    expect(auth.listOutbox(EMAIL)).toHaveLength(2);
-    expect(authErrorSync(() => auth.registrationStatus(first.verificationId)).code).toBe("VERIFICATION_EXPIRED");
+    expect((await auth.listOutbox(EMAIL))).toHaveLength(2);
+    expect((await authError(auth.registrationStatus(first.verificationId))).code).toBe("VERIFICATION_EXPIRED");
 
     const withOld = await authError(auth.completeRegistration({ verificationId: first.verificationId, code: oldCode }, { type: "jwt" }));
     expect(withOld.code).toBe("INVALID_CODE");
@@ -160,7 +160,7 @@ describe("resendRegistration", () => {
   it("answers VERIFICATION_NOT_FOUND for an email with no pending registration", async () => {
     const { auth } = createTestAuth();
     expect((await authError(auth.resendRegistration({ email: "nobody@example.com" }))).code).toBe("VERIFICATION_NOT_FOUND");
-    expect(auth.listOutbox()).toHaveLength(0);
+    expect((await auth.listOutbox())).toHaveLength(0);
   });
 
   it("revives an expired registration with a fresh code", async () => {
@@ -168,7 +168,7 @@ describe("resendRegistration", () => {
     await start(auth);
     clock.advanceSec(600);
     const again = await auth.resendRegistration({ email: EMAIL });
-    const s = await auth.completeRegistration({ verificationId: again.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    const s = await auth.completeRegistration({ verificationId: again.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(s.user.email).toBe(EMAIL);
   });
 
@@ -177,12 +177,12 @@ describe("resendRegistration", () => {
     await start(auth);
     clock.advanceSec(60);
     const second = await auth.resendRegistration({ email: EMAIL });
-    await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    await auth.completeRegistration({ verificationId: second.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     clock.advanceSec(300);
 
     const e = await authError(auth.resendRegistration({ email: EMAIL }));
     expect(["VERIFICATION_NOT_FOUND", "ALREADY_VERIFIED"]).toContain(e.code);
-    expect(auth.listOutbox(EMAIL)).toHaveLength(2);
+    expect((await auth.listOutbox(EMAIL))).toHaveLength(2);
   });
 });
 
@@ -191,10 +191,10 @@ describe("completeRegistration", () => {
     const { auth, db } = createTestAuth();
     const pending = await start(auth);
     clock.advanceSec(30);
-    const s = await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    const s = await auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(s.user).toMatchObject({ email: EMAIL, username: "ana", status: "ACTIVE", emailVerifiedAt: Date.now() });
     expect(db.select().from(users).all()).toHaveLength(1);
-    expect(auth.authenticate(s.token).user.id).toBe(s.user.id);
+    expect((await auth.authenticate(s.token)).user.id).toBe(s.user.id);
     const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
     expect(login.user.id).toBe(s.user.id);
   });
@@ -202,7 +202,7 @@ describe("completeRegistration", () => {
   it("refuses a wrong code with INVALID_CODE and the tries left; no user is created", async () => {
     const { auth, db } = createTestAuth();
     const pending = await start(auth);
-    const code = lastCode(auth, EMAIL);
+    const code = (await lastCode(auth, EMAIL));
     const bad = code === "000000" ? "000001" : "000000";
     const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: bad }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CODE");
@@ -214,7 +214,7 @@ describe("completeRegistration", () => {
     const { auth, db } = createTestAuth();
     const pending = await start(auth);
     clock.advanceSec(300);
-    const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" }));
+    const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" }));
     expect(e.code).toBe("CODE_EXPIRED");
     expect(db.select().from(users).all()).toHaveLength(0);
   });
@@ -222,7 +222,7 @@ describe("completeRegistration", () => {
   it("creates one user when the same code is sent twice at once", async () => {
     const { auth, db } = createTestAuth();
     const pending = await start(auth);
-    const input = { verificationId: pending.verificationId, code: lastCode(auth, EMAIL) };
+    const input = { verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) };
     const results = await Promise.allSettled([
       auth.completeRegistration(input, { type: "jwt" }),
       auth.completeRegistration(input, { type: "jwt" }),
@@ -237,7 +237,7 @@ describe("completeRegistration", () => {
     clock.advanceSec(60);
     const second = await auth.resendRegistration({ verificationId: first.verificationId });
     expect(JSON.stringify(db.select().from(challenges).all())).toContain("$argon2");
-    await auth.completeRegistration({ verificationId: second.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
+    await auth.completeRegistration({ verificationId: second.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     // DESIGN.md: a pending registration carries its (hashed) password "until it is verified".
     expect(JSON.stringify(db.select().from(challenges).all())).not.toContain("$argon2");
   });

@@ -1,4 +1,3 @@
-import { and, challenges, desc, eq, isNotNull, ne } from "@authsvc/db";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, findChallenge, resendWaitSec } from "../codes/codes";
@@ -8,7 +7,6 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
-import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
 import { assertAvailable, createUser, findUserByEmail } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
@@ -46,13 +44,13 @@ export interface PendingRegistration {
   resendInSec: number;
 }
 
-function pendingOf(ctx: AuthContext, c: { id: string; destination: string; expiresAt: number }): PendingRegistration {
+async function pendingOf(ctx: AuthContext, c: { id: string; destination: string; expiresAt: number }): Promise<PendingRegistration> {
   return {
     verificationId: c.id,
     email: c.destination,
     expiresAt: c.expiresAt,
     expiresInSec: Math.max(0, Math.ceil((c.expiresAt - ctx.now()) / 1000)),
-    resendInSec: resendWaitSec(ctx, "signup", c.destination),
+    resendInSec: await resendWaitSec(ctx, "signup", c.destination),
   };
 }
 
@@ -73,11 +71,7 @@ async function sendRegistrationCode(
     cooldown: !opts.fresh,
   });
   // Only the newest registration of an email can complete; the older ones keep no data (nor hash).
-  ctx.db
-    .update(challenges)
-    .set({ payload: null })
-    .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, payload.email), ne(challenges.id, challenge.id), isNotNull(challenges.payload)))
-    .run();
+  await ctx.store.challenges.dropSignupPayloads(payload.email, challenge.id);
   return pendingOf(ctx, challenge);
 }
 
@@ -98,8 +92,8 @@ export async function startRegistration(
   const username = input.username ? normalizeUsername(input.username) : null;
   assertPasswordPolicy(input.password, ctx.options.password);
   // Counted before the 409, so probing which emails are taken costs the same as signing up.
-  limitAddress(ctx, "signupPerIp", meta);
-  assertAvailable(ctx, { email, phone, username });
+  await limitAddress(ctx, "signupPerIp", meta);
+  await assertAvailable(ctx, { email, phone, username });
   const passwordHash = await hashSecret(input.password, ctx.options.argon2);
   return sendRegistrationCode(
     ctx,
@@ -123,12 +117,12 @@ export type RegistrationStatus =
   | { state: "pending"; email: string; expiresInSec: number }
   | { state: "verified"; email: string };
 
-export function registrationStatus(ctx: AuthContext, verificationId: string): RegistrationStatus {
-  const c = findChallenge(ctx, verificationId);
+export async function registrationStatus(ctx: AuthContext, verificationId: string): Promise<RegistrationStatus> {
+  const c = await findChallenge(ctx, verificationId);
   if (!c || c.purpose !== "signup") throw new AuthError("VERIFICATION_NOT_FOUND");
   if (c.consumedAt !== null) return { state: "verified", email: c.destination };
   if (c.supersededAt !== null || c.expiresAt <= ctx.now()) throw new AuthError("VERIFICATION_EXPIRED");
-  return { state: "pending", email: c.destination, expiresInSec: pendingOf(ctx, c).expiresInSec };
+  return { state: "pending", email: c.destination, expiresInSec: (await pendingOf(ctx, c)).expiresInSec };
 }
 
 /**
@@ -147,16 +141,9 @@ export async function resendRegistration(
   locale?: Locale,
 ): Promise<PendingRegistration> {
   const pending =
-    "verificationId" in by
-      ? findChallenge(ctx, by.verificationId)
-      : ctx.db
-          .select()
-          .from(challenges)
-          .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, normalizeEmail(by.email))))
-          .orderBy(desc(challenges.createdAt))
-          .get();
+    "verificationId" in by ? await findChallenge(ctx, by.verificationId) : await ctx.store.challenges.latest("signup", normalizeEmail(by.email));
   // Only the newest registration counts: once it is verified or replaced there is nothing to resend.
-  if (!pending?.payload || pending.purpose !== "signup" || pending.consumedAt !== null || findUserByEmail(ctx, pending.destination)) {
+  if (!pending?.payload || pending.purpose !== "signup" || pending.consumedAt !== null || (await findUserByEmail(ctx, pending.destination))) {
     throw new AuthError("VERIFICATION_NOT_FOUND");
   }
   const payload = pending.payload as unknown as PendingPayload;
@@ -171,10 +158,9 @@ export async function completeRegistration(
   t: TokenRequest,
   meta?: RequestMeta,
 ): Promise<SignedIn> {
-  const { user, session } = consumeCode(ctx, { purpose: "signup", challengeId: input.verificationId, meta }, input.code, (c) =>
-    transaction(ctx, () => {
+  const { user, session } = await consumeCode(ctx, { purpose: "signup", challengeId: input.verificationId, meta }, input.code, async (tx, c) => {
       const p = c.payload as unknown as PendingPayload;
-      const user = createUser(ctx, {
+      const user = await createUser(tx, {
         email: p.email,
         phone: p.phone,
         username: p.username,
@@ -183,17 +169,12 @@ export async function completeRegistration(
         bio: p.bio,
         pictureUrl: p.pictureUrl,
         passwordHash: p.passwordHash,
-        emailVerifiedAt: ctx.now(),
+        emailVerifiedAt: tx.now(),
       });
       // The pending data (with its password hash) has done its job: keep no copy of it.
-      ctx.db
-        .update(challenges)
-        .set({ payload: null })
-        .where(and(eq(challenges.purpose, "signup"), eq(challenges.destination, c.destination)))
-        .run();
-      audit(ctx, { kind: "signup", userId: user.id, meta, detail: { method: "email_code" } });
-      return { user, session: openSession(ctx, user, t, meta, "signup") };
-    }),
-  );
+      await tx.store.challenges.dropSignupPayloads(c.destination);
+      await audit(tx, { kind: "signup", userId: user.id, meta, detail: { method: "email_code" } });
+      return { user, session: await openSession(tx, user, t, meta, "signup") };
+  });
   return issueToken(ctx, user, session, t);
 }

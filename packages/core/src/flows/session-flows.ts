@@ -1,4 +1,4 @@
-import { and, eq, sessions, type Session, type User } from "@authsvc/db";
+import type { Session, User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
@@ -22,9 +22,9 @@ export async function renewAccessToken(
 ): Promise<SignedIn> {
   const claims = verifyAccessToken(ctx, token, { allowExpired: true });
   if (expect.userId !== undefined && claims.sub !== String(expect.userId)) throw new AuthError("UNAUTHORIZED");
-  const session = findSession(ctx, claims.sid);
+  const session = await findSession(ctx, claims.sid);
   if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
-  const user = findUserById(ctx, session.userId);
+  const user = await findUserById(ctx, session.userId);
   if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
   // Nothing is copied from the old token that the user row decides: a role still held is kept
   // (a renewal has no role field to ask again), one taken away since falls back to the user's
@@ -32,26 +32,22 @@ export async function renewAccessToken(
   const role = rolesHeld(user).includes(claims.role as User["role"]) ? claims.role : user.role;
   const profile = claims[PROFILE_CLAIM];
   const extra = profileClaims(ctx, typeof profile === "string" ? profile : undefined, user);
-  const bumped = ctx.db
-    .update(sessions)
-    .set({ generation: claims.gen + 1, lastUsedAt: ctx.now() })
-    .where(and(eq(sessions.id, session.id), eq(sessions.generation, claims.gen)))
-    .run();
-  if (bumped.changes !== 1) {
-    revokeSession(ctx, session, "token_reuse", meta);
-    audit(ctx, { kind: "token_reuse", outcome: "fail", userId: user.id, meta, detail: { sessionId: session.id } });
+  // Compare-and-set: of two renewals with one token, exactly one moves the generation on.
+  if (!(await ctx.store.sessions.advanceGeneration(session.id, claims.gen, ctx.now()))) {
+    await revokeSession(ctx, session, "token_reuse", meta);
+    await audit(ctx, { kind: "token_reuse", outcome: "fail", userId: user.id, meta, detail: { sessionId: session.id } });
     throw new AuthError("TOKEN_REUSED");
   }
   const renewed: Session = { ...session, generation: claims.gen + 1 };
   const { token: next, expiresAt } = await signAccessToken(ctx, { user, session: renewed, role, extra });
-  audit(ctx, { kind: "session_renewed", userId: user.id, meta, detail: { sessionId: session.id } });
+  await audit(ctx, { kind: "session_renewed", userId: user.id, meta, detail: { sessionId: session.id } });
   return { user, session: renewed, token: next, tokenType: "jwt", expiresAt };
 }
 
-export function logout(ctx: AuthContext, principal: Principal, meta?: RequestMeta): void {
+export async function logout(ctx: AuthContext, principal: Principal, meta?: RequestMeta): Promise<void> {
   const p = requireSession(principal);
-  revokeSession(ctx, p.session, "logout", meta);
-  audit(ctx, { kind: "logout", userId: p.user.id, meta, detail: { sessionId: p.session.id } });
+  await revokeSession(ctx, p.session, "logout", meta);
+  await audit(ctx, { kind: "logout", userId: p.user.id, meta, detail: { sessionId: p.session.id } });
 }
 
 export interface SessionView {
@@ -65,9 +61,9 @@ export interface SessionView {
   ip: string | null;
 }
 
-export function listSessions(ctx: AuthContext, principal: Principal): SessionView[] {
+export async function listSessions(ctx: AuthContext, principal: Principal): Promise<SessionView[]> {
   const p = requireSession(principal);
-  return listLiveSessions(ctx, p.user.id).map((s) => ({
+  return (await listLiveSessions(ctx, p.user.id)).map((s) => ({
     id: s.id,
     kind: s.kind,
     current: s.id === p.session.id,
@@ -80,14 +76,14 @@ export function listSessions(ctx: AuthContext, principal: Principal): SessionVie
 }
 
 /** Only one's own sessions; someone else's id answers as if it did not exist. */
-export function revokeOwnSession(ctx: AuthContext, principal: Principal, sessionId: string, meta?: RequestMeta): void {
+export async function revokeOwnSession(ctx: AuthContext, principal: Principal, sessionId: string, meta?: RequestMeta): Promise<void> {
   const p = requireSession(principal);
-  const s = findSession(ctx, sessionId);
+  const s = await findSession(ctx, sessionId);
   if (!s || s.userId !== p.user.id || !isSessionLive(ctx, s)) throw new AuthError("NOT_FOUND");
-  revokeSession(ctx, s, "revoked_by_user", meta);
+  await revokeSession(ctx, s, "revoked_by_user", meta);
 }
 
-export function revokeAllSessions(ctx: AuthContext, principal: Principal, opts: { keepCurrent: boolean }, meta?: RequestMeta): number {
+export function revokeAllSessions(ctx: AuthContext, principal: Principal, opts: { keepCurrent: boolean }, meta?: RequestMeta): Promise<number> {
   const p = requireSession(principal);
   return revokeUserSessions(ctx, p.user.id, "revoked_by_user", { exceptId: opts.keepCurrent ? p.session.id : undefined, meta });
 }

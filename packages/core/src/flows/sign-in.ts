@@ -1,4 +1,4 @@
-import type { Session, User } from "@authsvc/db";
+import type { Session, User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
@@ -35,10 +35,10 @@ export function assertRoleHeld(user: User, t: TokenRequest): void {
 }
 
 /** Opens the session; runs inside the flow's transaction. */
-export function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Session {
+export async function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Promise<Session> {
   assertRoleHeld(user, t);
-  const session = createSession(ctx, { userId: user.id, kind: sessionKind(t), meta });
-  audit(ctx, { kind: "login", userId: user.id, meta, detail: { method, sessionId: session.id } });
+  const session = await createSession(ctx, { userId: user.id, kind: sessionKind(t), meta });
+  await audit(ctx, { kind: "login", userId: user.id, meta, detail: { method, sessionId: session.id } });
   return session;
 }
 
@@ -50,6 +50,6 @@ export async function issueToken(ctx: AuthContext, user: User, session: Session,
     return { user, session, token, tokenType: "jwt", expiresAt };
   }
   const ttlSec = t.type === "bearer" ? ctx.options.bearerTokenTtlSec : ctx.options.sessionTtlSec;
-  const { token, expiresAt } = issueOpaqueToken(ctx, { kind: t.type, userId: user.id, sessionId: session.id, ttlSec });
+  const { token, expiresAt } = await issueOpaqueToken(ctx, { kind: t.type, userId: user.id, sessionId: session.id, ttlSec });
   return { user, session, token, tokenType: t.type, expiresAt: Math.min(expiresAt, session.expiresAt) };
 }

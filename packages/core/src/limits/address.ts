@@ -35,7 +35,7 @@ export type AddressLimit = keyof AuthOptions["limits"] & `${string}PerIp`;
  * Counts one call from the request's client under `kind` (logins, code sends, code checks,
  * sign-ups) and throws RATE_LIMITED past the limit. No address (an in-process caller): no limit.
  */
-export function limitAddress(ctx: AuthContext, kind: AddressLimit, meta: RequestMeta | undefined): void {
+export async function limitAddress(ctx: AuthContext, kind: AddressLimit, meta: RequestMeta | undefined): Promise<void> {
   if (!meta?.ip) return;
-  consumeLimit(ctx, `${kind}:${addressGroup(meta.ip)}`, ctx.options.limits[kind]);
+  await consumeLimit(ctx, `${kind}:${addressGroup(meta.ip)}`, ctx.options.limits[kind]);
 }

@@ -74,7 +74,7 @@ describe("pending registrations", () => {
     const started = await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
     clock.advanceSec(2 * MIN);
     await t.auth.purgeExpired();
-    const signedIn = await t.auth.completeRegistration({ verificationId: started.verificationId, code: lastCode(t.auth, EMAIL) }, { type: "jwt" });
+    const signedIn = await t.auth.completeRegistration({ verificationId: started.verificationId, code: (await lastCode(t.auth, EMAIL)) }, { type: "jwt" });
     expect(signedIn.user.email).toBe(EMAIL);
   });
 });
@@ -97,14 +97,14 @@ describe("the dev outbox (embedded transport)", () => {
     const t = service();
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     await settled(t);
-    const code = lastCode(t.auth, PHONE);
+    const code = (await lastCode(t.auth, PHONE));
     clock.advanceSec(4 * MIN);
     await t.auth.purgeExpired();
-    expect(t.auth.listOutbox(PHONE)[0]).toMatchObject({ code, status: "sent" });
+    expect((await t.auth.listOutbox(PHONE))[0]).toMatchObject({ code, status: "sent" });
 
     clock.advanceSec(MIN);
     await t.auth.purgeExpired();
-    const [row] = t.auth.listOutbox(PHONE);
+    const [row] = (await t.auth.listOutbox(PHONE));
     expect(row).toMatchObject({ to: E164, purpose: "login", status: "sent", code: null, text: REDACTED });
     expect(JSON.stringify(rows(t, "outbox"))).not.toContain(code);
   });
@@ -114,7 +114,7 @@ describe("the dev outbox (embedded transport)", () => {
     await phoneSignIn(t.auth, PHONE);
     await settled(t);
     await t.auth.purgeExpired();
-    expect(t.auth.listOutbox(PHONE)[0]).toMatchObject({ code: null, text: REDACTED });
+    expect((await t.auth.listOutbox(PHONE))[0]).toMatchObject({ code: null, text: REDACTED });
   });
 
   it("a message without a code (the password-changed notice) keeps its text for the code lifetime", async () => {
@@ -123,10 +123,10 @@ describe("the dev outbox (embedded transport)", () => {
     await settled(t);
     clock.advanceSec(4 * MIN);
     await t.auth.purgeExpired();
-    expect(t.auth.listOutbox(EMAIL)[0]!.text).not.toBe(REDACTED);
+    expect((await t.auth.listOutbox(EMAIL))[0]!.text).not.toBe(REDACTED);
     clock.advanceSec(MIN);
     await t.auth.purgeExpired();
-    expect(t.auth.listOutbox(EMAIL)[0]).toMatchObject({ text: REDACTED, subject: expect.any(String) });
+    expect((await t.auth.listOutbox(EMAIL))[0]).toMatchObject({ text: REDACTED, subject: expect.any(String) });
     expect(rows(t, "outbox")[0]!.html).toBe(REDACTED);
   });
 
@@ -135,11 +135,11 @@ describe("the dev outbox (embedded transport)", () => {
     await signUp(t.auth, { email: EMAIL });
     await t.auth.requestPasswordReset({ identifier: EMAIL });
     await settled(t);
-    const reset = () => t.auth.listOutbox(EMAIL).find((m) => m.purpose === "password_reset")!;
-    expect(reset().text).toContain("/reset-password?token=");
+    const reset = async () => (await t.auth.listOutbox(EMAIL)).find((m) => m.purpose === "password_reset")!;
+    expect((await reset()).text).toContain("/reset-password?token=");
     clock.advanceSec(29 * MIN); // the code is dead, the link is not
     await t.auth.purgeExpired();
-    expect(reset().text).toContain("/reset-password?token=");
+    expect((await reset()).text).toContain("/reset-password?token=");
     clock.advanceSec(MIN);
     await t.auth.purgeExpired();
     expect(reset()).toMatchObject({ code: null, text: REDACTED });

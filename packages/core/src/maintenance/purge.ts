@@ -1,13 +1,13 @@
-import type { Db } from "@authsvc/db";
+import { REDACTED, type PurgeCutoffs, type PurgeStep } from "@authsvc/store";
 import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
-import { REDACTED } from "../delivery/outbox";
 import type { AuthOptions } from "../options";
 
 /**
  * The scheduled purge: what the store no longer needs is deleted, and what it keeps for a
  * while keeps no secret in clear. Every step works in batches of its own statement, so a
- * large backlog never holds the write lock for long, and yields to the event loop between.
+ * large backlog never holds a lock for long, and yields to the event loop between. The
+ * store does each step (`MaintenanceRepository.purge`); the rules and cutoffs are here.
  *
  * - A pending registration (a `signup` challenge) carries a password hash in its payload:
  *   the payload is dropped as soon as the code expires.
@@ -23,16 +23,8 @@ import type { AuthOptions } from "../options";
  * - Audit events are deleted after `retention.auditDays` (0: kept for ever).
  */
 
-export interface PurgeReport {
-  signupPayloads: number;
-  challenges: number;
-  opaqueTokens: number;
-  sessions: number;
-  rateLimits: number;
-  outboxRedacted: number;
-  outboxDeleted: number;
-  auditEvents: number;
-}
+/** Rows each step changed, by step. */
+export type PurgeReport = Record<PurgeStep, number>;
 
 export interface PurgeOptions {
   /** Rows per statement. */
@@ -43,60 +35,6 @@ const DEFAULT_BATCH = 500;
 const DAY_MS = 86_400_000;
 /** Windows written into the code rules rather than into options (codes.ts: per hour, per day). */
 const FIXED_WINDOWS_SEC = [3600, 86_400];
-
-/** A message row that will not be sent again: delivered, or given up. */
-const settled = (t = "") => `(${t}status = 'sent' OR (${t}status = 'failed' AND ${t}next_attempt_at IS NULL))`;
-
-type Statement = ReturnType<Db["$client"]["prepare"]>;
-type Statements = Record<keyof PurgeReport, Statement>;
-const prepared = new WeakMap<object, Statements>();
-
-function statements(ctx: AuthContext): Statements {
-  const client = ctx.db.$client;
-  let s = prepared.get(client);
-  if (s) return s;
-  s = {
-    signupPayloads: client.prepare(
-      `UPDATE challenges SET payload = NULL WHERE rowid IN (
-         SELECT rowid FROM challenges WHERE purpose = 'signup' AND payload IS NOT NULL AND expires_at <= @now LIMIT @batch)`,
-    ),
-    challenges: client.prepare(
-      `DELETE FROM challenges WHERE rowid IN (SELECT rowid FROM challenges WHERE expires_at <= @graceCutoff LIMIT @batch)`,
-    ),
-    opaqueTokens: client.prepare(
-      `DELETE FROM opaque_tokens WHERE id IN (SELECT id FROM opaque_tokens WHERE expires_at <= @graceCutoff LIMIT @batch)`,
-    ),
-    // Their tokens go with them (ON DELETE CASCADE).
-    sessions: client.prepare(`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= @graceCutoff LIMIT @batch)`),
-    rateLimits: client.prepare(
-      `DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start <= @limitCutoff LIMIT @batch)`,
-    ),
-    // A row still to be sent (queued, or failed with a retry due) is left alone: the worker
-    // needs its text, and gives it up (redacted) once its code is no longer valid.
-    outboxRedacted: client.prepare(
-      `UPDATE outbox SET code = NULL, text = @redacted, html = CASE WHEN html IS NULL THEN NULL ELSE @redacted END
-       WHERE id IN (
-         SELECT o.id FROM outbox o LEFT JOIN challenges c ON c.id = o.challenge_id
-         WHERE (o.code IS NOT NULL OR o.text <> @redacted OR o.html <> @redacted)
-           AND ${settled("o.")}
-           AND NOT (o.purpose = 'password_reset' AND o.channel = 'email' AND o.created_at + @linkMs > @now)
-           AND CASE WHEN o.challenge_id IS NULL THEN o.created_at + @codeMs <= @now
-                    ELSE (c.id IS NULL OR c.consumed_at IS NOT NULL OR c.superseded_at IS NOT NULL OR c.expires_at <= @now) END
-         LIMIT @batch)`,
-    ),
-    outboxDeleted: client.prepare(
-      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at <= @outboxCutoff AND ${settled()} LIMIT @batch)`,
-    ),
-    // Audit rows are written in time order: the oldest ids are the oldest events, so each batch
-    // looks at the first ids only instead of scanning a year of rows to find nothing.
-    auditEvents: client.prepare(
-      `DELETE FROM audit_events WHERE id IN (
-         SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT @batch) WHERE at <= @auditCutoff)`,
-    ),
-  };
-  prepared.set(client, s);
-  return s;
-}
 
 /** Every `windowSec` among the options' limits, and the windows written into the code rules. */
 export function longestLimitWindowSec(options: AuthOptions): number {
@@ -118,7 +56,6 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {}): Promise<PurgeReport> {
   const batch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
   const { retention, code, resetLinkTtlSec } = ctx.options;
-  const s = statements(ctx);
   const limitWindowSec = longestLimitWindowSec(ctx.options);
   const report: PurgeReport = {
     signupPayloads: 0,
@@ -131,29 +68,24 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
     auditEvents: 0,
   };
   // Each step reads the clock anew: a long backlog must not purge by a stale "now".
-  const params = (): Record<string, number | string> => {
+  const cutoffs = (): PurgeCutoffs => {
     const now = ctx.now();
     return {
       now,
-      batch,
       graceCutoff: now - retention.graceSec * 1000,
       limitCutoff: now - (limitWindowSec + retention.graceSec) * 1000,
-      redacted: REDACTED,
-      linkMs: resetLinkTtlSec * 1000,
-      codeMs: code.ttlSec * 1000,
       outboxCutoff: now - retention.outboxDays * DAY_MS,
-      auditCutoff: now - retention.auditDays * DAY_MS,
+      auditCutoff: retention.auditDays === 0 ? null : now - retention.auditDays * DAY_MS,
+      codeMs: code.ttlSec * 1000,
+      linkMs: resetLinkTtlSec * 1000,
+      redacted: REDACTED,
     };
   };
-  const steps = Object.keys(report) as (keyof PurgeReport)[];
+  const steps = Object.keys(report) as PurgeStep[];
   for (const step of steps) {
     if (step === "auditEvents" && retention.auditDays === 0) continue;
-    const statement = s[step];
     for (;;) {
-      const all = params();
-      // better-sqlite3 refuses named parameters the statement does not use.
-      const used = Object.fromEntries(Object.entries(all).filter(([name]) => statement.source.includes(`@${name}`)));
-      const changed = statement.run(used).changes;
+      const changed = await ctx.store.maintenance.purge(step, cutoffs(), batch);
       report[step] += changed;
       if (changed < batch) break;
       await nextTick();

@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
@@ -49,19 +49,20 @@ export async function checkPasswordCounted(
   method: string,
 ): Promise<boolean> {
   const counters = failureCounters(ctx, typed, user, meta);
-  const attempts = counters.map(([key, limit]) => ({ ...hitLimit(ctx, key, limit), limit }));
+  const attempts: { count: number; retryAfterSec: number; limit: Limit }[] = [];
+  for (const [key, limit] of counters) attempts.push({ ...(await hitLimit(ctx, key, limit)), limit });
   const over = attempts.filter((a) => a.count > a.limit.max);
   if (over.length) throw new AuthError("RATE_LIMITED", { retryAfterSec: Math.max(...over.map((a) => a.retryAfterSec)) });
-  const stored = user ? getCredentials(ctx, user.id)?.passwordHash : undefined;
+  const stored = user ? (await getCredentials(ctx, user.id))?.passwordHash : undefined;
   const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), password)) && Boolean(stored);
   if (ok) {
-    for (const [key] of counters) resetLimit(ctx, key);
+    for (const [key] of counters) await resetLimit(ctx, key);
     return true;
   }
-  audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method } });
+  await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method } });
   const full = attempts.find((a) => a.count === a.limit.max);
   if (full) {
-    audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: full.retryAfterSec } });
+    await audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: full.retryAfterSec } });
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import type { Session, User } from "@authsvc/db";
+import type { Session, User } from "@authsvc/store";
 import type { AuthContext } from "../context";
 import { hmac, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";

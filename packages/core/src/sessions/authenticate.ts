@@ -1,4 +1,4 @@
-import type { Session, User } from "@authsvc/db";
+import type { Session, User } from "@authsvc/store";
 import type { AuthContext } from "../context";
 import { AuthError } from "../errors";
 import { findUserById } from "../users/users";
@@ -18,8 +18,8 @@ export interface Principal {
   tokenId?: number;
 }
 
-function liveUser(ctx: AuthContext, id: number): User {
-  const user = findUserById(ctx, id);
+async function liveUser(ctx: AuthContext, id: number): Promise<User> {
+  const user = await findUserById(ctx, id);
   if (!user || user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
   return user;
 }
@@ -29,24 +29,24 @@ function liveUser(ctx: AuthContext, id: number): User {
  * cookie's token or a reset link's. Every check reads the session, so a revoked session's
  * tokens stop at once.
  */
-export function authenticate(ctx: AuthContext, token: string): Principal {
+export async function authenticate(ctx: AuthContext, token: string): Promise<Principal> {
   if (!token || token.length > 4096) throw new AuthError("UNAUTHORIZED");
   if (looksLikeJwt(token)) {
     const claims = verifyAccessToken(ctx, token);
-    const session = findSession(ctx, claims.sid);
+    const session = await findSession(ctx, claims.sid);
     if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
-    touchSession(ctx, session);
-    return { user: liveUser(ctx, session.userId), session, scope: "full", via: "jwt", claims };
+    await touchSession(ctx, session);
+    return { user: await liveUser(ctx, session.userId), session, scope: "full", via: "jwt", claims };
   }
-  const row = findOpaqueToken(ctx, token);
+  const row = await findOpaqueToken(ctx, token);
   if (!row) throw new AuthError("UNAUTHORIZED");
   if (row.kind === "password_reset") {
-    return { user: liveUser(ctx, row.userId), session: null, scope: "password_reset", via: "password_reset", tokenId: row.id };
+    return { user: await liveUser(ctx, row.userId), session: null, scope: "password_reset", via: "password_reset", tokenId: row.id };
   }
-  const session = row.sessionId ? findSession(ctx, row.sessionId) : undefined;
+  const session = row.sessionId ? await findSession(ctx, row.sessionId) : undefined;
   if (!isSessionLive(ctx, session)) throw new AuthError("UNAUTHORIZED");
-  touchSession(ctx, session);
-  return { user: liveUser(ctx, session.userId), session, scope: "full", via: row.kind, tokenId: row.id };
+  await touchSession(ctx, session);
+  return { user: await liveUser(ctx, session.userId), session, scope: "full", via: row.kind, tokenId: row.id };
 }
 
 /** A principal that may act with the full account (not a reset link). */

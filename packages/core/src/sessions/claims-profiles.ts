@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import type { AuthContext } from "../context";
 
 /**

@@ -33,25 +33,25 @@ describe("access token lifetime", () => {
     const t = await signedIn();
     expect(decodeJwt(t.token).exp! - decodeJwt(t.token).iat!).toBe(900);
     clock.advanceSec(899);
-    expect(t.auth.authenticate(t.token).user.id).toBe(t.user.id);
+    expect((await t.auth.authenticate(t.token)).user.id).toBe(t.user.id);
     clock.advanceSec(1);
-    expect(authErrorSync(() => t.auth.authenticate(t.token)).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(t.token)))).code).toBe("UNAUTHORIZED");
   });
 
   it("can still be renewed after it expired, while the 30-day session lives, and not after", async () => {
     const t = await signedIn();
     clock.advanceSec(3600);
     const renewed = await t.auth.renewAccessToken(t.token);
-    expect(t.auth.authenticate(renewed.token).session!.id).toBe(t.session.id);
+    expect((await t.auth.authenticate(renewed.token)).session!.id).toBe(t.session.id);
     expect(renewed.expiresAt).toBe(Date.now() + 900_000);
 
     clock.advanceSec(30 * DAY - 3600 - 60);
     const late = await t.auth.renewAccessToken(renewed.token);
-    expect(t.auth.authenticate(late.token).user.id).toBe(t.user.id);
+    expect((await t.auth.authenticate(late.token)).user.id).toBe(t.user.id);
 
     clock.advanceSec(60);
     expect((await authError(t.auth.renewAccessToken(late.token))).code).toBe("UNAUTHORIZED");
-    expect(authErrorSync(() => t.auth.authenticate(late.token)).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(late.token)))).code).toBe("UNAUTHORIZED");
   });
 });
 
@@ -76,7 +76,7 @@ describe("renewAccessToken", () => {
     const e = await authError(t.auth.renewAccessToken(t.token));
     expect(e.code).toBe("TOKEN_REUSED");
 
-    expect(authErrorSync(() => t.auth.authenticate(renewed.token)).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(renewed.token)))).code).toBe("UNAUTHORIZED");
     expect((await authError(t.auth.renewAccessToken(renewed.token))).code).toBe("UNAUTHORIZED");
     const row = t.db.select().from(sessions).where(eq(sessions.id, t.session.id)).get()!;
     expect(row).toMatchObject({ revokedAt: Date.now(), revokedReason: "token_reuse" });
@@ -90,7 +90,7 @@ describe("renewAccessToken", () => {
       clock.advanceSec(1000);
       token = (await t.auth.renewAccessToken(token)).token;
     }
-    expect(t.auth.authenticate(token).user.id).toBe(t.user.id);
+    expect((await t.auth.authenticate(token)).user.id).toBe(t.user.id);
   });
 
   it("refuses a token after logout, a tampered token, a foreign token and an opaque token", async () => {
@@ -107,7 +107,7 @@ describe("renewAccessToken", () => {
     const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });
     expect((await authError(t.auth.renewAccessToken(bearer.token))).code).toBe("UNAUTHORIZED");
 
-    t.auth.logout(t.auth.authenticate(t.token));
+    (await t.auth.logout((await t.auth.authenticate(t.token))));
     expect((await authError(t.auth.renewAccessToken(t.token))).code).toBe("UNAUTHORIZED");
   });
 

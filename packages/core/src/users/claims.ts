@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { createUser, getCredentials, updateUser } from "./users";
@@ -18,36 +18,36 @@ const valueOf = (user: User, channel: ClaimChannel) => (channel === "email" ? us
  * other identifier proven, a PIN, or a password set after the account was made (one given
  * at sign-up is part of the same unproven claim).
  */
-export function controlledOtherwise(ctx: AuthContext, user: User, channel: ClaimChannel): boolean {
+export async function controlledOtherwise(ctx: AuthContext, user: User, channel: ClaimChannel): Promise<boolean> {
   if (provenAt(user, channel === "email" ? "phone" : "email") !== null) return true;
-  const creds = getCredentials(ctx, user.id);
+  const creds = await getCredentials(ctx, user.id);
   if (creds?.pinHash) return true;
   return Boolean(creds?.passwordHash && creds.passwordChangedAt !== null && creds.passwordChangedAt > user.createdAt);
 }
 
 /** A code may go to this identifier of the account: it is proven, or nobody controls the account otherwise. */
-export const reachable = (ctx: AuthContext, user: User, channel: ClaimChannel): boolean =>
-  valueOf(user, channel) !== null && (provenAt(user, channel) !== null || !controlledOtherwise(ctx, user, channel));
+export const reachable = async (ctx: AuthContext, user: User, channel: ClaimChannel): Promise<boolean> =>
+  valueOf(user, channel) !== null && (provenAt(user, channel) !== null || !(await controlledOtherwise(ctx, user, channel)));
 
 /**
  * Where an account's recovery codes go (password reset by account, PIN reset): its email,
  * else its phone, each only if reachable.
  */
-export function recoveryDestination(ctx: AuthContext, user: User): { channel: "email" | "sms"; to: string } | null {
-  if (user.email && reachable(ctx, user, "email")) return { channel: "email", to: user.email };
-  if (user.phone && reachable(ctx, user, "phone")) return { channel: "sms", to: user.phone };
+export async function recoveryDestination(ctx: AuthContext, user: User): Promise<{ channel: "email" | "sms"; to: string } | null> {
+  if (user.email && (await reachable(ctx, user, "email"))) return { channel: "email", to: user.email };
+  if (user.phone && (await reachable(ctx, user, "phone"))) return { channel: "sms", to: user.phone };
   return null;
 }
 
 /** Marks the identifier proven; a pending account becomes active. */
-export function markProven(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): User {
+export async function markProven(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): Promise<User> {
   if (provenAt(user, channel) !== null && user.status !== "PENDING_VERIFICATION") return user;
   const now = ctx.now();
-  const updated = updateUser(ctx, user.id, {
+  const updated = await updateUser(ctx, user.id, {
     ...(channel === "email" ? { emailVerifiedAt: user.emailVerifiedAt ?? now } : { phoneVerifiedAt: user.phoneVerifiedAt ?? now }),
     status: user.status === "PENDING_VERIFICATION" ? "ACTIVE" : user.status,
   });
-  audit(ctx, { kind: channel === "email" ? "email_verified" : "phone_verified", userId: user.id, meta });
+  await audit(ctx, { kind: channel === "email" ? "email_verified" : "phone_verified", userId: user.id, meta });
   return updated;
 }
 
@@ -57,13 +57,13 @@ export function markProven(ctx: AuthContext, user: User, channel: ClaimChannel, 
  * on it: the claim is dropped from it and the prover gets an account of their own, with
  * only the identifier they proved. Runs inside the caller's transaction.
  */
-export function proveClaim(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): User {
-  if (provenAt(user, channel) !== null || !controlledOtherwise(ctx, user, channel)) return markProven(ctx, user, channel, meta);
+export async function proveClaim(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): Promise<User> {
+  if (provenAt(user, channel) !== null || !(await controlledOtherwise(ctx, user, channel))) return markProven(ctx, user, channel, meta);
   const value = valueOf(user, channel)!;
-  updateUser(ctx, user.id, channel === "email" ? { email: null } : { phone: null });
-  audit(ctx, { kind: "claim_dropped", outcome: "fail", userId: user.id, meta, detail: { channel } });
+  await updateUser(ctx, user.id, channel === "email" ? { email: null } : { phone: null });
+  await audit(ctx, { kind: "claim_dropped", outcome: "fail", userId: user.id, meta, detail: { channel } });
   const now = ctx.now();
-  const created = createUser(ctx, channel === "email" ? { email: value, emailVerifiedAt: now } : { phone: value, phoneVerifiedAt: now });
-  audit(ctx, { kind: "signup", userId: created.id, meta, detail: { method: channel === "email" ? "email_code" : "phone_code", claimFrom: user.id } });
+  const created = await createUser(ctx, channel === "email" ? { email: value, emailVerifiedAt: now } : { phone: value, phoneVerifiedAt: now });
+  await audit(ctx, { kind: "signup", userId: created.id, meta, detail: { method: channel === "email" ? "email_code" : "phone_code", claimFrom: user.id } });
   return created;
 }

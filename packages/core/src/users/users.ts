@@ -1,10 +1,9 @@
 import { randomInt } from "node:crypto";
-import { credentials, eq, sql, users, type User } from "@authsvc/db";
+import { UniqueConflict, type Credentials, type User } from "@authsvc/store";
 import type { AuthContext } from "../context";
 import { randomDigits } from "../crypto/secrets";
 import { AuthError } from "../errors";
 import { classifyIdentifier, normalizeUsername } from "./normalize";
-import { preparedFor } from "../prepared";
 
 export type UserRole = User["role"];
 export type UserStatus = User["status"];
@@ -24,36 +23,16 @@ export interface NewAccount {
   passwordHash?: string | null;
 }
 
-// Every token check, login and code send looks a user up: prepared once, not rebuilt per call.
-const queries = preparedFor((db) => ({
-  byId: db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
-  byEmail: db.select().from(users).where(eq(users.email, sql.placeholder("email"))).prepare(),
-  byPhone: db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).prepare(),
-  byUsername: db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.username}) = lower(${sql.placeholder("username")})`)
-    .prepare(),
-  credentials: db.select().from(credentials).where(eq(credentials.userId, sql.placeholder("userId"))).prepare(),
-  customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, sql.placeholder("n"))).prepare(),
-  accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, sql.placeholder("n"))).prepare(),
-  insertCredentials: db
-    .insert(credentials)
-    .values({ userId: sql.placeholder("userId"), passwordHash: sql.placeholder("passwordHash"), passwordChangedAt: sql.placeholder("passwordChangedAt") })
-    .prepare(),
-}));
+export const findUserById = (ctx: AuthContext, id: number): Promise<User | undefined> => ctx.store.users.byId(id);
 
-export const findUserById = (ctx: AuthContext, id: number): User | undefined => queries(ctx).byId.get({ id });
+export const findUserByEmail = (ctx: AuthContext, email: string): Promise<User | undefined> => ctx.store.users.byEmail(email);
 
-export const findUserByEmail = (ctx: AuthContext, email: string): User | undefined => queries(ctx).byEmail.get({ email });
+export const findUserByPhone = (ctx: AuthContext, phone: string): Promise<User | undefined> => ctx.store.users.byPhone(phone);
 
-export const findUserByPhone = (ctx: AuthContext, phone: string): User | undefined => queries(ctx).byPhone.get({ phone });
-
-export const findUserByUsername = (ctx: AuthContext, username: string): User | undefined =>
-  queries(ctx).byUsername.get({ username });
+export const findUserByUsername = (ctx: AuthContext, username: string): Promise<User | undefined> => ctx.store.users.byUsername(username);
 
 /** The user a typed username names (any case, `@` or not); none for one no user can have. */
-export function findUserByTypedUsername(ctx: AuthContext, typed: string): User | undefined {
+export async function findUserByTypedUsername(ctx: AuthContext, typed: string): Promise<User | undefined> {
   let username: string;
   try {
     username = normalizeUsername(typed);
@@ -64,71 +43,93 @@ export function findUserByTypedUsername(ctx: AuthContext, typed: string): User |
 }
 
 /** An email, phone number or username typed into one box, read as what it is, and its user if any. */
-export function findUserByIdentifier(ctx: AuthContext, identifier: string) {
+export async function findUserByIdentifier(ctx: AuthContext, identifier: string) {
   const id = classifyIdentifier(identifier, ctx.options);
-  const user =
-    id.kind === "email" ? findUserByEmail(ctx, id.value) : id.kind === "phone" ? findUserByPhone(ctx, id.value) : findUserByUsername(ctx, id.value);
+  const user = await (id.kind === "email"
+    ? findUserByEmail(ctx, id.value)
+    : id.kind === "phone"
+      ? findUserByPhone(ctx, id.value)
+      : findUserByUsername(ctx, id.value));
   return { kind: id.kind, value: id.value, user };
 }
 
 /** Throws the first taken field among email, phone and username. */
-export function assertAvailable(ctx: AuthContext, a: Pick<NewAccount, "email" | "phone" | "username">): void {
-  if (a.email && findUserByEmail(ctx, a.email)) throw new AuthError("EMAIL_TAKEN", { field: "email" });
-  if (a.phone && findUserByPhone(ctx, a.phone)) throw new AuthError("PHONE_TAKEN", { field: "phone" });
-  if (a.username && findUserByUsername(ctx, a.username)) throw new AuthError("USERNAME_TAKEN", { field: "username" });
+export async function assertAvailable(ctx: AuthContext, a: Pick<NewAccount, "email" | "phone" | "username">): Promise<void> {
+  if (a.email && (await findUserByEmail(ctx, a.email))) throw new AuthError("EMAIL_TAKEN", { field: "email" });
+  if (a.phone && (await findUserByPhone(ctx, a.phone))) throw new AuthError("PHONE_TAKEN", { field: "phone" });
+  if (a.username && (await findUserByUsername(ctx, a.username))) throw new AuthError("USERNAME_TAKEN", { field: "username" });
 }
 
-function uniqueNumber(make: () => string, taken: (v: string) => boolean): string {
+async function uniqueNumber(make: () => string, taken: (v: string) => Promise<boolean>): Promise<string> {
   for (let i = 0; i < 20; i++) {
     const v = make();
-    if (!taken(v)) return v;
+    if (!(await taken(v))) return v;
   }
   throw new Error("could not allocate a unique account number");
 }
 
 const nonZeroLead = (length: number) => String(randomInt(1, 10)) + randomDigits(length - 1);
 
-/**
- * Creates the user and its credentials row. Must run inside the caller's transaction:
- * availability is checked and the row written in the same one, so no half-created user.
- */
-export function createUser(ctx: AuthContext, account: NewAccount): User {
-  assertAvailable(ctx, account);
-  const now = ctx.now();
-  const customerNumber = Number(
-    uniqueNumber(() => nonZeroLead(12), (v) => Boolean(queries(ctx).customerNumberTaken.get({ n: Number(v) }))),
-  );
-  const accountNumber = uniqueNumber(() => nonZeroLead(10), (v) => Boolean(queries(ctx).accountNumberTaken.get({ n: v })));
-  const { passwordHash, ...profile } = account;
-  const user = ctx.db
-    .insert(users)
-    .values({
-      ...profile,
-      role: account.role ?? "user",
-      status: account.status ?? "ACTIVE",
-      customerNumber,
-      accountNumber,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
-  queries(ctx).insertCredentials.run({ userId: user.id, passwordHash: passwordHash ?? null, passwordChangedAt: passwordHash ? now : null });
-  return user;
+const TAKEN = { email: "EMAIL_TAKEN", phone: "PHONE_TAKEN", username: "USERNAME_TAKEN" } as const;
+
+/** A unique index refused the write (a concurrent sign-up got there first): the same answer as the check before it. */
+function takenError(err: unknown): unknown {
+  if (err instanceof UniqueConflict && err.field in TAKEN) {
+    const field = err.field as keyof typeof TAKEN;
+    return new AuthError(TAKEN[field], { field });
+  }
+  return err;
 }
 
-export function updateUser(ctx: AuthContext, id: number, patch: Partial<Omit<User, "id" | "createdAt">>): User {
-  const user = ctx.db
-    .update(users)
-    .set({ ...patch, updatedAt: ctx.now() })
-    .where(eq(users.id, id))
-    .returning()
-    .get();
+/**
+ * Creates the user and its credentials row. Runs inside the caller's transaction:
+ * availability is checked and the row written in the same one, so no half-created user; a
+ * concurrent sign-up that wins the race still gets the other one the same 409.
+ */
+export async function createUser(ctx: AuthContext, account: NewAccount): Promise<User> {
+  await assertAvailable(ctx, account);
+  const now = ctx.now();
+  const customerNumber = Number(await uniqueNumber(() => nonZeroLead(12), (v) => ctx.store.users.numberTaken("customerNumber", Number(v))));
+  const accountNumber = await uniqueNumber(() => nonZeroLead(10), (v) => ctx.store.users.numberTaken("accountNumber", v));
+  const { passwordHash, ...profile } = account;
+  try {
+    return await ctx.store.users.create(
+      {
+        email: profile.email ?? null,
+        phone: profile.phone ?? null,
+        username: profile.username ?? null,
+        fullName: profile.fullName ?? null,
+        birthDate: profile.birthDate ?? null,
+        bio: profile.bio ?? null,
+        pictureUrl: profile.pictureUrl ?? null,
+        role: account.role ?? "user",
+        status: account.status ?? "ACTIVE",
+        customerNumber,
+        accountNumber,
+        emailVerifiedAt: profile.emailVerifiedAt ?? null,
+        phoneVerifiedAt: profile.phoneVerifiedAt ?? null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      passwordHash ? { hash: passwordHash, at: now } : null,
+    );
+  } catch (err) {
+    throw takenError(err);
+  }
+}
+
+export async function updateUser(ctx: AuthContext, id: number, patch: Partial<Omit<User, "id" | "createdAt">>): Promise<User> {
+  let user: User | undefined;
+  try {
+    user = await ctx.store.users.update(id, { ...patch, updatedAt: ctx.now() });
+  } catch (err) {
+    throw takenError(err);
+  }
   if (!user) throw new AuthError("USER_NOT_FOUND");
   return user;
 }
 
-export const getCredentials = (ctx: AuthContext, userId: number) => queries(ctx).credentials.get({ userId });
+export const getCredentials = (ctx: AuthContext, userId: number): Promise<Credentials | undefined> => ctx.store.credentials.get(userId);
 
 /** Roles a user may act as: everybody holds user and customer; admin is only granted. */
 export function rolesHeld(user: Pick<User, "role">): UserRole[] {
