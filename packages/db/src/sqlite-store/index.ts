@@ -86,8 +86,14 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
     },
     transaction: (fn) => runTransaction(db, scope, (inner) => fn(storeFor(db, prepared, inner))),
     ready: () => scope.run(() => migrationsApplied(db)),
+    // After the transaction in progress, if any: it is not cut off half-way.
     close: async () => {
-      db.$client.close();
+      await scope.gate.acquire();
+      try {
+        db.$client.close();
+      } finally {
+        scope.gate.release();
+      }
     },
   };
 }

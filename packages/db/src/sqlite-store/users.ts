@@ -8,7 +8,18 @@ const p = sql.placeholder;
 
 // Every token check, login and code send looks a user up: prepared once per store.
 export function prepareUsers(db: Db) {
+  const insertCredentials = db
+    .insert(credentials)
+    .values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") })
+    .prepare();
+  const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
+    const created = db.insert(users).values(user).returning().get();
+    insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
+    return created;
+  };
   return {
+    // The user and its credentials in one transaction (a savepoint inside an open one).
+    create: db.$client.transaction(insertUser),
     byId: db.select().from(users).where(eq(users.id, p("id"))).prepare(),
     byEmail: db.select().from(users).where(eq(users.email, p("email"))).prepare(),
     byPhone: db.select().from(users).where(eq(users.phone, p("phone"))).prepare(),
@@ -21,10 +32,6 @@ export function prepareUsers(db: Db) {
     customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n"))).prepare(),
     accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n"))).prepare(),
     credentials: db.select().from(credentials).where(eq(credentials.userId, p("userId"))).prepare(),
-    insertCredentials: db
-      .insert(credentials)
-      .values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") })
-      .prepare(),
     setPassword: db
       .update(credentials)
       .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
@@ -63,13 +70,6 @@ export function prepareUsers(db: Db) {
 type Queries = ReturnType<typeof prepareUsers>;
 
 export function userRepository(db: Db, q: Queries, scope: Scope): UserRepository {
-  const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
-    const created = db.insert(users).values(user).returning().get();
-    q.insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
-    return created;
-  };
-  // The user and its credentials in one transaction (a savepoint inside an open one).
-  const createBoth = db.$client.transaction(insertUser);
   return {
     byId: (id) => scope.run(() => q.byId.get({ id })),
     byEmail: (email) => scope.run(() => q.byEmail.get({ email })),
@@ -78,7 +78,7 @@ export function userRepository(db: Db, q: Queries, scope: Scope): UserRepository
     byAccount: (customerNumber, accountNumber) => scope.run(() => q.byAccount.get({ customerNumber, accountNumber })),
     numberTaken: (field, value) =>
       scope.run(() => (field === "customerNumber" ? q.customerNumberTaken : q.accountNumberTaken).get({ n: value }) !== undefined),
-    create: (user, password) => scope.run(() => createBoth.immediate(user, password)),
+    create: (user, password) => scope.run(() => q.create.immediate(user, password)),
     update: (id, patch) =>
       scope.run(() => {
         const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
