@@ -61,3 +61,19 @@ describe("createSqliteStore", () => {
     expect(db.$client.open).toBe(false);
   });
 });
+
+describe("outbox rows queued by a version without claims", () => {
+  it("are claimed once a lease length has passed since they were written, not before", async () => {
+    const db = openDatabase(":memory:");
+    const store = createSqliteStore(db);
+    const queue = db.$client.prepare(
+      `INSERT INTO outbox (channel, "to", purpose, text, status, created_at) VALUES ('email', ?, 'login', 'code 123456', 'queued', ?)`,
+    );
+    queue.run("old@example.com", T0 - 30_000);
+    queue.run("fresh@example.com", T0 - 29_999);
+    const claimed = await store.outbox.claimDue(T0, T0 + 30_000, 10);
+    expect(claimed.map((m) => [m.to, m.status, m.nextAttemptAt])).toEqual([["old@example.com", "sending", T0 + 30_000]]);
+    expect((await store.outbox.list("fresh@example.com", 1))[0]?.status).toBe("queued");
+    await store.close();
+  });
+});
