@@ -147,13 +147,13 @@ export const outbox = sqliteTable(
     html: text("html"),
     /** The code the message carries, kept only so the dev outbox can show it. */
     code: text("code"),
-    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     /** Why the last attempt failed; kept after a later success as a record of the retry. */
     error: text("error"),
     /** The code's challenge, so a retry never delivers a code that was replaced or used. */
     challengeId: text("challenge_id"),
-    /** When a failed message is tried again; null once sent or given up. */
+    /** When a failed message is tried again, or when the claim on a sending one lapses; null once sent or given up. */
     nextAttemptAt: ms("next_attempt_at"),
     createdAt: ms("created_at").notNull(),
     sentAt: ms("sent_at"),
