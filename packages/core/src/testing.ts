@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase } from "@authsvc/db";
+import { createSqliteStore, openDatabase } from "@authsvc/db";
 import { createAuth, type Auth, type CreateAuthInit } from "./auth";
 import type { Logger } from "./context";
 import type { AuthOptionsInput } from "./options";
@@ -26,12 +26,13 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
 /** A fresh, migrated in-memory database and an Auth over it, for one test. */
-export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Partial<Omit<CreateAuthInit, "db" | "options">> = {}) {
+export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Partial<Omit<CreateAuthInit, "store" | "options">> = {}) {
   const db = openDatabase(":memory:");
+  const store = createSqliteStore(db);
   const logger = memoryLogger();
   const dataDir = mkdtempSync(path.join(tmpdir(), "authsvc-test-"));
-  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir, ...options }, logger, ...init });
-  return { auth, db, logger, dataDir };
+  const auth = createAuth({ store, options: { secret: TEST_SECRET, dataDir, ...options }, logger, ...init });
+  return { auth, db, store, logger, dataDir };
 }
 
 /**

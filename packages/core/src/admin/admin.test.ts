@@ -14,8 +14,8 @@ describe("admin role", () => {
     const { auth } = await setup();
     expect((await authError((auth.grantAdminFromCli("nobody@example.com")))).code).toBe("USER_NOT_FOUND");
     expect((await auth.grantAdminFromCli("BOSS")).role).toBe("admin");
-    const row = auth.ctx.db.$client.prepare("select kind, detail from audit_events where kind = 'role_changed'").get() as { detail: string };
-    expect(JSON.parse(row.detail)).toMatchObject({ from: "user", to: "admin", by: "cli" });
+    const [row] = await auth.ctx.store.audit.list({ kind: "role_changed", limit: 1 });
+    expect(row!.detail).toMatchObject({ from: "user", to: "admin", by: "cli" });
   });
 
   it("can be given by an admin to another user, never taken by asking", async () => {

@@ -9,7 +9,7 @@ import { eq, outbox, type OutboxMessage } from "@authsvc/db";
 import { authError, fakeClock, PASSWORD } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
-import { REDACTED } from "./outbox";
+import { REDACTED } from "@authsvc/store";
 import type { OutgoingMessage, Transport } from "./transport";
 
 const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { openDatabase, outbox, type Db } from "@authsvc/db";
+import { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/db";
 import { createAuth } from "../auth";
 import { fakeClock, PASSWORD } from "../test-helpers";
 import { memoryLogger, TEST_SECRET } from "../testing";
@@ -55,7 +55,7 @@ function stuckTransport(): Transport & { calls: number } {
 /** One "process": its own connection to the database file and its own Auth. */
 function processOver(transports: Parameters<typeof createAuth>[0]["transports"]) {
   const db: Db = openDatabase(`file:${path.join(dir, "auth.db")}`);
-  const auth = createAuth({ db, options: { secret: TEST_SECRET, dataDir: dir }, logger: memoryLogger(), transports });
+  const auth = createAuth({ store: createSqliteStore(db), options: { secret: TEST_SECRET, dataDir: dir }, logger: memoryLogger(), transports });
   let closed = false;
   const close = () => {
     if (!closed) db.$client.close();

@@ -32,7 +32,7 @@ describe("loginWithPassword", () => {
     expect(s.user.id).toBe(user.id);
     expect(decodeJwt(s.token).sub).toBe(String(user.id));
     expect((await auth.authenticate(s.token)).session!.id).toBe(s.session.id);
-    expect(auditOf(auth.ctx.db, "login").at(-1)).toMatchObject({ user_id: user.id, outcome: "ok" });
+    expect((await auth.ctx.store.audit.list({ kind: "login", limit: 1 }))[0]).toMatchObject({ userId: user.id, outcome: "ok" });
   });
 
   it("answers a wrong password and an unknown account with the same code and message", async () => {
@@ -57,7 +57,7 @@ describe("loginWithPassword", () => {
     expect(wrong.code).toBe("INVALID_CREDENTIALS");
     const right = await authError(auth.loginWithPassword({ identifier: "bo@example.com", password: PASSWORD }, jwt));
     expect(right.code).toBe("EMAIL_NOT_VERIFIED");
-    expect(auditOf(auth.ctx.db, "login")).toHaveLength(0);
+    expect(await auth.ctx.store.audit.list({ kind: "login", limit: 1 })).toHaveLength(0);
     // Once the emailed code proves the address, the same password signs in.
     await auth.sendEmailVerification("bo@example.com");
     await auth.verifyEmailAndSignIn({ email: "bo@example.com", code: (await lastCode(auth, "bo@example.com")) }, jwt);

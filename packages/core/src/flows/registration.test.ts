@@ -66,9 +66,9 @@ describe("registrationStatus", () => {
   });
 
   it("answers VERIFICATION_NOT_FOUND for the id of a code that is not a sign-up", async () => {
-    const { auth } = createTestAuth();
+    const { auth, db } = createTestAuth();
     await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
-    const loginChallengeId = auth.ctx.db.select().from(challenges).get()!.id;
+    const loginChallengeId = db.select().from(challenges).get()!.id;
     expect((await authError(auth.registrationStatus(loginChallengeId))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 

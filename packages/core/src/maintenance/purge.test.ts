@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { eq, outbox } from "@authsvc/db";
 import type { AuthOptionsInput } from "../options";
 import { deliver } from "../delivery/deliver";
-import { REDACTED } from "../delivery/outbox";
+import { REDACTED } from "@authsvc/store";
 import { fakeClock, lastCode, PASSWORD, phoneSignIn, signUp, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
