@@ -6,7 +6,7 @@ import { limitRepository, prepareLimits } from "./limits";
 import { maintenanceRepository, prepareMaintenance } from "./maintenance";
 import { outboxRepository, prepareOutbox } from "./outbox";
 import { translateError } from "./conflict";
-import { Scope } from "./scope";
+import { openScopes, Scope } from "./scope";
 import { prepareSessions, sessionRepository, tokenRepository } from "./sessions";
 import { credentialRepository, prepareUsers, userRepository } from "./users";
 
@@ -100,7 +100,7 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
 
 async function runTransaction<T>(db: Db, outer: Scope, fn: (inner: Scope) => Promise<T>): Promise<T> {
   const client = db.$client;
-  const inner = new Scope(outer.depth + 1);
+  const inner = new Scope(outer.depth + 1, outer);
   const root = outer.depth === 0;
   const savepoint = `store_tx_${inner.depth}`;
   // Leaves the connection as it was before this level began, whatever failed.
@@ -112,7 +112,7 @@ async function runTransaction<T>(db: Db, outer: Scope, fn: (inner: Scope) => Pro
   try {
     client.exec(root ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`);
     try {
-      const result = await fn(inner);
+      const result = await openScopes.run([...(openScopes.getStore() ?? []), inner], () => fn(inner));
       inner.end();
       client.exec(root ? "COMMIT" : `RELEASE ${savepoint}`);
       return result;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { translateError } from "./conflict";
 import { Gate } from "./gate";
 
@@ -6,11 +7,18 @@ import { Gate } from "./gate";
  * savepoint. Its repositories run their statements through `run`, which waits while a
  * transaction opened from this level holds the connection.
  */
+/** The scopes of the transactions the running code is inside, innermost last. */
+export const openScopes = new AsyncLocalStorage<readonly Scope[]>();
+
 export class Scope {
   readonly gate = new Gate();
   private open = true;
 
-  constructor(readonly depth: number) {}
+  /** `opener`: the scope the transaction was opened from (none for the root). */
+  constructor(
+    readonly depth: number,
+    readonly opener?: Scope,
+  ) {}
 
   run<T>(statement: () => T): Promise<T> {
     if (!this.open) return Promise.reject(new Error("this transaction has ended: use the store it was opened from"));
@@ -20,6 +28,10 @@ export class Scope {
       } catch (err) {
         return Promise.reject(translateError(err));
       }
+    }
+    // Inside a transaction opened from this scope, waiting for it to end would never end.
+    if (openScopes.getStore()?.some((s) => s.opener === this)) {
+      return Promise.reject(new Error("a transaction's body used the store it was opened from: use the store it was given"));
     }
     return this.gate.acquire().then(() => {
       try {

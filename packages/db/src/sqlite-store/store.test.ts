@@ -77,3 +77,20 @@ describe("outbox rows queued by a version without claims", () => {
     await store.close();
   });
 });
+
+describe("a transaction's body", () => {
+  it("is refused the store it was opened from instead of waiting for itself for ever", async () => {
+    const db = openDatabase(":memory:");
+    const store = createSqliteStore(db);
+    const err = await store
+      .transaction(async (tx) => {
+        await tx.limits.hit("inside", 1, 60_000, T0);
+        await store.limits.hit("outside", 1, 60_000, T0);
+      })
+      .catch((e: unknown) => e);
+    expect(String(err)).toMatch(/used the store it was opened from/);
+    // All or nothing: the refused body rolled back.
+    expect(rows(db)).toEqual([]);
+    await store.close();
+  });
+});
