@@ -53,7 +53,7 @@ const rows = (t: { db: ReturnType<typeof createTestAuth>["db"] }): OutboxMessage
 /** Until no message waits for its first try: a flow may send after it has answered. */
 async function settled(t: { db: ReturnType<typeof createTestAuth>["db"] }): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (!t.db.select().from(outbox).where(eq(outbox.status, "queued")).get()) return;
+    if (!t.db.select().from(outbox).where(eq(outbox.status, "sending")).get()) return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error("a message stayed queued");
@@ -121,7 +121,7 @@ describe("outbox rows after a real transport took the message", () => {
     // Retries within the code's life, all failing, until the last one gives up.
     for (let attempts = 1; attempts < MAX_ATTEMPTS; attempts++) {
       clock.advanceSec(retryDelayMs(attempts) / 1000);
-      await retryPending(t.auth.ctx, 0);
+      await retryPending(t.auth.ctx);
     }
     const [gaveUp] = rows(t);
     expect(gaveUp).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null });
@@ -136,7 +136,7 @@ describe("outbox rows after a real transport took the message", () => {
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }); // a new code replaces the first
     await settled(t);
     clock.advanceSec(retryDelayMs(1) / 1000);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+    expect(await retryPending(t.auth.ctx)).toBe(0);
     const [first, second] = rows(t);
     expect(first).toMatchObject({ status: "failed", error: "code no longer valid", nextAttemptAt: null });
     expectRedacted(first);
@@ -150,7 +150,7 @@ describe("outbox rows after a real transport took the message", () => {
     await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }));
     t.sms.state.failing = false;
     clock.advanceSec(retryDelayMs(1) / 1000);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(1);
+    expect(await retryPending(t.auth.ctx)).toBe(1);
     expect(t.sms.sent[0]!.text).toMatch(/\d{6}/); // the provider got the real message
     expectRedacted(rows(t)[0]);
   });

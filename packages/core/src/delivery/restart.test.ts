@@ -1,7 +1,7 @@
 /**
- * The outbox outlives the process: a message left `queued` by a process that stopped before
- * its provider answered is sent by the next process's delivery worker, over the same
- * database file.
+ * The outbox outlives the process: a message a process claimed and stopped before its
+ * provider answered is sent, once the claim lapses, by a delivery worker of the next
+ * process over the same database file.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { createAuth } from "../auth";
 import { fakeClock, PASSWORD } from "../test-helpers";
 import { memoryLogger, TEST_SECRET } from "../testing";
 import type { Transport } from "./transport";
+import { CLAIM_MS } from "./deliver";
 import { smsWebhookTransport } from "./sms-webhook";
 import { smtpTransport } from "./smtp";
 import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./test-receivers";
@@ -89,13 +90,13 @@ describe("queued messages across a restart", () => {
     await until(() => stuck.calls === 2, "both sends to start");
     const left = first.db.select().from(outbox).orderBy(outbox.id).all();
     expect(left.map((r) => [r.channel, r.status, r.attempts])).toEqual([
-      ["sms", "queued", 0],
-      ["email", "queued", 0],
+      ["sms", "sending", 0],
+      ["email", "sending", 0],
     ]);
     first.close();
 
-    // The restart takes a while; the new process's worker finds the orphans.
-    clock.advanceSec(30);
+    // The stopped process's claims lapse; then any worker, of any process, may send them.
+    clock.advanceSec(CLAIM_MS / 1000 + 1);
     const second = processOver(realTransports());
     const worker = second.auth.startDeliveryWorker(50);
     cleanups.push(() => worker.stop());
@@ -117,7 +118,7 @@ describe("queued messages across a restart", () => {
     expect(smtp.mails).toHaveLength(1);
   });
 
-  it("the worker leaves alone a message that its own process is still sending", async () => {
+  it("the worker leaves alone a message whose sender's claim still holds", async () => {
     const stuck = stuckTransport();
     const p = processOver({ sms: stuck });
     const worker = p.auth.startDeliveryWorker(20);
@@ -126,14 +127,14 @@ describe("queued messages across a restart", () => {
     void p.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }).catch(() => undefined);
     await until(() => stuck.calls === 1, "the send to start");
     await new Promise((r) => setTimeout(r, 200)); // ~10 ticks of the worker
-    clock.advanceSec(600);
+    clock.advanceSec(CLAIM_MS / 1000 - 2);
     await new Promise((r) => setTimeout(r, 100));
     await worker.stop();
     expect(stuck.calls).toBe(1);
-    expect(p.db.select().from(outbox).all()).toMatchObject([{ status: "queued", attempts: 0 }]);
+    expect(p.db.select().from(outbox).all()).toMatchObject([{ status: "sending", attempts: 0 }]);
   });
 
-  it("a queued message whose code expired meanwhile is not sent after the restart", async () => {
+  it("a claimed message whose code expired meanwhile is not sent after the restart", async () => {
     const stuck = stuckTransport();
     const first = processOver({ sms: stuck });
     void first.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }).catch(() => undefined);

@@ -95,11 +95,11 @@ describe("SMS webhook: failures and retries", () => {
 
     // Not due yet: nothing is retried.
     clock.advanceSec(4);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+    expect(await retryPending(t.auth.ctx)).toBe(0);
     expect(receiver.requests).toHaveLength(1);
 
     clock.advanceSec(1);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(1);
+    expect(await retryPending(t.auth.ctx)).toBe(1);
     const [sent] = rows(t);
     expect(sent).toMatchObject({ status: "sent", attempts: 2, nextAttemptAt: null, error: "SMS webhook answered 500" });
     expect(sent!.sentAt).toBe(Date.now());
@@ -142,7 +142,7 @@ describe("SMS webhook: failures and retries", () => {
     expect(challengeOf(t, old!).supersededAt).not.toBeNull();
 
     clock.advanceSec(10);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+    expect(await retryPending(t.auth.ctx)).toBe(0);
     expect(rows(t)[0]).toMatchObject({ id: old!.id, status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
     expect(receiver.requests).toHaveLength(2);
 
@@ -159,7 +159,7 @@ describe("SMS webhook: failures and retries", () => {
     await t.auth.loginWithPhoneCode({ phone: PHONE, code: codeIn(receiver.requests[0]!.json!.text) }, jwt);
 
     clock.advanceSec(5);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+    expect(await retryPending(t.auth.ctx)).toBe(0);
     expect(rows(t)[0]).toMatchObject({ status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
     expect(receiver.requests).toHaveLength(1);
   });
@@ -173,13 +173,13 @@ describe("SMS webhook: failures and retries", () => {
       expect(row).toMatchObject({ status: "failed", attempts, error: "SMS webhook answered 503" });
       expect(row.nextAttemptAt).toBe(Date.now() + retryDelayMs(attempts));
       clock.advanceSec(retryDelayMs(attempts) / 1000);
-      expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+      expect(await retryPending(t.auth.ctx)).toBe(0);
     }
     expect(rows(t)[0]).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null, error: "SMS webhook answered 503" });
     expect(receiver.requests).toHaveLength(MAX_ATTEMPTS);
 
     clock.advanceSec(3600);
-    expect(await retryPending(t.auth.ctx, 0)).toBe(0);
+    expect(await retryPending(t.auth.ctx)).toBe(0);
     expect(receiver.requests).toHaveLength(MAX_ATTEMPTS);
   });
 

@@ -40,7 +40,7 @@ type T = ReturnType<typeof service>;
 /** Until no message waits for its first try: a flow may send after it has answered. */
 async function settled(t: T): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (!t.db.select().from(outbox).where(eq(outbox.status, "queued")).get()) return;
+    if (!t.db.select().from(outbox).where(eq(outbox.status, "sending")).get()) return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error("a message stayed queued");
@@ -142,7 +142,7 @@ describe("the dev outbox (embedded transport)", () => {
     expect((await reset()).text).toContain("/reset-password?token=");
     clock.advanceSec(MIN);
     await t.auth.purgeExpired();
-    expect(reset()).toMatchObject({ code: null, text: REDACTED });
+    expect(await reset()).toMatchObject({ code: null, text: REDACTED });
   });
 
   it("rows are deleted once older than the outbox retention", async () => {
