@@ -177,7 +177,7 @@ async function compareWrongCodes(
     const sent = await h.call(ATTACKER_IP, "POST", "/verify-phone", { phoneNumber });
     expect(sent.status, sent.text).toBe(200);
   }
-  const wrong = h.wrongCode(VICTIM_PHONE, "login");
+  const wrong = (await h.wrongCode(VICTIM_PHONE, "login"));
   for (let i = 1; i <= 6; i++) {
     const known = await login(VICTIM_PHONE, wrong);
     const unknown = await login(UNKNOWN_PHONE, wrong);

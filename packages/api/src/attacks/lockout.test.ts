@@ -41,12 +41,12 @@ describe("hole 6 a: caps are per purpose", () => {
     const h = attackSetup();
     await h.phoneLoginTrpc(VICTIM_IP, VICTIM_PHONE);
     await flood(h, () => h.mutate(ATTACKER_IP, "auth.forgotPassword", { identifier: VICTIM_PHONE }));
-    expect(h.outbox(VICTIM_PHONE).filter((m) => m.purpose === "password_reset").length).toBeGreaterThan(0);
+    expect((await h.outbox(VICTIM_PHONE)).filter((m) => m.purpose === "password_reset").length).toBeGreaterThan(0);
 
-    const before = h.outbox(VICTIM_PHONE).filter((m) => m.purpose === "login").length;
+    const before = (await h.outbox(VICTIM_PHONE)).filter((m) => m.purpose === "login").length;
     const sent = await h.mutate(VICTIM_IP, "auth.requestPhoneCode", { phone: VICTIM_PHONE });
     expect(sent.status, `ATTACK WORKED: forgot-password requests by someone else stopped the victim's login codes: ${sent.text}`).toBe(200);
-    const logins = h.outbox(VICTIM_PHONE).filter((m) => m.purpose === "login");
+    const logins = (await h.outbox(VICTIM_PHONE)).filter((m) => m.purpose === "login");
     expect(logins.length, "ATTACK WORKED: no login code reached the victim").toBe(before + 1);
     const login = await h.mutate(VICTIM_IP, "auth.loginWithPhoneCode", { phone: VICTIM_PHONE, code: logins[0]!.code });
     expect(login.status, login.text).toBe(200);
@@ -58,11 +58,11 @@ describe("hole 6 a: caps are per purpose", () => {
     const reg = await h.call(VICTIM_IP, "POST", "/auth/register", { email: VICTIM_MAIL, password: PASS, fullname: "Siti Nurhaliza" });
     expect(reg.status, reg.text).toBe(200);
     await flood(h, () => h.call(ATTACKER_IP, "POST", "/auth/send-forgot-password", { email: VICTIM_MAIL }));
-    expect(h.outbox(VICTIM_MAIL).filter((m) => m.purpose === "password_reset").length).toBeGreaterThan(0);
+    expect((await h.outbox(VICTIM_MAIL)).filter((m) => m.purpose === "password_reset").length).toBeGreaterThan(0);
 
     const sent = await h.call(VICTIM_IP, "POST", "/auth/send-otp", { email: VICTIM_MAIL });
     expect(sent.status, `ATTACK WORKED: reset requests by someone else stopped the victim's verification code: ${sent.text}`).toBe(200);
-    const codes = h.outbox(VICTIM_MAIL).filter((m) => m.purpose === "verify_email");
+    const codes = (await h.outbox(VICTIM_MAIL)).filter((m) => m.purpose === "verify_email");
     expect(codes.length, "ATTACK WORKED: no verification code reached the victim").toBe(1);
     const ver = await h.call(VICTIM_IP, "POST", "/auth/otp-verify", { email: VICTIM_MAIL, otp_number: codes[0]!.code });
     expect(ver.status, ver.text).toBe(200);

@@ -14,8 +14,8 @@ afterEach(() => {
 const update = (h: AttackHarness, token: string) => h.call(VICTIM_IP, "PATCH", "/auth/update-password", { new_password: PASS2 }, token);
 
 /** The reset link's token from the newest reset email. */
-function resetLinkToken(h: AttackHarness, email: string): string {
-  const mail = h.outbox(email).find((m) => m.purpose === "password_reset");
+async function resetLinkToken(h: AttackHarness, email: string): Promise<string> {
+  const mail = (await h.outbox(email)).find((m) => m.purpose === "password_reset");
   expect(mail, "a reset email").toBeDefined();
   const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(mail!.text);
   expect(m, mail!.text).not.toBeNull();
@@ -50,7 +50,7 @@ describe("hole 5: PATCH /auth/update-password needs a recent sign-in", () => {
     await h.emailUser002(VICTIM_IP, VICTIM_MAIL, PASS);
     advance(MINUTE);
     expect((await h.call(VICTIM_IP, "POST", "/auth/send-forgot-password", { email: VICTIM_MAIL })).status).toBe(200);
-    const link = resetLinkToken(h, VICTIM_MAIL);
+    const link = await resetLinkToken(h, VICTIM_MAIL);
     advance(20 * MINUTE);
     expect002(await update(h, link), 200, "berhasil mengubah password");
     expect((await h.login002(VICTIM_IP, VICTIM_MAIL, PASS2)).status).toBe(200);

@@ -45,7 +45,7 @@ describe("hole 3 a: the attacker registers the victim's email; the victim presse
     expect(resend.body.verificationId).not.toBe(reg.body.verificationId);
 
     const ver = await h.call(VICTIM_IP, "POST", "/api/v1/auth/verify", {
-      code: h.code(VICTIM_MAIL, "signup"),
+      code: (await h.code(VICTIM_MAIL, "signup")),
       verificationId: resend.body.verificationId,
     });
     expect(ver.status, ver.text).toBe(200);
@@ -63,12 +63,12 @@ describe("hole 3 b: the victim registers after the attacker", () => {
     const h = attackSetup();
     const attacker = await register003(h, ATTACKER_IP, { username: "mallory", email: VICTIM_MAIL, password: ATTACKER_PASS, phone: ATTACKER_PHONE });
     expect(attacker.status, attacker.text).toBe(200);
-    const attackerMailCode = h.code(VICTIM_MAIL, "signup");
+    const attackerMailCode = (await h.code(VICTIM_MAIL, "signup"));
 
     advance(2 * MINUTE);
     const victim = await register003(h, VICTIM_IP, { username: "siti", email: VICTIM_MAIL, password: PASS });
     expect(victim.status, `the victim's own registration is accepted: ${victim.text}`).toBe(200);
-    const victimCode = h.code(VICTIM_MAIL, "signup");
+    const victimCode = (await h.code(VICTIM_MAIL, "signup"));
 
     for (const code of new Set([attackerMailCode, victimCode, "123456"])) {
       const res = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/verify", { code, verificationId: attacker.body.verificationId });
@@ -97,7 +97,7 @@ describe("hole 3 c: tRPC auth.resendRegistration", () => {
     const next = resend.body.result.data.verificationId as string;
     expect(next).not.toBe(first);
 
-    const ver = await h.mutate(VICTIM_IP, "auth.verifyRegistration", { verificationId: next, code: h.code(VICTIM_MAIL, "signup") });
+    const ver = await h.mutate(VICTIM_IP, "auth.verifyRegistration", { verificationId: next, code: (await h.code(VICTIM_MAIL, "signup")) });
     expect(ver.status, ver.text).toBe(200);
     expect((await login003(h, VICTIM_IP, VICTIM_MAIL, PASS)).status).toBe(200);
   });
@@ -113,7 +113,7 @@ describe("hole 3 c: tRPC auth.resendRegistration", () => {
     expect(resend.status, resend.text).toBe(200);
     const ver = await h.mutate(VICTIM_IP, "auth.verifyRegistration", {
       verificationId: resend.body.result.data.verificationId,
-      code: h.code(VICTIM_MAIL, "signup"),
+      code: (await h.code(VICTIM_MAIL, "signup")),
     });
     expect(ver.status, ver.text).toBe(200);
     expect(ver.body.result.data.user.phone, "ATTACK WORKED: the attacker's phone was installed through tRPC resend").toBeNull();

@@ -48,12 +48,12 @@ export interface AttackSetup {
 }
 
 export function attackSetup(opts: AttackSetup = {}) {
-  const { auth } = createTestAuth(
+  const { auth, db: testDb } = createTestAuth(
     { argon2: FAST_ARGON2, ...opts.options } as unknown as Partial<AuthOptionsInput>,
     opts.transports ? { transports: opts.transports } : {},
   );
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
-  const db = auth.ctx.db.$client;
+  const db = testDb.$client;
 
   async function send(req: Request, remoteAddress: string): Promise<Wire> {
     return toWire(await handler.fetch(req, { remoteAddress }));
@@ -99,18 +99,18 @@ export function attackSetup(opts: AttackSetup = {}) {
     return (res.body.result.data as { id: string }[]).map((s) => s.id);
   }
 
-  const outbox = (to?: string): OutboxView[] => auth.listOutbox(to);
+  const outbox = (to?: string): Promise<OutboxView[]> => auth.listOutbox(to);
 
   /** The newest code sent to `to` (for `purpose` when given). */
-  function code(to: string, purpose?: string): string {
-    const m = auth.listOutbox(to).filter((x) => !purpose || x.purpose === purpose)[0];
+  async function code(to: string, purpose?: string): Promise<string> {
+    const m = (await auth.listOutbox(to)).filter((x) => !purpose || x.purpose === purpose)[0];
     expect(m?.code, `a ${purpose ?? ""} code sent to ${to}`).toMatch(/^\d{6}$/);
     return m!.code!;
   }
 
   /** A 6-digit code that is surely not the newest one sent to `to`. */
-  function wrongCode(to?: string, purpose?: string): string {
-    const right = to ? auth.listOutbox(to).filter((x) => !purpose || x.purpose === purpose)[0]?.code : undefined;
+  async function wrongCode(to?: string, purpose?: string): Promise<string> {
+    const right = to ? (await auth.listOutbox(to)).filter((x) => !purpose || x.purpose === purpose)[0]?.code : undefined;
     return right === "111111" ? "222222" : "111111";
   }
 
@@ -125,7 +125,7 @@ export function attackSetup(opts: AttackSetup = {}) {
   async function phoneLogin001(ip: string, phone: string): Promise<string> {
     const v = await call(ip, "POST", "/verify-phone", { phoneNumber: phone });
     expect(v.status, `001 /verify-phone: ${v.text}`).toBe(200);
-    const login = await call(ip, "POST", "/login", { phoneNumber: phone, verificationCode: code(phone, "login") });
+    const login = await call(ip, "POST", "/login", { phoneNumber: phone, verificationCode: (await code(phone, "login")) });
     expect(login.status, `001 /login with the code sent to the phone: ${login.text}`).toBe(200);
     return login.body.content.accessToken as string;
   }
@@ -135,7 +135,7 @@ export function attackSetup(opts: AttackSetup = {}) {
     const created = await call(ip, "POST", "/api/v1/authentication/", { mobile_number: phone });
     expect(created.status, `000 POST /api/v1/authentication/: ${created.text}`).toBe(201);
     const postedId = created.body.payload.data[0].id as string;
-    const login = await call(ip, "PUT", `/api/v1/authentication/${postedId}/`, { mobile_number: phone, otp_code: code(phone, "login") });
+    const login = await call(ip, "PUT", `/api/v1/authentication/${postedId}/`, { mobile_number: phone, otp_code: (await code(phone, "login")) });
     expect(login.status, `000 PUT /api/v1/authentication/${postedId}/ with the code: ${login.text}`).toBe(200);
     return { id: login.body.payload.data[0].id as string, token: login.body.payload.data[0].access_token as string };
   }
@@ -144,7 +144,7 @@ export function attackSetup(opts: AttackSetup = {}) {
   async function phoneLoginTrpc(ip: string, phone: string): Promise<{ token: string; sessionId: string }> {
     const sent = await mutate(ip, "auth.requestPhoneCode", { phone });
     expect(sent.status, `auth.requestPhoneCode: ${sent.text}`).toBe(200);
-    const login = await mutate(ip, "auth.loginWithPhoneCode", { phone, code: code(phone, "login") });
+    const login = await mutate(ip, "auth.loginWithPhoneCode", { phone, code: (await code(phone, "login")) });
     expect(login.status, `auth.loginWithPhoneCode: ${login.text}`).toBe(200);
     return { token: login.body.result.data.accessToken as string, sessionId: login.body.result.data.sessionId as string };
   }
@@ -153,7 +153,7 @@ export function attackSetup(opts: AttackSetup = {}) {
   async function proveEmail002(ip: string, email: string): Promise<string> {
     const sent = await call(ip, "POST", "/auth/send-otp", { email });
     expect(sent.status, `002 /auth/send-otp: ${sent.text}`).toBe(200);
-    const ver = await call(ip, "POST", "/auth/otp-verify", { email, otp_number: code(email, "verify_email") });
+    const ver = await call(ip, "POST", "/auth/otp-verify", { email, otp_number: (await code(email, "verify_email")) });
     expect(ver.status, `002 /auth/otp-verify with the emailed code: ${ver.text}`).toBe(200);
     return ver.body.token as string;
   }
@@ -178,7 +178,7 @@ export function attackSetup(opts: AttackSetup = {}) {
       ...(u.phone ? { phone: u.phone } : {}),
     });
     expect(reg.status, `003 /register: ${reg.text}`).toBe(200);
-    const ver = await call(ip, "POST", "/api/v1/auth/verify", { code: code(u.email, "signup"), verificationId: reg.body.verificationId });
+    const ver = await call(ip, "POST", "/api/v1/auth/verify", { code: (await code(u.email, "signup")), verificationId: reg.body.verificationId });
     expect(ver.status, `003 /verify: ${ver.text}`).toBe(200);
     return { id: ver.body.user.id as number, token: ver.body.token as string };
   }
@@ -187,7 +187,7 @@ export function attackSetup(opts: AttackSetup = {}) {
   async function provePhoneSignedIn(ip: string, token: string, phone: string) {
     const sent = await mutate(ip, "user.requestVerification", { channel: "phone" }, token);
     expect(sent.status, `user.requestVerification: ${sent.text}`).toBe(200);
-    const ok = await mutate(ip, "user.confirmVerification", { channel: "phone", code: code(phone, "verify_phone") }, token);
+    const ok = await mutate(ip, "user.confirmVerification", { channel: "phone", code: (await code(phone, "verify_phone")) }, token);
     expect(ok.status, `user.confirmVerification: ${ok.text}`).toBe(200);
     expect(ok.body.result.data.phoneVerified).toBe(true);
   }

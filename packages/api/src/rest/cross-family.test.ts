@@ -39,7 +39,7 @@ describe("one person, whichever door", () => {
     expect000(created, 201);
     expect(created.body.payload.data[0].id).toBe(String(me.id));
     expect(h.userCount()).toBe(1);
-    const login = await h.call("PUT", `/api/v1/authentication/${me.id}/`, { mobile_number: LOCAL, otp_code: h.code(LOCAL), role: "customer" });
+    const login = await h.call("PUT", `/api/v1/authentication/${me.id}/`, { mobile_number: LOCAL, otp_code: (await h.code(LOCAL)), role: "customer" });
     expect000(login, 200);
     expect(login.body.payload.data[0].id).toBe(String(me.id));
     expect(jwtPayload(login.body.payload.data[0].access_token).sub).toBe(String(me.id));
@@ -61,7 +61,7 @@ describe("one person, whichever door", () => {
     const id = a.body.payload.data[0].id as string;
     advance(5 * 60_000);
     expect000(await h.call("PATCH", `/api/v1/authentication/${id}/`, { mobile_number: "+62 881-829-915" }), 200);
-    const login = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: E164, otp_code: h.code(LOCAL), role: "customer" });
+    const login = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: E164, otp_code: (await h.code(LOCAL)), role: "customer" });
     expect000(login, 200);
     expect001(await h.call("POST", "/user/sign-up", { name: "Syntia", email: "s@gmail.com", phoneNumber: LOCAL, birthDate: "2020-03-28" }), 409);
     expect(h.userIdByPhone(E164)).toBe(Number(id));

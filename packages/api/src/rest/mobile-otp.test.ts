@@ -32,14 +32,14 @@ describe("family 000 POST /api/v1/authentication/", () => {
     // the user exists now, with the role customer, and the id is its id
     const userId = h.userIdByPhone(E164);
     expect(String(userId)).toBe(d.id);
-    expect(h.auth.findUser(userId!)?.role).toBe("customer");
+    expect((await h.auth.findUser(userId!))?.role).toBe("customer");
   });
 
   it("sends the login code by SMS to the number in E.164, never in the response", async () => {
     const h = restSetup();
     const res = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     expect(res.status).toBe(201);
-    const sms = h.auth.listOutbox(E164);
+    const sms = (await h.auth.listOutbox(E164));
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ channel: "sms", purpose: "login", to: E164 });
     expect(res.text).not.toContain(sms[0]!.code!);
@@ -63,7 +63,7 @@ describe("family 000 POST /api/v1/authentication/", () => {
       expect000(res, 400);
     }
     expect(h.userCount()).toBe(0);
-    expect(h.auth.listOutbox()).toHaveLength(0);
+    expect((await h.auth.listOutbox())).toHaveLength(0);
   });
 
   it("answers 429 with Retry-After inside the cooldown", async () => {
@@ -82,7 +82,7 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     planCodes(h.auth, "111111", "222222");
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const oldCode = h.code(MOBILE);
+    const oldCode = (await h.code(MOBILE));
     advance(61_000);
     const res = await h.call("PATCH", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE });
     const payload = expect000(res, 200, "Resend OTP successfully");
@@ -93,8 +93,8 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     expect(Number.isInteger(d.expired)).toBe(true);
     expect(d.expired).toBe(Date.now() + 5 * MINUTE);
     expect(d.expired as number).toBeGreaterThan(first.body.payload.data[0].expired);
-    const newCode = h.code(MOBILE);
-    expect(h.auth.listOutbox(MOBILE)).toHaveLength(2);
+    const newCode = (await h.code(MOBILE));
+    expect((await h.auth.listOutbox(MOBILE))).toHaveLength(2);
     expect([oldCode, newCode]).toEqual(["111111", "222222"]);
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: oldCode, role: "customer" }), 400);
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: newCode, role: "customer" }), 200);
@@ -106,7 +106,7 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     const res = await h.call("PATCH", `/api/v1/authentication/${first.body.payload.data[0].id}/`, { mobile_number: MOBILE });
     expect000(res, 429);
     expectRetryAfter(res);
-    expect(h.auth.listOutbox(MOBILE)).toHaveLength(1);
+    expect((await h.auth.listOutbox(MOBILE))).toHaveLength(1);
   });
 
   it("answers 404 for an unknown id, a non-numeric id, or an id and number that do not belong together", async () => {
@@ -123,7 +123,7 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     ]) {
       expect000(await h.call("PATCH", `/api/v1/authentication/${id}/`, { mobile_number }), 404);
     }
-    expect(h.auth.listOutbox(MOBILE)).toHaveLength(1);
+    expect((await h.auth.listOutbox(MOBILE))).toHaveLength(1);
   });
 });
 
@@ -132,7 +132,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const res = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: h.code(MOBILE), role: "customer" });
+    const res = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: (await h.code(MOBILE)), role: "customer" });
     const payload = expect000(res, 200, "Login successfully");
     expect(payload.data).toHaveLength(1);
     const d = payload.data[0]!;
@@ -157,7 +157,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const res = await h.call("PUT", `/api/v1/authentication/${id}`, { mobile_number: E164, otp_code: Number(h.code(MOBILE)), role: "customer" });
+    const res = await h.call("PUT", `/api/v1/authentication/${id}`, { mobile_number: E164, otp_code: Number((await h.code(MOBILE))), role: "customer" });
     expect000(res, 200, "Login successfully");
   });
 
@@ -172,7 +172,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const code = h.code(MOBILE);
+    const code = (await h.code(MOBILE));
     const wrong = code === "000000" ? "111111" : "000000";
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: wrong, role: "customer" }), 400);
     advance(5 * MINUTE + 1000);
@@ -183,7 +183,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const code = h.code(MOBILE);
+    const code = (await h.code(MOBILE));
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: code, role: "admin" }), 403);
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: code, role: "customer" }), 200);
   });
@@ -192,7 +192,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const code = h.code(MOBILE);
+    const code = (await h.code(MOBILE));
     const wrong = code === "000000" ? "111111" : "000000";
     const statuses: number[] = [];
     let res = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE, otp_code: wrong, role: "customer" });
@@ -221,7 +221,7 @@ describe("family 000 PUT /api/v1/authentication/{id}/ (login)", () => {
     const h = restSetup();
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
-    const body = { mobile_number: MOBILE, otp_code: h.code(MOBILE), role: "customer" };
+    const body = { mobile_number: MOBILE, otp_code: (await h.code(MOBILE)), role: "customer" };
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, body), 200);
     expect000(await h.call("PUT", `/api/v1/authentication/${id}/`, body), 400);
   });
@@ -290,7 +290,7 @@ describe("family 000 PATCH /api/v1/authorization/{id}/ (renew)", () => {
   it("answers 401 for a revoked session's token", async () => {
     const h = restSetup();
     const { id, token } = await h.phoneLogin000(MOBILE);
-    h.auth.logout(h.auth.authenticate(token));
+    await h.auth.logout(await h.auth.authenticate(token));
     expect000(await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token }), 401);
   });
 

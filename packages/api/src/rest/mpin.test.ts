@@ -101,7 +101,7 @@ describe("family 004 POST /v1/auth/forgot-password", () => {
     const res = await h.call("POST", "/v1/auth/forgot-password", { idCustomers: u.customerId, accountNumber: u.accountNumber, mpin: PIN });
     expect004(res, 200, "Password reset instructions sent to your email");
     expect(res.body.status).toBe("success");
-    const mail = h.auth.listOutbox(EMAIL)[0]!;
+    const mail = (await h.auth.listOutbox(EMAIL))[0]!;
     expect(mail).toMatchObject({ channel: "email", purpose: "password_reset" });
     expect(mail.code).toMatch(/^\d{6}$/);
     expect(res.text).not.toContain(mail.code!);
@@ -119,7 +119,7 @@ describe("family 004 POST /v1/auth/forgot-password", () => {
     const res = await h.call("POST", "/v1/auth/forgot-password", body);
     expect004(res, 429);
     expectRetryAfter(res);
-    expect(h.auth.listOutbox(EMAIL).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
+    expect((await h.auth.listOutbox(EMAIL)).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
   });
 
   it("answers 400 'Invalid username' when the three do not name one user, and sends nothing", async () => {
@@ -127,7 +127,7 @@ describe("family 004 POST /v1/auth/forgot-password", () => {
     const u = await withPin(h);
     const other = await h.userWithPin({ username: "siti", email: "siti@example.com" });
     const otherMe = (await h.me(other.token)).body.result.data;
-    const sent = h.auth.listOutbox().length;
+    const sent = (await h.auth.listOutbox()).length;
     for (const body of [
       { idCustomers: u.customerId, accountNumber: u.accountNumber, mpin: OTHER_PIN },
       { idCustomers: u.customerId, accountNumber: otherMe.accountNumber, mpin: PIN },
@@ -140,7 +140,7 @@ describe("family 004 POST /v1/auth/forgot-password", () => {
       const res = await h.call("POST", "/v1/auth/forgot-password", body);
       expect004(res, 400, "Invalid username");
     }
-    expect(h.auth.listOutbox()).toHaveLength(sent);
+    expect((await h.auth.listOutbox())).toHaveLength(sent);
   });
 });
 
@@ -149,7 +149,7 @@ describe("family 004 POST /v1/auth/setup-new-password", () => {
     const u = await withPin(h);
     const res = await h.call("POST", "/v1/auth/forgot-password", { idCustomers: u.customerId, accountNumber: u.accountNumber, mpin: PIN });
     expect(res.status, res.text).toBe(200);
-    return { ...u, code: h.code(EMAIL, "password_reset") };
+    return { ...u, code: (await h.code(EMAIL, "password_reset")) };
   }
 
   it("answers 200 'Password successfully updated'; the new password is the account password; every session is signed out", async () => {

@@ -42,10 +42,10 @@ export function restSetup(opts: SetupOptions = {}) {
     );
   }
 
-  const userCount = () => (h.auth.ctx.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
+  const userCount = () => (h.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
   const userIdByPhone = (e164: string) =>
-    (h.auth.ctx.db.$client.prepare("select id from users where phone = ?").get(e164) as { id: number } | undefined)?.id;
-  const makeAdmin = (id: number) => h.auth.ctx.db.$client.prepare("update users set role = 'admin' where id = ?").run(id);
+    (h.db.$client.prepare("select id from users where phone = ?").get(e164) as { id: number } | undefined)?.id;
+  const makeAdmin = (id: number) => h.db.$client.prepare("update users set role = 'admin' where id = ?").run(id);
 
   /** tRPC user.me with any token, over the wire. */
   async function me(token: string) {
@@ -54,8 +54,8 @@ export function restSetup(opts: SetupOptions = {}) {
   }
 
   /** The newest code sent to `to` (any purpose unless given). */
-  function code(to: string, purpose?: string): string {
-    const m = h.auth.listOutbox(to).filter((x) => !purpose || x.purpose === purpose)[0];
+  async function code(to: string, purpose?: string): Promise<string> {
+    const m = (await h.auth.listOutbox(to)).filter((x) => !purpose || x.purpose === purpose)[0];
     expect(m?.code, `a code sent to ${to}`).toMatch(/^\d{6}$/);
     return m!.code!;
   }
@@ -70,7 +70,7 @@ export function restSetup(opts: SetupOptions = {}) {
       ...(u.phone ? { phone: u.phone } : {}),
     });
     expect(reg.status, reg.text).toBe(200);
-    const ver = await call("POST", "/api/v1/auth/verify", { code: code(u.email, "signup"), verificationId: reg.body.verificationId });
+    const ver = await call("POST", "/api/v1/auth/verify", { code: (await code(u.email, "signup")), verificationId: reg.body.verificationId });
     expect(ver.status, ver.text).toBe(200);
     return { id: ver.body.user.id as number, token: ver.body.token as string };
   }
@@ -88,7 +88,7 @@ export function restSetup(opts: SetupOptions = {}) {
     const created = await call("POST", "/api/v1/authentication/", { mobile_number: mobile });
     expect(created.status, created.text).toBe(201);
     const id = created.body.payload.data[0].id as string;
-    const login = await call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: mobile, otp_code: code(mobile, "login"), ...(role ? { role } : {}) });
+    const login = await call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: mobile, otp_code: (await code(mobile, "login")), ...(role ? { role } : {}) });
     expect(login.status, login.text).toBe(200);
     return { id, token: login.body.payload.data[0].access_token as string };
   }
@@ -97,7 +97,7 @@ export function restSetup(opts: SetupOptions = {}) {
   async function phoneLogin001(phone: string) {
     const v = await call("POST", "/verify-phone", { phoneNumber: phone });
     expect(v.status, v.text).toBe(200);
-    const login = await call("POST", "/login", { phoneNumber: phone, verificationCode: code(phone, "login") });
+    const login = await call("POST", "/login", { phoneNumber: phone, verificationCode: (await code(phone, "login")) });
     expect(login.status, login.text).toBe(200);
     return login.body.content.accessToken as string;
   }
@@ -108,7 +108,7 @@ export function restSetup(opts: SetupOptions = {}) {
     expect(reg.status, reg.text).toBe(200);
     const sent = await call("POST", "/auth/send-otp", { email });
     expect(sent.status, sent.text).toBe(200);
-    const ver = await call("POST", "/auth/otp-verify", { email, otp_number: code(email, "verify_email") });
+    const ver = await call("POST", "/auth/otp-verify", { email, otp_number: (await code(email, "verify_email")) });
     expect(ver.status, ver.text).toBe(200);
     return ver.body.token as string;
   }

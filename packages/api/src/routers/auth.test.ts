@@ -3,7 +3,7 @@ import { expectNoLeak, expectTrpcError, expectWireError, MINUTE, PASSWORD, setup
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 const userCount = (h: ReturnType<typeof setup>) =>
-  (h.auth.ctx.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
+  (h.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
 
 afterEach(() => {
   vi.useRealTimers();
@@ -310,7 +310,7 @@ describe("auth.requestPhoneCode + auth.loginWithPhoneCode", () => {
     const h = setup();
     const c = h.caller();
     await c.auth.requestPhoneCode({ phone: "081234567890" });
-    const code = h.auth.listOutbox("081234567890")[0]!.code!;
+    const code = (await h.auth.listOutbox("081234567890"))[0]!.code!;
     const err = await expectTrpcError(c.auth.loginWithPhoneCode({ phone: "081234567890", code: wrongCode(code) }), "BAD_REQUEST", "INVALID_CODE");
     expect((err.cause as { detail?: { attemptsLeft?: number } }).detail?.attemptsLeft).toBe(4);
     await c.auth.loginWithPhoneCode({ phone: "081234567890", code });
@@ -419,9 +419,9 @@ describe("auth.sendEmailVerification + auth.verifyEmail", () => {
     const h = setup();
     const user = await h.auth.createAccount({ email: "budi@example.com", password: PASSWORD });
     await h.caller().auth.sendEmailVerification({ email: "budi@example.com" });
-    const code = h.auth.listOutbox("budi@example.com")[0]!.code!;
+    const code = (await h.auth.listOutbox("budi@example.com"))[0]!.code!;
     expectWireError(await h.mutate("auth.verifyEmail", { email: "budi@example.com", code: wrongCode(code) }), 400, "INVALID_CODE");
-    expect(h.auth.findUser(user.id)?.emailVerifiedAt).toBeNull();
+    expect((await h.auth.findUser(user.id))?.emailVerifiedAt).toBeNull();
     // A code for nobody is refused the same way.
     expectWireError(await h.mutate("auth.verifyEmail", { email: "nobody@example.com", code }), 400, "INVALID_CODE");
   });

@@ -32,7 +32,7 @@ describe("user.me", () => {
     const h = setup();
     const s = await h.registerAndVerify({ email: "ana@example.com" });
     // A family 001 opaque bearer token, issued by core for the same session.
-    const bearer = await h.auth.issueToken(h.auth.authenticate(s.accessToken!), { type: "bearer" });
+    const bearer = await h.auth.issueToken((await h.auth.authenticate(s.accessToken!)), { type: "bearer" });
     const res = await h.query("user.me", undefined, { token: bearer.token });
     expect(res.status, res.text).toBe(200);
     expect(res.body.result.data.id).toBe(s.user.id);
@@ -60,7 +60,7 @@ describe("user.me", () => {
   it("a disabled account's token stops working", async () => {
     const h = setup();
     const s = await h.registerAndVerify({ email: "ana@example.com" });
-    h.auth.ctx.db.$client.prepare("update users set status = 'DISABLED' where id = ?").run(s.user.id);
+    h.db.$client.prepare("update users set status = 'DISABLED' where id = ?").run(s.user.id);
     expectWireError(await h.query("user.me", undefined, { token: s.accessToken! }), 401, "UNAUTHORIZED");
   });
 });

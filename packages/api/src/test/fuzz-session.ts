@@ -15,9 +15,9 @@ export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
     n++;
     const email = `fuzz-${kind}-${n}@example.com`;
     const pending = await h.auth.startRegistration({ email, password: PASSWORD, username: `fuzz_${kind}_${n}` });
-    const code = h.auth.listOutbox(email)[0]!.code!;
+    const code = (await h.auth.listOutbox(email))[0]!.code!;
     const s = await h.auth.completeRegistration({ verificationId: pending.verificationId, code }, { type: "jwt" });
-    if (kind === "admin") h.auth.ctx.db.$client.prepare("update users set role = 'admin' where id = ?").run(s.user.id);
+    if (kind === "admin") h.db.$client.prepare("update users set role = 'admin' where id = ?").run(s.user.id);
     return s.token;
   }
 
@@ -26,7 +26,7 @@ export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
     const t = live[kind];
     if (t) {
       try {
-        h.auth.authenticate(t);
+        (await h.auth.authenticate(t));
         return t;
       } catch {
         // revoked or expired by a fuzzed request: take a new account

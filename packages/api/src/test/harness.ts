@@ -43,7 +43,7 @@ export interface SetupOptions {
 }
 
 export function setup(opts: SetupOptions = {}) {
-  const { auth, logger } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
+  const { auth, logger, db } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
@@ -119,13 +119,13 @@ export function setup(opts: SetupOptions = {}) {
   async function phoneSignIn(phone: string) {
     const c = caller();
     const sent = await c.auth.requestPhoneCode({ phone });
-    const code = auth.listOutbox(sent.phone)[0]!.code!;
+    const code = (await auth.listOutbox(sent.phone))[0]!.code!;
     return c.auth.loginWithPhoneCode({ phone, code });
   }
 
   /** Rows of audit_events, oldest first. */
   const auditRows = () =>
-    auth.ctx.db.$client.prepare("select * from audit_events order by id").all() as {
+    db.$client.prepare("select * from audit_events order by id").all() as {
       id: number;
       kind: string;
       outcome: string;
@@ -135,7 +135,7 @@ export function setup(opts: SetupOptions = {}) {
       detail: string | null;
     }[];
 
-  return { auth, logger, handler, send, mutate, query, raw, outbox, lastCode, caller, registerAndVerify, phoneSignIn, auditRows };
+  return { auth, db, logger, handler, send, mutate, query, raw, outbox, lastCode, caller, registerAndVerify, phoneSignIn, auditRows };
 }
 
 export type Harness = ReturnType<typeof setup>;
