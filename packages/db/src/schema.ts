@@ -147,7 +147,7 @@ export const outbox = sqliteTable(
     html: text("html"),
     /** The code the message carries, kept only so the dev outbox can show it. */
     code: text("code"),
-    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     /** Why the last attempt failed; kept after a later success as a record of the retry. */
     error: text("error"),

@@ -154,7 +154,7 @@ export const outbox = pgTable(
     text: text("text").notNull(),
     html: text("html"),
     code: text("code"),
-    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull().default("queued"),
+    status: text("status", { enum: ["queued", "sending", "sent", "failed"] }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     error: text("error"),
     challengeId: text("challenge_id"),
