@@ -1,0 +1,83 @@
+import type { Store } from "@authsvc/store";
+import { pgMigrationsApplied, type PgDb } from "../client";
+import { pgAudit } from "./audit";
+import { pgChallenges } from "./challenges";
+import { isRetryable } from "./errors";
+import { pgLimits } from "./limits";
+import { pgMaintenance } from "./maintenance";
+import { pgOutbox } from "./outbox";
+import type { PgSession } from "./session";
+import { pgSessions, pgTokens } from "./sessions";
+import { pgCredentials, pgUsers } from "./users";
+
+export interface PgStoreOptions {
+  /**
+   * Isolation of `transaction`. READ COMMITTED by default: every primitive guards its own race
+   * (a conditional UPDATE waits for the row's other writer, then checks its condition again on
+   * the row as that one left it), so transactions that write the same rows go one after the
+   * other without failing. SERIALIZABLE also orders what a body only read, at the price of
+   * serialisation failures and runs again that grow with contention: fifty transactions
+   * spending tries of one code can exhaust any small bound.
+   */
+  isolation?: "read committed" | "serializable";
+  /** Runs of a transaction's body, the first included, before a serialisation failure or deadlock is thrown. */
+  maxTransactionRuns?: number;
+}
+
+const defaultMaxTransactionRuns = 10;
+
+/** A pause before the next run, random so that the transactions that collided do not collide again. */
+const backoff = (run: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** run)));
+
+function repositories(db: PgSession) {
+  return {
+    users: pgUsers(db),
+    credentials: pgCredentials(db),
+    challenges: pgChallenges(db),
+    sessions: pgSessions(db),
+    tokens: pgTokens(db),
+    limits: pgLimits(db),
+    audit: pgAudit(db),
+    outbox: pgOutbox(db),
+    maintenance: pgMaintenance(db),
+  };
+}
+
+/**
+ * The store on PostgreSQL, for one pool (one per process). Each primitive is one statement
+ * that is race-safe by itself, whatever the instance: a guarded UPDATE ... RETURNING, an
+ * upsert that restarts a window in the same step, SKIP LOCKED for the outbox. `transaction`
+ * is all or nothing, nests as savepoints, and runs its body again after a deadlock (or, at
+ * SERIALIZABLE, a serialisation failure), as the contract allows.
+ */
+export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
+  const maxRuns = Math.max(1, options.maxTransactionRuns ?? defaultMaxTransactionRuns);
+  const isolationLevel = options.isolation ?? "read committed";
+
+  function inTransaction(tx: PgSession): Store {
+    const store: Store = {
+      ...repositories(tx),
+      // A savepoint: its failure undoes its own work only, and the caller may go on.
+      transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
+      ready: () => pgMigrationsApplied(db),
+      close: () => Promise.reject(new Error("close the store, not one of its transactions")),
+    };
+    return store;
+  }
+
+  return {
+    ...repositories(db),
+    async transaction(fn) {
+      for (let run = 1; ; run++) {
+        try {
+          return await db.transaction((tx) => fn(inTransaction(tx)), { isolationLevel });
+        } catch (error) {
+          if (run >= maxRuns || !isRetryable(error)) throw error;
+          await backoff(run);
+        }
+      }
+    },
+    ready: () => pgMigrationsApplied(db),
+    close: () => db.$client.end(),
+  };
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import { UniqueConflict, type NewChallenge } from "@authsvc/store";
+import { describe, expect, it } from "vitest";
+import { pgTestServerUrl } from "../testing";
+import { newUser, usePgStores } from "./fixtures";
+
+const T = 1_700_000_000_000;
+
+/** Resolves for everyone once `n` have arrived: transactions that have all read before any writes. */
+function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    if (++arrived === n) release();
+    return all;
+  };
+}
+
+const challenge = (over: Partial<NewChallenge> = {}): NewChallenge => ({
+  id: randomUUID(),
+  userId: null,
+  purpose: "login",
+  channel: "email",
+  destination: `d-${randomUUID()}@example.com`,
+  codeHash: "h",
+  expiresAt: T + 600_000,
+  attemptsLeft: 50,
+  sendCount: 1,
+  lastSentAt: T,
+  payload: null,
+  createdAt: T,
+  ...over,
+});
+
+describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
+  const stores = usePgStores();
+
+  it("is ready on a migrated database", async () => {
+    expect(await stores.store.ready()).toBe(true);
+  });
+
+  it("reads times and ids back as numbers, and a payload as the object it was given", async () => {
+    const user = await stores.store.users.create(newUser({ customerNumber: 987_654_321_012 }), { hash: "ph", at: T });
+    expect(user.createdAt).toBe(T);
+    expect(user.customerNumber).toBe(987_654_321_012);
+    expect(await stores.store.credentials.get(user.id)).toMatchObject({ passwordHash: "ph", passwordChangedAt: T, pinFailures: 0 });
+    const c = await stores.store.challenges.insert(challenge({ payload: { passwordHash: "x", n: 1 } }));
+    expect(await stores.store.challenges.byId(c.id)).toEqual({ ...c, payload: { passwordHash: "x", n: 1 }, consumedAt: null, supersededAt: null });
+  });
+
+  it("counts 100 concurrent hits of one limit exactly, and starts a new window in the same step", async () => {
+    const other = await stores.open();
+    const hits = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? stores.store : other).limits.hit("k:concurrent", 1, 60_000, T)),
+    );
+    expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await stores.store.limits.peek("k:concurrent")).toEqual({ count: 100, windowStart: T });
+    expect(await stores.store.limits.hit("k:concurrent", 1, 60_000, T + 60_000)).toEqual({ count: 1, windowStart: T + 60_000 });
+  });
+
+  it("clears buckets by a literal prefix, % and _ included", async () => {
+    const { limits } = stores.store;
+    await limits.hit("p:a%b_1", 1, 60_000, T);
+    await limits.hit("p:a%b_2", 1, 60_000, T);
+    await limits.hit("p:axbx3", 1, 60_000, T);
+    await limits.resetPrefix("p:a%b_");
+    expect(await limits.peek("p:a%b_1")).toBeUndefined();
+    expect(await limits.peek("p:a%b_2")).toBeUndefined();
+    expect(await limits.peek("p:axbx3")).toEqual({ count: 1, windowStart: T });
+  });
+
+  it("consumes a code once when two instances race for it", async () => {
+    const other = await stores.open();
+    const c = await stores.store.challenges.insert(challenge());
+    const results = await Promise.all([stores.store.challenges.consume(c.id, T + 1), other.challenges.consume(c.id, T + 2)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("counts 50 concurrent wrong attempts exactly, and never below zero", async () => {
+    const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 40 }));
+    const left = await Promise.all(Array.from({ length: 50 }, () => stores.store.challenges.spendAttempt(c.id)));
+    expect(left.filter((l) => l === undefined)).toHaveLength(10);
+    expect(left.filter((l) => l !== undefined).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(0);
+  });
+
+  it("gives two concurrent sign-ups of one email one account and one UniqueConflict on email", async () => {
+    const other = await stores.open();
+    const email = `race-${randomUUID()}@example.com`;
+    const results = await Promise.allSettled([
+      stores.store.users.create(newUser({ email }), null),
+      other.users.create(newUser({ email }), null),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(UniqueConflict);
+    expect(rejected[0]!.reason.field).toBe("email");
+  });
+
+  it("names each unique field, case-insensitively for the username, and lets a transaction go on after one", async () => {
+    const taken = await stores.store.users.create(newUser({ username: "Ana", phone: "+15550001" }), null);
+    const conflict = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e as UniqueConflict).field);
+    expect(await conflict(stores.store.users.create(newUser({ username: "ana" }), null))).toBe("username");
+    expect(await conflict(stores.store.users.create(newUser({ phone: "+15550001" }), null))).toBe("phone");
+    expect(await conflict(stores.store.users.create(newUser({ customerNumber: taken.customerNumber }), null))).toBe("customerNumber");
+    expect(await conflict(stores.store.users.create(newUser({ accountNumber: taken.accountNumber }), null))).toBe("accountNumber");
+    const other = await stores.store.users.create(newUser(), null);
+    expect(await conflict(stores.store.users.update(other.id, { username: "ANA" }))).toBe("username");
+    expect((await stores.store.users.byId(other.id))!.username).toBeNull();
+
+    const created = await stores.store.transaction(async (tx) => {
+      const field = await conflict(tx.users.create(newUser({ email: taken.email }), null));
+      expect(field).toBe("email");
+      return tx.users.create(newUser(), null);
+    });
+    expect(await stores.store.users.byId(created.id)).toEqual(created);
+    expect(await stores.store.credentials.get(created.id)).toMatchObject({ passwordHash: null });
+  });
+
+  it("renews a session generation once and revokes it once under a race", async () => {
+    const other = await stores.open();
+    const user = await stores.store.users.create(newUser(), null);
+    const s = await stores.store.sessions.insert({
+      id: randomUUID(), userId: user.id, kind: "web", createdAt: T, expiresAt: T + 1e6, lastUsedAt: T, authenticatedAt: T, userAgent: null, ip: null,
+    });
+    expect(s).toMatchObject({ generation: 0, revokedAt: null });
+    const advanced = await Promise.all([stores.store.sessions.advanceGeneration(s.id, 0, T + 1), other.sessions.advanceGeneration(s.id, 0, T + 1)]);
+    expect(advanced.filter(Boolean)).toHaveLength(1);
+    const revoked = await Promise.all([stores.store.sessions.revoke(s.id, T + 2, "token_reuse"), other.sessions.revoke(s.id, T + 3, "token_reuse")]);
+    expect(revoked.filter(Boolean)).toHaveLength(1);
+    expect(await other.sessions.byId(s.id)).toMatchObject({ generation: 1, revokedReason: "token_reuse" });
+  });
+
+  it("rolls a transaction back when its body throws, savepoints included", async () => {
+    const before = await stores.store.users.create(newUser(), null);
+    await expect(
+      stores.store.transaction(async (tx) => {
+        await tx.users.update(before.id, { fullName: "kept?", updatedAt: T + 1 });
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect((await stores.store.users.byId(before.id))!.fullName).toBeNull();
+
+    await stores.store.transaction(async (tx) => {
+      await tx.users.update(before.id, { fullName: "outer", updatedAt: T + 1 });
+      await tx.transaction(async (inner) => {
+        await inner.users.update(before.id, { fullName: "inner", updatedAt: T + 2 });
+        throw new Error("inner");
+      }).catch(() => undefined);
+    });
+    expect(await stores.store.users.byId(before.id)).toMatchObject({ fullName: "outer", updatedAt: T + 1 });
+  });
+
+  it("runs 50 concurrent transactions spending tries of one code from two instances without a failure, counting each", async () => {
+    const other = await stores.open();
+    const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 100 }));
+    const key = `code-fail:${c.id}`;
+    const counts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? stores.store : other).transaction(async (tx) => {
+          await tx.limits.peek(key);
+          const live = await tx.challenges.byId(c.id);
+          await tx.challenges.spendAttempt(live!.id);
+          const bucket = await tx.limits.hit(key, 1, 60_000, T);
+          await tx.audit.insert({ at: T, userId: null, kind: "code_failed", outcome: "fail", ip: null, userAgent: null, detail: { key } });
+          return bucket.count;
+        }),
+      ),
+    );
+    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(50);
+  });
+
+  it("at SERIALIZABLE, runs a body again after a serialisation failure, so no update it made from a read is lost", async () => {
+    const [a, b] = [await stores.open({ isolation: "serializable" }), await stores.open({ isolation: "serializable" })];
+    const user = await a.users.create(newUser({ fullName: "0" }), null);
+    let runs = 0;
+    const allRead = barrier(4);
+    const increment = (s: typeof a) => {
+      let first = true;
+      return s.transaction(async (tx) => {
+        runs++;
+        const seen = Number((await tx.users.byId(user.id))!.fullName);
+        if (first) await allRead();
+        first = false;
+        await tx.users.update(user.id, { fullName: String(seen + 1) });
+      });
+    };
+    await Promise.all([increment(a), increment(b), increment(a), increment(b)]);
+    expect((await a.users.byId(user.id))!.fullName).toBe("4");
+    // Every one read 0 before any wrote: three had to run again, at least.
+    expect(runs).toBeGreaterThanOrEqual(7);
+  });
+
+  it("gives up after the bound, with PostgreSQL's error, when a body keeps failing to serialise", async () => {
+    const a = await stores.open({ isolation: "serializable", maxTransactionRuns: 1 });
+    const user = await a.users.create(newUser({ fullName: "0" }), null);
+    const bothRead = barrier(2);
+    const increment = () =>
+      a.transaction(async (tx) => {
+        const seen = Number((await tx.users.byId(user.id))!.fullName);
+        await bothRead();
+        await tx.users.update(user.id, { fullName: String(seen + 1) });
+      });
+    const results = await Promise.allSettled([increment(), increment()]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
+    expect(JSON.stringify(reason.cause ?? reason)).toContain("40001");
+    expect((await a.users.byId(user.id))!.fullName).toBe("1");
+  });
+});

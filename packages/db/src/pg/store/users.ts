@@ -1,0 +1,119 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { CredentialRepository, UserRepository } from "@authsvc/store";
+import { credentials, users } from "../schema";
+import { asUniqueConflict } from "./errors";
+import { lazy, type PgSession } from "./session";
+
+export function pgUsers(db: PgSession): UserRepository {
+  const byId = lazy(() => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare("authsvc_user_by_id"));
+  const byEmail = lazy(() =>
+    db.select().from(users).where(eq(users.email, sql.placeholder("email"))).prepare("authsvc_user_by_email"),
+  );
+  const byPhone = lazy(() =>
+    db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).prepare("authsvc_user_by_phone"),
+  );
+  // lower() on both sides, as the unique index is built, so the index answers it.
+  const byUsername = lazy(() =>
+    db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${sql.placeholder("username")})`)
+      .prepare("authsvc_user_by_username"),
+  );
+
+  /**
+   * Runs `work` in a transaction of its own, or a savepoint when already in one: a unique
+   * violation aborts a PostgreSQL transaction, and the caller must be able to go on after
+   * a UniqueConflict (answer 409, try another number).
+   */
+  const guarded = <T>(work: (db: PgSession) => Promise<T>): Promise<T> =>
+    db.transaction((tx) => work(tx)).catch((error: unknown) => {
+      throw asUniqueConflict(error);
+    });
+
+  return {
+    byId: async (id) => (await byId().execute({ id }))[0],
+    byEmail: async (email) => (await byEmail().execute({ email }))[0],
+    byPhone: async (phone) => (await byPhone().execute({ phone }))[0],
+    byUsername: async (username) => (await byUsername().execute({ username }))[0],
+    async byAccount(customerNumber, accountNumber) {
+      const [user] = await db
+        .select()
+        .from(users)
+        .where(and(eq(users.customerNumber, customerNumber), eq(users.accountNumber, accountNumber)));
+      return user;
+    },
+    async numberTaken(field, value) {
+      const column = field === "customerNumber" ? users.customerNumber : users.accountNumber;
+      const rows = await db.select({ one: sql`1` }).from(users).where(eq(column, value)).limit(1);
+      return rows.length > 0;
+    },
+    create: (user, password) =>
+      guarded(async (tx) => {
+        const [created] = await tx.insert(users).values(user).returning();
+        await tx
+          .insert(credentials)
+          .values({ userId: created!.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
+        return created!;
+      }),
+    async update(id, patch) {
+      if (Object.keys(patch).length === 0) return (await byId().execute({ id }))[0];
+      return guarded(async (tx) => (await tx.update(users).set(patch).where(eq(users.id, id)).returning())[0]);
+    },
+  };
+}
+
+export function pgCredentials(db: PgSession): CredentialRepository {
+  const userIs = (userId: number) => eq(credentials.userId, userId);
+  const reservePinTry = lazy(() =>
+    db
+      .update(credentials)
+      .set({ pinFailures: sql`${credentials.pinFailures} + 1` })
+      .where(
+        sql`${credentials.userId} = ${sql.placeholder("userId")} AND ${credentials.pinHash} IS NOT NULL
+            AND ${credentials.pinLockedAt} IS NULL AND ${credentials.pinFailures} < ${sql.placeholder("max")}`,
+      )
+      .returning({ failures: credentials.pinFailures, hash: sql<string>`${credentials.pinHash}` })
+      .prepare("authsvc_reserve_pin_try"),
+  );
+  return {
+    async get(userId) {
+      const [row] = await db.select().from(credentials).where(userIs(userId));
+      return row;
+    },
+    async setPassword(userId, hash, at) {
+      await db.update(credentials).set({ passwordHash: hash, passwordChangedAt: at }).where(userIs(userId));
+    },
+    async setPinIfUnlocked(userId, hash, at) {
+      const rows = await db
+        .update(credentials)
+        .set({ pinHash: hash, pinChangedAt: at, pinFailures: 0 })
+        .where(sql`${credentials.userId} = ${userId} AND ${credentials.pinLockedAt} IS NULL`)
+        .returning({ userId: credentials.userId });
+      return rows.length === 1;
+    },
+    async resetPin(userId, hash, at) {
+      await db
+        .update(credentials)
+        .set({ pinHash: hash, pinChangedAt: at, pinFailures: 0, pinLockedAt: null })
+        .where(userIs(userId));
+    },
+    reservePinTry: async (userId, max) => (await reservePinTry().execute({ userId, max }))[0],
+    async clearPinFailures(userId) {
+      await db.update(credentials).set({ pinFailures: 0 }).where(userIs(userId));
+    },
+    async lockPin(userId, at) {
+      await db.update(credentials).set({ pinLockedAt: at }).where(userIs(userId));
+    },
+    async liftPinLock(userId) {
+      const rows = await db
+        .update(credentials)
+        .set({ pinFailures: 0, pinLockedAt: null })
+        .where(
+          sql`${credentials.userId} = ${userId} AND (${credentials.pinLockedAt} IS NOT NULL OR ${credentials.pinFailures} > 0)`,
+        )
+        .returning({ userId: credentials.userId });
+      return rows.length > 0;
+    },
+  };
+}
