@@ -45,6 +45,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * What stays of a message's text (and html, when it has one) once it must no longer be kept
+ * in clear; its code becomes null. The engines write it when a message is sent redacted or
+ * given up, and core passes it as `PurgeCutoffs.redacted`.
+ */
+export const REDACTED = "[redacted]";
+
 /** A unique value another row already holds; the store names the field, core names the error. */
 export class UniqueConflict extends Error {
   constructor(readonly field: "email" | "phone" | "username" | "customerNumber" | "accountNumber") {
@@ -63,7 +70,10 @@ export interface UserRepository {
   numberTaken(field: "customerNumber" | "accountNumber", value: number | string): Promise<boolean>;
   /** The user and its credentials row, together. Throws UniqueConflict. */
   create(user: NewUser, password: { hash: string; at: number } | null): Promise<User>;
-  /** Throws UniqueConflict; undefined when no such user. */
+  /**
+   * Writes the patch as given (the caller sets `updatedAt`: the store has no clock). Throws
+   * UniqueConflict; undefined when no such user.
+   */
   update(id: number, patch: Partial<Omit<User, "id" | "createdAt">>): Promise<User | undefined>;
 }
 
@@ -87,7 +97,10 @@ export interface CredentialRepository {
 
 export interface ChallengeRepository {
   byId(id: string): Promise<Challenge | undefined>;
-  /** The newest for (purpose, destination), live or not. */
+  /**
+   * The newest for (purpose, destination), live or not. Of two created in the same
+   * millisecond (a frozen clock), the one not superseded: the later one replaced the other.
+   */
   latest(purpose: CodePurpose, destination: string): Promise<Challenge | undefined>;
   insert(c: NewChallenge): Promise<Challenge>;
   /** Marks every live one for (purpose, destination) replaced. */

@@ -1,4 +1,13 @@
+import { describe } from "vitest";
 import type { Store } from "../store";
+import { auditConformance } from "./audit";
+import { challengeConformance } from "./challenges";
+import { limitConformance } from "./limits";
+import { maintenanceConformance } from "./maintenance";
+import { outboxConformance } from "./outbox";
+import { sessionConformance } from "./sessions";
+import { transactionConformance } from "./transactions";
+import { userConformance } from "./users";
 
 /**
  * The one suite every engine passes (packages/db runs it on SQLite and on PostgreSQL):
@@ -8,4 +17,22 @@ export interface ConformanceEngine {
   name: string;
   /** A store on an empty, migrated database of its own; closed by the suite. */
   open(): Promise<Store>;
+}
+
+/**
+ * Declares the suite (vitest `describe`/`it`) for one engine. Concurrent calls go through
+ * `Promise.all`: on PostgreSQL they are real concurrent connections, on SQLite they
+ * interleave at the awaits, and either way the store must count, consume and claim once.
+ */
+export function describeStoreConformance(engine: ConformanceEngine): void {
+  describe(`Store conformance: ${engine.name}`, () => {
+    userConformance(engine);
+    challengeConformance(engine);
+    sessionConformance(engine);
+    limitConformance(engine);
+    auditConformance(engine);
+    outboxConformance(engine);
+    maintenanceConformance(engine);
+    transactionConformance(engine);
+  });
 }
