@@ -1,9 +1,9 @@
 import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
 import type { AuditRepository } from "@authsvc/store";
 import { auditEvents } from "../schema";
-import type { PgSession } from "./session";
+import type { Bound } from "./session";
 
-export function pgAudit(db: PgSession): AuditRepository {
+export function pgAudit({ db }: Bound): AuditRepository {
   return {
     async insert(e) {
       await db.insert(auditEvents).values(e);

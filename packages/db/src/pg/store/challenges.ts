@@ -1,22 +1,28 @@
 import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { ChallengeRepository } from "@authsvc/store";
 import { challenges } from "../schema";
-import { lazy, type PgSession } from "./session";
+import { lazy, lockedIn, type Bound } from "./session";
 
 const live = and(isNull(challenges.consumedAt), isNull(challenges.supersededAt));
 
-export function pgChallenges(db: PgSession): ChallengeRepository {
+export function pgChallenges(bound: Bound): ChallengeRepository {
+  const { db } = bound;
   const byId = lazy(() =>
-    db.select().from(challenges).where(eq(challenges.id, sql.placeholder("id"))).prepare("authsvc_challenge_by_id"),
+    lockedIn(bound, db.select().from(challenges).where(eq(challenges.id, sql.placeholder("id"))).$dynamic(), "challenge_by_id"),
   );
+  // Of two made in one millisecond (a frozen clock), the second replaced the first: the live one is the newer.
   const latest = lazy(() =>
-    db
-      .select()
-      .from(challenges)
-      .where(and(eq(challenges.purpose, sql.placeholder("purpose")), eq(challenges.destination, sql.placeholder("destination"))))
-      .orderBy(desc(challenges.createdAt), desc(challenges.lastSentAt))
-      .limit(1)
-      .prepare("authsvc_challenge_latest"),
+    lockedIn(
+      bound,
+      db
+        .select()
+        .from(challenges)
+        .where(and(eq(challenges.purpose, sql.placeholder("purpose")), eq(challenges.destination, sql.placeholder("destination"))))
+        .orderBy(desc(challenges.createdAt), desc(sql`${challenges.supersededAt} IS NULL`), desc(challenges.lastSentAt))
+        .limit(1)
+        .$dynamic(),
+      "challenge_latest",
+    ),
   );
   return {
     byId: async (id) => (await byId().execute({ id }))[0],

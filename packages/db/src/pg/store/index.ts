@@ -29,17 +29,18 @@ const defaultMaxTransactionRuns = 10;
 /** A pause before the next run, random so that the transactions that collided do not collide again. */
 const backoff = (run: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** run)));
 
-function repositories(db: PgSession) {
+function repositories(db: PgSession, locking: boolean) {
+  const bound = { db, locking };
   return {
-    users: pgUsers(db),
-    credentials: pgCredentials(db),
-    challenges: pgChallenges(db),
-    sessions: pgSessions(db),
-    tokens: pgTokens(db),
-    limits: pgLimits(db),
-    audit: pgAudit(db),
-    outbox: pgOutbox(db),
-    maintenance: pgMaintenance(db),
+    users: pgUsers(bound),
+    credentials: pgCredentials(bound),
+    challenges: pgChallenges(bound),
+    sessions: pgSessions(bound),
+    tokens: pgTokens(bound),
+    limits: pgLimits(bound),
+    audit: pgAudit(bound),
+    outbox: pgOutbox(bound),
+    maintenance: pgMaintenance(bound),
   };
 }
 
@@ -56,7 +57,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
 
   function inTransaction(tx: PgSession): Store {
     const store: Store = {
-      ...repositories(tx),
+      ...repositories(tx, true),
       // A savepoint: its failure undoes its own work only, and the caller may go on.
       transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
       ready: () => pgMigrationsApplied(db),
@@ -66,7 +67,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
   }
 
   return {
-    ...repositories(db),
+    ...repositories(db, false),
     async transaction(fn) {
       for (let run = 1; ; run++) {
         try {

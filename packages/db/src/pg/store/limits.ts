@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { LimitRepository } from "@authsvc/store";
 import { rateLimits } from "../schema";
-import { lazy, type PgSession } from "./session";
+import { lazy, type Bound } from "./session";
 
-export function pgLimits(db: PgSession): LimitRepository {
+export function pgLimits({ db }: Bound): LimitRepository {
   const n = sql`${sql.placeholder("n")}::integer`;
   const at = sql`${sql.placeholder("at")}::bigint`;
   const ended = sql`${rateLimits.windowStart} + ${sql.placeholder("windowMs")}::bigint <= ${at}`;
@@ -23,6 +23,9 @@ export function pgLimits(db: PgSession): LimitRepository {
       .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
       .prepare("authsvc_limit_hit"),
   );
+  // Never locked, even in a transaction: a bucket changes only by a hit, which says itself
+  // what it counted, and a lock taken here before a code's row (core reads both) would let
+  // two checks of one code deadlock.
   const peek = lazy(() =>
     db
       .select({ count: rateLimits.count, windowStart: rateLimits.windowStart })

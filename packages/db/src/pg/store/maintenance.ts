@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { MaintenanceRepository, PurgeCutoffs, PurgeStep } from "@authsvc/store";
-import type { PgSession } from "./session";
+import type { Bound } from "./session";
 
 /** A message row that will not be sent again: delivered, or given up. */
 const settled = (t: string) => sql.raw(`(${t}status = 'sent' OR (${t}status = 'failed' AND ${t}next_attempt_at IS NULL))`);
@@ -49,7 +49,7 @@ const steps: Record<PurgeStep, (c: PurgeCutoffs, batch: number) => SQL | null> =
       SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT ${batch}) oldest WHERE at <= ${c.auditCutoff})`,
 };
 
-export function pgMaintenance(db: PgSession): MaintenanceRepository {
+export function pgMaintenance({ db }: Bound): MaintenanceRepository {
   return {
     async purge(step, cutoffs, batch) {
       const statement = steps[step](cutoffs, batch);

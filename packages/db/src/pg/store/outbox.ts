@@ -1,10 +1,7 @@
 import { and, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
-import type { OutboxRepository } from "@authsvc/store";
+import { REDACTED, type OutboxRepository } from "@authsvc/store";
 import { outbox } from "../schema";
-import type { PgSession } from "./session";
-
-/** What stays of a message's text (and html) once it must no longer be kept in clear. */
-export const REDACTED = "[redacted]";
+import type { Bound } from "./session";
 
 const redacted = {
   code: null,
@@ -12,7 +9,7 @@ const redacted = {
   html: sql<string | null>`CASE WHEN ${outbox.html} IS NULL THEN NULL ELSE ${REDACTED} END`,
 };
 
-export function pgOutbox(db: PgSession): OutboxRepository {
+export function pgOutbox({ db }: Bound): OutboxRepository {
   return {
     async insertClaimed(m, leaseUntil) {
       const [row] = await db

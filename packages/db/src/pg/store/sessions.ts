@@ -1,12 +1,13 @@
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { OpaqueTokenRepository, SessionRepository } from "@authsvc/store";
 import { opaqueTokens, sessions } from "../schema";
-import { lazy, type PgSession } from "./session";
+import { lazy, lockedIn, type Bound } from "./session";
 
-export function pgSessions(db: PgSession): SessionRepository {
+export function pgSessions(bound: Bound): SessionRepository {
+  const { db } = bound;
   // Every token check reads its session: one round trip on a statement parsed once per connection.
   const byId = lazy(() =>
-    db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).prepare("authsvc_session_by_id"),
+    lockedIn(bound, db.select().from(sessions).where(eq(sessions.id, sql.placeholder("id"))).$dynamic(), "session_by_id"),
   );
   const touch = lazy(() =>
     db
@@ -56,13 +57,10 @@ export function pgSessions(db: PgSession): SessionRepository {
   };
 }
 
-export function pgTokens(db: PgSession): OpaqueTokenRepository {
+export function pgTokens(bound: Bound): OpaqueTokenRepository {
+  const { db } = bound;
   const byHash = lazy(() =>
-    db
-      .select()
-      .from(opaqueTokens)
-      .where(eq(opaqueTokens.tokenHash, sql.placeholder("hash")))
-      .prepare("authsvc_token_by_hash"),
+    lockedIn(bound, db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, sql.placeholder("hash"))).$dynamic(), "token_by_hash"),
   );
   return {
     async insert(t) {

@@ -1,24 +1,21 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { CredentialRepository, UserRepository } from "@authsvc/store";
 import { credentials, users } from "../schema";
 import { asUniqueConflict } from "./errors";
-import { lazy, type PgSession } from "./session";
+import { lazy, lockedIn, type Bound, type PgSession } from "./session";
 
-export function pgUsers(db: PgSession): UserRepository {
-  const byId = lazy(() => db.select().from(users).where(eq(users.id, sql.placeholder("id"))).prepare("authsvc_user_by_id"));
-  const byEmail = lazy(() =>
-    db.select().from(users).where(eq(users.email, sql.placeholder("email"))).prepare("authsvc_user_by_email"),
-  );
-  const byPhone = lazy(() =>
-    db.select().from(users).where(eq(users.phone, sql.placeholder("phone"))).prepare("authsvc_user_by_phone"),
-  );
+export function pgUsers(bound: Bound): UserRepository {
+  const { db } = bound;
+  const one = (where: SQL | undefined, name: string) =>
+    lazy(() => lockedIn(bound, db.select().from(users).where(where).$dynamic(), name));
+  const byId = one(eq(users.id, sql.placeholder("id")), "user_by_id");
+  const byEmail = one(eq(users.email, sql.placeholder("email")), "user_by_email");
+  const byPhone = one(eq(users.phone, sql.placeholder("phone")), "user_by_phone");
   // lower() on both sides, as the unique index is built, so the index answers it.
-  const byUsername = lazy(() =>
-    db
-      .select()
-      .from(users)
-      .where(sql`lower(${users.username}) = lower(${sql.placeholder("username")})`)
-      .prepare("authsvc_user_by_username"),
+  const byUsername = one(sql`lower(${users.username}) = lower(${sql.placeholder("username")})`, "user_by_username");
+  const byAccount = one(
+    and(eq(users.customerNumber, sql.placeholder("customerNumber")), eq(users.accountNumber, sql.placeholder("accountNumber"))),
+    "user_by_account",
   );
 
   /**
@@ -36,13 +33,7 @@ export function pgUsers(db: PgSession): UserRepository {
     byEmail: async (email) => (await byEmail().execute({ email }))[0],
     byPhone: async (phone) => (await byPhone().execute({ phone }))[0],
     byUsername: async (username) => (await byUsername().execute({ username }))[0],
-    async byAccount(customerNumber, accountNumber) {
-      const [user] = await db
-        .select()
-        .from(users)
-        .where(and(eq(users.customerNumber, customerNumber), eq(users.accountNumber, accountNumber)));
-      return user;
-    },
+    byAccount: async (customerNumber, accountNumber) => (await byAccount().execute({ customerNumber, accountNumber }))[0],
     async numberTaken(field, value) {
       const column = field === "customerNumber" ? users.customerNumber : users.accountNumber;
       const rows = await db.select({ one: sql`1` }).from(users).where(eq(column, value)).limit(1);
@@ -63,7 +54,11 @@ export function pgUsers(db: PgSession): UserRepository {
   };
 }
 
-export function pgCredentials(db: PgSession): CredentialRepository {
+export function pgCredentials(bound: Bound): CredentialRepository {
+  const { db } = bound;
+  const get = lazy(() =>
+    lockedIn(bound, db.select().from(credentials).where(eq(credentials.userId, sql.placeholder("userId"))).$dynamic(), "credentials"),
+  );
   const userIs = (userId: number) => eq(credentials.userId, userId);
   const reservePinTry = lazy(() =>
     db
@@ -77,10 +72,7 @@ export function pgCredentials(db: PgSession): CredentialRepository {
       .prepare("authsvc_reserve_pin_try"),
   );
   return {
-    async get(userId) {
-      const [row] = await db.select().from(credentials).where(userIs(userId));
-      return row;
-    },
+    get: async (userId) => (await get().execute({ userId }))[0],
     async setPassword(userId, hash, at) {
       await db.update(credentials).set({ passwordHash: hash, passwordChangedAt: at }).where(userIs(userId));
     },
