@@ -174,6 +174,26 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(50);
   });
 
+  it("gives each due message to one of two instances claiming at once, and a lapsed claim to the next", async () => {
+    const other = await stores.open();
+    const to = `claim-${randomUUID()}@example.com`;
+    const message = { channel: "email" as const, to, purpose: "login", subject: "s", text: "t", html: null, code: "123456", challengeId: null, createdAt: T };
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await stores.store.outbox.insertClaimed(message, T)).id);
+    const drain = async (s: Store) => {
+      const got: number[] = [];
+      for (let batch = await s.outbox.claimDue(T, T + 30_000, 4); batch.length; batch = await s.outbox.claimDue(T, T + 30_000, 4)) {
+        got.push(...batch.map((m) => m.id));
+      }
+      return got;
+    };
+    const [a, b] = await Promise.all([drain(stores.store), drain(other)]);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(ids);
+    expect((await stores.store.outbox.list(to, 100)).every((m) => m.status === "sending" && m.nextAttemptAt === T + 30_000)).toBe(true);
+    expect(await other.outbox.claimDue(T + 29_999, T + 60_000, 100)).toEqual([]);
+    expect((await other.outbox.claimDue(T + 30_000, T + 60_000, 100)).filter((m) => m.to === to)).toHaveLength(30);
+  });
+
   it("in a transaction, makes a body that reads a row and then writes it wait for another such body", async () => {
     const other = await stores.open();
     const user = await stores.store.users.create(newUser({ fullName: "0" }), null);
@@ -185,6 +205,31 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
       });
     await Promise.all([increment(stores.store), increment(other), increment(stores.store), increment(other)]);
     expect((await stores.store.users.byId(user.id))!.fullName).toBe("4");
+  });
+
+  it("runs a body again when PostgreSQL ends it to break a deadlock", async () => {
+    const other = await stores.open();
+    const [u1, u2] = [await stores.store.users.create(newUser(), null), await stores.store.users.create(newUser(), null)];
+    const bothLocked = barrier(2);
+    let runs = 0;
+    // Each locks one user by reading it, then reads the other's: one of them must give way.
+    const crossed = (s: Store, first: number, second: number) => {
+      let firstRun = true;
+      return s.transaction(async (tx) => {
+        runs++;
+        await tx.users.byId(first);
+        if (firstRun) {
+          firstRun = false;
+          await bothLocked();
+        }
+        await tx.users.byId(second);
+        await tx.users.update(second, { bio: `after ${first}` });
+      });
+    };
+    await Promise.all([crossed(stores.store, u1.id, u2.id), crossed(other, u2.id, u1.id)]);
+    expect(runs).toBe(3);
+    expect((await stores.store.users.byId(u1.id))!.bio).toBe(`after ${u2.id}`);
+    expect((await stores.store.users.byId(u2.id))!.bio).toBe(`after ${u1.id}`);
   });
 
   // What SERIALIZABLE adds: a body that acts on the absence of a row (no row to lock).

@@ -19,12 +19,13 @@ export function pgUsers(bound: Bound): UserRepository {
   );
 
   /**
-   * Runs `work` in a transaction of its own, or a savepoint when already in one: a unique
-   * violation aborts a PostgreSQL transaction, and the caller must be able to go on after
-   * a UniqueConflict (answer 409, try another number).
+   * Runs `work` with unique violations named. In a transaction it runs in a savepoint: a
+   * violation aborts a PostgreSQL transaction, and the caller must be able to go on after a
+   * UniqueConflict (answer 409, try another number). `atomic` work gets a transaction of its
+   * own outside one.
    */
-  const guarded = <T>(work: (db: PgSession) => Promise<T>): Promise<T> =>
-    db.transaction((tx) => work(tx)).catch((error: unknown) => {
+  const guarded = <T>(work: (db: PgSession) => Promise<T>, atomic: boolean): Promise<T> =>
+    (bound.locking || atomic ? db.transaction((tx) => work(tx)) : work(db)).catch((error: unknown) => {
       throw asUniqueConflict(error);
     });
 
@@ -46,10 +47,10 @@ export function pgUsers(bound: Bound): UserRepository {
           .insert(credentials)
           .values({ userId: created!.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
         return created!;
-      }),
+      }, true),
     async update(id, patch) {
       if (Object.keys(patch).length === 0) return (await byId().execute({ id }))[0];
-      return guarded(async (tx) => (await tx.update(users).set(patch).where(eq(users.id, id)).returning())[0]);
+      return guarded(async (tx) => (await tx.update(users).set(patch).where(eq(users.id, id)).returning())[0], false);
     },
   };
 }
