@@ -3,3 +3,4 @@ export * from "./client";
 export { and, desc, eq, gte, isNull, isNotNull, lt, lte, ne, or, sql } from "drizzle-orm";
 export * from "./backup";
 export * from "./files";
+export { createSqliteStore } from "./sqlite-store";

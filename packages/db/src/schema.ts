@@ -153,7 +153,7 @@ export const outbox = sqliteTable(
     error: text("error"),
     /** The code's challenge, so a retry never delivers a code that was replaced or used. */
     challengeId: text("challenge_id"),
-    /** When a failed message is tried again; null once sent or given up. */
+    /** When a failed message is tried again, or when the claim on a sending one lapses; null once sent or given up. */
     nextAttemptAt: ms("next_attempt_at"),
     createdAt: ms("created_at").notNull(),
     sentAt: ms("sent_at"),

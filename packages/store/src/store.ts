@@ -182,7 +182,9 @@ export interface OutboxRepository {
   insertClaimed(m: NewOutboxMessage, leaseUntil: number): Promise<OutboxMessage>;
   /**
    * Claims up to `limit` messages due for a try (failed with a retry due, a claim that lapsed,
-   * queued by an older version) until `leaseUntil`; a message is claimed by one caller only.
+   * queued by an older version) until `leaseUntil`, oldest first; a message is claimed by one
+   * caller only. A queued row counts as claimed by its writer for one lease length
+   * (`leaseUntil - at`) from its creation, as that version sent it at once.
    */
   claimDue(at: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
   markSent(id: number, attempts: number, at: number, redact: boolean): Promise<void>;

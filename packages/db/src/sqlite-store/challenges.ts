@@ -1,0 +1,99 @@
+import type { ChallengeRepository } from "@authsvc/store";
+import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { challenges } from "../schema";
+import type { Scope } from "./scope";
+
+const p = sql.placeholder;
+const live = and(isNull(challenges.consumedAt), isNull(challenges.supersededAt));
+const signupTo = and(eq(challenges.purpose, "signup"), eq(challenges.destination, p("destination")), isNotNull(challenges.payload));
+
+// A code send runs several of these, a code check two or three: prepared once per store.
+export function prepareChallenges(db: Db) {
+  return {
+    byId: db.select().from(challenges).where(eq(challenges.id, p("id"))).prepare(),
+    latest: db
+      .select()
+      .from(challenges)
+      .where(and(eq(challenges.purpose, p("purpose")), eq(challenges.destination, p("destination"))))
+      // Ties (a frozen clock): the one not replaced, then the one written last.
+      .orderBy(desc(challenges.createdAt), sql`${challenges.supersededAt} IS NULL DESC`, desc(challenges.lastSentAt), sql`rowid DESC`)
+      .limit(1)
+      .prepare(),
+    insert: db
+      .insert(challenges)
+      .values({
+        id: p("id"),
+        userId: p("userId"),
+        purpose: p("purpose"),
+        channel: p("channel"),
+        destination: p("destination"),
+        codeHash: p("codeHash"),
+        expiresAt: p("expiresAt"),
+        attemptsLeft: p("attemptsLeft"),
+        sendCount: p("sendCount"),
+        lastSentAt: p("lastSentAt"),
+        // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
+        payload: sql`${p("payload")}`,
+        createdAt: p("createdAt"),
+      })
+      .returning()
+      .prepare(),
+    supersedeLive: db
+      .update(challenges)
+      .set({ supersededAt: sql`${p("at")}` })
+      .where(and(eq(challenges.purpose, p("purpose")), eq(challenges.destination, p("destination")), live))
+      .prepare(),
+    supersedeLiveOfUser: db
+      .update(challenges)
+      .set({ supersededAt: sql`${p("at")}` })
+      .where(and(eq(challenges.userId, p("userId")), eq(challenges.purpose, p("purpose")), live))
+      .prepare(),
+    consume: db
+      .update(challenges)
+      .set({ consumedAt: sql`${p("at")}` })
+      .where(and(eq(challenges.id, p("id")), live))
+      .prepare(),
+    // One statement, so concurrent wrong codes each take exactly one try and never go below zero.
+    spendAttempt: db.$client.prepare(
+      `UPDATE challenges SET attempts_left = attempts_left - 1 WHERE id = ? AND attempts_left > 0 RETURNING attempts_left AS left`,
+    ),
+    clearLastSent: db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, p("id"))).prepare(),
+    dropSignupPayloads: db.update(challenges).set({ payload: null }).where(signupTo).prepare(),
+    dropSignupPayloadsExcept: db
+      .update(challenges)
+      .set({ payload: null })
+      .where(and(signupTo, ne(challenges.id, p("exceptId"))))
+      .prepare(),
+  };
+}
+
+type Queries = ReturnType<typeof prepareChallenges>;
+
+export function challengeRepository(q: Queries, scope: Scope): ChallengeRepository {
+  return {
+    byId: (id) => scope.run(() => q.byId.get({ id })),
+    latest: (purpose, destination) => scope.run(() => q.latest.get({ purpose, destination })),
+    insert: (c) =>
+      scope.run(() => q.insert.get({ ...c, payload: c.payload === null ? null : JSON.stringify(c.payload) })!),
+    supersedeLive: (purpose, destination, at) =>
+      scope.run(() => {
+        q.supersedeLive.run({ purpose, destination, at });
+      }),
+    supersedeLiveOfUser: (userId, purpose, at) =>
+      scope.run(() => {
+        q.supersedeLiveOfUser.run({ userId, purpose, at });
+      }),
+    consume: (id, at) => scope.run(() => q.consume.run({ id, at }).changes === 1),
+    spendAttempt: (id) => scope.run(() => (q.spendAttempt.get(id) as { left: number } | undefined)?.left),
+    clearLastSent: (id) =>
+      scope.run(() => {
+        q.clearLastSent.run({ id });
+      }),
+    dropSignupPayloads: (destination, exceptId) =>
+      scope.run(() => {
+        if (exceptId === undefined) q.dropSignupPayloads.run({ destination });
+        else q.dropSignupPayloadsExcept.run({ destination, exceptId });
+      }),
+  };
+}

@@ -1,0 +1,22 @@
+import { UniqueConflict } from "@authsvc/store";
+
+/** SQLite names a column index by `table.column` and an expression index by its name. */
+const FIELDS: [string, UniqueConflict["field"]][] = [
+  ["users.email", "email"],
+  ["users.phone", "phone"],
+  ["users_username_unique", "username"],
+  ["users.customer_number", "customerNumber"],
+  ["users.account_number", "accountNumber"],
+];
+
+/** A unique-index violation on a user's field as the store's UniqueConflict; anything else as it was. */
+export function translateError(err: unknown): unknown {
+  // Drizzle may wrap the driver's error; the constraint is named in the innermost one.
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+      const field = FIELDS.find(([name]) => e instanceof Error && e.message.includes(name));
+      return field ? new UniqueConflict(field[1]) : err;
+    }
+  }
+  return err;
+}

@@ -1,0 +1,122 @@
+import type { OpaqueTokenRepository, SessionRepository } from "@authsvc/store";
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { opaqueTokens, sessions } from "../schema";
+import type { Scope } from "./scope";
+
+const p = sql.placeholder;
+const unrevokedOf = and(eq(sessions.userId, p("userId")), isNull(sessions.revokedAt));
+
+// Every token check reads its session (and a family 001 token its row): prepared once per store.
+export function prepareSessions(db: Db) {
+  return {
+    insert: db
+      .insert(sessions)
+      .values({
+        id: p("id"),
+        userId: p("userId"),
+        kind: p("kind"),
+        createdAt: p("createdAt"),
+        expiresAt: p("expiresAt"),
+        lastUsedAt: p("lastUsedAt"),
+        authenticatedAt: p("authenticatedAt"),
+        userAgent: p("userAgent"),
+        ip: p("ip"),
+      })
+      .returning()
+      .prepare(),
+    byId: db.select().from(sessions).where(eq(sessions.id, p("id"))).prepare(),
+    touch: db
+      .update(sessions)
+      .set({ lastUsedAt: sql`${p("at")}` })
+      .where(eq(sessions.id, p("id")))
+      .prepare(),
+    markAuthenticated: db
+      .update(sessions)
+      .set({ authenticatedAt: sql`${p("at")}` })
+      .where(eq(sessions.id, p("id")))
+      .prepare(),
+    advanceGeneration: db
+      .update(sessions)
+      .set({ generation: sql`${sessions.generation} + 1`, lastUsedAt: sql`${p("at")}` })
+      .where(and(eq(sessions.id, p("id")), eq(sessions.generation, p("from"))))
+      .prepare(),
+    revoke: db
+      .update(sessions)
+      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+      .where(and(eq(sessions.id, p("id")), isNull(sessions.revokedAt)))
+      .prepare(),
+    revokeAll: db
+      .update(sessions)
+      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+      .where(unrevokedOf)
+      .prepare(),
+    revokeAllExcept: db
+      .update(sessions)
+      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+      .where(and(unrevokedOf, ne(sessions.id, p("exceptId"))))
+      .prepare(),
+    listUnrevoked: db.select().from(sessions).where(unrevokedOf).orderBy(desc(sessions.lastUsedAt)).prepare(),
+    insertToken: db
+      .insert(opaqueTokens)
+      .values({
+        tokenHash: p("tokenHash"),
+        kind: p("kind"),
+        userId: p("userId"),
+        sessionId: p("sessionId"),
+        createdAt: p("createdAt"),
+        expiresAt: p("expiresAt"),
+      })
+      .prepare(),
+    tokenByHash: db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, p("tokenHash"))).prepare(),
+    useToken: db
+      .update(opaqueTokens)
+      .set({ usedAt: sql`${p("at")}` })
+      .where(and(eq(opaqueTokens.id, p("id")), isNull(opaqueTokens.usedAt)))
+      .prepare(),
+    useAllTokensOfUser: db
+      .update(opaqueTokens)
+      .set({ usedAt: sql`${p("at")}` })
+      .where(and(eq(opaqueTokens.userId, p("userId")), eq(opaqueTokens.kind, p("kind")), isNull(opaqueTokens.usedAt)))
+      .prepare(),
+  };
+}
+
+type Queries = ReturnType<typeof prepareSessions>;
+
+export function sessionRepository(q: Queries, scope: Scope): SessionRepository {
+  return {
+    insert: (s) => scope.run(() => q.insert.get(s)!),
+    byId: (id) => scope.run(() => q.byId.get({ id })),
+    touch: (id, at) =>
+      scope.run(() => {
+        q.touch.run({ id, at });
+      }),
+    markAuthenticated: (id, at) =>
+      scope.run(() => {
+        q.markAuthenticated.run({ id, at });
+      }),
+    advanceGeneration: (id, from, at) => scope.run(() => q.advanceGeneration.run({ id, from, at }).changes === 1),
+    revoke: (id, at, reason) => scope.run(() => q.revoke.run({ id, at, reason }).changes === 1),
+    revokeAllOfUser: (userId, at, reason, exceptId) =>
+      scope.run(() =>
+        exceptId === undefined ? q.revokeAll.run({ userId, at, reason }).changes : q.revokeAllExcept.run({ userId, at, reason, exceptId }).changes,
+      ),
+    listUnrevoked: (userId) => scope.run(() => q.listUnrevoked.all({ userId })),
+  };
+}
+
+export function tokenRepository(q: Queries, scope: Scope): OpaqueTokenRepository {
+  return {
+    insert: (t) =>
+      scope.run(() => {
+        q.insertToken.run(t);
+      }),
+    byHash: (tokenHash) => scope.run(() => q.tokenByHash.get({ tokenHash })),
+    use: (id, at) => scope.run(() => q.useToken.run({ id, at }).changes === 1),
+    useAllOfUser: (userId, kind, at) =>
+      scope.run(() => {
+        q.useAllTokensOfUser.run({ userId, kind, at });
+      }),
+  };
+}

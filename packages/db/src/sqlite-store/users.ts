@@ -1,0 +1,115 @@
+import type { CredentialRepository, NewUser, User, UserRepository } from "@authsvc/store";
+import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { credentials, users } from "../schema";
+import type { Scope } from "./scope";
+
+const p = sql.placeholder;
+
+// Every token check, login and code send looks a user up: prepared once per store.
+export function prepareUsers(db: Db) {
+  const insertCredentials = db
+    .insert(credentials)
+    .values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") })
+    .prepare();
+  const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
+    const created = db.insert(users).values(user).returning().get();
+    insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
+    return created;
+  };
+  return {
+    // The user and its credentials in one transaction (a savepoint inside an open one).
+    create: db.$client.transaction(insertUser),
+    byId: db.select().from(users).where(eq(users.id, p("id"))).prepare(),
+    byEmail: db.select().from(users).where(eq(users.email, p("email"))).prepare(),
+    byPhone: db.select().from(users).where(eq(users.phone, p("phone"))).prepare(),
+    byUsername: db.select().from(users).where(sql`lower(${users.username}) = lower(${p("username")})`).prepare(),
+    byAccount: db
+      .select()
+      .from(users)
+      .where(and(eq(users.customerNumber, p("customerNumber")), eq(users.accountNumber, p("accountNumber"))))
+      .prepare(),
+    customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n"))).prepare(),
+    accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n"))).prepare(),
+    credentials: db.select().from(credentials).where(eq(credentials.userId, p("userId"))).prepare(),
+    setPassword: db
+      .update(credentials)
+      .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
+      .where(eq(credentials.userId, p("userId")))
+      .prepare(),
+    setPinIfUnlocked: db
+      .update(credentials)
+      .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0 })
+      .where(and(eq(credentials.userId, p("userId")), isNull(credentials.pinLockedAt)))
+      .prepare(),
+    resetPin: db
+      .update(credentials)
+      .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0, pinLockedAt: null })
+      .where(eq(credentials.userId, p("userId")))
+      .prepare(),
+    // One statement, so concurrent guesses can never count past the limit.
+    reservePinTry: db.$client.prepare(
+      `UPDATE credentials SET pin_failures = pin_failures + 1
+       WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
+       RETURNING pin_failures AS failures, pin_hash AS hash`,
+    ),
+    clearPinFailures: db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, p("userId"))).prepare(),
+    lockPin: db
+      .update(credentials)
+      .set({ pinLockedAt: sql`${p("at")}` })
+      .where(eq(credentials.userId, p("userId")))
+      .prepare(),
+    liftPinLock: db
+      .update(credentials)
+      .set({ pinFailures: 0, pinLockedAt: null })
+      .where(and(eq(credentials.userId, p("userId")), or(isNotNull(credentials.pinLockedAt), sql`${credentials.pinFailures} > 0`)))
+      .prepare(),
+  };
+}
+
+type Queries = ReturnType<typeof prepareUsers>;
+
+export function userRepository(db: Db, q: Queries, scope: Scope): UserRepository {
+  return {
+    byId: (id) => scope.run(() => q.byId.get({ id })),
+    byEmail: (email) => scope.run(() => q.byEmail.get({ email })),
+    byPhone: (phone) => scope.run(() => q.byPhone.get({ phone })),
+    byUsername: (username) => scope.run(() => q.byUsername.get({ username })),
+    byAccount: (customerNumber, accountNumber) => scope.run(() => q.byAccount.get({ customerNumber, accountNumber })),
+    numberTaken: (field, value) =>
+      scope.run(() => (field === "customerNumber" ? q.customerNumberTaken : q.accountNumberTaken).get({ n: value }) !== undefined),
+    create: (user, password) => scope.run(() => q.create.immediate(user, password)),
+    update: (id, patch) =>
+      scope.run(() => {
+        const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        if (Object.keys(set).length === 0) return q.byId.get({ id });
+        return db.update(users).set(set).where(eq(users.id, id)).returning().get();
+      }),
+  };
+}
+
+export function credentialRepository(q: Queries, scope: Scope): CredentialRepository {
+  return {
+    get: (userId) => scope.run(() => q.credentials.get({ userId })),
+    setPassword: (userId, hash, at) =>
+      scope.run(() => {
+        q.setPassword.run({ userId, hash, at });
+      }),
+    setPinIfUnlocked: (userId, hash, at) => scope.run(() => q.setPinIfUnlocked.run({ userId, hash, at }).changes === 1),
+    resetPin: (userId, hash, at) =>
+      scope.run(() => {
+        q.resetPin.run({ userId, hash, at });
+      }),
+    reservePinTry: (userId, max) =>
+      scope.run(() => q.reservePinTry.get(userId, max) as { failures: number; hash: string } | undefined),
+    clearPinFailures: (userId) =>
+      scope.run(() => {
+        q.clearPinFailures.run({ userId });
+      }),
+    lockPin: (userId, at) =>
+      scope.run(() => {
+        q.lockPin.run({ userId, at });
+      }),
+    liftPinLock: (userId) => scope.run(() => q.liftPinLock.run({ userId }).changes > 0),
+  };
+}
