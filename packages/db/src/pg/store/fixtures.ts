@@ -1,6 +1,6 @@
 import type { NewUser, Store } from "@authsvc/store";
 import { afterAll, beforeAll } from "vitest";
-import { createPgDatabase } from "../client";
+import { createPgDatabase, type PgDb } from "../client";
 import { usePgTestDatabase } from "../testing";
 import { createPgStore, type PgStoreOptions } from "./index";
 
@@ -16,13 +16,19 @@ export function usePgStores(options: PgStoreOptions = {}) {
     opened.push(store);
     return store;
   };
-  const first = { store: undefined as unknown as Store };
+  const first = { store: undefined as unknown as Store, db: undefined as unknown as PgDb };
   beforeAll(async () => {
+    first.db = await createPgDatabase(database.url, { migrate: false, poolSize: 1 });
+    opened.push(createPgStore(first.db));
     first.store = await open();
   });
   return {
     get store() {
       return first.store;
+    },
+    /** The database under the stores, for rows the contract cannot write (an older version's). */
+    get db() {
+      return first.db;
     },
     open,
   };

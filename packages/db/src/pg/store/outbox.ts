@@ -27,7 +27,8 @@ export function pgOutbox({ db }: Bound): OutboxRepository {
         .from(outbox)
         .where(
           or(
-            eq(outbox.status, "queued"),
+            // Written by an older version, which sent it at once: claimed by its writer for one lease.
+            and(eq(outbox.status, "queued"), lte(outbox.createdAt, at - (leaseUntil - at))),
             and(inArray(outbox.status, ["failed", "sending"]), lte(outbox.nextAttemptAt, at)),
           ),
         )

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { UniqueConflict, type NewChallenge, type Store } from "@authsvc/store";
 import { describe, expect, it } from "vitest";
+import { outbox } from "../schema";
 import { pgTestServerUrl } from "../testing";
 import { pgErrorOf } from "./errors";
 import { newUser, usePgStores } from "./fixtures";
@@ -192,6 +193,20 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect((await stores.store.outbox.list(to, 100)).every((m) => m.status === "sending" && m.nextAttemptAt === T + 30_000)).toBe(true);
     expect(await other.outbox.claimDue(T + 29_999, T + 60_000, 100)).toEqual([]);
     expect((await other.outbox.claimDue(T + 30_000, T + 60_000, 100)).filter((m) => m.to === to)).toHaveLength(30);
+  });
+
+  it("claims a message queued by an older version once a lease has passed since it was written", async () => {
+    const to = `queued-${randomUUID()}@example.com`;
+    const [queued] = await stores.db
+      .insert(outbox)
+      .values({ channel: "sms", to, purpose: "login", subject: null, text: "t", html: null, code: "1", challengeId: null, createdAt: T })
+      .returning();
+    expect(queued!.status).toBe("queued");
+    const mine = (rows: { id: number }[]) => rows.filter((r) => r.id === queued!.id);
+    expect(mine(await stores.store.outbox.claimDue(T + 29_999, T + 59_999, 100))).toEqual([]);
+    expect(mine(await stores.store.outbox.claimDue(T + 30_000, T + 60_000, 100))).toEqual([
+      { ...queued, status: "sending", nextAttemptAt: T + 60_000 },
+    ]);
   });
 
   it("in a transaction, makes a body that reads a row and then writes it wait for another such body", async () => {
