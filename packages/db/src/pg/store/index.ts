@@ -12,12 +12,12 @@ import { pgCredentials, pgUsers } from "./users";
 
 export interface PgStoreOptions {
   /**
-   * Isolation of `transaction`. READ COMMITTED by default: every primitive guards its own race
+   * Isolation of `transaction`. READ COMMITTED by default: each primitive guards its own race
    * (a conditional UPDATE waits for the row's other writer, then checks its condition again on
-   * the row as that one left it), so transactions that write the same rows go one after the
-   * other without failing. SERIALIZABLE also orders what a body only read, at the price of
-   * serialisation failures and runs again that grow with contention: fifty transactions
-   * spending tries of one code can exhaust any small bound.
+   * the row as that one left it), and a read in a transaction locks its row, so bodies that
+   * touch the same rows run one after the other without failing. SERIALIZABLE also covers what
+   * a body concludes from a row's absence, at the price of serialisation failures whose reruns
+   * grow with contention: many concurrent checks of one code can exhaust the bound.
    */
   isolation?: "read committed" | "serializable";
   /** Runs of a transaction's body, the first included, before a serialisation failure or deadlock is thrown. */
@@ -54,6 +54,7 @@ function repositories(db: PgSession, locking: boolean) {
 export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
   const maxRuns = Math.max(1, options.maxTransactionRuns ?? defaultMaxTransactionRuns);
   const isolationLevel = options.isolation ?? "read committed";
+  let closing: Promise<void> | undefined;
 
   function inTransaction(tx: PgSession): Store {
     const store: Store = {
@@ -79,6 +80,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
       }
     },
     ready: () => pgMigrationsApplied(db),
-    close: () => db.$client.end(),
+    // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
+    close: () => (closing ??= db.$client.end()),
   };
 }
