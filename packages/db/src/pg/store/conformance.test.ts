@@ -1,0 +1,35 @@
+import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
+import { is } from "drizzle-orm";
+import { describeStoreConformance } from "@authsvc/store/conformance";
+import { afterAll, beforeAll, describe } from "vitest";
+import { createPgDatabase, type PgDb } from "../client";
+import * as schema from "../schema";
+import { pgTestServerUrl, usePgTestDatabase } from "../testing";
+import { createPgStore } from "./index";
+
+// Every table of the schema, so a table added later is emptied too.
+const tables = (Object.values(schema) as unknown[])
+  .filter((v): v is PgTable => is(v, PgTable))
+  .map((t) => `"${getTableConfig(t).name}"`)
+  .join(", ");
+
+describe.skipIf(!pgTestServerUrl())("PostgreSQL", () => {
+  // One database for the file, emptied before each test: a database per test would spend
+  // more time creating and migrating than testing.
+  const database = usePgTestDatabase();
+  let admin: PgDb;
+  beforeAll(async () => {
+    admin = await createPgDatabase(database.url, { migrate: false, poolSize: 1 });
+  });
+  afterAll(async () => {
+    await admin?.$client.end();
+  });
+
+  describeStoreConformance({
+    name: "PostgreSQL",
+    async open() {
+      await admin.$client.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      return createPgStore(await createPgDatabase(database.url, { migrate: false }));
+    },
+  });
+});

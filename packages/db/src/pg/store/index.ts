@@ -1,0 +1,86 @@
+import type { Store } from "@authsvc/store";
+import { pgMigrationsApplied, type PgDb } from "../client";
+import { pgAudit } from "./audit";
+import { pgChallenges } from "./challenges";
+import { isRetryable } from "./errors";
+import { pgLimits } from "./limits";
+import { pgMaintenance } from "./maintenance";
+import { pgOutbox } from "./outbox";
+import type { PgSession } from "./session";
+import { pgSessions, pgTokens } from "./sessions";
+import { pgCredentials, pgUsers } from "./users";
+
+export interface PgStoreOptions {
+  /**
+   * Isolation of `transaction`. READ COMMITTED by default: each primitive guards its own race
+   * (a conditional UPDATE waits for the row's other writer, then checks its condition again on
+   * the row as that one left it), and a read in a transaction locks its row, so bodies that
+   * touch the same rows run one after the other without failing. SERIALIZABLE also covers what
+   * a body concludes from a row's absence, at the price of serialisation failures whose reruns
+   * grow with contention: many concurrent checks of one code can exhaust the bound.
+   */
+  isolation?: "read committed" | "serializable";
+  /** Runs of a transaction's body, the first included, before a serialisation failure or deadlock is thrown. */
+  maxTransactionRuns?: number;
+}
+
+const defaultMaxTransactionRuns = 10;
+
+/** A pause before the next run, random so that the transactions that collided do not collide again. */
+const backoff = (run: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** run)));
+
+function repositories(db: PgSession, locking: boolean) {
+  const bound = { db, locking };
+  return {
+    users: pgUsers(bound),
+    credentials: pgCredentials(bound),
+    challenges: pgChallenges(bound),
+    sessions: pgSessions(bound),
+    tokens: pgTokens(bound),
+    limits: pgLimits(bound),
+    audit: pgAudit(bound),
+    outbox: pgOutbox(bound),
+    maintenance: pgMaintenance(bound),
+  };
+}
+
+/**
+ * The store on PostgreSQL, for one pool (one per process). Each primitive is one statement
+ * that is race-safe by itself, whatever the instance: a guarded UPDATE ... RETURNING, an
+ * upsert that restarts a window in the same step, SKIP LOCKED for the outbox. `transaction`
+ * is all or nothing, nests as savepoints, and runs its body again after a deadlock (or, at
+ * SERIALIZABLE, a serialisation failure), as the contract allows.
+ */
+export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
+  const maxRuns = Math.max(1, options.maxTransactionRuns ?? defaultMaxTransactionRuns);
+  const isolationLevel = options.isolation ?? "read committed";
+  let closing: Promise<void> | undefined;
+
+  function inTransaction(tx: PgSession): Store {
+    const store: Store = {
+      ...repositories(tx, true),
+      // A savepoint: its failure undoes its own work only, and the caller may go on.
+      transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
+      ready: () => pgMigrationsApplied(db),
+      close: () => Promise.reject(new Error("close the store, not one of its transactions")),
+    };
+    return store;
+  }
+
+  return {
+    ...repositories(db, false),
+    async transaction(fn) {
+      for (let run = 1; ; run++) {
+        try {
+          return await db.transaction((tx) => fn(inTransaction(tx)), { isolationLevel });
+        } catch (error) {
+          if (run >= maxRuns || !isRetryable(error)) throw error;
+          await backoff(run);
+        }
+      }
+    },
+    ready: () => pgMigrationsApplied(db),
+    // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
+    close: () => (closing ??= db.$client.end()),
+  };
+}

@@ -1,0 +1,47 @@
+import { eq, sql } from "drizzle-orm";
+import type { LimitRepository } from "@authsvc/store";
+import { rateLimits } from "../schema";
+import { lazy, type Bound } from "./session";
+
+export function pgLimits({ db }: Bound): LimitRepository {
+  const n = sql`${sql.placeholder("n")}::integer`;
+  const at = sql`${sql.placeholder("at")}::bigint`;
+  const ended = sql`${rateLimits.windowStart} + ${sql.placeholder("windowMs")}::bigint <= ${at}`;
+  // One statement, so concurrent hits from any instance each count exactly once: the row lock
+  // orders them, and the window starts over in the same step when the old one has ended.
+  const hit = lazy(() =>
+    db
+      .insert(rateLimits)
+      .values({ key: sql`${sql.placeholder("key")}`, count: n, windowStart: at })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          count: sql`CASE WHEN ${ended} THEN ${n} ELSE ${rateLimits.count} + ${n} END`,
+          windowStart: sql`CASE WHEN ${ended} THEN ${at} ELSE ${rateLimits.windowStart} END`,
+        },
+      })
+      .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
+      .prepare("authsvc_limit_hit"),
+  );
+  // Never locked, even in a transaction: a bucket changes only by a hit, which says itself
+  // what it counted, and a lock taken here before a code's row (core reads both) would let
+  // two checks of one code deadlock.
+  const peek = lazy(() =>
+    db
+      .select({ count: rateLimits.count, windowStart: rateLimits.windowStart })
+      .from(rateLimits)
+      .where(eq(rateLimits.key, sql.placeholder("key")))
+      .prepare("authsvc_limit_peek"),
+  );
+  return {
+    hit: async (key, count, windowMs, now) => (await hit().execute({ key, n: count, windowMs, at: now }))[0]!,
+    peek: async (key) => (await peek().execute({ key }))[0],
+    async reset(key) {
+      await db.delete(rateLimits).where(eq(rateLimits.key, key));
+    },
+    async resetPrefix(prefix) {
+      // Not LIKE: an email in a key may hold % or _.
+      await db.delete(rateLimits).where(sql`left(${rateLimits.key}, length(${prefix}::text)) = ${prefix}::text`);
+    },
+  };
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from "node:crypto";
+import { UniqueConflict, type NewChallenge, type Store } from "@authsvc/store";
+import { describe, expect, it } from "vitest";
+import { outbox } from "../schema";
+import { pgTestServerUrl } from "../testing";
+import { pgErrorOf } from "./errors";
+import { newUser, usePgStores } from "./fixtures";
+
+const T = 1_700_000_000_000;
+
+/** Resolves for everyone once `n` have arrived: transactions that have all read before any writes. */
+function barrier(n: number): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    if (++arrived === n) release();
+    return all;
+  };
+}
+
+const challenge = (over: Partial<NewChallenge> = {}): NewChallenge => ({
+  id: randomUUID(),
+  userId: null,
+  purpose: "login",
+  channel: "email",
+  destination: `d-${randomUUID()}@example.com`,
+  codeHash: "h",
+  expiresAt: T + 600_000,
+  attemptsLeft: 50,
+  sendCount: 1,
+  lastSentAt: T,
+  payload: null,
+  createdAt: T,
+  ...over,
+});
+
+describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
+  const stores = usePgStores();
+
+  it("is ready on a migrated database", async () => {
+    expect(await stores.store.ready()).toBe(true);
+  });
+
+  it("reads times and ids back as numbers, and a payload as the object it was given", async () => {
+    const user = await stores.store.users.create(newUser({ customerNumber: 987_654_321_012 }), { hash: "ph", at: T });
+    expect(user.createdAt).toBe(T);
+    expect(user.customerNumber).toBe(987_654_321_012);
+    expect(await stores.store.credentials.get(user.id)).toMatchObject({ passwordHash: "ph", passwordChangedAt: T, pinFailures: 0 });
+    const c = await stores.store.challenges.insert(challenge({ payload: { passwordHash: "x", n: 1 } }));
+    expect(await stores.store.challenges.byId(c.id)).toEqual({ ...c, payload: { passwordHash: "x", n: 1 }, consumedAt: null, supersededAt: null });
+  });
+
+  it("counts 100 concurrent hits of one limit exactly, and starts a new window in the same step", async () => {
+    const other = await stores.open();
+    const hits = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? stores.store : other).limits.hit("k:concurrent", 1, 60_000, T)),
+    );
+    expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await stores.store.limits.peek("k:concurrent")).toEqual({ count: 100, windowStart: T });
+    expect(await stores.store.limits.hit("k:concurrent", 1, 60_000, T + 60_000)).toEqual({ count: 1, windowStart: T + 60_000 });
+  });
+
+  it("clears buckets by a literal prefix, % and _ included", async () => {
+    const { limits } = stores.store;
+    await limits.hit("p:a%b_1", 1, 60_000, T);
+    await limits.hit("p:a%b_2", 1, 60_000, T);
+    await limits.hit("p:axbx3", 1, 60_000, T);
+    await limits.resetPrefix("p:a%b_");
+    expect(await limits.peek("p:a%b_1")).toBeUndefined();
+    expect(await limits.peek("p:a%b_2")).toBeUndefined();
+    expect(await limits.peek("p:axbx3")).toEqual({ count: 1, windowStart: T });
+  });
+
+  it("consumes a code once when two instances race for it", async () => {
+    const other = await stores.open();
+    const c = await stores.store.challenges.insert(challenge());
+    const results = await Promise.all([stores.store.challenges.consume(c.id, T + 1), other.challenges.consume(c.id, T + 2)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("counts 50 concurrent wrong attempts exactly, and never below zero", async () => {
+    const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 40 }));
+    const left = await Promise.all(Array.from({ length: 50 }, () => stores.store.challenges.spendAttempt(c.id)));
+    expect(left.filter((l) => l === undefined)).toHaveLength(10);
+    expect(left.filter((l) => l !== undefined).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(0);
+  });
+
+  it("gives two concurrent sign-ups of one email one account and one UniqueConflict on email", async () => {
+    const other = await stores.open();
+    const email = `race-${randomUUID()}@example.com`;
+    const results = await Promise.allSettled([
+      stores.store.users.create(newUser({ email }), null),
+      other.users.create(newUser({ email }), null),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(UniqueConflict);
+    expect(rejected[0]!.reason.field).toBe("email");
+  });
+
+  it("names each unique field, case-insensitively for the username, and lets a transaction go on after one", async () => {
+    const taken = await stores.store.users.create(newUser({ username: "Ana", phone: "+15550001" }), null);
+    const conflict = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e as UniqueConflict).field);
+    expect(await conflict(stores.store.users.create(newUser({ username: "ana" }), null))).toBe("username");
+    expect(await conflict(stores.store.users.create(newUser({ phone: "+15550001" }), null))).toBe("phone");
+    expect(await conflict(stores.store.users.create(newUser({ customerNumber: taken.customerNumber }), null))).toBe("customerNumber");
+    expect(await conflict(stores.store.users.create(newUser({ accountNumber: taken.accountNumber }), null))).toBe("accountNumber");
+    const other = await stores.store.users.create(newUser(), null);
+    expect(await conflict(stores.store.users.update(other.id, { username: "ANA" }))).toBe("username");
+    expect((await stores.store.users.byId(other.id))!.username).toBeNull();
+
+    const created = await stores.store.transaction(async (tx) => {
+      const field = await conflict(tx.users.create(newUser({ email: taken.email }), null));
+      expect(field).toBe("email");
+      return tx.users.create(newUser(), null);
+    });
+    expect(await stores.store.users.byId(created.id)).toEqual(created);
+    expect(await stores.store.credentials.get(created.id)).toMatchObject({ passwordHash: null });
+  });
+
+  it("renews a session generation once and revokes it once under a race", async () => {
+    const other = await stores.open();
+    const user = await stores.store.users.create(newUser(), null);
+    const s = await stores.store.sessions.insert({
+      id: randomUUID(), userId: user.id, kind: "web", createdAt: T, expiresAt: T + 1e6, lastUsedAt: T, authenticatedAt: T, userAgent: null, ip: null,
+    });
+    expect(s).toMatchObject({ generation: 0, revokedAt: null });
+    const advanced = await Promise.all([stores.store.sessions.advanceGeneration(s.id, 0, T + 1), other.sessions.advanceGeneration(s.id, 0, T + 1)]);
+    expect(advanced.filter(Boolean)).toHaveLength(1);
+    const revoked = await Promise.all([stores.store.sessions.revoke(s.id, T + 2, "token_reuse"), other.sessions.revoke(s.id, T + 3, "token_reuse")]);
+    expect(revoked.filter(Boolean)).toHaveLength(1);
+    expect(await other.sessions.byId(s.id)).toMatchObject({ generation: 1, revokedReason: "token_reuse" });
+  });
+
+  it("rolls a transaction back when its body throws, savepoints included", async () => {
+    const before = await stores.store.users.create(newUser(), null);
+    await expect(
+      stores.store.transaction(async (tx) => {
+        await tx.users.update(before.id, { fullName: "kept?", updatedAt: T + 1 });
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
+    expect((await stores.store.users.byId(before.id))!.fullName).toBeNull();
+
+    await stores.store.transaction(async (tx) => {
+      await tx.users.update(before.id, { fullName: "outer", updatedAt: T + 1 });
+      await tx.transaction(async (inner) => {
+        await inner.users.update(before.id, { fullName: "inner", updatedAt: T + 2 });
+        throw new Error("inner");
+      }).catch(() => undefined);
+    });
+    expect(await stores.store.users.byId(before.id)).toMatchObject({ fullName: "outer", updatedAt: T + 1 });
+  });
+
+  it("runs 50 concurrent transactions spending tries of one code from two instances without a failure, counting each", async () => {
+    const other = await stores.open();
+    const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 100 }));
+    const key = `code-fail:${c.id}`;
+    const counts = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? stores.store : other).transaction(async (tx) => {
+          await tx.limits.peek(key);
+          const live = await tx.challenges.byId(c.id);
+          await tx.challenges.spendAttempt(live!.id);
+          const bucket = await tx.limits.hit(key, 1, 60_000, T);
+          await tx.audit.insert({ at: T, userId: null, kind: "code_failed", outcome: "fail", ip: null, userAgent: null, detail: { key } });
+          return bucket.count;
+        }),
+      ),
+    );
+    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(50);
+  });
+
+  it("gives each due message to one of two instances claiming at once, and a lapsed claim to the next", async () => {
+    const other = await stores.open();
+    const to = `claim-${randomUUID()}@example.com`;
+    const message = { channel: "email" as const, to, purpose: "login", subject: "s", text: "t", html: null, code: "123456", challengeId: null, createdAt: T };
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await stores.store.outbox.insertClaimed(message, T)).id);
+    const drain = async (s: Store) => {
+      const got: number[] = [];
+      for (let batch = await s.outbox.claimDue(T, T + 30_000, 4); batch.length; batch = await s.outbox.claimDue(T, T + 30_000, 4)) {
+        got.push(...batch.map((m) => m.id));
+      }
+      return got;
+    };
+    const [a, b] = await Promise.all([drain(stores.store), drain(other)]);
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(ids);
+    expect((await stores.store.outbox.list(to, 100)).every((m) => m.status === "sending" && m.nextAttemptAt === T + 30_000)).toBe(true);
+    expect(await other.outbox.claimDue(T + 29_999, T + 60_000, 100)).toEqual([]);
+    expect((await other.outbox.claimDue(T + 30_000, T + 60_000, 100)).filter((m) => m.to === to)).toHaveLength(30);
+  });
+
+  it("claims a message queued by an older version once a lease has passed since it was written", async () => {
+    const to = `queued-${randomUUID()}@example.com`;
+    const [queued] = await stores.db
+      .insert(outbox)
+      .values({ channel: "sms", to, purpose: "login", subject: null, text: "t", html: null, code: "1", challengeId: null, createdAt: T })
+      .returning();
+    expect(queued!.status).toBe("queued");
+    const mine = (rows: { id: number }[]) => rows.filter((r) => r.id === queued!.id);
+    expect(mine(await stores.store.outbox.claimDue(T + 29_999, T + 59_999, 100))).toEqual([]);
+    expect(mine(await stores.store.outbox.claimDue(T + 30_000, T + 60_000, 100))).toEqual([
+      { ...queued, status: "sending", nextAttemptAt: T + 60_000 },
+    ]);
+  });
+
+  it("in a transaction, makes a body that reads a row and then writes it wait for another such body", async () => {
+    const other = await stores.open();
+    const user = await stores.store.users.create(newUser({ fullName: "0" }), null);
+    const increment = (s: typeof other) =>
+      s.transaction(async (tx) => {
+        const seen = Number((await tx.users.byId(user.id))!.fullName);
+        await new Promise((r) => setTimeout(r, 5));
+        await tx.users.update(user.id, { fullName: String(seen + 1) });
+      });
+    await Promise.all([increment(stores.store), increment(other), increment(stores.store), increment(other)]);
+    expect((await stores.store.users.byId(user.id))!.fullName).toBe("4");
+  });
+
+  it("runs a body again when PostgreSQL ends it to break a deadlock", async () => {
+    const other = await stores.open();
+    const [u1, u2] = [await stores.store.users.create(newUser(), null), await stores.store.users.create(newUser(), null)];
+    const bothLocked = barrier(2);
+    let runs = 0;
+    // Each locks one user by reading it, then reads the other's: one of them must give way.
+    const crossed = (s: Store, first: number, second: number) => {
+      let firstRun = true;
+      return s.transaction(async (tx) => {
+        runs++;
+        await tx.users.byId(first);
+        if (firstRun) {
+          firstRun = false;
+          await bothLocked();
+        }
+        await tx.users.byId(second);
+        await tx.users.update(second, { bio: `after ${first}` });
+      });
+    };
+    await Promise.all([crossed(stores.store, u1.id, u2.id), crossed(other, u2.id, u1.id)]);
+    expect(runs).toBe(3);
+    expect((await stores.store.users.byId(u1.id))!.bio).toBe(`after ${u2.id}`);
+    expect((await stores.store.users.byId(u2.id))!.bio).toBe(`after ${u1.id}`);
+  });
+
+  // What SERIALIZABLE adds: a body that acts on the absence of a row (no row to lock).
+  const writeOnce = (s: Store, kind: string, allRead: () => Promise<void>, runs: { n: number }) => {
+    let first = true;
+    return s.transaction(async (tx) => {
+      runs.n++;
+      const seen = await tx.audit.list({ kind, limit: 1 });
+      if (first) await allRead();
+      first = false;
+      if (seen.length === 0) await tx.audit.insert({ at: T, userId: null, kind, outcome: "ok", ip: null, userAgent: null, detail: null });
+    });
+  };
+
+  it("at SERIALIZABLE, runs a body again after a serialisation failure, so it sees what the other committed", async () => {
+    const [a, b] = [await stores.open({ isolation: "serializable" }), await stores.open({ isolation: "serializable" })];
+    const kind = `once-${randomUUID()}`;
+    const runs = { n: 0 };
+    const allRead = barrier(2);
+    await Promise.all([writeOnce(a, kind, allRead, runs), writeOnce(b, kind, allRead, runs)]);
+    expect(await a.audit.list({ kind, limit: 10 })).toHaveLength(1);
+    expect(runs.n).toBe(3);
+  });
+
+  it("gives up after the bound, with PostgreSQL's error, when a body keeps failing to serialise", async () => {
+    const a = await stores.open({ isolation: "serializable", maxTransactionRuns: 1 });
+    const kind = `once-${randomUUID()}`;
+    const allRead = barrier(2);
+    const results = await Promise.allSettled([writeOnce(a, kind, allRead, { n: 0 }), writeOnce(a, kind, allRead, { n: 0 })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
+    expect(pgErrorOf(reason)?.code).toBe("40001");
+    expect(await a.audit.list({ kind, limit: 10 })).toHaveLength(1);
+  });
+});
