@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest, type TrustProxy } from "@authsvc/api";
 import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
-import { openDatabase } from "@authsvc/db";
+import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
@@ -98,10 +98,10 @@ async function main(): Promise<void> {
   // React and Next pick their dev or prod builds from NODE_ENV when first loaded, so set it before importing next.
   (process.env as Record<string, string | undefined>).NODE_ENV = dev ? "development" : (env.nodeEnv ?? "production");
 
-  const db = openDatabase(env.databaseUrl);
+  const store = await openStore(env.databaseUrl);
   const smtp = env.smtp ? smtpTransport(env.smtp) : undefined;
   const auth = createAuth({
-    db,
+    store,
     logger,
     transports: {
       ...(smtp ? { email: smtp } : {}),
@@ -230,9 +230,11 @@ async function main(): Promise<void> {
       void Promise.all([worker.stop(), maintenance.stop()])
         .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
+        // After the workers stopped: nothing writes any more, so every committed row is on disk (or on the server).
+        .then(() => store.close())
+        .catch((err: unknown) => logger.warn({ err }, "the store did not close cleanly"))
         .finally(() => {
           smtp?.close();
-          db.$client.close();
           process.exit(0);
         });
     });

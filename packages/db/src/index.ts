@@ -4,3 +4,4 @@ export { and, desc, eq, gte, isNull, isNotNull, lt, lte, ne, or, sql } from "dri
 export * from "./backup";
 export * from "./files";
 export { createSqliteStore } from "./sqlite-store";
+export * from "./open-store";
