@@ -41,7 +41,6 @@ export function smsWebhookTransport(options: SmsWebhookOptions): Transport {
         });
       } catch (err) {
         const e = err as Error;
-        // eslint-disable-next-line preserve-caught-error -- the driver's error stays out of what is logged and stored
         throw new Error(e.name === "TimeoutError" ? `SMS webhook timed out after ${timeout} ms` : `SMS webhook unreachable: ${e.message}`);
       }
       // Drain the body so the connection can be reused; its content is not ours to log.

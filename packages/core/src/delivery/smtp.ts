@@ -25,7 +25,6 @@ export function smtpTransport(options: SmtpOptions): Transport & { close(): void
         await sendMail(message);
       } catch (err) {
         // nodemailer says "Message sending aborted"; say what happened, as the SMS side does.
-        // eslint-disable-next-line preserve-caught-error -- the driver's error stays out of what is logged and stored
         if ((err as { code?: string }).code === "EABORT") throw new Error(`SMTP timed out after ${timeout * 2} ms`);
         throw err;
       }
