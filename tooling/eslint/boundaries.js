@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Import boundaries between the packages (docs in /work/shared/DESIGN.md, "one home per rule"):
- * each is a `@typescript-eslint/no-restricted-imports` setting, the rule that can tell an
- * `import type` from an import that loads the module.
+ * Import boundaries between the packages (core free of HTTP, Next and SQL; api a translator;
+ * the web app's pages free of core's logic). Each is a `@typescript-eslint/no-restricted-imports`
+ * setting: that rule can tell an `import type` from an import that loads the module.
  *
  * ESLint does not merge a rule's options across config objects (a later one replaces the
  * earlier), so each package's boundary is one setting built from the groups below.
@@ -81,8 +81,8 @@ export const webUiFiles = ["app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}"];
 
 /**
  * apps/web: pages and components take core's types only (`import type`), plus the
- * `@authsvc/core/vocabulary` entry (the words and limits a page may show); everything else of
- * core runs on the server, behind packages/api.
+ * `@authsvc/core/vocabulary` entry, which core keeps for them; everything else of core runs on
+ * the server, behind packages/api.
  */
 export function webBoundaries() {
   return defineConfig({

@@ -62,14 +62,14 @@ export function buildOpenApi(families: RestFamily[]) {
       version: "1.0.0",
       description:
         "The routes of the five documented login systems, answered by one service. Every answer is JSON in its family's envelope; limits answer 429 with Retry-After.",
-      // No open-source licence: the service is private. LicenseRef- is SPDX's form for one.
+      // No open-source licence: the service is private. LicenseRef- is SPDX's form for a licence off its list.
       license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
     // The document is served by the instance it describes, so its routes are relative to it.
     servers: [{ url: "/", description: "The service that serves this document" }],
     tags: families.map((f) => ({
       name: f.title,
-      description: `Routes under ${f.prefixes.map((p) => `\`${p}\``).join(", ")}; every answer, errors included, is JSON in this family's envelope.`,
+      description: `One of the documented login systems. Every answer of its routes, errors included, is JSON in its own envelope, as is the answer to an unknown path under ${f.prefixes.map((p) => `\`${p}\``).join(" or ")}.`,
     })),
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     paths,
