@@ -1,6 +1,5 @@
 "use client";
 
-import { useState } from "react";
 import { CodeEntry } from "../../src/components/code-entry";
 import { accountMessages } from "../../src/i18n/account";
 import { useLocale, useMessages } from "../../src/i18n/client";

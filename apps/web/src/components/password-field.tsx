@@ -33,7 +33,7 @@ export function PasswordField({ label, name, value, onChange, error, autoComplet
     if (!isNew || !lengthOk) return;
     const timer = setTimeout(() => check.mutate({ password: value }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `check` is a new object each render; the check runs when the password changes
   }, [value, isNew, lengthOk]);
 
   const common = !lengthOk ? null : check.isPending ? null : check.data ? check.data.problem !== "common" : null;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { credentials, eq } from "@authsvc/db";
-import { auditOf, authError, fakeClock, lastCode, PASSWORD, signUp, tally } from "../test-helpers";
+import { auditOf, authError, fakeClock, PASSWORD, signUp, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 /** Family 004's MPIN: set by a signed-in person, used to log in and to unlock a session. */
