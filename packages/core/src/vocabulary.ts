@@ -2,7 +2,7 @@ import type { User } from "@authsvc/db";
 
 /**
  * The words and shapes core decides and screens show: roles, audit event kinds, the shape
- * of a code and of a PIN. Exported on its own (`@authsvc/core/vocabulary`) so a browser
+ * of a code and of a PIN, the longest full name. Exported on its own (`@authsvc/core/vocabulary`) so a browser
  * bundle can read them without pulling in the domain; so this file imports no runtime code.
  */
 
@@ -40,6 +40,8 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const CODE_LENGTH = 6;
 /** Digits in a PIN. */
 export const PIN_LENGTH = 6;
+/** Characters a person's full name may have (longer is refused, not cut). */
+export const FULL_NAME_MAX_LENGTH = 128;
 
 const digits = (n: number) => new RegExp(`^\\d{${n}}$`);
 const CODE_SHAPE = digits(CODE_LENGTH);

@@ -1,4 +1,5 @@
 import { AuthError, passwordProblem, type PendingRegistration } from "@authsvc/core";
+import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { clearSessionCookie, deliveryInput, protectedProcedure, publicProcedure, signedInResponse, tokenRequestFor } from "../trpc";
@@ -26,7 +27,7 @@ export const authRouter = {
       z.object({
         email: s.email,
         password: s.password,
-        fullName: s.optionalText(128),
+        fullName: s.optionalText(FULL_NAME_MAX_LENGTH),
         username: s.username.optional().nullable(),
         phone: s.phone.optional().nullable(),
         birthDate: s.birthDate,
