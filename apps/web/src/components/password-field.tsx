@@ -7,9 +7,9 @@ import { passwordMessages } from "../i18n/password";
 import { api } from "../trpc/react";
 import { Field } from "./field";
 
-/** The service's length bounds, asked once per page load; null until they arrive. */
-function usePasswordPolicy() {
-  return api.auth.passwordPolicy.useQuery(undefined, { staleTime: Infinity }).data ?? null;
+/** The service's length bounds, asked once per page load; null until they arrive (or when not wanted). */
+function usePasswordPolicy(wanted = true) {
+  return api.auth.passwordPolicy.useQuery(undefined, { staleTime: Infinity, enabled: wanted }).data ?? null;
 }
 
 interface Props {
@@ -28,7 +28,8 @@ export function PasswordField({ label, name, value, onChange, error, autoComplet
   const [shown, setShown] = useState(false);
   const check = api.auth.checkPassword.useMutation();
   const isNew = autoComplete === "new-password";
-  const bounds = usePasswordPolicy();
+  // A current password is not checked against the policy: no need to ask for it.
+  const bounds = usePasswordPolicy(isNew);
   const length = [...value].length;
   const lengthOk = bounds !== null && length >= bounds.minLength && length <= bounds.maxLength;
 
