@@ -36,10 +36,7 @@ export function VerifyContact({
           await confirm.mutateAsync({ channel, code });
           onVerified();
         }}
-        onResend={async () => {
-          await request.mutateAsync({ channel, locale });
-          return 60;
-        }}
+        onResend={async () => (await request.mutateAsync({ channel, locale })).resendIn}
       />
       <p>
         <button type="button" className="secondary" onClick={onCancel}>

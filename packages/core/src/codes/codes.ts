@@ -9,6 +9,7 @@ import { addressGroup } from "../limits/address";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
+import { CODE_LENGTH, isCodeShape } from "../vocabulary";
 
 export type CodePurpose = Challenge["purpose"];
 export type CodeChannel = Challenge["channel"];
@@ -28,6 +29,8 @@ export interface IssuedCode {
   challenge: Challenge;
   /** The code in clear, only to be put in the message; never stored. */
   code: string;
+  /** Seconds before the next send is allowed: the cooldown this send started. */
+  resendInSec: number;
 }
 
 /**
@@ -143,7 +146,7 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
     const now = ctx.now();
     const previous = latestChallenge(ctx, purpose, destination);
     queries(ctx).supersede.run({ now, purpose, destination });
-    const code = ctx.newCode?.() ?? randomDigits(6);
+    const code = ctx.newCode?.() ?? randomDigits(CODE_LENGTH);
     const id = randomUUID();
     const userId = input.userId ?? null;
     const challenge = queries(ctx).insert.get({
@@ -166,7 +169,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): IssuedCode {
       // A decoy is never sent: the audit says so, so an admin is not misled.
       detail: { purpose, channel: input.channel, to: maskDestination(destination), ...(userId === null && !input.payload ? { decoy: true } : {}) },
     });
-    return { challenge, code };
+    // Read back like any later ask would, so a decoy and a real send answer the same wait.
+    return { challenge, code, resendInSec: resendWaitSec(ctx, purpose, destination) };
   });
 }
 
@@ -223,7 +227,7 @@ function check(ctx: AuthContext, sel: CodeSelector, code: string): Outcome<Chall
   if (c && c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
   if (c && c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
 
-  if (c && /^\d{6}$/.test(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
+  if (c && isCodeShape(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
   const detail = { purpose: sel.purpose, to: maskDestination(destination) };
   let left = max;
   if (c) {

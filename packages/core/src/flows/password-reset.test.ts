@@ -37,7 +37,7 @@ const canLogin = (auth: ReturnType<typeof createTestAuth>["auth"], password: str
 describe("requestPasswordReset", () => {
   it("by email sends a code and a /reset-password?token= link", async () => {
     const { auth } = await withUser();
-    await expect(auth.requestPasswordReset({ identifier: "ANA@example.com" })).resolves.toBeUndefined();
+    await expect(auth.requestPasswordReset({ identifier: "ANA@example.com" })).resolves.toEqual({ resendInSec: 60 });
     const [msg] = auth.listOutbox(EMAIL);
     expect(msg).toMatchObject({ channel: "email", purpose: "password_reset" });
     expect(msg!.code).toMatch(/^\d{6}$/);
@@ -65,6 +65,7 @@ describe("requestPasswordReset", () => {
     const { auth } = await withUser();
     const known = await auth.requestPasswordReset({ identifier: EMAIL });
     const unknown = await auth.requestPasswordReset({ identifier: "nobody@example.com" });
+    expect(known).toEqual({ resendInSec: 60 });
     expect(unknown).toEqual(known);
     expect(auth.listOutbox()).toHaveLength(2); // the sign-up code and the one reset email
     expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
@@ -80,6 +81,25 @@ describe("requestPasswordReset", () => {
     expect(known).toMatchObject({ code: "RESEND_COOLDOWN", detail: { retryAfterSec: 50 } });
     expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: known.code, detail: known.detail });
     expect(auth.listOutbox(EMAIL).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
+  });
+
+  it("answers the growing wait for the next ask, the same for a known and an unknown account", async () => {
+    const { auth } = await withUser();
+    const ask = () =>
+      Promise.all([auth.requestPasswordReset({ identifier: EMAIL }), auth.requestPasswordReset({ identifier: "nobody@example.com" })]);
+    const waits: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const [known, unknown] = await ask();
+      waits.push([known.resendInSec, unknown.resendInSec]);
+      clock.advanceSec(known.resendInSec);
+    }
+    expect(waits).toEqual([
+      [60, 60],
+      [120, 120],
+      [240, 240],
+    ]);
+    expect(auth.listOutbox(EMAIL).filter((m) => m.purpose === "password_reset")).toHaveLength(3);
+    expect(auth.listOutbox("nobody@example.com")).toHaveLength(0);
   });
 });
 

@@ -170,7 +170,7 @@ describe("PIN lock", () => {
     for (let i = 0; i < 10; i++) await authError(t.auth.reloginWithPin(t.principal(), OTHER_PIN));
 
     const sent = await t.auth.requestPinReset(t.principal());
-    expect(sent).toMatchObject({ channel: "email", expiresAt: Date.now() + 300_000 });
+    expect(sent).toEqual({ channel: "email", expiresAt: Date.now() + 300_000, resendInSec: 60 });
     const [msg] = t.auth.listOutbox(EMAIL);
     expect(msg).toMatchObject({ purpose: "pin_reset" });
     const code = msg!.code!;

@@ -50,12 +50,15 @@ describe("startRegistration", () => {
 });
 
 describe("registrationStatus", () => {
-  it("is pending with the seconds left, then verified", async () => {
+  it("is pending with the seconds left on the code and before a resend, then verified", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);
-    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300 });
-    clock.advanceSec(100);
-    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200 });
+    expect(pending).toMatchObject({ expiresInSec: 300, resendInSec: 60 });
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300, resendInSec: 60 });
+    clock.advanceSec(45);
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 255, resendInSec: 15 });
+    clock.advanceSec(55);
+    expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200, resendInSec: 0 });
     await auth.completeRegistration({ verificationId: pending.verificationId, code: lastCode(auth, EMAIL) }, { type: "jwt" });
     expect(auth.registrationStatus(pending.verificationId)).toEqual({ state: "verified", email: EMAIL });
   });

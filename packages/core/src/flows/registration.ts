@@ -120,7 +120,7 @@ export async function startRegistration(
 }
 
 export type RegistrationStatus =
-  | { state: "pending"; email: string; expiresInSec: number }
+  | { state: "pending"; email: string; expiresInSec: number; resendInSec: number }
   | { state: "verified"; email: string };
 
 export function registrationStatus(ctx: AuthContext, verificationId: string): RegistrationStatus {
@@ -128,7 +128,8 @@ export function registrationStatus(ctx: AuthContext, verificationId: string): Re
   if (!c || c.purpose !== "signup") throw new AuthError("VERIFICATION_NOT_FOUND");
   if (c.consumedAt !== null) return { state: "verified", email: c.destination };
   if (c.supersededAt !== null || c.expiresAt <= ctx.now()) throw new AuthError("VERIFICATION_EXPIRED");
-  return { state: "pending", email: c.destination, expiresInSec: pendingOf(ctx, c).expiresInSec };
+  const { expiresInSec, resendInSec } = pendingOf(ctx, c);
+  return { state: "pending", email: c.destination, expiresInSec, resendInSec };
 }
 
 /**
