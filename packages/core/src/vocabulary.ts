@@ -1,4 +1,4 @@
-import type { User } from "@authsvc/db";
+import type { User } from "@authsvc/store";
 
 /**
  * The words and shapes core decides and screens show: roles, audit event kinds, the shape
