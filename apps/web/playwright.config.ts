@@ -1,8 +1,11 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { findChromium, machineProbe } from "./scripts/find-chromium";
 
-/** The system's Chromium when there is one (browsers cannot be downloaded everywhere), else Playwright's own. */
-const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => existsSync(p));
+/**
+ * `pnpm test` passes the Chromium it found in CHROMIUM_PATH (scripts/browser-tests.ts); a bare
+ * `playwright test` searches the same way (browsers cannot be downloaded everywhere).
+ */
+const chromiumPath = findChromium(machineProbe())?.path;
 
 export default defineConfig({
   testDir: "e2e",
@@ -20,7 +23,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: systemChromium,
+      executablePath: chromiumPath,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
     },
   },

@@ -336,7 +336,7 @@ async function mixedPhase(service: Server, list: Account[], users: number): Prom
   const extra = { target: service.name, ...(probe ? { eventLoop: probe.loopDelayMs } : {}), cpuUsPerRequest: Number.NaN, ...memoryMB(service) };
   const a: Phase = { name: "token check (user.me) during password logins", connections: LOGIN_CONNECTIONS, ...check, ...extra };
   const b: Phase = { name: "password login during token checks", connections: LOGIN_CONNECTIONS, ...login, ...extra };
-  check.non2xx && log(`  ! mixed token check: ${check.non2xx} non-2xx`);
+  if (check.non2xx) log(`  ! mixed token check: ${check.non2xx} non-2xx`);
   phases.push(a, b);
   log(
     `  ${service.name} user.me during logins: ${check.rps}/s, p99 ${check.p99} ms; logins ${login.rps}/s${probe ? `, event-loop p99 ${probe.loopDelayMs.p99} ms` : ""}, RSS ${a.rssMB} MB (peak ${a.peakRssMB})`,

@@ -88,3 +88,24 @@ test.describe("before the page's script has run", () => {
     expect([...new URL(page.url()).searchParams.values()]).not.toContain(account.password);
   });
 });
+
+test("the code screen opened again shows the service's remaining wait, not a fresh one", async ({ page }) => {
+  const account = newAccount("rewait");
+  await startSignUp(page, account);
+  const id = new URL(page.url()).searchParams.get("id");
+  expect(id).toBeTruthy();
+  const countdown = page.getByText(/^You can ask for a new code in \d+ s\.$/);
+  const seconds = async () => Number((await countdown.textContent())!.match(/in (\d+) s/)![1]);
+  await expect(countdown).toBeVisible();
+  const first = await seconds();
+
+  // The behaviour under test is time itself: the wait keeps running while the screen is away.
+  await page.waitForTimeout(4_000);
+  // Only the id, as an old tab or a bookmark would have it: the page asks the service.
+  await visit(page, `/verify?id=${encodeURIComponent(id!)}`);
+  await expect(countdown).toBeVisible();
+  const again = await seconds();
+  expect(again).toBeLessThanOrEqual(first - 3);
+  expect(again).toBeGreaterThan(0);
+  await expect(page.getByRole("button", { name: "Send a new code" })).toBeDisabled();
+});

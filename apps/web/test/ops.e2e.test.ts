@@ -48,7 +48,6 @@ interface Answer {
   requestId: string | null;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

@@ -31,7 +31,6 @@ export interface CreateAuthInit {
   newCode?: () => string;
 }
 
-type Tail<T extends unknown[]> = T extends [unknown, ...infer R] ? R : never;
 /** Binds a flow's first argument (the context) so doors call `auth.flow(input, ...)`. */
 const bind =
   <A extends unknown[], R>(ctx: AuthContext, fn: (ctx: AuthContext, ...a: A) => R) =>

@@ -42,8 +42,8 @@ export function Profile({ user }: { user: ProfileData }) {
     setNotice(null);
     setFocusBack(null);
     try {
-      await request.mutateAsync({ channel, locale });
-      setVerifying({ channel, resendIn: 60 });
+      const sent = await request.mutateAsync({ channel, locale });
+      setVerifying({ channel, resendIn: sent.resendIn });
     } catch (err) {
       const p = toProblem(err, c);
       // A code sent a moment ago still works; anything else is worth saying.

@@ -1,6 +1,5 @@
 "use client";
 
-import { useState } from "react";
 import { CodeEntry } from "../../src/components/code-entry";
 import { accountMessages } from "../../src/i18n/account";
 import { useLocale, useMessages } from "../../src/i18n/client";
@@ -37,10 +36,7 @@ export function VerifyContact({
           await confirm.mutateAsync({ channel, code });
           onVerified();
         }}
-        onResend={async () => {
-          await request.mutateAsync({ channel, locale });
-          return 60;
-        }}
+        onResend={async () => (await request.mutateAsync({ channel, locale })).resendIn}
       />
       <p>
         <button type="button" className="secondary" onClick={onCancel}>

@@ -16,14 +16,14 @@ import { PasswordChanged } from "../reset-password/password-changed";
 
 /** Email or phone → a code (and, by email, a link) → the code with a new password. */
 export function ForgotPassword() {
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ identifier: string; resendIn: number } | null>(null);
   const [done, setDone] = useState(false);
   if (done) return <PasswordChanged />;
-  if (sentTo === null) return <AskForCode onSent={setSentTo} />;
-  return <CodeStep identifier={sentTo} onBack={() => setSentTo(null)} onDone={() => setDone(true)} />;
+  if (sent === null) return <AskForCode onSent={(identifier, resendIn) => setSent({ identifier, resendIn })} />;
+  return <CodeStep identifier={sent.identifier} resendIn={sent.resendIn} onBack={() => setSent(null)} onDone={() => setDone(true)} />;
 }
 
-function AskForCode({ onSent }: { onSent(identifier: string): void }) {
+function AskForCode({ onSent }: { onSent(identifier: string, resendIn: number): void }) {
   const t = useMessages(resetMessages);
   const c = useMessages(common);
   const locale = useLocale();
@@ -41,8 +41,8 @@ function AskForCode({ onSent }: { onSent(identifier: string): void }) {
     setErrors(value ? {} : { identifier: c.required });
     if (!value) return;
     try {
-      await forgot.mutateAsync({ identifier: value, locale });
-      onSent(value);
+      const { resendIn } = await forgot.mutateAsync({ identifier: value, locale });
+      onSent(value, resendIn);
     } catch (err) {
       const p = toProblem(err, c);
       if (p.fields.identifier) setErrors({ identifier: p.message });
@@ -74,7 +74,17 @@ function AskForCode({ onSent }: { onSent(identifier: string): void }) {
   );
 }
 
-function CodeStep({ identifier, onBack, onDone }: { identifier: string; onBack(): void; onDone(): void }) {
+function CodeStep({
+  identifier,
+  resendIn,
+  onBack,
+  onDone,
+}: {
+  identifier: string;
+  resendIn: number;
+  onBack(): void;
+  onDone(): void;
+}) {
   const t = useMessages(resetMessages);
   const c = useMessages(common);
   const locale = useLocale();
@@ -107,13 +117,10 @@ function CodeStep({ identifier, onBack, onDone }: { identifier: string; onBack()
     <div ref={box} className="stack">
       <CodeEntry
         destination={identifier}
-        resendIn={60}
+        resendIn={resendIn}
         status={<p className="muted">{t.sentStatus}</p>}
         onVerify={verify}
-        onResend={async () => {
-          await forgot.mutateAsync({ identifier, locale });
-          return 60;
-        }}
+        onResend={async () => (await forgot.mutateAsync({ identifier, locale })).resendIn}
         submitLabel={t.setPassword}
       >
         <PasswordField

@@ -6,9 +6,6 @@ import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
 import { api } from "../../src/trpc/react";
 
-/** The service's resend cooldown; sendEmailVerification does not say it, a refusal would. */
-const RESEND_IN = 60;
-
 /** An account whose email was never confirmed: the emailed code confirms it and signs in. */
 export function EmailConfirm({ email, resendIn, next, onBack }: { email: string; resendIn: number; next: string | null; onBack(): void }) {
   const t = useMessages(loginMessages);
@@ -25,10 +22,7 @@ export function EmailConfirm({ email, resendIn, next, onBack }: { email: string;
           await verify.mutateAsync({ email, code, delivery: "cookie" });
           window.location.assign(safeNext(next));
         }}
-        onResend={async () => {
-          await send.mutateAsync({ email, locale });
-          return RESEND_IN;
-        }}
+        onResend={async () => (await send.mutateAsync({ email, locale })).resendIn}
       />
       <p>
         <button type="button" className="link" onClick={onBack}>

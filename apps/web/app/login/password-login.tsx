@@ -53,12 +53,13 @@ export function PasswordLogin({ next }: { next: string | null }) {
   async function askForCode(email: string) {
     refusal.clear();
     try {
-      await sendCode.mutateAsync({ email, locale });
-      setConfirm({ email, resendIn: 60 });
+      const sent = await sendCode.mutateAsync({ email, locale });
+      setConfirm({ email, resendIn: sent.resendIn });
     } catch (err) {
       const p = refusal.fail(err);
       // A code went out moments ago: it is still good, so go and type it in.
-      if (p.code === "RESEND_COOLDOWN") setConfirm({ email, resendIn: p.retryAfterSec ?? 60 });
+      // The refusal always says how long (retryAfterSec); without it the button is simply not held back.
+      if (p.code === "RESEND_COOLDOWN") setConfirm({ email, resendIn: p.retryAfterSec ?? 0 });
     }
   }
 

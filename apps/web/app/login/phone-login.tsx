@@ -44,7 +44,7 @@ export function PhoneLogin({ next }: { next: string | null }) {
     } catch (err) {
       const p = refusal.fail(err);
       // A code went out moments ago and still works: go and type it in.
-      if (p.code === "RESEND_COOLDOWN") setSent({ phone: phone.trim(), resendIn: p.retryAfterSec ?? 60 });
+      if (p.code === "RESEND_COOLDOWN") setSent({ phone: phone.trim(), resendIn: p.retryAfterSec ?? 0 });
     }
   }
 

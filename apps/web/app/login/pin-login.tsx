@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
+import { isPinShape, PIN_LENGTH } from "@authsvc/core/vocabulary";
 import { useFocusInvalid } from "../../src/components/use-focus-invalid";
 import { WaitSubmit } from "../../src/components/auth/wait-submit";
 import { Field } from "../../src/components/field";
@@ -30,7 +31,7 @@ export function PinLogin({ next }: { next: string | null }) {
     refusal.clear();
     const found = {
       username: username.trim() ? undefined : c.required,
-      pin: !pin ? c.required : /^\d{6}$/.test(pin) ? undefined : t.pinFormat,
+      pin: !pin ? c.required : isPinShape(pin) ? undefined : t.pinFormat,
     };
     if (found.username || found.pin) {
       setInvalid({ ...found, at: {} });
@@ -69,12 +70,12 @@ export function PinLogin({ next }: { next: string | null }) {
         type="password"
         inputMode="numeric"
         pattern="[0-9]*"
-        maxLength={6}
+        maxLength={PIN_LENGTH}
         // A PIN is not the account password: keep password managers from offering or saving it.
         autoComplete="off"
         required
         value={pin}
-        onChange={(e) => setPin(e.target.value.replace(/\D/g, "").slice(0, 6))}
+        onChange={(e) => setPin(e.target.value.replace(/\D/g, "").slice(0, PIN_LENGTH))}
         hint={t.pinHint}
         error={invalid.pin}
       />

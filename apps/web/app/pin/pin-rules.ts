@@ -1,3 +1,4 @@
+import { isPinShape } from "@authsvc/core/vocabulary";
 import type { pinMessages } from "../../src/i18n/pin";
 import type { Locale } from "../../src/i18n/locale";
 import type { ApiProblem } from "../../src/trpc/errors";
@@ -9,9 +10,9 @@ export interface NewPinErrors {
   again?: string;
 }
 
-/** What can be told before asking the service: six digits, typed the same twice. */
+/** What can be told before asking the service: a PIN's shape, typed the same twice. */
 export function checkNewPin(pin: string, again: string, t: T): NewPinErrors {
-  if (!/^\d{6}$/.test(pin)) return { pin: t.notDigits };
+  if (!isPinShape(pin)) return { pin: t.notDigits };
   if (pin !== again) return { again: t.mismatch };
   return {};
 }

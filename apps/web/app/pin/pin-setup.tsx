@@ -38,8 +38,8 @@ export function PinSetup({ resetTo, resetFirst }: { resetTo: string | null; rese
   async function startReset() {
     setProblem(null);
     try {
-      await request.mutateAsync({ locale });
-      setMode({ step: "reset", resendIn: 60 });
+      const sent = await request.mutateAsync({ locale });
+      setMode({ step: "reset", resendIn: sent.resendIn });
     } catch (err) {
       const p = toProblem(err, c);
       // A code sent a moment ago is still good: go and type it.

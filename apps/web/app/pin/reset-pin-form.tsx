@@ -45,10 +45,7 @@ export function ResetPinForm({ destination, resendIn, onDone }: { destination: s
         destination={destination}
         resendIn={resendIn}
         onVerify={verify}
-        onResend={async () => {
-          await request.mutateAsync({ locale });
-          return 60;
-        }}
+        onResend={async () => (await request.mutateAsync({ locale })).resendIn}
         submitLabel={t.resetSubmit}
       >
         <PinField label={t.newPin} name="pin" value={pin} onChange={setPin} hint={t.pinHint} error={errors.pin} />

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import { verifyHref } from "../../src/components/auth/links";
 import { useFocusInvalid } from "../../src/components/use-focus-invalid";
 import { Field } from "../../src/components/field";
@@ -113,7 +114,7 @@ export function SignupForm({ next }: { next: string | null }) {
         name="fullName"
         autoComplete="name"
         required
-        maxLength={128}
+        maxLength={FULL_NAME_MAX_LENGTH}
         value={values.fullName}
         onChange={(e) => set("fullName")(e.target.value)}
         error={errors.fullName}

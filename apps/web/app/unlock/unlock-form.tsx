@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
+import { isPinShape } from "@authsvc/core/vocabulary";
 import { FormAlert } from "../../src/components/form-alert";
 import { SubmitButton } from "../../src/components/submit-button";
 import { PinField } from "../../src/components/account/pin-field";
@@ -27,7 +28,7 @@ export function UnlockForm({ next }: { next: string }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     setProblem(null);
-    if (!/^\d{6}$/.test(pin)) {
+    if (!isPinShape(pin)) {
       setFieldError({ pin: t.notDigits });
       return;
     }

@@ -3,23 +3,31 @@ import Link from "next/link";
 import { firstParam, href } from "../../src/components/auth/links";
 import { serverLocale } from "../../src/i18n/server";
 import { verifyMessages } from "../../src/i18n/signup";
+import { serverCaller } from "../../src/server/session";
 import { VerifyRegistration } from "./verify-registration";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: `${verifyMessages[await serverLocale()].title} · authsvc` };
 }
 
-/** The cooldown the service starts with after a sign-up, when the link does not say. */
-const DEFAULT_RESEND_IN = 60;
-const MAX_RESEND_IN = 15 * 60;
+/**
+ * The wait before a new code, as the service counts it now: a reload or an old link shows the
+ * real one. Unknown, expired or verified ids wait for nothing; the screen says what happened.
+ */
+async function resendInFor(verificationId: string): Promise<number> {
+  try {
+    const status = await (await serverCaller()).auth.registrationStatus({ verificationId });
+    return status.state === "pending" ? status.resendIn : 0;
+  } catch {
+    return 0;
+  }
+}
 
 export default async function VerifyPage({ searchParams }: PageProps<"/verify">) {
   const sp = await searchParams;
   const [id, email, next] = [firstParam(sp.id), firstParam(sp.email), firstParam(sp.next)];
-  // An instant rather than a duration, so a reload or an old link does not restart the wait.
-  const resendAt = Number(firstParam(sp.resendAt));
-  const resendIn = Number.isFinite(resendAt) ? Math.ceil((resendAt - Date.now()) / 1000) : DEFAULT_RESEND_IN;
-  const t = verifyMessages[await serverLocale()];
+  const [resendIn, locale] = await Promise.all([id ? resendInFor(id) : 0, serverLocale()]);
+  const t = verifyMessages[locale];
   return (
     <div className="stack">
       <h1>{t.title}</h1>
@@ -28,8 +36,7 @@ export default async function VerifyPage({ searchParams }: PageProps<"/verify">)
           initialId={id}
           email={email ?? null}
           next={next ?? null}
-          // A hand-edited link must not hide the resend button for hours.
-          resendIn={Math.min(Math.max(resendIn, 0), MAX_RESEND_IN)}
+          resendIn={resendIn}
         />
       ) : (
         <div className="alert alert-info">

@@ -46,7 +46,7 @@ export function VerifyRegistration({ initialId, email, next, resendIn }: Props) 
     },
   );
   const pending = status.data?.state === "pending" && !status.error ? status.data : null;
-  const expiresAt = pending ? status.dataUpdatedAt + pending.expiresInSec * 1000 : 0;
+  const expiresAt = pending ? status.dataUpdatedAt + pending.expiresIn * 1000 : 0;
   useCountdown(expiresAt); // re-renders once a second while the code lives
   const expiresIn = Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
   const errorCode = status.error ? toProblem(status.error, c).code : null;

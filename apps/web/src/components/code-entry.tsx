@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { CODE_LENGTH, isCodeShape } from "@authsvc/core/vocabulary";
 import { common } from "../i18n/common";
 import { codeEntryMessages } from "../i18n/code-entry";
 import { fill } from "../i18n/define";
@@ -59,8 +60,8 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
     setProblem(null);
     setNotice(null);
     // A code that cannot be right is refused here, so it never spends one of the tries.
-    if (!/^\d{6}$/.test(value)) {
-      setCodeError(t.sixDigits);
+    if (!isCodeShape(value)) {
+      setCodeError(t.wholeCode);
       return;
     }
     setCodeError(null);
@@ -102,10 +103,10 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
         label={t.codeLabel}
         name="code"
         value={code}
-        onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, 6))}
+        onChange={(e) => setCode(e.target.value.replace(/\D/g, "").slice(0, CODE_LENGTH))}
         onPaste={(e) => {
           const pasted = e.clipboardData.getData("text").replace(/\D/g, "");
-          if (pasted.length === 6 && !children) {
+          if (pasted.length === CODE_LENGTH && !children) {
             e.preventDefault();
             setCode(pasted);
             void verify(pasted);

@@ -7,8 +7,10 @@ import { passwordMessages } from "../i18n/password";
 import { api } from "../trpc/react";
 import { Field } from "./field";
 
-const MIN = 8;
-const MAX = 128;
+/** The service's length bounds, asked once per page load; null until they arrive (or when not wanted). */
+function usePasswordPolicy(wanted = true) {
+  return api.auth.passwordPolicy.useQuery(undefined, { staleTime: Infinity, enabled: wanted }).data ?? null;
+}
 
 interface Props {
   label: string;
@@ -26,23 +28,27 @@ export function PasswordField({ label, name, value, onChange, error, autoComplet
   const [shown, setShown] = useState(false);
   const check = api.auth.checkPassword.useMutation();
   const isNew = autoComplete === "new-password";
+  // A current password is not checked against the policy: no need to ask for it.
+  const bounds = usePasswordPolicy(isNew);
   const length = [...value].length;
-  const lengthOk = length >= MIN && length <= MAX;
+  const lengthOk = bounds !== null && length >= bounds.minLength && length <= bounds.maxLength;
 
   useEffect(() => {
     if (!isNew || !lengthOk) return;
     const timer = setTimeout(() => check.mutate({ password: value }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `check` is a new object each render; the check runs when the password changes
   }, [value, isNew, lengthOk]);
 
   const common = !lengthOk ? null : check.isPending ? null : check.data ? check.data.problem !== "common" : null;
   const policy = isNew ? (
     <ul aria-label={t.policyTitle} className="policy">
-      <li className={value ? (lengthOk ? "ok" : "bad") : undefined}>
-        {fill(t.length, { min: MIN, max: MAX })}
-        {value ? <span className="sr-only"> ({lengthOk ? t.met : t.notMet})</span> : null}
-      </li>
+      {bounds ? (
+        <li className={value ? (lengthOk ? "ok" : "bad") : undefined}>
+          {fill(t.length, { min: bounds.minLength, max: bounds.maxLength })}
+          {value ? <span className="sr-only"> ({lengthOk ? t.met : t.notMet})</span> : null}
+        </li>
+      ) : null}
       <li className={common === null ? undefined : common ? "ok" : "bad"}>
         {t.notCommon}
         {common === null ? null : <span className="sr-only"> ({common ? t.met : t.notMet})</span>}
@@ -70,9 +76,12 @@ export function PasswordField({ label, name, value, onChange, error, autoComplet
   );
 }
 
-/** The policy's reason as a sentence, for a WEAK_PASSWORD answer. */
+/** The policy's reason as a sentence, for a WEAK_PASSWORD answer; undefined (use the service's message) until the bounds are known. */
 export function usePasswordReason() {
   const t = useMessages(passwordMessages);
+  const bounds = usePasswordPolicy();
   return (reason: string | undefined) =>
-    reason === "too_short" || reason === "too_long" || reason === "common" ? fill(t[reason], { min: MIN, max: MAX }) : undefined;
+    bounds && (reason === "too_short" || reason === "too_long" || reason === "common")
+      ? fill(t[reason], { min: bounds.minLength, max: bounds.maxLength })
+      : undefined;
 }

@@ -14,7 +14,7 @@ export function useCountdown(until: number): number {
       if (s === 0) clearInterval(timer);
     }, 1000);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `left` is a new function each render and reads only `until`
   }, [until]);
   return seconds;
 }

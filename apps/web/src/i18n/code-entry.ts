@@ -1,26 +1,27 @@
+import { CODE_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 export const codeEntryMessages = defineMessages({
   en: {
-    sentTo: "We sent a 6-digit code to {to}.",
+    sentTo: `We sent a ${CODE_LENGTH}-digit code to {to}.`,
     codeLabel: "Code",
-    codeHint: "6 digits. You can paste the whole code.",
+    codeHint: `${CODE_LENGTH} digits. You can paste the whole code.`,
     verify: "Verify",
     resend: "Send a new code",
     resendIn: "You can ask for a new code in {s} s.",
     resent: "A new code is on its way. The old one no longer works.",
     locked: "Too many wrong codes. Wait, then ask for a new code.",
-    sixDigits: "Enter the 6 digits of the code.",
+    wholeCode: `Enter the ${CODE_LENGTH} digits of the code.`,
   },
   id: {
-    sentTo: "Kami mengirim kode 6 digit ke {to}.",
+    sentTo: `Kami mengirim kode ${CODE_LENGTH} digit ke {to}.`,
     codeLabel: "Kode",
-    codeHint: "6 digit. Anda bisa menempelkan seluruh kode.",
+    codeHint: `${CODE_LENGTH} digit. Anda bisa menempelkan seluruh kode.`,
     verify: "Verifikasi",
     resend: "Kirim kode baru",
     resendIn: "Anda dapat meminta kode baru dalam {s} detik.",
     resent: "Kode baru sedang dikirim. Kode lama tidak berlaku lagi.",
     locked: "Terlalu banyak kode salah. Tunggu, lalu minta kode baru.",
-    sixDigits: "Masukkan 6 digit kode.",
+    wholeCode: `Masukkan ${CODE_LENGTH} digit kode.`,
   },
 });

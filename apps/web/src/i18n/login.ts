@@ -1,3 +1,4 @@
+import { PIN_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 export const loginMessages = defineMessages({
@@ -31,8 +32,8 @@ export const loginMessages = defineMessages({
     // pin
     username: "Username",
     pin: "PIN",
-    pinHint: "6 digits.",
-    pinFormat: "A PIN is 6 digits.",
+    pinHint: `${PIN_LENGTH} digits.`,
+    pinFormat: `A PIN is ${PIN_LENGTH} digits.`,
     badPin: "Wrong username or PIN. After too many wrong PINs the PIN locks.",
     pinNoUsername: "PIN login needs an account with a username. No PIN yet? Log in another way, then set one on your account page.",
   },
@@ -63,8 +64,8 @@ export const loginMessages = defineMessages({
     otherNumber: "Gunakan nomor lain",
     username: "Nama pengguna",
     pin: "PIN",
-    pinHint: "6 digit.",
-    pinFormat: "PIN terdiri dari 6 digit.",
+    pinHint: `${PIN_LENGTH} digit.`,
+    pinFormat: `PIN terdiri dari ${PIN_LENGTH} digit.`,
     badPin: "Nama pengguna atau PIN salah. Setelah terlalu banyak PIN salah, PIN akan terkunci.",
     pinNoUsername: "Masuk dengan PIN memerlukan akun yang memiliki nama pengguna. Belum punya PIN? Masuk dengan cara lain, lalu atur PIN di halaman akun Anda.",
   },

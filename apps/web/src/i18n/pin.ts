@@ -1,15 +1,16 @@
+import { PIN_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 /** The PIN screens: /pin (set, change, reset with a code) and /unlock. */
 export const pinMessages = defineMessages({
   en: {
     pinTitle: "Your PIN",
-    pinIntro: "A 6-digit PIN lets you log in with your username and unlock the app after a pause. Keep it to yourself.",
+    pinIntro: `A ${PIN_LENGTH}-digit PIN lets you log in with your username and unlock the app after a pause. Keep it to yourself.`,
     setTitle: "Set or change your PIN",
     newPin: "New PIN",
     newPinAgain: "New PIN again",
-    pinHint: "6 digits. Avoid one repeated digit and runs like 123456.",
-    notDigits: "A PIN is exactly 6 digits.",
+    pinHint: `${PIN_LENGTH} digits. Avoid one repeated digit and runs like 123456.`,
+    notDigits: `A PIN is exactly ${PIN_LENGTH} digits.`,
     mismatch: "The two PINs are not the same.",
     trivial: "That PIN is too easy to guess: it is one digit repeated or a straight run (like 111111, 123456 or 654321). Choose another.",
     common: "That PIN is one of the most common ones (a repeated block like 121212 or 123123, a mirror like 123321, a keypad pattern or a year). Choose another.",
@@ -38,12 +39,12 @@ export const pinMessages = defineMessages({
   },
   id: {
     pinTitle: "PIN Anda",
-    pinIntro: "PIN 6 digit memungkinkan Anda masuk dengan nama pengguna dan membuka kunci aplikasi setelah jeda. Jangan bagikan kepada siapa pun.",
+    pinIntro: `PIN ${PIN_LENGTH} digit memungkinkan Anda masuk dengan nama pengguna dan membuka kunci aplikasi setelah jeda. Jangan bagikan kepada siapa pun.`,
     setTitle: "Atur atau ubah PIN",
     newPin: "PIN baru",
     newPinAgain: "Ulangi PIN baru",
-    pinHint: "6 digit. Hindari satu angka berulang dan urutan seperti 123456.",
-    notDigits: "PIN harus tepat 6 digit.",
+    pinHint: `${PIN_LENGTH} digit. Hindari satu angka berulang dan urutan seperti 123456.`,
+    notDigits: `PIN harus tepat ${PIN_LENGTH} digit.`,
     mismatch: "Kedua PIN tidak sama.",
     trivial: "PIN terlalu mudah ditebak: satu angka berulang atau urutan lurus (seperti 111111, 123456, atau 654321). Pilih yang lain.",
     common: "PIN itu termasuk yang paling umum (blok berulang seperti 121212 atau 123123, cermin seperti 123321, pola tombol, atau tahun). Pilih yang lain.",

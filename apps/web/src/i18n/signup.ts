@@ -1,9 +1,10 @@
+import { CODE_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 export const signupMessages = defineMessages({
   en: {
     title: "Create an account",
-    intro: "We email you a 6-digit code to confirm the address; the account exists once you enter it.",
+    intro: `We email you a ${CODE_LENGTH}-digit code to confirm the address; the account exists once you enter it.`,
     email: "Email",
     emailHint: "The code to confirm your account goes here.",
     password: "Password",
@@ -23,7 +24,7 @@ export const signupMessages = defineMessages({
   },
   id: {
     title: "Buat akun",
-    intro: "Kami mengirim kode 6 digit ke email Anda untuk mengonfirmasi alamatnya; akun dibuat setelah Anda memasukkannya.",
+    intro: `Kami mengirim kode ${CODE_LENGTH} digit ke email Anda untuk mengonfirmasi alamatnya; akun dibuat setelah Anda memasukkannya.`,
     email: "Email",
     emailHint: "Kode untuk mengonfirmasi akun dikirim ke sini.",
     password: "Kata sandi",

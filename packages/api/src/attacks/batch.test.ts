@@ -52,7 +52,7 @@ describe("hole 4: tRPC batches hold at most 10 calls", () => {
     );
     expect(res.status, res.text).toBe(200);
     expect(res.body).toHaveLength(10);
-    for (const r of res.body) expect(r.result.data).toEqual({ ok: true });
+    for (const r of res.body) expect(r.result.data).toEqual({ ok: true, resendIn: 60 });
     expect((await h.outbox())).toHaveLength(10);
   });
 });

@@ -45,7 +45,9 @@ export function buildOpenApi(families: RestFamily[]) {
         operationId: `${family.id}_${route.method.toLowerCase()}_${route.path.replace(/[^a-zA-Z0-9]+/g, "_").replace(/^_|_$/g, "")}`,
         parameters: params.length ? params : undefined,
         responses,
-        ...(route.bearer ? { security: [{ bearer: [] }] } : {}),
+        // Explicit either way: a route without a bearer token takes none (the renewal route's
+        // token travels in its body), rather than inheriting a document-wide default.
+        security: route.bearer ? [{ bearer: [] }] : [],
       };
       if (route.body) {
         op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
@@ -60,8 +62,15 @@ export function buildOpenApi(families: RestFamily[]) {
       version: "1.0.0",
       description:
         "The routes of the five documented login systems, answered by one service. Every answer is JSON in its family's envelope; limits answer 429 with Retry-After.",
+      // No open-source licence: the service is private. LicenseRef- is SPDX's form for a licence off its list.
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
-    tags: families.map((f) => ({ name: f.title })),
+    // The document is served by the instance it describes, so its routes are relative to it.
+    servers: [{ url: "/", description: "The service that serves this document" }],
+    tags: families.map((f) => ({
+      name: f.title,
+      description: `One of the documented login systems. Every answer of its routes, errors included, is JSON in its own envelope, as is the answer to an unknown path under ${f.prefixes.map((p) => `\`${p}\``).join(" or ")}.`,
+    })),
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     paths,
   };

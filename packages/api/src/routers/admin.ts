@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { USER_ROLES } from "@authsvc/core/vocabulary";
 import { protectedProcedure } from "../trpc";
 
 export const adminRouter = {
@@ -19,6 +20,6 @@ export const adminRouter = {
 
   /** Grant or take away a role; only another admin may, never on oneself. */
   setRole: protectedProcedure
-    .input(z.object({ userId: z.number().int().positive(), role: z.enum(["user", "customer", "admin"]) }))
+    .input(z.object({ userId: z.number().int().positive(), role: z.enum(USER_ROLES) }))
     .mutation(async ({ ctx, input }) => ctx.auth.publicUser(await ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
 } satisfies TRPCRouterRecord;

@@ -110,15 +110,26 @@ describe("auth.register", () => {
   });
 });
 
+describe("auth.passwordPolicy", () => {
+  it("answers the service's configured length bounds, to anyone", async () => {
+    const h = setup({ options: { password: { minLength: 10, maxLength: 90 } } });
+    const res = await h.query("auth.passwordPolicy");
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.result.data).toEqual({ minLength: 10, maxLength: 90 });
+    // The bounds it answers are the ones registration enforces.
+    expectWireError(await h.mutate("auth.register", { email: "ana@example.com", password: "nine char" }), 400, "WEAK_PASSWORD");
+  });
+});
+
 describe("auth.registrationStatus", () => {
-  it("is pending with expiresInSec, then verified", async () => {
+  it("is pending with the seconds left on the code (expiresIn) and before a resend (resendIn), then verified", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
     const h = setup();
     const reg = (await h.mutate("auth.register", { email: "ana@example.com", password: PASSWORD })).body.result.data;
+    vi.setSystemTime(Date.now() + 20_000);
     const pending = await h.query("auth.registrationStatus", { verificationId: reg.verificationId });
     expect(pending.status, pending.text).toBe(200);
-    expect(pending.body.result.data).toMatchObject({ state: "pending", email: "ana@example.com" });
-    expect(pending.body.result.data.expiresInSec).toBeGreaterThan(290);
-    expect(pending.body.result.data.expiresInSec).toBeLessThanOrEqual(300);
+    expect(pending.body.result.data).toEqual({ state: "pending", email: "ana@example.com", expiresIn: 280, resendIn: 40 });
 
     const code = await h.lastCode("ana@example.com");
     expect((await h.mutate("auth.verifyRegistration", { verificationId: reg.verificationId, code })).status).toBe(200);
@@ -391,7 +402,7 @@ describe("auth.sendEmailVerification + auth.verifyEmail", () => {
 
     const sent = await h.mutate("auth.sendEmailVerification", { email: "budi@example.com" });
     expect(sent.status, sent.text).toBe(200);
-    expect(sent.body.result.data).toEqual({ ok: true });
+    expect(sent.body.result.data).toEqual({ ok: true, resendIn: 60 });
     const messages = await h.outbox("budi@example.com");
     expect(messages[0]).toMatchObject({ channel: "email", purpose: "verify_email" });
     expect(sent.text).not.toContain(messages[0]!.code!);
@@ -410,6 +421,7 @@ describe("auth.sendEmailVerification + auth.verifyEmail", () => {
     const unknown = await h.mutate("auth.sendEmailVerification", { email: "nobody@example.com" });
     const verified = await h.mutate("auth.sendEmailVerification", { email: "ana@example.com" });
     expect(unknown.status).toBe(200);
+    expect(unknown.body.result.data).toEqual({ ok: true, resendIn: 60 });
     expect(verified.text).toBe(unknown.text);
     expect(await h.outbox("nobody@example.com")).toHaveLength(0);
     expect(await h.outbox("ana@example.com")).toHaveLength(before);

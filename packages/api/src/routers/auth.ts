@@ -1,4 +1,5 @@
 import { AuthError, passwordProblem, type PendingRegistration } from "@authsvc/core";
+import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { clearSessionCookie, deliveryInput, protectedProcedure, publicProcedure, signedInResponse, tokenRequestFor } from "../trpc";
@@ -26,7 +27,7 @@ export const authRouter = {
       z.object({
         email: s.email,
         password: s.password,
-        fullName: s.optionalText(128),
+        fullName: s.optionalText(FULL_NAME_MAX_LENGTH),
         username: s.username.optional().nullable(),
         phone: s.phone.optional().nullable(),
         birthDate: s.birthDate,
@@ -38,9 +39,20 @@ export const authRouter = {
       return pendingView(p);
     }),
 
+  /** The length bounds a new password must keep to, for a form to say before it is sent. */
+  passwordPolicy: publicProcedure.query(({ ctx }) => ({
+    minLength: ctx.auth.options.password.minLength,
+    maxLength: ctx.auth.options.password.maxLength,
+  })),
+
   registrationStatus: publicProcedure
     .input(z.object({ verificationId: z.string().min(1).max(64) }))
-    .query(({ ctx, input }) => ctx.auth.registrationStatus(input.verificationId)),
+    .query(async ({ ctx, input }) => {
+      const s = await ctx.auth.registrationStatus(input.verificationId);
+      return s.state === "pending"
+        ? { state: s.state, email: s.email, expiresIn: s.expiresInSec, resendIn: s.resendInSec }
+        : { state: s.state, email: s.email };
+    }),
 
   /**
    * By `verificationId` (what the web app sends): the registration stays as registered. By
@@ -69,8 +81,8 @@ export const authRouter = {
   sendEmailVerification: publicProcedure
     .input(z.object({ email: s.email, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.auth.sendEmailVerification(input.email, ctx.meta, input.locale);
-      return { ok: true as const };
+      const sent = await ctx.auth.sendEmailVerification(input.email, ctx.meta, input.locale);
+      return { ok: true as const, resendIn: sent.resendInSec };
     }),
 
   verifyEmail: publicProcedure
@@ -112,8 +124,8 @@ export const authRouter = {
   forgotPassword: publicProcedure
     .input(z.object({ identifier: s.identifier, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
-      await ctx.auth.requestPasswordReset({ identifier: input.identifier, link: true }, ctx.meta, input.locale);
-      return { ok: true as const };
+      const sent = await ctx.auth.requestPasswordReset({ identifier: input.identifier, link: true }, ctx.meta, input.locale);
+      return { ok: true as const, resendIn: sent.resendInSec };
     }),
 
   resetPassword: publicProcedure

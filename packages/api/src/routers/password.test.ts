@@ -25,7 +25,7 @@ describe("auth.forgotPassword", () => {
     const known = await h.mutate("auth.forgotPassword", { identifier: "ana@example.com" });
     const unknown = await h.mutate("auth.forgotPassword", { identifier: "nobody@example.com" });
     expect(known.status, known.text).toBe(200);
-    expect(known.body.result.data).toEqual({ ok: true });
+    expect(known.body.result.data).toEqual({ ok: true, resendIn: 60 });
     expect(unknown.status).toBe(known.status);
     expect(unknown.text).toBe(known.text);
 

@@ -172,7 +172,7 @@ describe("pin.requestReset + pin.reset", () => {
 
     const sent = await h.mutate("pin.requestReset", {}, { token: s.accessToken! });
     expect(sent.status, sent.text).toBe(200);
-    expect(sent.body.result.data.channel).toBe("email");
+    expect(sent.body.result.data).toMatchObject({ channel: "email", resendIn: 60 });
     const code = await h.lastCode("ana@example.com", "pin_reset");
     expectWireError(await h.mutate("pin.reset", { code, pin: "123456" }, { token: s.accessToken! }), 400, "TRIVIAL_PIN");
     const reset = await h.mutate("pin.reset", { code, pin: "550271" }, { token: s.accessToken! });

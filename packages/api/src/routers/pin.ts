@@ -19,7 +19,10 @@ export const pinRouter = {
 
   requestReset: protectedProcedure
     .input(z.object({ locale: s.locale }).optional())
-    .mutation(({ ctx, input }) => ctx.auth.requestPinReset(ctx.principal, ctx.meta, input?.locale)),
+    .mutation(async ({ ctx, input }) => {
+      const sent = await ctx.auth.requestPinReset(ctx.principal, ctx.meta, input?.locale);
+      return { channel: sent.channel, expiresAt: sent.expiresAt, resendIn: sent.resendInSec };
+    }),
 
   reset: protectedProcedure.input(z.object({ code: s.code, pin: z.string().max(64) })).mutation(async ({ ctx, input }) => {
     await ctx.auth.resetPinWithCode(ctx.principal, input, ctx.meta);

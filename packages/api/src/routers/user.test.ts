@@ -71,6 +71,7 @@ describe("user.requestVerification + user.confirmVerification", () => {
     const s = await h.registerAndVerify({ email: "ana@example.com", phone: "081234567890" });
     const sent = await h.mutate("user.requestVerification", { channel: "phone" }, { token: s.accessToken! });
     expect(sent.status, sent.text).toBe(200);
+    expect(sent.body.result.data).toMatchObject({ resendIn: 60 });
     const code = await h.lastCode("+6281234567890", "verify_phone");
     expect(sent.text).not.toContain(code);
 

@@ -9,7 +9,10 @@ export const userRouter = {
 
   requestVerification: protectedProcedure
     .input(z.object({ channel: z.enum(["email", "phone"]), locale: s.locale }))
-    .mutation(({ ctx, input }) => ctx.auth.sendContactVerification(ctx.principal.user, input.channel, ctx.meta, input.locale)),
+    .mutation(async ({ ctx, input }) => {
+      const sent = await ctx.auth.sendContactVerification(ctx.principal.user, input.channel, ctx.meta, input.locale);
+      return { expiresAt: sent.expiresAt, resendIn: sent.resendInSec };
+    }),
 
   confirmVerification: protectedProcedure
     .input(z.object({ channel: z.enum(["email", "phone"]), code: s.code }))

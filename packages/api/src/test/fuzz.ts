@@ -90,7 +90,6 @@ export const anyJson = fc.jsonValue({ maxDepth: 4, stringUnit: "binary" });
 
 /** The top-level field names of an object schema (optional and transformed ones too). */
 export function fieldNames(schema: z.ZodType | undefined): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let s: any = schema;
   for (let i = 0; s && !s.shape && i < 10; i++) s = s.def?.innerType ?? s.def?.in ?? s.def?.schema;
   return s?.shape ? Object.keys(s.shape) : [];
@@ -212,7 +211,6 @@ export function expectFamilyAnswer(family: FamilyId, res: Wire) {
 }
 
 /** tRPC on the wire: `{result: {data}}` or `{error: {message, code, data: {code, httpStatus}}}`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function expectTrpcAnswer(res: Wire) {
   expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(200);
   expect(res.status, res.text.slice(0, 300)).toBeLessThan(500);

@@ -1,29 +1,7 @@
 import type { AuthContext, RequestMeta } from "../context";
+import type { AuditKind } from "../vocabulary";
 
-export type AuditKind =
-  | "signup"
-  | "login"
-  | "login_failed"
-  | "lockout"
-  | "code_sent"
-  | "code_verified"
-  | "code_failed"
-  | "email_verified"
-  | "phone_verified"
-  | "password_changed"
-  | "password_reset_requested"
-  | "pin_set"
-  | "pin_changed"
-  | "pin_failed"
-  | "pin_locked"
-  | "session_renewed"
-  | "session_revoked"
-  | "token_reuse"
-  | "logout"
-  | "role_changed"
-  | "claim_dropped"
-  | "lockout_lifted"
-  | "sms_budget_exhausted";
+export type { AuditKind } from "../vocabulary";
 
 export interface AuditInput {
   kind: AuditKind;

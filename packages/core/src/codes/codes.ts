@@ -8,6 +8,7 @@ import { addressGroup } from "../limits/address";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
+import { CODE_LENGTH, isCodeShape } from "../vocabulary";
 
 export type CodePurpose = Challenge["purpose"];
 export type CodeChannel = Challenge["channel"];
@@ -27,6 +28,8 @@ export interface IssuedCode {
   challenge: Challenge;
   /** The code in clear, only to be put in the message; never stored. */
   code: string;
+  /** Seconds before the next send is allowed: the cooldown this send started. */
+  resendInSec: number;
 }
 
 /**
@@ -91,7 +94,7 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
     const now = ctx.now();
     const previous = await latestChallenge(ctx, purpose, destination);
     await ctx.store.challenges.supersedeLive(purpose, destination, now);
-    const code = ctx.newCode?.() ?? randomDigits(6);
+    const code = ctx.newCode?.() ?? randomDigits(CODE_LENGTH);
     const id = randomUUID();
     const userId = input.userId ?? null;
     const challenge = await ctx.store.challenges.insert({
@@ -115,7 +118,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
       // A decoy is never sent: the audit says so, so an admin is not misled.
       detail: { purpose, channel: input.channel, to: maskDestination(destination), ...(userId === null && !input.payload ? { decoy: true } : {}) },
     });
-    return { challenge, code };
+    // Read back like any later ask would, so a decoy and a real send answer the same wait.
+    return { challenge, code, resendInSec: await resendWaitSec(ctx, purpose, destination) };
   });
 }
 
@@ -172,7 +176,7 @@ async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise
   if (c && c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
   if (c && c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
 
-  if (c && /^\d{6}$/.test(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
+  if (c && isCodeShape(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
   const detail = { purpose: sel.purpose, to: maskDestination(destination) };
   // The store takes the try in one step, so concurrent wrong codes each spend exactly one.
   const left = c ? ((await ctx.store.challenges.spendAttempt(c.id)) ?? 0) : max;

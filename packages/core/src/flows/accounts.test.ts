@@ -70,9 +70,28 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
 
     const verified = await auth.sendEmailVerification(EMAIL);
     const unknown = await auth.sendEmailVerification("nobody@example.com");
-    expect(verified).toBeUndefined();
-    expect(unknown).toBe(verified);
+    expect(verified).toEqual({ resendInSec: 60 });
+    expect(unknown).toEqual(verified);
     expect((await auth.listOutbox(EMAIL))).toHaveLength(1);
+    expect((await auth.listOutbox("nobody@example.com"))).toHaveLength(0);
+  });
+
+  it("answers the wait before the next code, growing with each send, alike for an unverified and an unknown email", async () => {
+    const { auth } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD });
+    const waits: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const real = await auth.sendEmailVerification(EMAIL);
+      const decoy = await auth.sendEmailVerification("nobody@example.com");
+      waits.push([real.resendInSec, decoy.resendInSec]);
+      clock.advanceSec(real.resendInSec);
+    }
+    expect(waits).toEqual([
+      [60, 60],
+      [120, 120],
+      [240, 240],
+    ]);
+    expect((await auth.listOutbox(EMAIL))).toHaveLength(3);
     expect((await auth.listOutbox("nobody@example.com"))).toHaveLength(0);
   });
 

@@ -58,15 +58,29 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
  * answer, cooldown and caps (a decoy code, nothing sent), and the message leaves after the
  * answer, so neither the answer nor its timing tells who has an account.
  */
-export async function sendEmailVerification(ctx: AuthContext, emailInput: string, meta?: RequestMeta, locale?: Locale): Promise<void> {
+export async function sendEmailVerification(
+  ctx: AuthContext,
+  emailInput: string,
+  meta?: RequestMeta,
+  locale?: Locale,
+): Promise<{ resendInSec: number }> {
   const email = normalizeEmail(emailInput);
   await limitAddress(ctx, "codeSendPerIp", meta);
   const user = await findUserByEmail(ctx, email);
   if (!user || user.emailVerifiedAt !== null || user.status === "DISABLED") {
-    await issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, meta });
-    return;
+    const { resendInSec } = await issueCode(ctx, { purpose: "verify_email", channel: "email", destination: email, meta });
+    return { resendInSec };
   }
-  await sendCode(ctx, { purpose: "verify_email", channel: "email", destination: email, userId: user.id, meta, locale, background: true });
+  const { resendInSec } = await sendCode(ctx, {
+    purpose: "verify_email",
+    channel: "email",
+    destination: email,
+    userId: user.id,
+    meta,
+    locale,
+    background: true,
+  });
+  return { resendInSec };
 }
 
 /** Family 002's verify step: the code proves the email and signs the person in (see proveClaim for whose account). */
@@ -94,13 +108,13 @@ export async function sendContactVerification(
   channel: "email" | "phone",
   meta?: RequestMeta,
   locale?: Locale,
-): Promise<{ expiresAt: number }> {
+): Promise<{ expiresAt: number; resendInSec: number }> {
   const destination = channel === "email" ? user.email : user.phone;
   if (!destination) throw new AuthError("INVALID_INPUT", { field: channel }, `There is no ${channel} on this account.`);
   if ((channel === "email" ? user.emailVerifiedAt : user.phoneVerifiedAt) !== null) throw new AuthError("ALREADY_VERIFIED");
   await limitAddress(ctx, "codeSendPerIp", meta);
   const purpose = channel === "email" ? "verify_email" : "verify_phone";
-  const { challenge } = await sendCode(ctx, {
+  const { challenge, resendInSec } = await sendCode(ctx, {
     purpose,
     channel: channel === "email" ? "email" : "sms",
     destination,
@@ -108,7 +122,7 @@ export async function sendContactVerification(
     meta,
     locale,
   });
-  return { expiresAt: challenge.expiresAt };
+  return { expiresAt: challenge.expiresAt, resendInSec };
 }
 
 /** The signed-in person proves their own contact: they hold the account, so it is theirs. */

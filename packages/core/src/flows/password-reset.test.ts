@@ -37,7 +37,7 @@ const canLogin = (auth: ReturnType<typeof createTestAuth>["auth"], password: str
 describe("requestPasswordReset", () => {
   it("by email sends a code and a /reset-password?token= link", async () => {
     const { auth } = await withUser();
-    await expect(auth.requestPasswordReset({ identifier: "ANA@example.com" })).resolves.toBeUndefined();
+    await expect(auth.requestPasswordReset({ identifier: "ANA@example.com" })).resolves.toEqual({ resendInSec: 60 });
     const [msg] = (await auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ channel: "email", purpose: "password_reset" });
     expect(msg!.code).toMatch(/^\d{6}$/);
@@ -65,6 +65,7 @@ describe("requestPasswordReset", () => {
     const { auth } = await withUser();
     const known = await auth.requestPasswordReset({ identifier: EMAIL });
     const unknown = await auth.requestPasswordReset({ identifier: "nobody@example.com" });
+    expect(known).toEqual({ resendInSec: 60 });
     expect(unknown).toEqual(known);
     expect((await auth.listOutbox())).toHaveLength(2); // the sign-up code and the one reset email
     expect((await auth.listOutbox("nobody@example.com"))).toHaveLength(0);
@@ -81,6 +82,25 @@ describe("requestPasswordReset", () => {
     expect({ code: unknown.code, detail: unknown.detail }).toEqual({ code: known.code, detail: known.detail });
     expect((await auth.listOutbox(EMAIL)).filter((m) => m.purpose === "password_reset")).toHaveLength(1);
   });
+
+  it("answers the growing wait for the next ask, the same for a known and an unknown account", async () => {
+    const { auth } = await withUser();
+    const ask = () =>
+      Promise.all([auth.requestPasswordReset({ identifier: EMAIL }), auth.requestPasswordReset({ identifier: "nobody@example.com" })]);
+    const waits: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const [known, unknown] = await ask();
+      waits.push([known.resendInSec, unknown.resendInSec]);
+      clock.advanceSec(known.resendInSec);
+    }
+    expect(waits).toEqual([
+      [60, 60],
+      [120, 120],
+      [240, 240],
+    ]);
+    expect((await auth.listOutbox(EMAIL)).filter((m) => m.purpose === "password_reset")).toHaveLength(3);
+    expect((await auth.listOutbox("nobody@example.com"))).toHaveLength(0);
+  });
 });
 
 describe("resetPasswordWithCode", () => {
@@ -91,8 +111,8 @@ describe("resetPasswordWithCode", () => {
     const code = (await lastCode(t.auth, EMAIL));
 
     await t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: NEW_PASSWORD });
-    expect((await authError(t.auth.authenticate(t.token))).code).toBe("UNAUTHORIZED");
-    expect((await authError(t.auth.authenticate(bearer.token))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(t.token)))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(bearer.token)))).code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, PASSWORD)).toBe(false);
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
     expect((await t.auth.listOutbox(EMAIL))[0]).toMatchObject({ purpose: "password_changed", code: null });
@@ -149,7 +169,7 @@ describe("resetPasswordWithCode", () => {
     const link = (await linkToken(t.auth, EMAIL));
     await t.auth.resetPasswordWithCode({ identifier: EMAIL, code: (await lastCode(t.auth, EMAIL)), newPassword: NEW_PASSWORD });
     // The reset is done; a link still good for 30 minutes would let the email's reader reset it again.
-    expect((await authError(t.auth.authenticate(link))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(link)))).code).toBe("UNAUTHORIZED");
   });
 });
 
@@ -162,14 +182,14 @@ describe("changePassword with a reset link", () => {
     const p = (await t.auth.authenticate(link));
     expect(p).toMatchObject({ scope: "password_reset", session: null, user: { id: t.user.id } });
     // The link is good for nothing else.
-    expect((await authError(t.auth.listSessions(p))).code).toBe("UNAUTHORIZED");
-    expect((await authError(t.auth.logout(p))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.listSessions(p)))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.logout(p)))).code).toBe("UNAUTHORIZED");
 
     await t.auth.changePassword(p, { newPassword: NEW_PASSWORD });
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
-    expect((await authError(t.auth.authenticate(t.token))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(t.token)))).code).toBe("UNAUTHORIZED");
 
-    expect((await authError(t.auth.authenticate(link))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(link)))).code).toBe("UNAUTHORIZED");
     const replay = await authError(t.auth.changePassword(p, { newPassword: "yet another passphrase" }));
     expect(replay.code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
@@ -192,7 +212,7 @@ describe("changePassword with a reset link", () => {
     clock.advanceSec(30 * 60 - 1);
     expect((await t.auth.authenticate(link)).scope).toBe("password_reset");
     clock.advanceSec(1);
-    expect((await authError(t.auth.authenticate(link))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(link)))).code).toBe("UNAUTHORIZED");
   });
 
   it("refuses a weak password without using up the link", async () => {
@@ -212,7 +232,7 @@ describe("changePassword when signed in", () => {
     const other = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "cookie" });
     await t.auth.changePassword((await t.auth.authenticate(t.token)), { newPassword: NEW_PASSWORD, currentPassword: PASSWORD });
     expect((await t.auth.authenticate(t.token)).user.id).toBe(t.user.id);
-    expect((await authError(t.auth.authenticate(other.token))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(other.token)))).code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
   });
 
@@ -245,7 +265,7 @@ describe("requestPasswordResetByAccount (customer number + account number + PIN)
 
     await t.auth.resetPasswordWithCode({ username: "ANA", code: msg!.code!, newPassword: NEW_PASSWORD });
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
-    expect((await authError(t.auth.authenticate(t.token))).code).toBe("UNAUTHORIZED");
+    expect((await authError((t.auth.authenticate(t.token)))).code).toBe("UNAUTHORIZED");
   });
 
   it("answers USER_NOT_FOUND when the three do not name one user, and sends nothing", async () => {

@@ -19,18 +19,23 @@ import { liftLockouts } from "../users/lockouts";
 import { findUserById, findUserByIdentifier, findUserByTypedUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
 
+export interface ResetRequested {
+  /** Seconds before another reset code may be asked for. */
+  resendInSec: number;
+}
+
 async function sendResetCode(
   ctx: AuthContext,
   user: User,
   dest: { channel: "email" | "sms"; to: string },
   opts: { link: boolean; locale?: Locale; meta?: RequestMeta; background?: boolean },
-): Promise<void> {
+): Promise<ResetRequested> {
   let link: string | undefined;
   if (opts.link && dest.channel === "email") {
     const { token } = await issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
     link = `${ctx.options.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
   }
-  await sendCode(ctx, {
+  const { resendInSec } = await sendCode(ctx, {
     purpose: "password_reset",
     channel: dest.channel,
     destination: dest.to,
@@ -41,6 +46,7 @@ async function sendResetCode(
     background: opts.background,
   });
   await audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
+  return { resendInSec };
 }
 
 /** Where a reset asked for by `identifier` goes: the identifier itself when it is an email or phone, else the account's recovery contact. */
@@ -63,15 +69,15 @@ export async function requestPasswordReset(
   input: { identifier: string; link?: boolean },
   meta?: RequestMeta,
   locale?: Locale,
-): Promise<void> {
+): Promise<ResetRequested> {
   await limitAddress(ctx, "codeSendPerIp", meta);
   const { kind, value, user } = await findUserByIdentifier(ctx, input.identifier);
   const dest = user && user.status !== "DISABLED" ? await resetDestination(ctx, user, kind) : null;
   if (!user || !dest) {
-    await issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
-    return;
+    const { resendInSec } = await issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
+    return { resendInSec };
   }
-  await sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
+  return sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
 }
 
 /** Forgot password by customer number, account number and PIN: the three must name one user, else USER_NOT_FOUND. */
@@ -80,7 +86,7 @@ export async function requestPasswordResetByAccount(
   input: { customerNumber: number; accountNumber: string; pin: string },
   meta?: RequestMeta,
   locale?: Locale,
-): Promise<void> {
+): Promise<ResetRequested> {
   await limitAddress(ctx, "codeSendPerIp", meta);
   const user = await ctx.store.users.byAccount(input.customerNumber, input.accountNumber);
   const ok = (await checkPin(ctx, user, input.pin, meta, { sameTime: true })) === "ok";
@@ -89,7 +95,7 @@ export async function requestPasswordResetByAccount(
     await audit(ctx, { kind: "password_reset_requested", outcome: "fail", userId: user?.id ?? null, meta, detail: { via: "account" } });
     throw new AuthError("USER_NOT_FOUND");
   }
-  await sendResetCode(ctx, user, dest, { link: false, locale, meta });
+  return sendResetCode(ctx, user, dest, { link: false, locale, meta });
 }
 
 /** A courtesy notice, sent after the answer: the password is changed whether or not it arrives. */

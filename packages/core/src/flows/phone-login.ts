@@ -1,7 +1,7 @@
 import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, issueCode, resendWaitSec } from "../codes/codes";
+import { consumeCode, issueCode } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
@@ -24,8 +24,8 @@ export interface PhoneCodeSent {
 }
 
 async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
-  const { challenge } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
-  return { user, phone, expiresAt: challenge.expiresAt, resendInSec: await resendWaitSec(ctx, "login", phone) };
+  const { challenge, resendInSec } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
+  return { user, phone, expiresAt: challenge.expiresAt, resendInSec };
 }
 
 /** The global hourly budget of SMS to numbers that have no account yet; refusals are audited once per hour. */
@@ -61,10 +61,10 @@ export async function requestPhoneCode(
     // Silent: the same work, answer and timing for every number; the message leaves after the answer.
     // An unproven claim still gets its code: proving it decides whose account it is (proveClaim).
     const known = user && user.status !== "DISABLED" ? user : null;
-    const { challenge } = known
+    const { challenge, resendInSec } = known
       ? await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
       : await issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
-    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec: await resendWaitSec(ctx, "login", phone) };
+    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec };
   }
   if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
   return sendLoginCode(ctx, user, phone, meta, locale);

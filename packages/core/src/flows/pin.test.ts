@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { credentials, eq } from "@authsvc/db";
-import { auditOf, authError, fakeClock, lastCode, PASSWORD, signUp, tally } from "../test-helpers";
+import { auditOf, authError, fakeClock, PASSWORD, signUp, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 /** Family 004's MPIN: set by a signed-in person, used to log in and to unlock a session. */
@@ -170,7 +170,7 @@ describe("PIN lock", () => {
     for (let i = 0; i < 10; i++) await authError(t.auth.reloginWithPin((await t.principal()), OTHER_PIN));
 
     const sent = await t.auth.requestPinReset((await t.principal()));
-    expect(sent).toMatchObject({ channel: "email", expiresAt: Date.now() + 300_000 });
+    expect(sent).toEqual({ channel: "email", expiresAt: Date.now() + 300_000, resendInSec: 60 });
     const [msg] = (await t.auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ purpose: "pin_reset" });
     const code = msg!.code!;

@@ -130,8 +130,15 @@ export async function requestPinReset(ctx: AuthContext, principal: Principal, me
   const p = requireSession(principal);
   const dest = await pinResetDestination(ctx, p.user);
   await limitAddress(ctx, "codeSendPerIp", meta);
-  const { challenge } = await sendCode(ctx, { purpose: "pin_reset", channel: dest.channel, destination: dest.to, userId: p.user.id, meta, locale });
-  return { channel: dest.channel, expiresAt: challenge.expiresAt };
+  const { challenge, resendInSec } = await sendCode(ctx, {
+    purpose: "pin_reset",
+    channel: dest.channel,
+    destination: dest.to,
+    userId: p.user.id,
+    meta,
+    locale,
+  });
+  return { channel: dest.channel, expiresAt: challenge.expiresAt, resendInSec };
 }
 
 /** Sets a new PIN with a reset code, which also lifts a PIN lock; a wrong code costs no hash. */

@@ -50,26 +50,29 @@ describe("startRegistration", () => {
 });
 
 describe("registrationStatus", () => {
-  it("is pending with the seconds left, then verified", async () => {
+  it("is pending with the seconds left on the code and before a resend, then verified", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);
-    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300 });
-    clock.advanceSec(100);
-    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200 });
+    expect(pending).toMatchObject({ expiresInSec: 300, resendInSec: 60 });
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 300, resendInSec: 60 });
+    clock.advanceSec(45);
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 255, resendInSec: 15 });
+    clock.advanceSec(55);
+    expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "pending", email: EMAIL, expiresInSec: 200, resendInSec: 0 });
     await auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect((await auth.registrationStatus(pending.verificationId))).toEqual({ state: "verified", email: EMAIL });
   });
 
   it("answers VERIFICATION_NOT_FOUND for an unknown id", async () => {
     const { auth } = createTestAuth();
-    expect((await authError(auth.registrationStatus("5b7c1f5e-0000-4000-8000-000000000000"))).code).toBe("VERIFICATION_NOT_FOUND");
+    expect((await authError((auth.registrationStatus("5b7c1f5e-0000-4000-8000-000000000000")))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 
   it("answers VERIFICATION_NOT_FOUND for the id of a code that is not a sign-up", async () => {
     const { auth, db } = createTestAuth();
     await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
     const loginChallengeId = db.select().from(challenges).get()!.id;
-    expect((await authError(auth.registrationStatus(loginChallengeId))).code).toBe("VERIFICATION_NOT_FOUND");
+    expect((await authError((auth.registrationStatus(loginChallengeId)))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 
   it("answers VERIFICATION_EXPIRED once the code has expired", async () => {
@@ -78,7 +81,7 @@ describe("registrationStatus", () => {
     clock.advanceSec(299);
     expect((await auth.registrationStatus(pending.verificationId)).state).toBe("pending");
     clock.advanceSec(1);
-    expect((await authError(auth.registrationStatus(pending.verificationId))).code).toBe("VERIFICATION_EXPIRED");
+    expect((await authError((auth.registrationStatus(pending.verificationId)))).code).toBe("VERIFICATION_EXPIRED");
   });
 });
 
@@ -136,7 +139,7 @@ describe("resendRegistration", () => {
     expect(second.verificationId).not.toBe(first.verificationId);
     expect(second).toMatchObject({ email: EMAIL, expiresInSec: 300, resendInSec: 120 });
     expect((await auth.listOutbox(EMAIL))).toHaveLength(2);
-    expect((await authError(auth.registrationStatus(first.verificationId))).code).toBe("VERIFICATION_EXPIRED");
+    expect((await authError((auth.registrationStatus(first.verificationId)))).code).toBe("VERIFICATION_EXPIRED");
 
     const withOld = await authError(auth.completeRegistration({ verificationId: first.verificationId, code: oldCode }, { type: "jwt" }));
     expect(withOld.code).toBe("INVALID_CODE");

@@ -114,7 +114,7 @@ export async function startRegistration(
 }
 
 export type RegistrationStatus =
-  | { state: "pending"; email: string; expiresInSec: number }
+  | { state: "pending"; email: string; expiresInSec: number; resendInSec: number }
   | { state: "verified"; email: string };
 
 export async function registrationStatus(ctx: AuthContext, verificationId: string): Promise<RegistrationStatus> {
@@ -122,7 +122,8 @@ export async function registrationStatus(ctx: AuthContext, verificationId: strin
   if (!c || c.purpose !== "signup") throw new AuthError("VERIFICATION_NOT_FOUND");
   if (c.consumedAt !== null) return { state: "verified", email: c.destination };
   if (c.supersededAt !== null || c.expiresAt <= ctx.now()) throw new AuthError("VERIFICATION_EXPIRED");
-  return { state: "pending", email: c.destination, expiresInSec: (await pendingOf(ctx, c)).expiresInSec };
+  const { expiresInSec, resendInSec } = await pendingOf(ctx, c);
+  return { state: "pending", email: c.destination, expiresInSec, resendInSec };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AuthError } from "../errors";
+import { isPinShape } from "../vocabulary";
 
 /**
  * Why a PIN is refused: `not_digits` (not exactly six ASCII digits), `trivial` (one repeated
@@ -52,7 +53,7 @@ function isCommonShape(pin: string): boolean {
 
 /** Six digits, not one repeated digit or a straight run up or down, and not a common shape. */
 export function pinProblem(pin: string): PinProblem | null {
-  if (!/^\d{6}$/.test(pin)) return "not_digits";
+  if (!isPinShape(pin)) return "not_digits";
   const d = [...pin].map(Number);
   const steps = d.slice(1).map((v, i) => v - d[i]!);
   if (steps.every((s) => s === 0)) return "trivial";

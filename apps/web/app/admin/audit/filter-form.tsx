@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, useSyncExternalStore, useTransition, type FormEvent } from "react";
+import { AUDIT_KINDS } from "@authsvc/core/vocabulary";
 import { Field } from "../../../src/components/field";
 import { useFocusInvalid } from "../../../src/components/use-focus-invalid";
 import { adminMessages } from "../../../src/i18n/admin";
 import { useMessages } from "../../../src/i18n/client";
 import { fill } from "../../../src/i18n/define";
 import { kindLabel } from "./labels";
-import { AUDIT_KINDS, AUDIT_PATH, auditHref, fromLocalInput, hasFilters, MINUTE_END, toLocalInput, type AuditQuery } from "./query";
+import { AUDIT_PATH, auditHref, fromLocalInput, hasFilters, MINUTE_END, toLocalInput, type AuditQuery } from "./query";
 import { SelectField } from "./select-field";
 import styles from "./audit.module.css";
 

@@ -1,42 +1,4 @@
-import type { AuditKind } from "@authsvc/core";
 import { firstParam, href } from "../../../src/components/auth/links";
-
-/**
- * The kinds of event the core records (AuditKind in packages/core/src/audit/audit.ts), in the
- * order the filter offers them. A kind missing here still shows in the table as stored.
- */
-export const AUDIT_KINDS = [
-  "signup",
-  "login",
-  "login_failed",
-  "lockout",
-  "code_sent",
-  "code_verified",
-  "code_failed",
-  "email_verified",
-  "phone_verified",
-  "password_changed",
-  "password_reset_requested",
-  "pin_set",
-  "pin_changed",
-  "pin_failed",
-  "pin_locked",
-  "session_renewed",
-  "session_revoked",
-  "token_reuse",
-  "logout",
-  "role_changed",
-  "claim_dropped",
-  "lockout_lifted",
-  "sms_budget_exhausted",
-] as const satisfies readonly AuditKind[];
-
-// A kind the core starts recording without being offered here fails the type check.
-const everyKindOffered: Exclude<AuditKind, (typeof AUDIT_KINDS)[number]> extends never ? true : never = true;
-void everyKindOffered;
-
-export const ROLES = ["user", "customer", "admin"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const PAGE_SIZE = 50;
 export const AUDIT_PATH = "/admin/audit";

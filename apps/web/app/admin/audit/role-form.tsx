@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
+import { USER_ROLES, type UserRole } from "@authsvc/core/vocabulary";
 import { Field } from "../../../src/components/field";
 import { FormAlert } from "../../../src/components/form-alert";
 import { SubmitButton } from "../../../src/components/submit-button";
@@ -12,7 +13,6 @@ import { common } from "../../../src/i18n/common";
 import { fill } from "../../../src/i18n/define";
 import { toProblem } from "../../../src/trpc/errors";
 import { api } from "../../../src/trpc/react";
-import { ROLES, type Role } from "./query";
 import { SelectField } from "./select-field";
 import styles from "./audit.module.css";
 
@@ -26,7 +26,7 @@ export function RoleForm({ selfId }: { selfId: number }) {
   const setRole = api.admin.setRole.useMutation();
   const form = useRef<HTMLFormElement>(null);
   const [userId, setUserId] = useState("");
-  const [role, setRoleChoice] = useState<Role>("user");
+  const [role, setRoleChoice] = useState<UserRole>("user");
   const [fieldError, setFieldError] = useState<{ message: string; at: object } | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -75,8 +75,8 @@ export function RoleForm({ selfId }: { selfId: number }) {
           hint={fill(t.roleUserIdHint, { id: selfId })}
           error={fieldError?.message}
         />
-        <SelectField label={t.role} name="role" value={role} onChange={(e) => setRoleChoice(e.target.value as Role)}>
-          {ROLES.map((r) => (
+        <SelectField label={t.role} name="role" value={role} onChange={(e) => setRoleChoice(e.target.value as UserRole)}>
+          {USER_ROLES.map((r) => (
             <option key={r} value={r}>
               {t[`role_${r}`]}
             </option>

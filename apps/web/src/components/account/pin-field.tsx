@@ -1,6 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { PIN_LENGTH } from "@authsvc/core/vocabulary";
 import { Field } from "../field";
 
 interface Props {
@@ -13,7 +14,7 @@ interface Props {
   autoFocus?: boolean;
 }
 
-/** A 6-digit PIN: masked like a password, a number pad on phones, never remembered by the browser. */
+/** A PIN (digits only): masked like a password, a number pad on phones, never remembered by the browser. */
 export function PinField({ onChange, ...props }: Props) {
   return (
     <Field
@@ -21,11 +22,11 @@ export function PinField({ onChange, ...props }: Props) {
       type="password"
       inputMode="numeric"
       pattern="[0-9]*"
-      maxLength={6}
+      maxLength={PIN_LENGTH}
       autoComplete="off"
       spellCheck={false}
       required
-      onChange={(e) => onChange(e.target.value.replace(/\D/g, "").slice(0, 6))}
+      onChange={(e) => onChange(e.target.value.replace(/\D/g, "").slice(0, PIN_LENGTH))}
     />
   );
 }

@@ -9,6 +9,6 @@ export function href(path: string, params: Record<string, string | number | null
   return s ? `${path}?${s}` : path;
 }
 
-/** The registration code screen for a pending sign-up, as register and resend answer it. */
-export const verifyHref = (p: { verificationId: string; email: string; resendIn: number }, next: string | null) =>
-  href("/verify", { id: p.verificationId, email: p.email, resendAt: Date.now() + p.resendIn * 1000, next });
+/** The registration code screen for a pending sign-up, as register and resend answer it (the page asks the service for the waits). */
+export const verifyHref = (p: { verificationId: string; email: string }, next: string | null) =>
+  href("/verify", { id: p.verificationId, email: p.email, next });

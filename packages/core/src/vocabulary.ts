@@ -1,0 +1,58 @@
+import type { User } from "@authsvc/store";
+
+/**
+ * The words and shapes core decides and screens show: roles, audit event kinds, the shape
+ * of a code and of a PIN, the longest full name. Exported on its own (`@authsvc/core/vocabulary`) so a browser
+ * bundle can read them without pulling in the domain; so this file imports no runtime code.
+ */
+
+export const USER_ROLES = ["user", "customer", "admin"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const AUDIT_KINDS = [
+  "signup",
+  "login",
+  "login_failed",
+  "lockout",
+  "code_sent",
+  "code_verified",
+  "code_failed",
+  "email_verified",
+  "phone_verified",
+  "password_changed",
+  "password_reset_requested",
+  "pin_set",
+  "pin_changed",
+  "pin_failed",
+  "pin_locked",
+  "session_renewed",
+  "session_revoked",
+  "token_reuse",
+  "logout",
+  "role_changed",
+  "claim_dropped",
+  "lockout_lifted",
+  "sms_budget_exhausted",
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** Digits in a one-time code (sent by SMS or email). */
+export const CODE_LENGTH = 6;
+/** Digits in a PIN. */
+export const PIN_LENGTH = 6;
+/** Characters a person's full name may have (longer is refused, not cut). */
+export const FULL_NAME_MAX_LENGTH = 128;
+
+const digits = (n: number) => new RegExp(`^\\d{${n}}$`);
+const CODE_SHAPE = digits(CODE_LENGTH);
+const PIN_SHAPE = digits(PIN_LENGTH);
+
+/** True when `value` has a code's shape (ASCII digits, exactly CODE_LENGTH); says nothing of whether it is right. */
+export const isCodeShape = (value: string): boolean => CODE_SHAPE.test(value);
+/** True when `value` has a PIN's shape; the policy (pin/policy.ts) decides whether it is good enough. */
+export const isPinShape = (value: string): boolean => PIN_SHAPE.test(value);
+
+// The store's roles and these must stay the same set, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const rolesMatch: Same<UserRole, User["role"]> = true;
+void rolesMatch;

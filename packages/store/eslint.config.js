@@ -1,0 +1,3 @@
+import { base } from "@authsvc/eslint-config/base";
+
+export default base;

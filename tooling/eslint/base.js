@@ -1,0 +1,66 @@
+// @ts-check
+import comments from "@eslint-community/eslint-plugin-eslint-comments/configs";
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+/** Test code: tests, their helpers and harnesses, the browser suite. */
+export const testFiles = [
+  "**/*.test.ts",
+  "**/test/**",
+  "**/e2e/**",
+  "**/testing.ts",
+  "**/test-helpers.ts",
+  "**/attacks/support.ts",
+];
+
+/**
+ * The rules every package lints with: ESLint's and typescript-eslint's recommended sets
+ * (syntax only, no type information, so `pnpm lint` stays fast; tsc runs beside it).
+ */
+export const base = defineConfig(
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/dist/**",
+      "**/.next/**",
+      "**/.turbo/**",
+      "**/coverage/**",
+      "**/test-results/**",
+      "**/playwright-report/**",
+      "**/next-env.d.ts",
+    ],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  comments.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { ...globals.node },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      // A leading underscore is how this code base says "unused on purpose" (a required
+      // parameter, a destructured field left out of a copy).
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
+      // Every `eslint-disable` says why, after `--`.
+      "@eslint-community/eslint-comments/require-description": ["error", { ignore: ["eslint-enable"] }],
+    },
+  },
+  {
+    files: testFiles,
+    rules: {
+      // Tests read JSON answers (`res.body.result.data`) and walk the OpenAPI document; typing
+      // every shape they assert on would restate the contract the assertions already check.
+      "@typescript-eslint/no-explicit-any": "off",
+    },
+  },
+);
+
+export default base;
