@@ -1,4 +1,6 @@
-import { base } from "@authsvc/eslint-config/base";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { base, promiseRules } from "@authsvc/eslint-config/base";
 import { apiBoundaries } from "@authsvc/eslint-config/boundaries";
 
-export default [...base, ...apiBoundaries()];
+export default [...base, ...promiseRules(path.dirname(fileURLToPath(import.meta.url))), ...apiBoundaries()];

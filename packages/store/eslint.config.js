@@ -1,3 +1,5 @@
-import { base } from "@authsvc/eslint-config/base";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { base, promiseRules } from "@authsvc/eslint-config/base";
 
-export default base;
+export default [...base, ...promiseRules(path.dirname(fileURLToPath(import.meta.url)))];

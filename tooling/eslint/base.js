@@ -64,3 +64,24 @@ export const base = defineConfig(
 );
 
 export default base;
+
+/**
+ * Rules that need type information, for the packages whose code awaits the store: with an
+ * asynchronous store a forgotten `await` is a security bug (a pending Promise is truthy, and
+ * its rejection is lost), and tsc does not see it. `packageDir` is the package's folder.
+ *
+ * @param {string} packageDir
+ */
+export function promiseRules(packageDir) {
+  return defineConfig({
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: packageDir } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      // A Promise passed where a void callback is expected is how event handlers and timers
+      // are written here; what matters is a Promise used as a condition or a spread.
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+      "@typescript-eslint/await-thenable": "error",
+    },
+  });
+}

@@ -57,17 +57,14 @@ export const coreTestFiles = ["**/*.test.ts", "src/testing.ts"];
 
 /**
  * packages/core: the domain. No HTTP, Next, React or tRPC; no SQL, Drizzle or driver outside
- * its tests (which may open a database through @authsvc/db).
- *
- * @param {{ sqlAllowlist?: string[] }} [options] files (relative to the package) that still
- *   import storage directly and are exempt from that one group until they are moved out
+ * its tests (which may open a database through @authsvc/db): state goes through the Store
+ * contract (@authsvc/store).
  */
-export function coreBoundaries({ sqlAllowlist = [] } = {}) {
+export function coreBoundaries() {
   const outward = [api, web, next, httpAndUi];
   return defineConfig(
     { rules: { [RULE]: restrict([...outward, storageEngines]) } },
     { files: coreTestFiles, rules: { [RULE]: restrict([...outward, drivers]) } },
-    ...(sqlAllowlist.length > 0 ? [{ files: sqlAllowlist, rules: { [RULE]: restrict(outward) } }] : []),
   );
 }
 

@@ -26,7 +26,7 @@ export async function authError(run: Promise<unknown> | (() => unknown)): Promis
   throw new Error("expected an AuthError, but the call succeeded");
 }
 
-/** Same as authError, for a synchronous call (authenticate, registrationStatus...). */
+/** Same as authError, for a synchronous call (the normalizers and policies). */
 export function authErrorSync(run: () => unknown): AuthError {
   try {
     run();

@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { ensurePrivateFile, ensurePrivateParent, restrictFile } from "./files";
+import { ensurePrivateFile, ensurePrivateParent, restrictFile } from "@authsvc/store/files";
 import { packageDir } from "./package-dir";
 import * as schema from "./schema";
 

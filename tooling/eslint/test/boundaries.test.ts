@@ -27,7 +27,7 @@ async function boundaryErrors(boundaries: Linter.Config[], file: string, code: s
 const use = (names: string) => `\nconsole.log(${names});\n`;
 
 describe("packages/core", () => {
-  const core = coreBoundaries({ sqlAllowlist: ["src/legacy/store.ts"] });
+  const core = coreBoundaries();
 
   it.each([
     ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
@@ -71,15 +71,6 @@ describe("packages/core", () => {
     expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", driver)).toHaveLength(1);
     const next = `import { NextResponse } from "next/server";${use("NextResponse")}`;
     expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", next)).toHaveLength(1);
-  });
-
-  it("exempts an allowlisted file from the storage group only", async () => {
-    const sql = `import { eq } from "drizzle-orm";\nimport { users } from "@authsvc/db";${use("eq, users")}`;
-    expect(await boundaryErrors(core, "src/legacy/store.ts", sql)).toEqual([]);
-    expect(await boundaryErrors(core, "src/legacy/other.ts", sql)).toHaveLength(2);
-
-    const next = `import { NextResponse } from "next/server";${use("NextResponse")}`;
-    expect(await boundaryErrors(core, "src/legacy/store.ts", next)).toHaveLength(1);
   });
 });
 

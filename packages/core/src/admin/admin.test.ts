@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authError, authErrorSync, signUp } from "../test-helpers";
+import { authError, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 async function setup() {

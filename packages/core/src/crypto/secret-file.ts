@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { ensurePrivateDir, restrictFile } from "@authsvc/db";
+import { ensurePrivateDir, restrictFile } from "@authsvc/store/files";
 import path from "node:path";
 import { randomToken } from "./secrets";
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { ensurePrivateDir } from "@authsvc/db";
+import { ensurePrivateDir } from "@authsvc/store/files";
 import path from "node:path";
 import { importPKCS8, SignJWT, type CryptoKey } from "jose";
 import { writeSecretFile } from "../crypto/secret-file";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authError, authErrorSync, fakeClock, lastCode, PASSWORD, signUp } from "../test-helpers";
+import { authError, fakeClock, lastCode, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { challenges, users } from "@authsvc/db";
-import { authError, authErrorSync, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
+import { authError, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 /** Family 003 and the web sign-up: no user exists until the emailed code comes back. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
 import { eq, sessions, users } from "@authsvc/db";
-import { auditOf, authError, authErrorSync, fakeClock, PASSWORD, signUp } from "../test-helpers";
+import { auditOf, authError, fakeClock, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TokenRequest } from "../flows/sign-in";
-import { authError, authErrorSync, fakeClock, PASSWORD, signUp } from "../test-helpers";
+import { authError, fakeClock, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";
