@@ -45,6 +45,10 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
   const others = rows.filter((s) => !s.current).length;
 
   async function run(action: () => Promise<string | null>) {
+    // The pressed button is disabled at once and then goes away with its card (or with the
+    // last other session): the keyboard moves to the list first, so that whenever React
+    // removes the button, the focus is never left on the page body.
+    list.current?.focus();
     setNotice(null);
     setProblem(null);
     try {
@@ -53,8 +57,6 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
       setProblem(toProblem(err, c));
     }
     await utils.session.list.invalidate();
-    // The button that was pressed may be gone with its card; keep the keyboard in the list.
-    if (!list.current?.contains(document.activeElement)) list.current?.focus();
   }
 
   async function signOut(s: SessionRow) {
