@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest, type TrustProxy } from "@authsvc/api";
-import { createAuth, smsWebhookTransport, smtpTransport } from "@authsvc/core";
+import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
@@ -98,7 +98,14 @@ async function main(): Promise<void> {
   // React and Next pick their dev or prod builds from NODE_ENV when first loaded, so set it before importing next.
   (process.env as Record<string, string | undefined>).NODE_ENV = dev ? "development" : (env.nodeEnv ?? "production");
 
-  const store = await openStore(env.databaseUrl);
+  const store = await openStore(env.databaseUrl, {
+    poolSize: env.databasePoolSize,
+    onIdleError: (err) => logger.warn({ err }, "an idle database connection failed; the next query opens another"),
+  });
+  // Many instances on one PostgreSQL database must sign Firebase tokens with one key: without
+  // FIREBASE_SERVICE_ACCOUNT it is kept in the database. SQLite keeps its key file in the data folder.
+  const firebaseServiceAccount =
+    env.firebaseServiceAccount ?? (env.databaseEngine === "postgres" ? await sharedServiceAccount(store, env.authSecret) : undefined);
   const smtp = env.smtp ? smtpTransport(env.smtp) : undefined;
   const auth = createAuth({
     store,
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
       defaultCountry: env.defaultCountry,
       smsCountries: env.smsCountries,
       smsNewNumbersPerHour: env.smsNewNumbersPerHour,
-      firebaseServiceAccount: env.firebaseServiceAccount,
+      firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
       retention: { auditDays: env.auditRetentionDays },
     },

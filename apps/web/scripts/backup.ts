@@ -1,15 +1,33 @@
 /**
  * `pnpm backup [file]`: a consistent copy of the live database (SQLite's online backup
  * API), safe while the service runs. Default file: <data folder>/backups/auth-<time>.db.
+ * On PostgreSQL the server's own tools do it: this says which command, and fails.
  */
 import path from "node:path";
 import { backupDatabase, openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv } from "../src/env";
 
+/** The pg_dump command for the database at `url`; the password is left to PGPASSWORD or ~/.pgpass, never printed. */
+function pgDumpCommand(url: string, file: string): string {
+  const target = new URL(url);
+  target.password = "";
+  return `pg_dump --format=custom --file=${JSON.stringify(file)} '${target.href.replaceAll("'", "%27")}'`;
+}
+
 async function main() {
   const env = loadEnv();
-  if (env.databasePath === ":memory:") throw new Error("DATABASE_URL is :memory:; there is nothing to back up");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  if (env.databasePath === undefined) {
+    console.error(
+      [
+        "pnpm backup copies SQLite databases only; DATABASE_URL is PostgreSQL, whose own tools make a consistent copy while the service runs:",
+        `  ${pgDumpCommand(env.databaseUrl, process.argv[2] ?? `auth-${stamp}.dump`)}`,
+        "Restore it into an empty database with pg_restore (see the README, \"Running many instances\").",
+      ].join("\n"),
+    );
+    process.exit(2);
+  }
+  if (env.databasePath === ":memory:") throw new Error("DATABASE_URL is :memory:; there is nothing to back up");
   const destination = process.argv[2] ?? path.join(env.dataDir, "backups", `auth-${stamp}.db`);
   const db = openDatabase(env.databaseUrl, { migrate: false });
   try {

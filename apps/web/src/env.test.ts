@@ -79,7 +79,9 @@ describe("loadEnv", () => {
       port: 8080,
       host: "127.0.0.1",
       databaseUrl: "file:/var/lib/authsvc/auth.db",
+      databaseEngine: "sqlite",
       databasePath: "/var/lib/authsvc/auth.db",
+      databasePoolSize: undefined,
       dataDir: "/var/lib/authsvc",
       authSecret: SECRET,
       authSecretSource: "env",
@@ -230,7 +232,13 @@ describe("loadEnv", () => {
     ["PORT", "65536", "PORT"],
     ["PORT", "80.5", "PORT"],
     ["HOST", "local host", "HOST"],
-    ["DATABASE_URL", "postgres://db/auth", "DATABASE_URL"],
+    ["DATABASE_URL", "mysql://db/auth", "DATABASE_URL must be file:<path>, a file path or :memory: for SQLite, or postgres://"],
+    ["DATABASE_URL", "postgres://db/auth?sslmode=requried", "DATABASE_URL has sslmode=requried; use one of disable, prefer, require, verify-ca, verify-full, no-verify"],
+    ["DATABASE_URL", "postgres://db:port/auth", "DATABASE_URL is not a valid URL"],
+    ["DATABASE_POOL_SIZE", "0", "DATABASE_POOL_SIZE must be a whole number of connections, 1 or more"],
+    ["DATABASE_POOL_SIZE", "-5", "DATABASE_POOL_SIZE"],
+    ["DATABASE_POOL_SIZE", "2.5", "DATABASE_POOL_SIZE"],
+    ["DATABASE_POOL_SIZE", "many", "DATABASE_POOL_SIZE"],
     ["AUTH_SECRET", "too-short", "AUTH_SECRET must be at least 32 characters (got 9 characters)"],
     ["AUTH_DEV_OUTBOX", "yes", "AUTH_DEV_OUTBOX"],
     ["AUTH_DEFAULT_COUNTRY", "id", "AUTH_DEFAULT_COUNTRY"],
@@ -255,10 +263,48 @@ describe("loadEnv", () => {
     ["AUTH_RATE_LIMIT_SCALE", "lots", "AUTH_RATE_LIMIT_SCALE"],
     ["AUTH_RATE_LIMIT_SCALE", "1e400", "AUTH_RATE_LIMIT_SCALE"],
   ])("rejects %s=%s with a message naming it", (name, value, message) => {
-    const problems = problemsFor({ AUTH_SECRET: SECRET, [name]: value });
+    // The pool size is checked on the engine it is for.
+    const database: Record<string, string> = name === "DATABASE_POOL_SIZE" ? { DATABASE_URL: "postgres://db/auth" } : {};
+    const problems = problemsFor({ AUTH_SECRET: SECRET, ...database, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
     expect(problems[0]?.startsWith(name)).toBe(true);
+  });
+
+  describe("on PostgreSQL", () => {
+    it("reads postgres:// and postgresql:// URLs, TLS settings included, and the pool size", () => {
+      const env = loadEnv({ DATABASE_URL: "postgresql://auth:pw@db.internal:5432/auth?sslmode=verify-full", DATABASE_POOL_SIZE: "25", AUTH_SECRET: SECRET }, cwd);
+      expect(env).toMatchObject({
+        databaseUrl: "postgresql://auth:pw@db.internal:5432/auth?sslmode=verify-full",
+        databaseEngine: "postgres",
+        databasePath: undefined,
+        databasePoolSize: 25,
+        authSecretSource: "env",
+      });
+      expect(loadEnv({ DATABASE_URL: "postgres://db/auth", AUTH_SECRET: SECRET }, cwd)).toMatchObject({ databaseEngine: "postgres", databasePoolSize: undefined });
+      // Nothing is written next to the working directory: the database is elsewhere.
+      expect(existsSync(path.join(cwd, "data"))).toBe(false);
+    });
+
+    it("refuses to start without AUTH_SECRET, naming it, and generates no secret of its own", () => {
+      const [problem, ...rest] = problemsFor({ DATABASE_URL: "postgres://db/auth" });
+      expect(rest).toEqual([]);
+      expect(problem).toMatch(/^AUTH_SECRET must be set when DATABASE_URL is PostgreSQL/);
+      expect(existsSync(path.join(cwd, "data"))).toBe(false);
+    });
+
+    it("refuses DATABASE_POOL_SIZE on SQLite, where it would mean nothing", () => {
+      expect(problemsFor({ DATABASE_POOL_SIZE: "10", AUTH_SECRET: SECRET })).toEqual([
+        expect.stringMatching(/^DATABASE_POOL_SIZE is for PostgreSQL only/),
+      ]);
+    });
+
+    it("never echoes the database password in an error", () => {
+      const [problem] = problemsFor({ DATABASE_URL: "postgres://auth:s3cr3t-pw@db/auth?sslmode=maybe", AUTH_SECRET: SECRET });
+      expect(problem).toContain("sslmode=maybe");
+      expect(problem).toContain("auth:***@db");
+      expect(problem).not.toContain("s3cr3t-pw");
+    });
   });
 
   it("never echoes a rejected secret", () => {

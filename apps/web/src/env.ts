@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
-import { databasePath } from "@authsvc/db";
+import { databasePath, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, type TrustProxy } from "@authsvc/api/trust-proxy";
 
 /**
@@ -16,9 +16,13 @@ export interface Env {
   port: number;
   host: string;
   databaseUrl: string;
-  /** Absolute file path, or ":memory:". */
-  databasePath: string;
-  /** Folder of the database file; holds the generated secret and keys. */
+  /** SQLite (a file, the embedded default) or PostgreSQL (a server that many instances share). */
+  databaseEngine: "sqlite" | "postgres";
+  /** SQLite: absolute file path, or ":memory:". Undefined on PostgreSQL. */
+  databasePath: string | undefined;
+  /** PostgreSQL: connections of this process's pool (DATABASE_POOL_SIZE); undefined for the default. */
+  databasePoolSize: number | undefined;
+  /** Folder of the database file (SQLite); holds the generated secret and keys. */
   dataDir: string;
   authSecret: string;
   authSecretSource: "env" | "generated";
@@ -87,6 +91,36 @@ const trustProxySetting = z.string().transform((value, ctx) => {
   return entries;
 });
 
+const databaseUrlHelp = "file:<path>, a file path or :memory: for SQLite, or postgres://user:password@host:5432/database for PostgreSQL";
+
+/** What node-postgres reads (see createPgDatabase); anything else is most likely a typo. */
+const sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full", "no-verify"];
+
+/**
+ * SQLite or PostgreSQL. Any other scheme is refused: a mysql:// URL silently becoming a
+ * file named "mysql:" would be worse.
+ */
+const databaseUrlSetting = z.string().superRefine((value, ctx) => {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return;
+  if (!isPostgresUrl(value)) {
+    ctx.addIssue({ code: "custom", message: `DATABASE_URL must be ${databaseUrlHelp}` });
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `DATABASE_URL is not a valid URL (${databaseUrlHelp})` });
+    return;
+  }
+  const sslmode = url.searchParams.get("sslmode");
+  if (sslmode !== null && !sslModes.includes(sslmode)) {
+    ctx.addIssue({ code: "custom", message: `DATABASE_URL has sslmode=${sslmode}; use one of ${sslModes.join(", ")} (verify-full checks the server's certificate and name)` });
+  }
+});
+
+const poolSizeError = "DATABASE_POOL_SIZE must be a whole number of connections, 1 or more, like 10";
+
 const auditRetentionError = "AUTH_AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps audit events for ever)";
 
 const portError = "PORT must be an integer between 1 and 65535";
@@ -101,13 +135,13 @@ const schema = z.object({
     .default(3000),
   // Its default depends on the dev outbox's mode (see settle).
   HOST: z.string().regex(/^\S+$/, { error: "HOST must be a host name or address without spaces" }).optional(),
-  DATABASE_URL: z
+  DATABASE_URL: databaseUrlSetting.default("file:./data/auth.db"),
+  DATABASE_POOL_SIZE: z
     .string()
-    // Only SQLite exists today; a postgres:// URL silently becoming a file named "postgres:" would be worse.
-    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
-      error: "DATABASE_URL must be file:<path>, a file path or :memory: (only SQLite is supported)",
-    })
-    .default("file:./data/auth.db"),
+    .regex(/^\d{1,5}$/, { error: poolSizeError })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: poolSizeError }))
+    .optional(),
   AUTH_SECRET: z.string().min(32, { error: "AUTH_SECRET must be at least 32 characters" }).optional(),
   AUTH_DEV_OUTBOX: flag("AUTH_DEV_OUTBOX").optional(),
   AUTH_DEFAULT_COUNTRY: z
@@ -159,7 +193,13 @@ function shown(name: string, value: string | undefined): string {
   if (value === undefined) return "";
   if (name === "AUTH_SECRET" || name === "SMS_WEBHOOK_SECRET") return ` (got ${value.length} characters)`;
   if (name === "SMTP_URL") return ""; // may carry the mail password
+  if (name === "DATABASE_URL" && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return ` (got ${JSON.stringify(withoutPassword(value))})`;
   return ` (got ${JSON.stringify(value)})`;
+}
+
+/** A URL's password is a secret: never echoed. */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
 }
 
 /**
@@ -171,6 +211,25 @@ export function devOutboxMode(explicit: boolean | undefined, source: Record<stri
   if (explicit !== undefined) return explicit ? "on" : "off";
   const set = (k: string) => Boolean(source[k]?.trim());
   return set("SMTP_URL") || set("SMS_WEBHOOK_URL") ? "off" : "local";
+}
+
+/**
+ * Rules of the database's engine. On PostgreSQL many instances share one database, so they
+ * must share the signing secret too: one generated per instance would make each refuse the
+ * others' tokens.
+ */
+function engineProblems(v: Parsed): string[] {
+  const problems: string[] = [];
+  if (isPostgresUrl(v.DATABASE_URL)) {
+    if (v.AUTH_SECRET === undefined) {
+      problems.push(
+        "AUTH_SECRET must be set when DATABASE_URL is PostgreSQL: every instance on the database must sign with the same secret, and a generated one would differ per instance",
+      );
+    }
+  } else if (v.DATABASE_POOL_SIZE !== undefined) {
+    problems.push("DATABASE_POOL_SIZE is for PostgreSQL only: DATABASE_URL names a SQLite database, which has one connection");
+  }
+  return problems;
 }
 
 /** Half a transport would fail on the first message; refuse it at start, naming what is missing. */
@@ -186,7 +245,8 @@ function halfConfigured(v: Parsed): string[] {
 /**
  * Validates the environment and returns typed settings, or throws EnvError listing
  * every problem. Empty values count as unset (`PORT=` in a compose file means "default").
- * When AUTH_SECRET is unset, a secret is generated once and kept in the data folder.
+ * When AUTH_SECRET is unset, a secret is generated once and kept in the data folder (SQLite
+ * only: on PostgreSQL it must be set).
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Env {
   const input: Record<string, string> = {};
@@ -206,8 +266,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     throw new EnvError(problems);
   }
-  const half = halfConfigured(result.data);
-  if (half.length) throw new EnvError(half);
+  const problems = [...engineProblems(result.data), ...halfConfigured(result.data)];
+  if (problems.length) throw new EnvError(problems);
   return settle(result.data, source, cwd);
 }
 
@@ -221,8 +281,9 @@ function generatedSecret(dataDir: string): string {
 }
 
 function settle(v: Parsed, source: Record<string, string | undefined>, cwd: string): Env {
-  const file = databasePath(v.DATABASE_URL, cwd);
-  const dataDir = file === ":memory:" ? path.resolve(cwd, "data") : path.dirname(file);
+  const postgres = isPostgresUrl(v.DATABASE_URL);
+  const file = postgres ? undefined : databasePath(v.DATABASE_URL, cwd);
+  const dataDir = file === undefined || file === ":memory:" ? path.resolve(cwd, "data") : path.dirname(file);
   const authSecret = v.AUTH_SECRET ?? generatedSecret(dataDir);
   const devOutbox = devOutboxMode(v.AUTH_DEV_OUTBOX, source);
   return {
@@ -230,7 +291,9 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     // With the outbox local, nothing but this machine needs to reach a server that shows codes.
     host: v.HOST ?? (devOutbox === "local" ? "127.0.0.1" : "0.0.0.0"),
     databaseUrl: v.DATABASE_URL,
+    databaseEngine: postgres ? "postgres" : "sqlite",
     databasePath: file,
+    databasePoolSize: v.DATABASE_POOL_SIZE,
     dataDir,
     authSecret,
     authSecretSource: v.AUTH_SECRET === undefined ? "generated" : "env",

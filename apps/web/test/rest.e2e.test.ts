@@ -1,7 +1,7 @@
 /**
  * The five documented REST families (/work/shared/seeds/*.txt, rules in docs/contracts.md), end
- * to end against the production bundle: one server for the whole file, a fresh database,
- * AUTH_SECRET unset. Every request is plain HTTP, as a client written against the seed
+ * to end against the production bundle: one server per engine, a fresh database (SQLite with
+ * AUTH_SECRET unset; PostgreSQL, skipped without a server, with it set as it must be). Every request is plain HTTP, as a client written against the seed
  * document would send it, and every code is read from the dev outbox over HTTP
  * (`GET /api/dev/outbox?to=`), never from the database.
  *
@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import {
   expect000,
   expect001,
@@ -29,7 +30,7 @@ import {
   type Wire,
 } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
+import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
 
 // ---------------------------------------------------------------- wire helpers
 
@@ -115,9 +116,16 @@ let id000: string | undefined;
 
 // ---------------------------------------------------------------- the server
 
-describe("REST families end to end (dist/server.mjs over HTTP)", () => {
+describe.each(serverEngines)("REST families end to end (dist/server.mjs over HTTP) on %s", (engine) => {
   let cwd: string;
   let server: Running | undefined;
+  let database: ServerDatabase | undefined;
+
+  // The file's people and codes are per server: each engine's run starts again from an empty database.
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
   beforeAll(async () => {
     if (!existsSync(serverFile)) {
@@ -128,12 +136,14 @@ describe("REST families end to end (dist/server.mjs over HTTP)", () => {
     base = `http://127.0.0.1:${port}`;
     // A fresh database in a temp folder; AUTH_SECRET unset (serverEnv drops it), so one is generated there.
     // Family 003's document shows Uzbek numbers: its clients run with Uzbekistan among the SMS countries.
-    server = start(cwd, { PORT: String(port), DATABASE_URL: `file:${path.join(cwd, "auth.db")}`, AUTH_SMS_COUNTRIES: "ID,UZ" });
+    database = await serverDatabase(engine, cwd);
+    server = start(cwd, { PORT: String(port), ...database.env, AUTH_SMS_COUNTRIES: "ID,UZ" });
     await waitForHealth(base, server);
   });
 
   afterAll(async () => {
     await stop(server);
+    await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 

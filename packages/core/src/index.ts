@@ -12,6 +12,7 @@ export type { OutboxView } from "./delivery/outbox";
 export type { PublicUser } from "./users/users";
 export { passwordProblem, type PasswordBounds } from "./passwords/policy";
 export { FIREBASE_AUDIENCE } from "./firebase/custom-token";
+export { sharedServiceAccount, SharedKeyError } from "./firebase/shared-key";
 export { smtpTransport } from "./delivery/smtp";
 export { smsWebhookTransport } from "./delivery/sms-webhook";
 export type { AuditKind } from "./audit/audit";

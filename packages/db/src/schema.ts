@@ -161,6 +161,13 @@ export const outbox = sqliteTable(
   (t) => [index("outbox_to").on(t.to, t.id), index("outbox_pending").on(t.status, t.nextAttemptAt)],
 );
 
+/** Keys every instance shares (the generated Firebase key), sealed by core before they get here. */
+export const keptKeys = sqliteTable("kept_keys", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: ms("created_at").notNull(),
+});
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Credentials = typeof credentials.$inferSelect;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestPgDatabase } from "@authsvc/db/pg-testing";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,7 +28,7 @@ export function freePort(): Promise<number> {
 /** A clean environment: nothing from the developer's shell may change what is tested. */
 export function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...extra };
-  for (const key of ["AUTH_SECRET", "DATABASE_URL", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "TRUST_PROXY", "VITEST"]) {
+  for (const key of ["AUTH_SECRET", "DATABASE_URL", "DATABASE_POOL_SIZE", "FIREBASE_SERVICE_ACCOUNT", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "TRUST_PROXY", "VITEST"]) {
     if (!(key in extra)) delete env[key];
   }
   return env;
@@ -65,4 +66,27 @@ export async function stop(server: Running | undefined): Promise<void> {
   const timer = setTimeout(() => server.child.kill("SIGKILL"), 12_000);
   await server.exited;
   clearTimeout(timer);
+}
+
+/** The engines a production-server e2e file can run on; PostgreSQL is skipped (the global setup says why) without a server. */
+export const serverEngines = ["SQLite", "PostgreSQL"] as const;
+export type ServerEngine = (typeof serverEngines)[number];
+
+export interface ServerDatabase {
+  /** What to add to the server's environment: DATABASE_URL, and AUTH_SECRET where the engine needs it. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** Set on PostgreSQL, where a generated secret is refused (each instance would make its own). */
+const PG_AUTH_SECRET = "e2e-postgres-auth-secret-0123456789-abcdef";
+
+/**
+ * A fresh, empty database for one server: a SQLite file in `dir` (AUTH_SECRET left to the
+ * caller), or a PostgreSQL database of its own, dropped afterwards, that the server migrates.
+ */
+export async function serverDatabase(engine: ServerEngine, dir: string): Promise<ServerDatabase> {
+  if (engine === "SQLite") return { env: { DATABASE_URL: `file:${path.join(dir, "auth.db")}` }, drop: async () => {} };
+  const database = await createTestPgDatabase({ migrate: false });
+  return { env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET }, drop: () => database.drop() };
 }

@@ -164,3 +164,10 @@ export const outbox = pgTable(
   },
   (t) => [index("outbox_to").on(t.to, t.id), index("outbox_pending").on(t.status, t.nextAttemptAt)],
 );
+
+/** Keys every instance shares (the generated Firebase key), sealed by core before they get here. */
+export const keptKeys = pgTable("kept_keys", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: ms("created_at").notNull(),
+});

@@ -2,6 +2,7 @@ import type { Store } from "@authsvc/store";
 import { migrationsApplied, type Db } from "../client";
 import { auditRepository, prepareAudit } from "./audit";
 import { challengeRepository, prepareChallenges } from "./challenges";
+import { keyRepository, prepareKeys } from "./keys";
 import { limitRepository, prepareLimits } from "./limits";
 import { maintenanceRepository, prepareMaintenance } from "./maintenance";
 import { outboxRepository, prepareOutbox } from "./outbox";
@@ -21,6 +22,7 @@ function prepareStatements(db: Db) {
     audit: prepareAudit(db),
     outbox: prepareOutbox(db),
     maintenance: prepareMaintenance(db),
+    keys: prepareKeys(db),
   };
 }
 
@@ -52,6 +54,7 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
         audit: auditRepository(db, q.audit, scope),
         outbox: outboxRepository(q.outbox, scope),
         maintenance: maintenanceRepository(q.maintenance, scope),
+        keys: keyRepository(q.keys, scope),
       };
     }
     return repositories;
@@ -83,6 +86,9 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
     },
     get maintenance() {
       return repos().maintenance;
+    },
+    get keys() {
+      return repos().keys;
     },
     transaction: (fn) => runTransaction(db, scope, (inner) => fn(storeFor(db, prepared, inner))),
     ready: () => scope.run(() => migrationsApplied(db)),

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { Store } from "../store";
 import { auditConformance } from "./audit";
 import { challengeConformance } from "./challenges";
+import { keyConformance } from "./keys";
 import { limitConformance } from "./limits";
 import { maintenanceConformance } from "./maintenance";
 import { outboxConformance } from "./outbox";
@@ -33,6 +34,7 @@ export function describeStoreConformance(engine: ConformanceEngine): void {
     auditConformance(engine);
     outboxConformance(engine);
     maintenanceConformance(engine);
+    keyConformance(engine);
     transactionConformance(engine);
   });
 }

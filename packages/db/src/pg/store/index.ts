@@ -3,6 +3,7 @@ import { pgMigrationsApplied, type PgDb } from "../client";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { isRetryable } from "./errors";
+import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
 import { pgMaintenance } from "./maintenance";
 import { pgOutbox } from "./outbox";
@@ -41,6 +42,7 @@ function repositories(db: PgSession, locking: boolean) {
     audit: pgAudit(bound),
     outbox: pgOutbox(bound),
     maintenance: pgMaintenance(bound),
+    keys: pgKeys(bound),
   };
 }
 

@@ -1,0 +1,5 @@
+CREATE TABLE `kept_keys` (
+	`name` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`created_at` integer NOT NULL
+);
