@@ -99,8 +99,9 @@ describe("renewAccessToken", () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "2" })).toString("base64url")}.${sig}`;
     expect((await authError(t.auth.renewAccessToken(forged))).code).toBe("UNAUTHORIZED");
 
+    // Another service (another secret); on PostgreSQL it shares this test's database.
     const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
-    const theirs = await signUp(foreign.auth, { email: EMAIL });
+    const theirs = await signUp(foreign.auth, { email: "bo@example.com" });
     expect((await authError(t.auth.renewAccessToken(theirs.token))).code).toBe("UNAUTHORIZED");
 
     const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });
