@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { getCurrentTest } from "vitest/suite";
+import { TestRunner } from "vitest";
 import type { Store } from "@authsvc/store";
 import { openDatabase } from "../client";
 import type { PgDb } from "../pg/client";
@@ -131,7 +131,7 @@ function pgTestStore(): TestStore {
   }
   const file = fileDatabase;
   // Outside a test (beforeAll), each store is a generation of its own.
-  const test = getCurrentTest()?.id;
+  const test = TestRunner.getCurrentTest()?.id;
   if (!test || test !== file.test || !file.emptied) {
     file.generation++;
     file.test = test;
