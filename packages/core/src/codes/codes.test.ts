@@ -87,6 +87,15 @@ describe("a code", () => {
     await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toBeDefined();
   });
 
+  it("asked for five times at once is sent once; the others wait out the cooldown", async () => {
+    const { auth, sql } = createTestAuth();
+    await auth.createAccount({ phone: PHONE });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => auth.requestPhoneCode({ phone: PHONE, createIfMissing: false })));
+    expect(tally(results)).toEqual({ ok: 1, RESEND_COOLDOWN: 4 });
+    expect(await auth.listOutbox(E164)).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(1);
+  });
+
   it("verified twice at the same time succeeds exactly once", async () => {
     const { auth, sql } = createTestAuth();
     const { code, userId } = await requestCode(auth);

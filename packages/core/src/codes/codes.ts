@@ -82,6 +82,12 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
   const { purpose, destination } = input;
   const opts = ctx.options.code;
   return transaction(ctx, async (ctx) => {
+    // Takes the destination's hourly bucket (adding nothing) before anything is read: its row
+    // stays locked to the end of the transaction, so concurrent sends to one destination run
+    // one after the other and each sees the code the one before it made. Without it, the first
+    // sends to a destination would find no code to wait for and all go out (on PostgreSQL,
+    // where transactions do run at once).
+    await hitLimit(ctx, hourKey(purpose, destination), hourLimit(ctx), 0);
     const failures = await peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
     if (input.cooldown !== false) {

@@ -28,6 +28,19 @@ describe("startRegistration", () => {
     expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
   });
 
+  it("refuses a name or bio with a control character (INVALID_INPUT), and sends nothing", async () => {
+    const { auth, sql } = createTestAuth();
+    for (const input of [{ fullName: "Ana\u0000" }, { bio: "line\u0007" }]) {
+      const e = await authError(auth.startRegistration({ email: EMAIL, password: PASSWORD, ...input }));
+      expect(e.code).toBe("INVALID_INPUT");
+      expect(e.detail.field).toBe(Object.keys(input)[0]);
+    }
+    expect(await auth.listOutbox(EMAIL)).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(0);
+    // Line breaks and tabs are text.
+    await auth.startRegistration({ email: EMAIL, password: PASSWORD, bio: "one\ntwo\tthree" });
+  });
+
   it("refuses an email, username or phone that a user already has", async () => {
     const { auth } = createTestAuth();
     const pending = await start(auth);

@@ -93,15 +93,15 @@ describe("renewAccessToken", () => {
   });
 
   it("refuses a token after logout, a tampered token, a foreign token and an opaque token", async () => {
+    // Another service (another secret), made first: on PostgreSQL a test's newest store is the live one.
+    const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
+    const theirs = await signUp(foreign.auth, { email: EMAIL });
     const t = await signedIn();
     const [h, p, sig] = t.token.split(".") as [string, string, string];
     const claims = JSON.parse(Buffer.from(p, "base64url").toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "2" })).toString("base64url")}.${sig}`;
     expect((await authError(t.auth.renewAccessToken(forged))).code).toBe("UNAUTHORIZED");
 
-    // Another service (another secret); on PostgreSQL it shares this test's database.
-    const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
-    const theirs = await signUp(foreign.auth, { email: "bo@example.com" });
     expect((await authError(t.auth.renewAccessToken(theirs.token))).code).toBe("UNAUTHORIZED");
 
     const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });

@@ -1,7 +1,6 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { TestRunner } from "vitest";
 import type { Store } from "@authsvc/store";
 import { openDatabase } from "../client";
 import type { PgDb } from "../pg/client";
@@ -82,11 +81,8 @@ interface FileDatabase {
   db: PgDb;
   /** A store on a pool already ended: what a closed or outlived test store answers with. */
   closed: Store;
-  /** Bumped by each test that makes a store: only the current test's stores reach the database. */
+  /** Bumped by each test store: only the newest one reaches the database. */
   generation: number;
-  /** The test that made the current generation, and the emptying its stores wait for. */
-  test?: string;
-  emptied?: Promise<unknown>;
 }
 
 let fileDatabase: FileDatabase | undefined;
@@ -118,10 +114,10 @@ function numbered(query: string): string {
 
 /**
  * A store over the file's pool that starts empty: its first call waits for the tables to be
- * emptied (identities restarted, as a fresh SQLite database numbers from 1). Stores made in
- * one test share the emptied database (two services on one database, as two instances would
- * be). Once a later test has made its store, or after close(), it answers as a closed store
- * does, so work a finished test left running cannot write into the next test's rows.
+ * emptied (identities restarted, as a fresh SQLite database numbers from 1). Once a later
+ * store has been made (by this test or the next), or after close(), it answers as a closed
+ * store does, so work a finished test left running cannot write into the next one's rows. A
+ * test that needs two services at once makes the one it uses last, last.
  */
 function pgTestStore(): TestStore {
   if (!fileDatabase) {
@@ -130,16 +126,10 @@ function pgTestStore(): TestStore {
     );
   }
   const file = fileDatabase;
-  // Outside a test (beforeAll), each store is a generation of its own.
-  const test = TestRunner.getCurrentTest()?.id;
-  if (!test || test !== file.test || !file.emptied) {
-    file.generation++;
-    file.test = test;
-    file.emptied = file.db.$client.query(`TRUNCATE ${tableNames.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
-    // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
-    file.emptied.catch(() => {});
-  }
-  const { generation, emptied } = file;
+  const generation = ++file.generation;
+  const emptied = file.db.$client.query(`TRUNCATE ${tableNames.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
+  emptied.catch(() => {});
   const live = createPgStore(file.db);
   let closed = false;
   const current = async (): Promise<Store> => {
