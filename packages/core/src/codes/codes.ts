@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Challenge } from "@authsvc/store";
 import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
@@ -171,7 +171,9 @@ async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise
     found && found.purpose === sel.purpose && (sel.userId === undefined || found.userId === sel.userId) && found.consumedAt === null && found.supersededAt === null
       ? found
       : undefined;
-  const destination = c?.destination ?? sel.destination ?? `id:${sel.challengeId ?? ""}`;
+  // An id that names no live code is whatever the request carried: its hash keys the bucket,
+  // so any character (U+0000 too, which PostgreSQL cannot store) and any length fit.
+  const destination = c?.destination ?? sel.destination ?? `id:${createHash("sha256").update(sel.challengeId ?? "").digest("base64url")}`;
   const max = ctx.options.code.maxAttempts;
   const lockKey = failureKey(sel.purpose, destination, sel.meta);
   const failures = await peekLimit(ctx, lockKey, failureLimit(ctx));

@@ -106,6 +106,20 @@ const types = {
     oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? Number : pg.types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
+/**
+ * Empties the service's tables and restarts their identities. DELETE rather than TRUNCATE: on
+ * tables this small it is some forty times faster (TRUNCATE makes new files for every table
+ * and index, and waits for the disk). Deleting a user deletes what hangs from it.
+ */
+const emptyingSql = [
+  ...tableNames.map((t) => `DELETE FROM "${t}"`),
+  ...serviceTables.flatMap((t) =>
+    Object.values(getTableColumns(t))
+      .filter((c) => c.generatedIdentity)
+      .map((c) => `SELECT setval(pg_get_serial_sequence('"${getTableName(t)}"', '${c.name}'), 1, false)`),
+  ),
+].join(";\n");
+
 /** `?` to `$1`, `$2`, ... outside quoted strings and names. */
 function numbered(query: string): string {
   let n = 0;
@@ -127,7 +141,7 @@ function pgTestStore(): TestStore {
   }
   const file = fileDatabase;
   const generation = ++file.generation;
-  const emptied = file.db.$client.query(`TRUNCATE ${tableNames.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+  const emptied = file.db.$client.query(emptyingSql);
   // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
   emptied.catch(() => {});
   const live = createPgStore(file.db);
