@@ -48,7 +48,7 @@ export interface AttackSetup {
 }
 
 export function attackSetup(opts: AttackSetup = {}) {
-  const { auth, store, sql } = createTestAuth(
+  const { auth, sql } = createTestAuth(
     { argon2: FAST_ARGON2, ...opts.options } as unknown as Partial<AuthOptionsInput>,
     opts.transports ? { transports: opts.transports } : {},
   );
