@@ -108,8 +108,8 @@ const types = {
 
 /**
  * Empties the service's tables and restarts their identities. DELETE rather than TRUNCATE: on
- * tables this small it is some forty times faster (TRUNCATE makes new files for every table
- * and index, and waits for the disk). Deleting a user deletes what hangs from it.
+ * tables this small it is far faster, since TRUNCATE makes new files for every table and
+ * index and waits for the disk, once per test. Deleting a user deletes what hangs from it.
  */
 const emptyingSql = [
   ...tableNames.map((t) => `DELETE FROM "${t}"`),
