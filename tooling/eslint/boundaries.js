@@ -52,8 +52,8 @@ const drivers = packages(
  */
 const restrict = (patterns) => ["error", { patterns }];
 
-/** Where core's tests (and the test harness it exports as `@authsvc/core/testing`) live. */
-export const coreTestFiles = ["**/*.test.ts", "src/testing.ts"];
+/** Where core's tests (and the test harness it exports as `@authsvc/core/testing`, and their config) live. */
+export const coreTestFiles = ["**/*.test.ts", "src/testing.ts", "vitest.config.ts"];
 
 /**
  * packages/core: the domain. No HTTP, Next, React or tRPC; no SQL, Drizzle or driver outside

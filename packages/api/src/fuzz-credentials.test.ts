@@ -20,17 +20,17 @@ beforeAll(() => {
   h = restSetup({ options: { rateLimitScale: 1000, code: { maxAttempts: 100_000 }, pin: { maxFailures: 100_000 } } });
 });
 
-const count = (table: string) => (h.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-const snapshot = () => ({ sessions: count("sessions"), tokens: count("opaque_tokens"), outbox: count("outbox") });
+const count = async (table: string) => Number((await h.sql.get(`select count(*) as n from ${table}`))!.n);
+const snapshot = async () => ({ sessions: await count("sessions"), tokens: await count("opaque_tokens"), outbox: await count("outbox") });
 
 /** Refused: 4xx in the door's envelope, no token, no session or token made, nothing sent. */
-function expectRefused(door: FamilyId | "trpc", res: Wire, before: ReturnType<typeof snapshot>) {
+async function expectRefused(door: FamilyId | "trpc", res: Wire, before: Awaited<ReturnType<typeof snapshot>>) {
   if (door === "trpc") expectTrpcAnswer(res);
   else expectFamilyAnswer(door, res);
   expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
   expectNoToken(res);
   expect(res.headers.getSetCookie().filter((c) => /^authsvc_session=[^;]/.test(c))).toEqual([]);
-  expect(snapshot()).toEqual(before);
+  expect(await snapshot()).toEqual(before);
 }
 
 interface Door {
@@ -47,8 +47,8 @@ function fuzzCredential(title: string, door: () => Door, wellFormed: fc.Arbitrar
   it.prop([fc.gen()], params())(`${title}: anything but the right secret is refused`, async (g) => {
     const d = door();
     const value = g(wrongSecret, await d.secret(), wellFormed);
-    const before = snapshot();
-    expectRefused(d.door, await d.send(value), before);
+    const before = await snapshot();
+    await expectRefused(d.door, await d.send(value), before);
   });
   it(`${title}: the right secret still works after all that`, async () => {
     const d = door();
@@ -393,9 +393,9 @@ describe("renewal with a forged or altered access token (family 000 PATCH /api/v
   });
   it.prop([fc.gen(), fc.boolean()], params())("never renews, never answers a token", async (g, viaTrpc) => {
     const forged = g(tokenNearMisses, token, other);
-    const before = snapshot();
-    if (viaTrpc) expectRefused("trpc", await trpc("auth.renew", { accessToken: forged }), before);
-    else expectRefused("000", await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: forged }), before);
+    const before = await snapshot();
+    if (viaTrpc) await expectRefused("trpc", await trpc("auth.renew", { accessToken: forged }), before);
+    else await expectRefused("000", await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: forged }), before);
   });
   it("the real token still renews after all that (no forgery was taken for a replay)", async () => {
     const res = await h.call("PATCH", `/api/v1/authorization/${id}/`, { mobile_number: MOBILE, access_token: token });
@@ -419,9 +419,9 @@ describe("a forged or altered bearer token on protected routes", () => {
       // eslint-disable-next-line no-control-regex -- NUL is one of the characters this strips
       const forged = g(tokenNearMisses, ana.token).replace(/[\r\n\u0000]/g, "");
       fc.pre(forged.trim() !== ana.token);
-      const before = snapshot();
+      const before = await snapshot();
       const res = await send(`${scheme}${forged}`);
-      expectRefused(door as FamilyId | "trpc", res, before);
+      await expectRefused(door as FamilyId | "trpc", res, before);
       expect([400, 401], res.text.slice(0, 200)).toContain(res.status);
     },
   );
@@ -482,9 +482,9 @@ describe("a cookie-borne tRPC mutation from another site", () => {
     // A browser always sends one of them on a cross-site POST; with neither it is not a browser.
     if (!headers.origin && !headers["sec-fetch-site"]) headers["sec-fetch-site"] = "cross-site";
     fc.pre(!(headers.origin === "http://localhost" && !headers["sec-fetch-site"]));
-    const before = snapshot();
+    const before = await snapshot();
     const res = await h.mutate(name, input, { cookie: decodeURIComponent(cookie), headers: headers as Record<string, string> });
-    expectRefused("trpc", res, before);
+    await expectRefused("trpc", res, before);
     expect(res.status).toBe(403);
   });
   it("the same call from the site itself works", async () => {

@@ -1,6 +1,7 @@
 /**
  * Small helpers shared by the core tests. Test-only: nothing in src imports this file.
  */
+import type { OutboxMessage, User } from "@authsvc/store";
 import { vi } from "vitest";
 import { AuthError } from "./errors";
 import type { TokenRequest } from "./flows/sign-in";
@@ -69,14 +70,32 @@ export function fakeClock(start = "2030-01-01T00:00:00.000Z") {
   };
 }
 
-/** Every row of a table, as plain objects. */
-export function tableRows(db: TestAuth["db"], table: string): Record<string, unknown>[] {
-  return db.$client.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+type WithSql = Pick<TestAuth, "sql">;
+
+/** Every row of a table as stored (snake_case columns), in the order of `orderBy`. */
+export function tableRows(t: WithSql, table: string, orderBy = "1"): Promise<Record<string, unknown>[]> {
+  return t.sql.all(`SELECT * FROM ${table} ORDER BY ${orderBy}`);
+}
+
+/** How many rows a table holds. */
+export async function rowCount(t: WithSql, table: string): Promise<number> {
+  return Number((await t.sql.get(`SELECT count(*) AS n FROM ${table}`))!.n);
+}
+
+/** Every user, as the store reads them, oldest first. */
+export async function allUsers(t: WithSql & Pick<TestAuth, "store">): Promise<User[]> {
+  const ids = await t.sql.all("SELECT id FROM users ORDER BY id");
+  return Promise.all(ids.map(async (r) => (await t.store.users.byId(Number(r.id)))!));
+}
+
+/** Every outbox message, as the store reads them, oldest first. */
+export async function outboxRows(t: Pick<TestAuth, "store">): Promise<OutboxMessage[]> {
+  return (await t.store.outbox.list(undefined, 10_000)).reverse();
 }
 
 /** Audit rows of one kind. */
-export function auditOf(db: TestAuth["db"], kind: string): Record<string, unknown>[] {
-  return db.$client.prepare(`SELECT * FROM audit_events WHERE kind = ? ORDER BY id`).all(kind) as Record<string, unknown>[];
+export function auditOf(t: WithSql, kind: string): Promise<Record<string, unknown>[]> {
+  return t.sql.all("SELECT * FROM audit_events WHERE kind = ? ORDER BY id", kind);
 }
 
 /** Tallies the settled results of concurrent calls: "ok" or the AuthError code. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createSqliteStore, openDatabase } from "@authsvc/db";
+import { createTestStore } from "@authsvc/db/test-store";
 import { createAuth, type Auth, type CreateAuthInit } from "./auth";
 import type { Logger } from "./context";
 import type { AuthOptionsInput } from "./options";
@@ -25,14 +25,17 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
 
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
-/** A fresh, migrated in-memory database and an Auth over it, for one test. */
+/**
+ * An Auth over an empty store, for one test: an in-memory SQLite database, or with
+ * AUTH_TEST_STORE=postgres the test file's PostgreSQL database emptied for it. `sql` reads and
+ * writes rows the same way on both, for what the store's repositories do not show.
+ */
 export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Partial<Omit<CreateAuthInit, "store" | "options">> = {}) {
-  const db = openDatabase(":memory:");
-  const store = createSqliteStore(db);
+  const { store, sql, engine } = createTestStore();
   const logger = memoryLogger();
   const dataDir = mkdtempSync(path.join(tmpdir(), "authsvc-test-"));
   const auth = createAuth({ store, options: { secret: TEST_SECRET, dataDir, ...options }, logger, ...init });
-  return { auth, db, store, logger, dataDir };
+  return { auth, store, sql, engine, logger, dataDir };
 }
 
 /**

@@ -100,7 +100,7 @@ describe("hole 2 b: the reverse, the victim proves the phone first, the attacker
       birthDate: "1990-01-01",
     });
     expect(signUp.status, signUp.text).toBe(200);
-    const createdId = h.userIdByPhone(VICTIM_PHONE)!;
+    const createdId = (await h.userIdByPhone(VICTIM_PHONE))!;
 
     // Nobody established control yet: the victim's phone code takes the account.
     const { token: victimToken } = await h.phoneLoginTrpc(VICTIM_IP, VICTIM_PHONE);

@@ -48,12 +48,11 @@ export interface AttackSetup {
 }
 
 export function attackSetup(opts: AttackSetup = {}) {
-  const { auth, db: testDb } = createTestAuth(
+  const { auth, sql } = createTestAuth(
     { argon2: FAST_ARGON2, ...opts.options } as unknown as Partial<AuthOptionsInput>,
     opts.transports ? { transports: opts.transports } : {},
   );
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
-  const db = testDb.$client;
 
   async function send(req: Request, remoteAddress: string): Promise<Wire> {
     return toWire(await handler.fetch(req, { remoteAddress }));
@@ -114,10 +113,10 @@ export function attackSetup(opts: AttackSetup = {}) {
     return right === "111111" ? "222222" : "111111";
   }
 
-  const userCount = () => (db.prepare("select count(*) as n from users").get() as { n: number }).n;
-  const usersWithPhone = (e164: string) => (db.prepare("select count(*) as n from users where phone = ?").get(e164) as { n: number }).n;
-  const userIdByPhone = (e164: string) => (db.prepare("select id from users where phone = ?").get(e164) as { id: number } | undefined)?.id;
-  const auditKinds = () => (db.prepare("select kind from audit_events order by id").all() as { kind: string }[]).map((r) => r.kind);
+  const userCount = async () => Number((await sql.get("select count(*) as n from users"))!.n);
+  const usersWithPhone = async (e164: string) => Number((await sql.get("select count(*) as n from users where phone = ?", e164))!.n);
+  const userIdByPhone = async (e164: string) => (await sql.get("select id from users where phone = ?", e164))?.id as number | undefined;
+  const auditKinds = async () => (await sql.all("select kind from audit_events order by id")).map((r) => String(r.kind));
 
   // ------------------------------------------------------------ doors, step by step
 

@@ -127,7 +127,7 @@ describe("malformed requests to every body route get a 4xx in the family's envel
     const broken = await h.raw(path, { method: r.method, headers: { "content-type": "application/json" }, body: "{" });
     expect(broken.status).toBe(400);
     // nothing was written by any of it
-    expect(h.userCount()).toBe(0);
+    expect((await h.userCount())).toBe(0);
   });
 });
 

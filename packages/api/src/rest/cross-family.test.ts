@@ -38,7 +38,7 @@ describe("one person, whichever door", () => {
     const created = await h.call("POST", "/api/v1/authentication/", { mobile_number: LOCAL });
     expect000(created, 201);
     expect(created.body.payload.data[0].id).toBe(String(me.id));
-    expect(h.userCount()).toBe(1);
+    expect((await h.userCount())).toBe(1);
     const login = await h.call("PUT", `/api/v1/authentication/${me.id}/`, { mobile_number: LOCAL, otp_code: (await h.code(LOCAL)), role: "customer" });
     expect000(login, 200);
     expect(login.body.payload.data[0].id).toBe(String(me.id));
@@ -57,14 +57,14 @@ describe("one person, whichever door", () => {
     expect000(b, 201);
     expect(b.body.payload.data[0].id).toBe(a.body.payload.data[0].id);
     expect(b.body.payload.data[0].mobile).toBe(E164);
-    expect(h.userCount()).toBe(1);
+    expect((await h.userCount())).toBe(1);
     const id = a.body.payload.data[0].id as string;
     advance(5 * 60_000);
     expect000(await h.call("PATCH", `/api/v1/authentication/${id}/`, { mobile_number: "+62 881-829-915" }), 200);
     const login = await h.call("PUT", `/api/v1/authentication/${id}/`, { mobile_number: E164, otp_code: (await h.code(LOCAL)), role: "customer" });
     expect000(login, 200);
     expect001(await h.call("POST", "/user/sign-up", { name: "Syntia", email: "s@gmail.com", phoneNumber: LOCAL, birthDate: "2020-03-28" }), 409);
-    expect(h.userIdByPhone(E164)).toBe(Number(id));
+    expect((await h.userIdByPhone(E164))).toBe(Number(id));
   });
 
   it("a 003 registration logs in through 002 and 004 (with a PIN) as the same user", async () => {
@@ -120,7 +120,7 @@ describe("any family's token on every protected route", () => {
     const me = await h.me(bearer);
     expect(me.status, me.text).toBe(200);
     const id = me.body.result.data.id as number;
-    expect(id).toBe(h.userIdByPhone(E164));
+    expect(id).toBe((await h.userIdByPhone(E164)));
     expect001(await h.call("GET", `/3p/token?userId=${id}`, undefined, { token: bearer }), 200);
     expect((await h.mutate("pin.set", { pin: PIN }, { token: bearer })).status).toBe(200);
     expect004(await h.call("POST", "/v1/auth/relogin", { mpin: PIN }, { token: bearer }), 200, "Login success");

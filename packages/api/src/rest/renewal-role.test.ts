@@ -13,7 +13,7 @@ async function demotedAdmin() {
   const h = restSetup();
   // The operator's admin, and a second user who is granted admin by them.
   const root = await h.phoneLogin000(ADMIN_PHONE);
-  h.makeAdmin(Number(root.id));
+  await h.makeAdmin(Number(root.id));
   const rootAdmin = await h.phoneLogin000(ADMIN_PHONE, "admin");
   const other = await h.phoneLogin000(OTHER_PHONE);
   const grant = await h.mutate("admin.setRole", { userId: Number(other.id), role: "admin" }, { token: rootAdmin.token });

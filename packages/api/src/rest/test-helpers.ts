@@ -42,10 +42,9 @@ export function restSetup(opts: SetupOptions = {}) {
     );
   }
 
-  const userCount = () => (h.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
-  const userIdByPhone = (e164: string) =>
-    (h.db.$client.prepare("select id from users where phone = ?").get(e164) as { id: number } | undefined)?.id;
-  const makeAdmin = (id: number) => h.db.$client.prepare("update users set role = 'admin' where id = ?").run(id);
+  const userCount = async () => Number((await h.sql.get("select count(*) as n from users"))!.n);
+  const userIdByPhone = async (e164: string) => (await h.sql.get("select id from users where phone = ?", e164))?.id as number | undefined;
+  const makeAdmin = (id: number) => h.sql.run("update users set role = 'admin' where id = ?", id);
 
   /** tRPC user.me with any token, over the wire. */
   async function me(token: string) {

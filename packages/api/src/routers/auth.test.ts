@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { expectNoLeak, expectTrpcError, expectWireError, MINUTE, PASSWORD, setup } from "../test/harness";
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
-const userCount = (h: ReturnType<typeof setup>) =>
-  (h.db.$client.prepare("select count(*) as n from users").get() as { n: number }).n;
+const userCount = async (h: ReturnType<typeof setup>) => Number((await h.sql.get("select count(*) as n from users"))!.n);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -26,7 +25,7 @@ describe("auth.register", () => {
     expect(res.text).not.toContain(code);
 
     // No user yet: nothing to sign in to.
-    expect(userCount(h)).toBe(0);
+    expect(await userCount(h)).toBe(0);
     const login = await h.mutate("auth.loginWithPassword", { identifier: "ana@example.com", password: PASSWORD });
     expectWireError(login, 401, "INVALID_CREDENTIALS");
   });
@@ -38,7 +37,7 @@ describe("auth.register", () => {
     const err = expectWireError(res, 409, "EMAIL_TAKEN");
     expect(err.data.code).toBe("CONFLICT");
     expect(err.data.field).toBe("email");
-    expect(userCount(h)).toBe(1);
+    expect(await userCount(h)).toBe(1);
   });
 
   it("answers 409 USERNAME_TAKEN and PHONE_TAKEN for a taken username or phone", async () => {
@@ -216,7 +215,7 @@ describe("auth.verifyRegistration", () => {
     const err = expectWireError(res, 400, "INVALID_CODE");
     expect(err.data.code).toBe("BAD_REQUEST");
     expect(err.data.attemptsLeft).toBe(4);
-    expect(userCount(h)).toBe(0);
+    expect(await userCount(h)).toBe(0);
   });
 
   it("signs in with the right code: Bearer token, expiresIn about 900, a user without any hash", async () => {
@@ -235,7 +234,7 @@ describe("auth.verifyRegistration", () => {
     expect(data.user).toMatchObject({ email: "ana@example.com", username: "ana", status: "ACTIVE", emailVerified: true });
     for (const key of Object.keys(data.user)) expect(key).not.toMatch(/hash|password|pin|secret/i);
     expect(res.text).not.toContain(code);
-    expect(userCount(h)).toBe(1);
+    expect(await userCount(h)).toBe(1);
 
     const me = await h.query("user.me", undefined, { token: data.accessToken });
     expect(me.status, me.text).toBe(200);
@@ -255,7 +254,7 @@ describe("auth.verifyRegistration", () => {
     const code = await h.lastCode("ana@example.com");
     expect((await h.mutate("auth.verifyRegistration", { verificationId: reg.verificationId, code })).status).toBe(200);
     expectWireError(await h.mutate("auth.verifyRegistration", { verificationId: reg.verificationId, code }), 400, "INVALID_CODE");
-    expect(userCount(h)).toBe(1);
+    expect(await userCount(h)).toBe(1);
   });
 
   it("the fifth wrong code answers 429 TOO_MANY_ATTEMPTS with Retry-After, and then even the right code is refused", async () => {
@@ -276,7 +275,7 @@ describe("auth.verifyRegistration", () => {
     const right = await h.mutate("auth.verifyRegistration", { verificationId: reg.verificationId, code });
     expectWireError(right, 429, "TOO_MANY_ATTEMPTS");
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(userCount(h)).toBe(0);
+    expect(await userCount(h)).toBe(0);
   });
 
   it("refuses a code that is not 6 digits with INVALID_INPUT", async () => {
@@ -293,7 +292,7 @@ describe("auth.requestPhoneCode + auth.loginWithPhoneCode", () => {
     const sent = await h.mutate("auth.requestPhoneCode", { phone: "0812 3456 7890" });
     expect(sent.status, sent.text).toBe(200);
     expect(sent.body.result.data).toMatchObject({ phone: "+6281234567890", resendIn: 60 });
-    expect(userCount(h)).toBe(1);
+    expect(await userCount(h)).toBe(1);
 
     const messages = await h.outbox("0812 3456 7890");
     expect(messages[0]).toMatchObject({ channel: "sms", to: "+6281234567890", purpose: "login" });
@@ -306,7 +305,7 @@ describe("auth.requestPhoneCode + auth.loginWithPhoneCode", () => {
 
     const again = await h.mutate("auth.requestPhoneCode", { phone: "+6281234567890" });
     expect(again.status, again.text).toBe(200);
-    expect(userCount(h)).toBe(1);
+    expect(await userCount(h)).toBe(1);
     const code = await h.lastCode("+6281234567890", "login");
     const second = await h.mutate("auth.loginWithPhoneCode", { phone: "+6281234567890", code });
     expect(second.status, second.text).toBe(200);
@@ -353,7 +352,7 @@ describe("auth.requestPhoneCode + auth.loginWithPhoneCode", () => {
     const h = setup();
     expectWireError(await h.mutate("auth.requestPhoneCode", { phone: "not a phone" }), 400, "INVALID_PHONE");
     expectWireError(await h.mutate("auth.requestPhoneCode", { phone: "1" }), 400, "INVALID_INPUT");
-    expect(userCount(h)).toBe(0);
+    expect(await userCount(h)).toBe(0);
   });
 });
 

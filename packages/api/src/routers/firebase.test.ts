@@ -45,7 +45,7 @@ describe("firebase.token", () => {
     const h = setup();
     const admin = await h.registerAndVerify({ email: "admin@example.com" });
     const bo = await h.registerAndVerify({ email: "bo@example.com" });
-    h.db.$client.prepare("update users set role = 'admin' where id = ?").run(admin.user.id);
+    await h.store.users.update(admin.user.id, { role: "admin" });
     const res = await h.caller(admin.accessToken).firebase.token({ userId: bo.user.id });
     expect(decode(res.token).payload.uid).toBe(String(bo.user.id));
     await expectTrpcError(h.caller(admin.accessToken).firebase.token({ userId: 999_999 }), "NOT_FOUND", "USER_NOT_FOUND");

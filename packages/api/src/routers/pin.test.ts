@@ -21,7 +21,7 @@ describe("pin.set + auth.loginWithPin", () => {
     expect(data).toMatchObject({ tokenType: "Bearer", user: { id: s.user.id, username: "ana" } });
     expect(data.sessionId).not.toBe(s.sessionId);
     expect((await h.caller(data.accessToken).user.me()).id).toBe(s.user.id);
-    expect(h.auditRows().some((r) => r.kind === "pin_set" && r.user_id === s.user.id)).toBe(true);
+    expect((await h.auditRows()).some((r) => r.kind === "pin_set" && r.user_id === s.user.id)).toBe(true);
   });
 
   it("a wrong PIN, an unknown username and an account without a PIN answer the identical 401", async () => {

@@ -60,7 +60,7 @@ describe("user.me", () => {
   it("a disabled account's token stops working", async () => {
     const h = setup();
     const s = await h.registerAndVerify({ email: "ana@example.com" });
-    h.db.$client.prepare("update users set status = 'DISABLED' where id = ?").run(s.user.id);
+    await h.store.users.update(s.user.id, { status: "DISABLED" });
     expectWireError(await h.query("user.me", undefined, { token: s.accessToken! }), 401, "UNAUTHORIZED");
   });
 });

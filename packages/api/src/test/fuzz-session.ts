@@ -17,7 +17,7 @@ export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
     const pending = await h.auth.startRegistration({ email, password: PASSWORD, username: `fuzz_${kind}_${n}` });
     const code = (await h.auth.listOutbox(email))[0]!.code!;
     const s = await h.auth.completeRegistration({ verificationId: pending.verificationId, code }, { type: "jwt" });
-    if (kind === "admin") h.db.$client.prepare("update users set role = 'admin' where id = ?").run(s.user.id);
+    if (kind === "admin") await h.store.users.update(s.user.id, { role: "admin" });
     return s.token;
   }
 

@@ -43,7 +43,7 @@ export interface SetupOptions {
 }
 
 export function setup(opts: SetupOptions = {}) {
-  const { auth, logger, db } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
+  const { auth, logger, store, sql } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {
@@ -124,18 +124,18 @@ export function setup(opts: SetupOptions = {}) {
   }
 
   /** Rows of audit_events, oldest first. */
-  const auditRows = () =>
-    db.$client.prepare("select * from audit_events order by id").all() as {
+  const auditRows = async () =>
+    (await sql.all("select * from audit_events order by id")) as {
       id: number;
       kind: string;
       outcome: string;
       user_id: number | null;
       ip: string | null;
       user_agent: string | null;
-      detail: string | null;
+      detail: Record<string, unknown> | null;
     }[];
 
-  return { auth, db, logger, handler, send, mutate, query, raw, outbox, lastCode, caller, registerAndVerify, phoneSignIn, auditRows };
+  return { auth, store, sql, logger, handler, send, mutate, query, raw, outbox, lastCode, caller, registerAndVerify, phoneSignIn, auditRows };
 }
 
 export type Harness = ReturnType<typeof setup>;

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { challenges, eq, sessions } from "@authsvc/db";
 import { auditOf, authError, fakeClock, lastCode, tally } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 
@@ -28,15 +27,15 @@ async function requestCode(auth: ReturnType<typeof createTestAuth>["auth"], phon
 
 describe("a code", () => {
   it("is 6 digits, sent by SMS to the E.164 number, and only its hash is stored", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const { code } = await requestCode(auth);
     expect(code).toMatch(/^\d{6}$/);
     const [msg] = (await auth.listOutbox(E164));
     expect(msg).toMatchObject({ channel: "sms", to: E164, purpose: "login" });
     expect(msg!.text).toContain(code);
-    const stored = db.select().from(challenges).all();
+    const stored = await sql.all("SELECT code_hash FROM challenges");
     expect(stored).toHaveLength(1);
-    expect(stored[0]!.codeHash).not.toContain(code);
+    expect(stored[0]!.code_hash).not.toContain(code);
   });
 
   it("keeps a leading zero: the code a test picks (newCode) is sent and checked as 6 digits", async () => {
@@ -88,16 +87,25 @@ describe("a code", () => {
     await expect(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" })).resolves.toBeDefined();
   });
 
+  it("asked for five times at once is sent once; the others wait out the cooldown", async () => {
+    const { auth, sql } = createTestAuth();
+    await auth.createAccount({ phone: PHONE });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => auth.requestPhoneCode({ phone: PHONE, createIfMissing: false })));
+    expect(tally(results)).toEqual({ ok: 1, RESEND_COOLDOWN: 4 });
+    expect(await auth.listOutbox(E164)).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(1);
+  });
+
   it("verified twice at the same time succeeds exactly once", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const { code, userId } = await requestCode(auth);
     const results = await Promise.allSettled([
       auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }),
       auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }),
     ]);
     expect(tally(results)).toEqual({ ok: 1, INVALID_CODE: 1 });
-    expect(db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toHaveLength(1);
-    expect(auditOf(db, "code_verified")).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM sessions WHERE user_id = ?", userId)).toHaveLength(1);
+    expect(await auditOf({ sql }, "code_verified")).toHaveLength(1);
   });
 });
 
@@ -115,14 +123,14 @@ describe("wrong codes", () => {
   });
 
   it("lock after 5: TOO_MANY_ATTEMPTS, the right code refused, no resend until the 15-minute lock ends", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const { userId, code } = await requestCode(auth);
     const codes: string[] = [];
     for (let i = 0; i < 5; i++) {
       codes.push((await authError(auth.loginWithPhoneCode({ phone: PHONE, code: wrong(code) }, { type: "jwt" }))).code);
     }
     expect(codes).toEqual(["INVALID_CODE", "INVALID_CODE", "INVALID_CODE", "INVALID_CODE", "TOO_MANY_ATTEMPTS"]);
-    expect(auditOf(db, "lockout")).toHaveLength(1);
+    expect(await auditOf({ sql }, "lockout")).toHaveLength(1);
 
     const locked = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" }));
     expect(locked.code).toBe("TOO_MANY_ATTEMPTS");

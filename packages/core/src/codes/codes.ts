@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Challenge } from "@authsvc/store";
 import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
@@ -82,6 +82,12 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
   const { purpose, destination } = input;
   const opts = ctx.options.code;
   return transaction(ctx, async (ctx) => {
+    // Takes the destination's hourly bucket (adding nothing) before anything is read: its row
+    // stays locked to the end of the transaction, so concurrent sends to one destination run
+    // one after the other and each sees the code the one before it made. Without it, the first
+    // sends to a destination would find no code to wait for and all go out (on PostgreSQL,
+    // where transactions do run at once).
+    await hitLimit(ctx, hourKey(purpose, destination), hourLimit(ctx), 0);
     const failures = await peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
     if (input.cooldown !== false) {
@@ -165,7 +171,9 @@ async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise
     found && found.purpose === sel.purpose && (sel.userId === undefined || found.userId === sel.userId) && found.consumedAt === null && found.supersededAt === null
       ? found
       : undefined;
-  const destination = c?.destination ?? sel.destination ?? `id:${sel.challengeId ?? ""}`;
+  // An id that names no live code is whatever the request carried: its hash keys the bucket,
+  // so any character (U+0000 too, which PostgreSQL cannot store) and any length fit.
+  const destination = c?.destination ?? sel.destination ?? `id:${createHash("sha256").update(sel.challengeId ?? "").digest("base64url")}`;
   const max = ctx.options.code.maxAttempts;
   const lockKey = failureKey(sel.purpose, destination, sel.meta);
   const failures = await peekLimit(ctx, lockKey, failureLimit(ctx));

@@ -5,8 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { eq, outbox, type OutboxMessage } from "@authsvc/db";
-import { authError, fakeClock, PASSWORD } from "../test-helpers";
+import type { OutboxMessage } from "@authsvc/store";
+import { authError, fakeClock, outboxRows, PASSWORD, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { REDACTED } from "@authsvc/store";
@@ -22,9 +22,9 @@ beforeEach(() => {
   clock = fakeClock();
   cleanups = [];
 });
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
-  for (const c of cleanups.reverse()) c();
+  for (const c of cleanups.reverse()) await c();
 });
 
 /** A provider that records what it was given and fails while `failing` is set. */
@@ -45,15 +45,15 @@ function withProviders() {
   const email = provider("test-smtp");
   const sms = provider("test-sms");
   const t = createTestAuth({ argon2: FAST_ARGON2 }, { transports: { email: email.transport, sms: sms.transport } });
-  cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+  cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return { ...t, email, sms };
 }
 
-const rows = (t: { db: ReturnType<typeof createTestAuth>["db"] }): OutboxMessage[] => t.db.select().from(outbox).orderBy(outbox.id).all();
+const rows = (t: Pick<ReturnType<typeof createTestAuth>, "store">): Promise<OutboxMessage[]> => outboxRows(t);
 /** Until no message waits for its first try: a flow may send after it has answered. */
-async function settled(t: { db: ReturnType<typeof createTestAuth>["db"] }): Promise<void> {
+async function settled(t: Pick<ReturnType<typeof createTestAuth>, "store">): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (!t.db.select().from(outbox).where(eq(outbox.status, "sending")).get()) return;
+    if (!(await rows(t)).some((r) => r.status === "sending")) return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error("a message stayed queued");
@@ -77,7 +77,7 @@ describe("outbox rows after a real transport took the message", () => {
     const [mail] = t.email.sent;
     const code = codeIn(mail!.text);
 
-    const [row] = rows(t);
+    const [row] = (await rows(t));
     expect(row).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup", status: "sent", attempts: 1, subject: "Your sign-up code" });
     expectRedacted(row);
     expect(JSON.stringify(row)).not.toContain(code);
@@ -89,14 +89,14 @@ describe("outbox rows after a real transport took the message", () => {
     const t = withProviders();
     await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
     await settled(t);
-    await t.auth.completeRegistration({ verificationId: rows(t)[0]!.challengeId!, code: codeIn(t.email.sent[0]!.text) }, { type: "jwt" });
+    await t.auth.completeRegistration({ verificationId: (await rows(t))[0]!.challengeId!, code: codeIn(t.email.sent[0]!.text) }, { type: "jwt" });
     await t.auth.requestPasswordReset({ identifier: EMAIL });
     await settled(t);
     const mail = t.email.sent.find((m) => m.purpose === "password_reset")!;
     const token = /reset-password\?token=(\S+)/.exec(mail.text)![1]!;
-    const row = rows(t).find((r) => r.purpose === "password_reset");
+    const row = (await rows(t)).find((r) => r.purpose === "password_reset");
     expectRedacted(row);
-    const stored = JSON.stringify(t.db.$client.prepare("SELECT * FROM outbox").all());
+    const stored = JSON.stringify(await tableRows(t, "outbox"));
     expect(stored).not.toContain(decodeURIComponent(token));
     expect(stored).not.toContain("reset-password");
   });
@@ -106,14 +106,14 @@ describe("outbox rows after a real transport took the message", () => {
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     await settled(t);
     expect(t.sms.sent).toHaveLength(1);
-    expectRedacted(rows(t)[0]);
+    expectRedacted((await rows(t))[0]);
   });
 
   it("a failed message keeps its text while it can be retried, and none once the retries are given up", async () => {
     const t = withProviders();
     t.sms.state.failing = true;
     expect((await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }))).code).toBe("DELIVERY_FAILED");
-    const [waiting] = rows(t);
+    const [waiting] = (await rows(t));
     expect(waiting).toMatchObject({ status: "failed", attempts: 1 });
     expect(waiting!.text).toMatch(/\d{6}/);
     expect(waiting!.code).toMatch(/^\d{6}$/);
@@ -123,7 +123,7 @@ describe("outbox rows after a real transport took the message", () => {
       clock.advanceSec(retryDelayMs(attempts) / 1000);
       await retryPending(t.auth.ctx);
     }
-    const [gaveUp] = rows(t);
+    const [gaveUp] = (await rows(t));
     expect(gaveUp).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null });
     expectRedacted(gaveUp);
   });
@@ -137,7 +137,7 @@ describe("outbox rows after a real transport took the message", () => {
     await settled(t);
     clock.advanceSec(retryDelayMs(1) / 1000);
     expect(await retryPending(t.auth.ctx)).toBe(0);
-    const [first, second] = rows(t);
+    const [first, second] = (await rows(t));
     expect(first).toMatchObject({ status: "failed", error: "code no longer valid", nextAttemptAt: null });
     expectRedacted(first);
     expectRedacted(second);
@@ -152,14 +152,14 @@ describe("outbox rows after a real transport took the message", () => {
     clock.advanceSec(retryDelayMs(1) / 1000);
     expect(await retryPending(t.auth.ctx)).toBe(1);
     expect(t.sms.sent[0]!.text).toMatch(/\d{6}/); // the provider got the real message
-    expectRedacted(rows(t)[0]);
+    expectRedacted((await rows(t))[0]);
   });
 });
 
 describe("the embedded outbox-only transport (dev outbox)", () => {
   it("keeps the code and text readable: the row is the delivery", async () => {
-    const { auth, db } = createTestAuth({ argon2: FAST_ARGON2 });
-    cleanups.push(() => db.$client.close());
+    const { auth, store } = createTestAuth({ argon2: FAST_ARGON2 });
+    cleanups.push(() => store.close());
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     const [row] = (await auth.listOutbox(PHONE));
     expect(row!.code).toMatch(/^\d{6}$/);

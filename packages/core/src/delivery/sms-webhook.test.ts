@@ -4,8 +4,8 @@
  */
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { challenges, eq, outbox, type OutboxMessage } from "@authsvc/db";
-import { authError, fakeClock } from "../test-helpers";
+import type { OutboxMessage } from "@authsvc/store";
+import { authError, fakeClock, outboxRows } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { smsWebhookTransport } from "./sms-webhook";
@@ -34,13 +34,13 @@ afterEach(async () => {
 function smsAuth(timeoutMs = 5_000) {
   const sms = smsWebhookTransport({ url: receiver.url, secret: SECRET, timeoutMs });
   const t = createTestAuth({}, { transports: { sms } });
-  cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+  cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return t;
 }
 
 type T = ReturnType<typeof smsAuth>;
-const rows = (t: T): OutboxMessage[] => t.db.select().from(outbox).orderBy(outbox.id).all();
-const challengeOf = (t: T, row: OutboxMessage) => t.db.select().from(challenges).where(eq(challenges.id, row.challengeId!)).get()!;
+const rows = (t: T): Promise<OutboxMessage[]> => outboxRows(t);
+const challengeOf = async (t: T, row: OutboxMessage) => (await t.store.challenges.byId(row.challengeId!))!;
 
 describe("SMS webhook: the request", () => {
   it("is a JSON POST signed with the shared secret over the exact raw body and timestamp", async () => {
@@ -48,7 +48,7 @@ describe("SMS webhook: the request", () => {
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
 
     const req = await receiver.waitForRequest(1);
-    const [row] = rows(t);
+    const [row] = (await rows(t));
     expect(req.method).toBe("POST");
     expect(req.headers["content-type"]).toBe("application/json");
     expect(req.headers["idempotency-key"]).toBe(`authsvc-${row!.id}`);
@@ -87,11 +87,11 @@ describe("SMS webhook: failures and retries", () => {
     expect(err.code).toBe("DELIVERY_FAILED");
     expect(err.detail.retryAfterSec).toBe(5);
 
-    const [failed] = rows(t);
+    const [failed] = (await rows(t));
     expect(failed).toMatchObject({ status: "failed", attempts: 1, error: "SMS webhook answered 500", sentAt: null });
     expect(failed!.nextAttemptAt).toBe(Date.now() + retryDelayMs(1));
     // The code is neither used nor replaced.
-    expect(challengeOf(t, failed!)).toMatchObject({ consumedAt: null, supersededAt: null });
+    expect((await challengeOf(t, failed!))).toMatchObject({ consumedAt: null, supersededAt: null });
 
     // Not due yet: nothing is retried.
     clock.advanceSec(4);
@@ -100,7 +100,7 @@ describe("SMS webhook: failures and retries", () => {
 
     clock.advanceSec(1);
     expect(await retryPending(t.auth.ctx)).toBe(1);
-    const [sent] = rows(t);
+    const [sent] = (await rows(t));
     expect(sent).toMatchObject({ status: "sent", attempts: 2, nextAttemptAt: null, error: "SMS webhook answered 500" });
     expect(sent!.sentAt).toBe(Date.now());
 
@@ -123,7 +123,7 @@ describe("SMS webhook: failures and retries", () => {
     cleanups.push(() => worker.stop());
     await receiver.waitForRequest(2);
     await worker.stop();
-    expect(rows(t)[0]).toMatchObject({ status: "sent", attempts: 2, error: "SMS webhook answered 500" });
+    expect((await rows(t))[0]).toMatchObject({ status: "sent", attempts: 2, error: "SMS webhook answered 500" });
   });
 
   it("allows a resend at once after the failure; the superseded code's failed row is not retried", async () => {
@@ -137,13 +137,13 @@ describe("SMS webhook: failures and retries", () => {
     const again = await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     expect(again.user!.phone).toBe(E164);
     const secondCode = codeIn((await receiver.waitForRequest(2)).json!.text);
-    const [old, fresh] = rows(t);
+    const [old, fresh] = (await rows(t));
     expect(fresh).toMatchObject({ status: "sent", attempts: 1 });
-    expect(challengeOf(t, old!).supersededAt).not.toBeNull();
+    expect((await challengeOf(t, old!)).supersededAt).not.toBeNull();
 
     clock.advanceSec(10);
     expect(await retryPending(t.auth.ctx)).toBe(0);
-    expect(rows(t)[0]).toMatchObject({ id: old!.id, status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
+    expect((await rows(t))[0]).toMatchObject({ id: old!.id, status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
     expect(receiver.requests).toHaveLength(2);
 
     expect([firstCode, secondCode]).toEqual(["111111", "222222"]);
@@ -160,7 +160,7 @@ describe("SMS webhook: failures and retries", () => {
 
     clock.advanceSec(5);
     expect(await retryPending(t.auth.ctx)).toBe(0);
-    expect(rows(t)[0]).toMatchObject({ status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
+    expect((await rows(t))[0]).toMatchObject({ status: "failed", attempts: 1, error: "code no longer valid", nextAttemptAt: null });
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -169,13 +169,13 @@ describe("SMS webhook: failures and retries", () => {
     receiver.fallback = { status: 503 };
     await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }));
     for (let attempts = 1; attempts < MAX_ATTEMPTS; attempts++) {
-      const row = rows(t)[0]!;
+      const row = (await rows(t))[0]!;
       expect(row).toMatchObject({ status: "failed", attempts, error: "SMS webhook answered 503" });
       expect(row.nextAttemptAt).toBe(Date.now() + retryDelayMs(attempts));
       clock.advanceSec(retryDelayMs(attempts) / 1000);
       expect(await retryPending(t.auth.ctx)).toBe(0);
     }
-    expect(rows(t)[0]).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null, error: "SMS webhook answered 503" });
+    expect((await rows(t))[0]).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, nextAttemptAt: null, error: "SMS webhook answered 503" });
     expect(receiver.requests).toHaveLength(MAX_ATTEMPTS);
 
     clock.advanceSec(3600);
@@ -190,8 +190,8 @@ describe("SMS webhook: failures and retries", () => {
     const err = await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }));
     expect(err.code).toBe("DELIVERY_FAILED");
     expect(performance.now() - started).toBeLessThan(3_000);
-    expect(rows(t)[0]).toMatchObject({ status: "failed", attempts: 1, error: "SMS webhook timed out after 200 ms" });
-    expect(rows(t)[0]!.nextAttemptAt).toBe(Date.now() + retryDelayMs(1));
+    expect((await rows(t))[0]).toMatchObject({ status: "failed", attempts: 1, error: "SMS webhook timed out after 200 ms" });
+    expect((await rows(t))[0]!.nextAttemptAt).toBe(Date.now() + retryDelayMs(1));
   });
 
   it("an unreachable webhook fails with an unreachable reason", async () => {
@@ -200,8 +200,8 @@ describe("SMS webhook: failures and retries", () => {
     cleanups = [];
     const sms = smsWebhookTransport({ url, secret: SECRET, timeoutMs: 2_000 });
     const t = createTestAuth({}, { transports: { sms } });
-    cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+    cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
     expect((await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }))).code).toBe("DELIVERY_FAILED");
-    expect(rows(t)[0]!.error).toMatch(/^SMS webhook unreachable: /);
+    expect((await rows(t))[0]!.error).toMatch(/^SMS webhook unreachable: /);
   });
 });

@@ -4,8 +4,7 @@
  */
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { outbox } from "@authsvc/db";
-import { authError, PASSWORD, tableRows } from "../test-helpers";
+import { authError, outboxRows, PASSWORD, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { smtpTransport } from "./smtp";
 import { codeIn, startSmtpReceiver, type SmtpReceiver } from "./test-receivers";
@@ -29,11 +28,9 @@ afterEach(async () => {
 function smtpAuth(url = smtp.url, options: Parameters<typeof createTestAuth>[0] = {}, timeoutMs = 2_000) {
   const email = smtpTransport({ url, from: MAIL_FROM, timeoutMs });
   const t = createTestAuth({ publicUrl: "https://auth.example.com", ...options }, { transports: { email } });
-  cleanups.push(() => email.close(), () => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+  cleanups.push(() => email.close(), () => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return t;
 }
-
-const outboxRows = (t: ReturnType<typeof smtpAuth>) => t.db.select().from(outbox).all();
 
 describe("SMTP transport against a real SMTP server", () => {
   it("delivers the sign-up code in the text and HTML parts, with the English subject, From = MAIL_FROM", async () => {
@@ -54,7 +51,7 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(mail.html).toContain(`>${code}</strong>`);
     expect(mail.headers["content-type"]).toMatch(/^multipart\/alternative/);
 
-    const [row] = outboxRows(t);
+    const [row] = (await outboxRows(t));
     expect(row).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup", status: "sent", attempts: 1, error: null, nextAttemptAt: null });
     expect(row!.sentAt).toEqual(expect.any(Number));
     expect(mail.headers["x-authsvc-message-id"]).toBe(String(row!.id));
@@ -79,7 +76,7 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(mail.html).toContain(`<html lang="id">`);
     expect(mail.html).toContain(`>${code}</strong>`);
     expect(mail.html).toContain("<title>Kode pendaftaran Anda</title>");
-    expect(outboxRows(t)[0]).toMatchObject({ status: "sent", attempts: 1 });
+    expect((await outboxRows(t))[0]).toMatchObject({ status: "sent", attempts: 1 });
   });
 
   it("sends the password reset email with the code and a /reset-password?token= link that works", async () => {
@@ -108,8 +105,8 @@ describe("SMTP transport against a real SMTP server", () => {
     // last two after the answer, so the row's status follows the mail by a moment).
     await smtp.waitForMail(3);
     expect(smtp.mails[2]!.subject).toBe("Your password was changed");
-    await vi.waitFor(() => expect(outboxRows(t).every((r) => r.status === "sent")).toBe(true));
-    expect(outboxRows(t).map((r) => [r.purpose, r.status, r.attempts])).toEqual([
+    await vi.waitFor(async () => expect((await outboxRows(t)).every((r) => r.status === "sent")).toBe(true));
+    expect((await outboxRows(t)).map((r) => [r.purpose, r.status, r.attempts])).toEqual([
       ["signup", "sent", 1],
       ["password_reset", "sent", 1],
       ["password_changed", "sent", 1],
@@ -122,7 +119,7 @@ describe("SMTP transport against a real SMTP server", () => {
     const t = smtpAuth(authed.url);
     await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
     expect((await authed.waitForMail(1)).subject).toBe("Your sign-up code");
-    expect(outboxRows(t)[0]).toMatchObject({ status: "sent", attempts: 1 });
+    expect((await outboxRows(t))[0]).toMatchObject({ status: "sent", attempts: 1 });
   });
 
   it("a refused connection answers DELIVERY_FAILED and leaves a failed row to retry; the reason never holds the message", async () => {
@@ -133,7 +130,7 @@ describe("SMTP transport against a real SMTP server", () => {
     const err = await authError(t.auth.startRegistration({ email: EMAIL, password: PASSWORD }));
     expect(err.code).toBe("DELIVERY_FAILED");
     expect(err.detail.retryAfterSec).toBe(5);
-    const [row] = tableRows(t.db, "outbox");
+    const [row] = (await tableRows(t, "outbox"));
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row!.next_attempt_at).toEqual(expect.any(Number));
     expect(String(row!.error)).toMatch(/ECONNREFUSED/);
@@ -149,7 +146,7 @@ describe("SMTP transport against a real SMTP server", () => {
     expect(err.code).toBe("DELIVERY_FAILED");
     expect(performance.now() - started).toBeLessThan(3_000);
     expect(hanging.mails).toHaveLength(1);
-    const [row] = outboxRows(t);
+    const [row] = (await outboxRows(t));
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row!.error).toMatch(/time|abort/i);
   });

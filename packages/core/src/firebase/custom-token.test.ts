@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { jwtVerify } from "jose";
-import { eq, users } from "@authsvc/db";
 import { authError, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { FIREBASE_AUDIENCE } from "./custom-token";
@@ -60,7 +59,7 @@ describe("firebaseToken", () => {
 
   it("lets an admin ask for anyone, and answers USER_NOT_FOUND for an unknown id", async () => {
     const t = await twoUsers();
-    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.ana.user.id)).run();
+    await t.store.users.update(t.ana.user.id, { role: "admin" });
     const admin = (await t.auth.authenticate(t.ana.token));
     const token = await t.auth.firebaseToken(admin, t.bo.user.id);
     expect((await verifyFirebase(t.dataDir, token)).payload.uid).toBe(String(t.bo.user.id));

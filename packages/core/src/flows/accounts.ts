@@ -12,7 +12,7 @@ import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
 import { markProven, proveClaim } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
-import { createUser, findUserByEmail, findUserById } from "../users/users";
+import { assertProfileText, createUser, findUserByEmail, findUserById } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface AccountInput {
@@ -35,6 +35,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
   const phone = input.phone ? normalizePhone(input.phone, ctx.options) : null;
   const username = input.username ? normalizeUsername(input.username) : null;
   if (!email && !phone) throw new AuthError("INVALID_INPUT", { field: "email" }, "An email or a phone number is needed.");
+  assertProfileText({ fullName: input.fullName, birthDate: input.birthDate });
   if (input.password) assertPasswordPolicy(input.password, ctx.options.password, input.passwordBounds);
   await limitAddress(ctx, "signupPerIp", meta);
   const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;

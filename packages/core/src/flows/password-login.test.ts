@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
-import { eq, rateLimits } from "@authsvc/db";
 import { auditOf, authError, fakeClock, lastCode, PASSWORD, signUp, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
@@ -82,9 +81,9 @@ describe("loginWithPassword", () => {
 describe("password lockout", () => {
   it("locks after 10 wrong passwords, refuses even the right one, and lifts after 15 minutes", async () => {
     const clock = fakeClock();
-    const { auth, db } = await withUser();
+    const { auth, sql } = await withUser();
     for (let i = 0; i < 10; i++) expect((await authError(login(auth, EMAIL, `wrong password ${i}`))).code).toBe("INVALID_CREDENTIALS");
-    expect(auditOf(db, "lockout")).toHaveLength(1);
+    expect(await auditOf({ sql }, "lockout")).toHaveLength(1);
 
     const locked = await authError(login(auth, EMAIL, PASSWORD));
     expect(locked.code).toBe("RATE_LIMITED");
@@ -112,18 +111,18 @@ describe("password lockout", () => {
   });
 
   it("counts 50 concurrent wrong passwords exactly 50 times", async () => {
-    const { auth, db } = await withUser({ limits: { loginFailuresPerIdentifier: { max: 100, windowSec: 900 } } });
+    const { auth, sql, store } = await withUser({ limits: { loginFailuresPerIdentifier: { max: 100, windowSec: 900 } } });
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => login(auth, EMAIL, `wrong password ${i}`)));
     expect(tally(results)).toEqual({ INVALID_CREDENTIALS: 50 });
-    expect(auditOf(db, "login_failed")).toHaveLength(50);
-    expect(db.select().from(rateLimits).where(eq(rateLimits.key, `login-fail:email:${EMAIL}:-`)).get()!.count).toBe(50);
+    expect(await auditOf({ sql }, "login_failed")).toHaveLength(50);
+    expect((await store.limits.peek(`login-fail:email:${EMAIL}:-`))!.count).toBe(50);
   });
 
   it("cannot be raced: 50 concurrent wrong passwords with the default limit give 10 INVALID_CREDENTIALS and 40 RATE_LIMITED", async () => {
-    const { auth, db } = await withUser();
+    const { auth, sql } = await withUser();
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => login(auth, EMAIL, `wrong password ${i}`)));
     expect(tally(results)).toEqual({ INVALID_CREDENTIALS: 10, RATE_LIMITED: 40 });
-    expect(auditOf(db, "login_failed")).toHaveLength(10);
+    expect(await auditOf({ sql }, "login_failed")).toHaveLength(10);
     expect((await authError(login(auth, EMAIL, PASSWORD))).code).toBe("RATE_LIMITED");
   });
 

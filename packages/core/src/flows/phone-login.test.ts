@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
-import { challenges, users } from "@authsvc/db";
 import { authError, fakeClock, lastCode } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 
@@ -17,7 +16,7 @@ afterEach(() => {
 
 describe("requestPhoneCode", () => {
   it("with createIfMissing creates exactly one user for a number, in any of its forms", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const first = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
     expect(first.user).toMatchObject({ phone: E164, role: "customer", phoneVerifiedAt: null });
     expect(first.phone).toBe(E164);
@@ -27,20 +26,20 @@ describe("requestPhoneCode", () => {
     clock.advanceSec(60);
     const again = await auth.requestPhoneCode({ phone: "+62 881-829-915", createIfMissing: true, role: "customer" });
     expect(again.user!.id).toBe(first.user!.id);
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
     expect((await auth.listOutbox(PHONE))).toHaveLength(2);
   });
 
   it("finds the user who signed up elsewhere with the same number", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const signedUp = await auth.createAccount({ phone: "+62881829915", email: "ana@example.com", fullName: "Ana" });
     const sent = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
     expect(sent.user!.id).toBe(signedUp.id);
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
   });
 
   it("without createIfMissing: an unknown number gets the same shape, and nothing is sent or created", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     await auth.createAccount({ phone: "+62881829916" });
     const known = await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: false });
     const unknown = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: false });
@@ -51,9 +50,9 @@ describe("requestPhoneCode", () => {
     expect(unknown.resendInSec).toBe(known.resendInSec);
     expect((await auth.listOutbox("0881829916"))).toHaveLength(1);
     expect((await auth.listOutbox(PHONE))).toHaveLength(0);
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
     // The unknown number's code is a decoy: no user, never sent, counted like a real one.
-    expect(db.select().from(challenges).all().map((c) => c.userId === null)).toEqual([false, true]);
+    expect((await sql.all("SELECT user_id FROM challenges")).map((c) => c.user_id === null).sort()).toEqual([false, true]);
   });
 
   it("without createIfMissing: asking twice in a row answers a known number like an unknown one", async () => {
@@ -71,9 +70,9 @@ describe("requestPhoneCode", () => {
   });
 
   it("refuses an invalid number with INVALID_PHONE and creates nothing", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     expect((await authError(auth.requestPhoneCode({ phone: "12ab", createIfMissing: true }))).code).toBe("INVALID_PHONE");
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
     expect((await auth.listOutbox())).toHaveLength(0);
   });
 });
@@ -135,12 +134,12 @@ describe("loginWithPhoneCode", () => {
   });
 
   it("refuses a role the user does not hold with ROLE_NOT_HELD, and the code is not used up", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
     const code = (await lastCode(auth, PHONE));
     const e = await authError(auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt", role: "admin" }));
     expect(e.code).toBe("ROLE_NOT_HELD");
-    expect(db.select().from(challenges).get()!.consumedAt).toBeNull();
+    expect((await sql.get("SELECT consumed_at FROM challenges"))!.consumed_at).toBeNull();
     expect((await auth.findUser(1))!.phoneVerifiedAt).toBeNull();
 
     const s = await auth.loginWithPhoneCode({ phone: PHONE, code }, { type: "jwt" });

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { credentials, eq } from "@authsvc/db";
 import { auditOf, authError, fakeClock, PASSWORD, signUp, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
@@ -24,16 +23,15 @@ async function withPin() {
   return { ...t, token: s.token, user: s.user, principal: async () => (await t.auth.authenticate(s.token)) };
 }
 
-const pinRow = (t: { db: ReturnType<typeof createTestAuth>["db"] }, userId: number) =>
-  t.db.select().from(credentials).where(eq(credentials.userId, userId)).get()!;
+const pinRow = async (t: ReturnType<typeof createTestAuth>, userId: number) => (await t.store.credentials.get(userId))!;
 
 describe("setPin", () => {
   it("stores a hash of the PIN right after sign-in", async () => {
     const t = await withPin();
-    const row = pinRow(t, t.user.id);
+    const row = (await pinRow(t, t.user.id));
     expect(row.pinHash).toMatch(/^\$argon2id\$/);
     expect(row.pinHash).not.toContain(PIN);
-    expect(auditOf(t.db, "pin_set")).toHaveLength(1);
+    expect(await auditOf(t, "pin_set")).toHaveLength(1);
   });
 
   it.each(["111111", "123456", "654321"])("refuses %s with TRIVIAL_PIN", async (pin) => {
@@ -60,7 +58,7 @@ describe("setPin", () => {
     );
     await t.auth.setPin((await t.principal()), { pin: OTHER_PIN, currentPassword: PASSWORD });
     await expect(t.auth.loginWithPin({ username: "ana", pin: OTHER_PIN }, { type: "jwt" })).resolves.toBeDefined();
-    expect(auditOf(t.db, "pin_changed")).toHaveLength(2);
+    expect(await auditOf(t, "pin_changed")).toHaveLength(2);
   });
 
   it("counts guesses at the current password: after 10 wrong, even the right one is RATE_LIMITED", async () => {
@@ -129,7 +127,7 @@ describe("PIN lock", () => {
     const answers: string[] = [];
     for (let i = 0; i < 10; i++) answers.push((await authError(t.auth.reloginWithPin((await t.principal()), OTHER_PIN))).code);
     expect(answers).toEqual([...Array(9).fill("INVALID_PIN"), "PIN_LOCKED"]);
-    expect(pinRow(t, t.user.id).pinLockedAt).toBe(Date.now());
+    expect((await pinRow(t, t.user.id)).pinLockedAt).toBe(Date.now());
 
     expect((await authError(t.auth.reloginWithPin((await t.principal()), PIN))).code).toBe("PIN_LOCKED");
     expect((await authError(t.auth.loginWithPin({ username: "ana", pin: PIN }, { type: "jwt" }))).code).toBe("INVALID_CREDENTIALS");
@@ -151,8 +149,8 @@ describe("PIN lock", () => {
     const p = (await t.principal());
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => t.auth.reloginWithPin(p, OTHER_PIN)));
     expect(tally(results)).toEqual({ INVALID_PIN: 9, PIN_LOCKED: 11 });
-    expect(auditOf(t.db, "pin_failed")).toHaveLength(10);
-    expect(pinRow(t, t.user.id)).toMatchObject({ pinFailures: 10, pinLockedAt: Date.now() });
+    expect(await auditOf(t, "pin_failed")).toHaveLength(10);
+    expect((await pinRow(t, t.user.id))).toMatchObject({ pinFailures: 10, pinLockedAt: Date.now() });
   });
 
   it("cannot be raced through loginWithPin either", async () => {
@@ -161,8 +159,8 @@ describe("PIN lock", () => {
       Array.from({ length: 20 }, () => t.auth.loginWithPin({ username: "ana", pin: OTHER_PIN }, { type: "jwt" })),
     );
     expect(tally(results)).toEqual({ INVALID_CREDENTIALS: 20 });
-    expect(auditOf(t.db, "pin_failed")).toHaveLength(10);
-    expect(pinRow(t, t.user.id).pinLockedAt).not.toBeNull();
+    expect(await auditOf(t, "pin_failed")).toHaveLength(10);
+    expect((await pinRow(t, t.user.id)).pinLockedAt).not.toBeNull();
   });
 
   it("is lifted by requestPinReset + resetPinWithCode, which sets the new PIN", async () => {
@@ -181,7 +179,7 @@ describe("PIN lock", () => {
     expect((await authError(t.auth.reloginWithPin((await t.principal()), PIN))).code).toBe("PIN_LOCKED");
 
     await t.auth.resetPinWithCode((await t.principal()), { code, pin: OTHER_PIN });
-    expect(pinRow(t, t.user.id)).toMatchObject({ pinFailures: 0, pinLockedAt: null });
+    expect((await pinRow(t, t.user.id))).toMatchObject({ pinFailures: 0, pinLockedAt: null });
     await expect(t.auth.loginWithPin({ username: "ana", pin: OTHER_PIN }, { type: "jwt" })).resolves.toBeDefined();
     expect((await authError(t.auth.reloginWithPin((await t.principal()), PIN))).code).toBe("INVALID_PIN");
   });

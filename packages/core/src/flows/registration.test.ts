@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { challenges, users } from "@authsvc/db";
 import { authError, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
@@ -19,14 +18,27 @@ const start = (auth: ReturnType<typeof createTestAuth>["auth"], extra: Record<st
 
 describe("startRegistration", () => {
   it("emails a code and creates no user until it is verified", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const pending = await start(auth);
     expect(pending).toMatchObject({ email: EMAIL, expiresInSec: 300, expiresAt: Date.now() + 300_000, resendInSec: 60 });
     expect(pending.verificationId).toEqual(expect.any(String));
     const [msg] = (await auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup" });
     expect(msg!.text).toContain(msg!.code);
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
+  });
+
+  it("refuses a name or bio with a control character (INVALID_INPUT), and sends nothing", async () => {
+    const { auth, sql } = createTestAuth();
+    for (const input of [{ fullName: "Ana\u0000" }, { bio: "line\u0007" }]) {
+      const e = await authError(auth.startRegistration({ email: EMAIL, password: PASSWORD, ...input }));
+      expect(e.code).toBe("INVALID_INPUT");
+      expect(e.detail.field).toBe(Object.keys(input)[0]);
+    }
+    expect(await auth.listOutbox(EMAIL)).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(0);
+    // Line breaks and tabs are text.
+    await auth.startRegistration({ email: EMAIL, password: PASSWORD, bio: "one\ntwo\tthree" });
   });
 
   it("refuses an email, username or phone that a user already has", async () => {
@@ -69,9 +81,9 @@ describe("registrationStatus", () => {
   });
 
   it("answers VERIFICATION_NOT_FOUND for the id of a code that is not a sign-up", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
-    const loginChallengeId = db.select().from(challenges).get()!.id;
+    const loginChallengeId = (await sql.get("SELECT id FROM challenges"))!.id as string;
     expect((await authError((auth.registrationStatus(loginChallengeId)))).code).toBe("VERIFICATION_NOT_FOUND");
   });
 
@@ -87,7 +99,7 @@ describe("registrationStatus", () => {
 
 describe("registration hijack (issue 10, hole 3)", () => {
   it("resend by email completes without the registrant's password or phone: the resender may be the email's owner", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     await start(auth, { password: "attacker pass 1234!" });
     clock.advanceSec(60);
     const resent = await auth.resendRegistration({ email: EMAIL });
@@ -96,11 +108,11 @@ describe("registration hijack (issue 10, hole 3)", () => {
     expect((await authError(auth.loginWithPassword({ identifier: EMAIL, password: "attacker pass 1234!" }, { type: "jwt" }))).code).toBe(
       "INVALID_CREDENTIALS",
     );
-    expect(JSON.stringify(db.select().from(challenges).all())).not.toContain("$argon2");
+    expect(JSON.stringify(await sql.all("SELECT * FROM challenges"))).not.toContain("$argon2");
   });
 
   it("a newer registration of the email replaces a pending one, whose id can no longer complete", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const attacker = await start(auth, { password: "attacker pass 1234!", username: "mallory", phone: "0881829916" });
     const attackerCode = (await lastCode(auth, EMAIL));
     const owner = await start(auth);
@@ -109,7 +121,7 @@ describe("registration hijack (issue 10, hole 3)", () => {
       "INVALID_CODE",
     );
     // Only the newest registration keeps its data (and hash).
-    expect(db.select().from(challenges).all().filter((c) => c.payload !== null)).toHaveLength(1);
+    expect((await sql.all("SELECT payload FROM challenges")).filter((c) => c.payload !== null)).toHaveLength(1);
     const done = await auth.completeRegistration({ verificationId: owner.verificationId, code: ownerCode }, { type: "jwt" });
     expect(done.user).toMatchObject({ username: "ana", phone: "+62881829915" });
     await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
@@ -130,7 +142,7 @@ describe("registration hijack (issue 10, hole 3)", () => {
 
 describe("resendRegistration", () => {
   it("gives a new verificationId and a new code; the old ones stop working", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const first = await start(auth);
     const oldCode = (await lastCode(auth, EMAIL));
     clock.advanceSec(60);
@@ -145,7 +157,7 @@ describe("resendRegistration", () => {
     expect(withOld.code).toBe("INVALID_CODE");
     const newCodeOldId = await authError(auth.completeRegistration({ verificationId: first.verificationId, code: newCode }, { type: "jwt" }));
     expect(newCodeOldId.code).toBe("INVALID_CODE");
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
 
     const done = await auth.completeRegistration({ verificationId: second.verificationId, code: newCode }, { type: "jwt" });
     expect(done.user).toMatchObject({ email: EMAIL, username: "ana", phone: "+62881829915", fullName: "Ana M" });
@@ -191,39 +203,39 @@ describe("resendRegistration", () => {
 
 describe("completeRegistration", () => {
   it("creates the verified user, signs them in, and the password works afterwards", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const pending = await start(auth);
     clock.advanceSec(30);
     const s = await auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(s.user).toMatchObject({ email: EMAIL, username: "ana", status: "ACTIVE", emailVerifiedAt: Date.now() });
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
     expect((await auth.authenticate(s.token)).user.id).toBe(s.user.id);
     const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
     expect(login.user.id).toBe(s.user.id);
   });
 
   it("refuses a wrong code with INVALID_CODE and the tries left; no user is created", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const pending = await start(auth);
     const code = (await lastCode(auth, EMAIL));
     const bad = code === "000000" ? "000001" : "000000";
     const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: bad }, { type: "jwt" }));
     expect(e.code).toBe("INVALID_CODE");
     expect(e.detail.attemptsLeft).toBe(4);
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
   });
 
   it("refuses an expired code with CODE_EXPIRED", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const pending = await start(auth);
     clock.advanceSec(300);
     const e = await authError(auth.completeRegistration({ verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" }));
     expect(e.code).toBe("CODE_EXPIRED");
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
   });
 
   it("creates one user when the same code is sent twice at once", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const pending = await start(auth);
     const input = { verificationId: pending.verificationId, code: (await lastCode(auth, EMAIL)) };
     const results = await Promise.allSettled([
@@ -231,17 +243,17 @@ describe("completeRegistration", () => {
       auth.completeRegistration(input, { type: "jwt" }),
     ]);
     expect(tally(results)).toEqual({ ok: 1, INVALID_CODE: 1 });
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
   });
 
   it("keeps no password hash in the sign-up codes once the registration is verified", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const first = await start(auth);
     clock.advanceSec(60);
     const second = await auth.resendRegistration({ verificationId: first.verificationId });
-    expect(JSON.stringify(db.select().from(challenges).all())).toContain("$argon2");
+    expect(JSON.stringify(await sql.all("SELECT * FROM challenges"))).toContain("$argon2");
     await auth.completeRegistration({ verificationId: second.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     // DESIGN.md: a pending registration carries its (hashed) password "until it is verified".
-    expect(JSON.stringify(db.select().from(challenges).all())).not.toContain("$argon2");
+    expect(JSON.stringify(await sql.all("SELECT * FROM challenges"))).not.toContain("$argon2");
   });
 });

@@ -8,7 +8,7 @@ import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
-import { assertAvailable, createUser, findUserByEmail } from "../users/users";
+import { assertAvailable, assertProfileText, createUser, findUserByEmail } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface RegistrationInput {
@@ -90,6 +90,7 @@ export async function startRegistration(
   const email = normalizeEmail(input.email);
   const phone = input.phone ? normalizePhone(input.phone, ctx.options) : null;
   const username = input.username ? normalizeUsername(input.username) : null;
+  assertProfileText({ fullName: input.fullName, birthDate: input.birthDate, bio: input.bio, pictureUrl: input.pictureUrl });
   assertPasswordPolicy(input.password, ctx.options.password);
   // Counted before the 409, so probing which emails are taken costs the same as signing up.
   await limitAddress(ctx, "signupPerIp", meta);

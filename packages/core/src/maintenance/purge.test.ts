@@ -4,11 +4,10 @@
  */
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { eq, outbox } from "@authsvc/db";
 import type { AuthOptionsInput } from "../options";
 import { deliver } from "../delivery/deliver";
 import { REDACTED } from "@authsvc/store";
-import { fakeClock, lastCode, PASSWORD, phoneSignIn, signUp, tableRows } from "../test-helpers";
+import { fakeClock, lastCode, outboxRows, PASSWORD, phoneSignIn, rowCount, signUp, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -25,14 +24,14 @@ beforeEach(() => {
   clock = fakeClock();
   cleanups = [];
 });
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
-  for (const c of cleanups.reverse()) c();
+  for (const c of cleanups.reverse()) await c();
 });
 
 function service(options: Partial<AuthOptionsInput> = {}) {
   const t = createTestAuth({ argon2: FAST_ARGON2, ...options } as Partial<AuthOptionsInput>);
-  cleanups.push(() => t.db.$client.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
+  cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return t;
 }
 type T = ReturnType<typeof service>;
@@ -40,33 +39,33 @@ type T = ReturnType<typeof service>;
 /** Until no message waits for its first try: a flow may send after it has answered. */
 async function settled(t: T): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (!t.db.select().from(outbox).where(eq(outbox.status, "sending")).get()) return;
+    if (!(await outboxRows(t)).some((r) => r.status === "sending")) return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error("a message stayed queued");
 }
-const rows = (t: T, table: string) => tableRows(t.db, table);
-const count = (t: T, table: string) => rows(t, table).length;
+const rows = (t: T, table: string) => tableRows(t, table);
+const count = (t: T, table: string) => rowCount(t, table);
 
 describe("pending registrations", () => {
   it("lose their password hash as soon as their code expires, and the row goes after the grace period", async () => {
     const t = service();
     await t.auth.startRegistration({ email: EMAIL, password: PASSWORD });
-    const pending = () => rows(t, "challenges").filter((r) => r.purpose === "signup");
+    const pending = async () => (await rows(t, "challenges")).filter((r) => r.purpose === "signup");
 
     clock.advanceSec(4 * MIN);
     await t.auth.purgeExpired();
-    expect(String(pending()[0]!.payload)).toContain("$argon2"); // still pending: kept
+    expect(JSON.stringify((await pending())[0]!.payload)).toContain("$argon2"); // still pending: kept
 
     clock.advanceSec(1 * MIN); // the code's five minutes are over
     await t.auth.purgeExpired();
-    expect(pending()).toHaveLength(1);
-    expect(pending()[0]!.payload).toBeNull();
-    expect(JSON.stringify(rows(t, "challenges"))).not.toContain("$argon2");
+    expect((await pending())).toHaveLength(1);
+    expect((await pending())[0]!.payload).toBeNull();
+    expect(JSON.stringify((await rows(t, "challenges")))).not.toContain("$argon2");
 
     clock.advanceSec(DAY);
     await t.auth.purgeExpired();
-    expect(pending()).toHaveLength(0);
+    expect((await pending())).toHaveLength(0);
   });
 
   it("a registration still pending keeps its payload and can be completed after a purge", async () => {
@@ -85,10 +84,10 @@ describe("other challenges", () => {
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     clock.advanceSec(5 * MIN + 23 * HOUR);
     await t.auth.purgeExpired();
-    expect(count(t, "challenges")).toBe(1);
+    expect((await count(t, "challenges"))).toBe(1);
     clock.advanceSec(HOUR);
     await t.auth.purgeExpired();
-    expect(count(t, "challenges")).toBe(0);
+    expect((await count(t, "challenges"))).toBe(0);
   });
 });
 
@@ -106,7 +105,7 @@ describe("the dev outbox (embedded transport)", () => {
     await t.auth.purgeExpired();
     const [row] = (await t.auth.listOutbox(PHONE));
     expect(row).toMatchObject({ to: E164, purpose: "login", status: "sent", code: null, text: REDACTED });
-    expect(JSON.stringify(rows(t, "outbox"))).not.toContain(code);
+    expect(JSON.stringify((await rows(t, "outbox")))).not.toContain(code);
   });
 
   it("a used code is redacted at the next purge, before its time is up", async () => {
@@ -127,7 +126,7 @@ describe("the dev outbox (embedded transport)", () => {
     clock.advanceSec(MIN);
     await t.auth.purgeExpired();
     expect((await t.auth.listOutbox(EMAIL))[0]).toMatchObject({ text: REDACTED, subject: expect.any(String) });
-    expect(rows(t, "outbox")[0]!.html).toBe(REDACTED);
+    expect((await rows(t, "outbox"))[0]!.html).toBe(REDACTED);
   });
 
   it("a reset email keeps its link while the link is good, then loses it", async () => {
@@ -152,10 +151,10 @@ describe("the dev outbox (embedded transport)", () => {
     await t.auth.requestPhoneCode({ phone: "081234567891", createIfMissing: true });
     await settled(t);
     await t.auth.purgeExpired();
-    expect(count(t, "outbox")).toBe(2);
+    expect((await count(t, "outbox"))).toBe(2);
     clock.advanceSec(DAY);
     await t.auth.purgeExpired();
-    expect(rows(t, "outbox").map((r) => r.to)).toEqual(["+6281234567891"]);
+    expect((await rows(t, "outbox")).map((r) => r.to)).toEqual(["+6281234567891"]);
   });
 });
 
@@ -165,14 +164,14 @@ describe("tokens, sessions and limits", () => {
     await signUp(t.auth, { email: EMAIL });
     await t.auth.requestPasswordReset({ identifier: EMAIL });
     await settled(t);
-    const resetTokens = () => rows(t, "opaque_tokens").filter((r) => r.kind === "password_reset");
-    expect(resetTokens()).toHaveLength(1);
+    const resetTokens = async () => (await rows(t, "opaque_tokens")).filter((r) => r.kind === "password_reset");
+    expect((await resetTokens())).toHaveLength(1);
     clock.advanceSec(30 * MIN + 23 * HOUR);
     await t.auth.purgeExpired();
-    expect(resetTokens()).toHaveLength(1);
+    expect((await resetTokens())).toHaveLength(1);
     clock.advanceSec(HOUR);
     await t.auth.purgeExpired();
-    expect(resetTokens()).toHaveLength(0);
+    expect((await resetTokens())).toHaveLength(0);
   });
 
   it("an expired session goes after the grace period; a live one stays", async () => {
@@ -182,7 +181,7 @@ describe("tokens, sessions and limits", () => {
     const fresh = await phoneSignIn(t.auth, "081234567891");
     clock.advanceSec(DAY + DAY);
     await t.auth.purgeExpired();
-    const left = rows(t, "sessions");
+    const left = (await rows(t, "sessions"));
     expect(left).toHaveLength(1);
     expect(left[0]!.id).toBe(fresh.session.id);
   });
@@ -190,15 +189,15 @@ describe("tokens, sessions and limits", () => {
   it("rate-limit rows stay while any window could still be running, then go", async () => {
     const t = service();
     await t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, { ip: "198.51.100.7" });
-    const keys = () => rows(t, "rate_limits").map((r) => String(r.key)).sort();
-    const written = keys();
+    const keys = async () => (await rows(t, "rate_limits")).map((r) => String(r.key)).sort();
+    const written = (await keys());
     expect(written.some((k) => k.startsWith("code-send-d:"))).toBe(true); // the daily cap per destination
     clock.advanceSec(23 * HOUR); // the daily cap's window is still open: nothing may go yet
     await t.auth.purgeExpired();
-    expect(keys()).toEqual(written);
+    expect((await keys())).toEqual(written);
     clock.advanceSec(2 * DAY);
     await t.auth.purgeExpired();
-    expect(keys()).toEqual([]);
+    expect((await keys())).toEqual([]);
   });
 });
 
@@ -206,49 +205,49 @@ describe("audit retention", () => {
   it("deletes audit events older than the retention, keeps younger ones", async () => {
     const t = service({ retention: { auditDays: 10 } });
     await phoneSignIn(t.auth, PHONE);
-    const old = count(t, "audit_events");
+    const old = (await count(t, "audit_events"));
     expect(old).toBeGreaterThan(0);
     clock.advanceSec(10 * DAY);
     await phoneSignIn(t.auth, "081234567891");
-    const young = count(t, "audit_events") - old;
+    const young = (await count(t, "audit_events")) - old;
     clock.advanceSec(1);
     const report = await t.auth.purgeExpired();
-    expect(count(t, "audit_events")).toBe(young);
+    expect((await count(t, "audit_events"))).toBe(young);
     expect(report.auditEvents).toBe(old);
   });
 
   it("0 keeps audit events for ever", async () => {
     const t = service({ retention: { auditDays: 0 } });
     await phoneSignIn(t.auth, PHONE);
-    const before = count(t, "audit_events");
+    const before = (await count(t, "audit_events"));
     clock.advanceSec(5000 * DAY);
     await t.auth.purgeExpired();
-    expect(count(t, "audit_events")).toBe(before);
+    expect((await count(t, "audit_events"))).toBe(before);
   });
 
   it("by default keeps a year", async () => {
     const t = service();
     await phoneSignIn(t.auth, PHONE);
-    const before = count(t, "audit_events");
+    const before = (await count(t, "audit_events"));
     clock.advanceSec(364 * DAY);
     await t.auth.purgeExpired();
-    expect(count(t, "audit_events")).toBe(before);
+    expect((await count(t, "audit_events"))).toBe(before);
     clock.advanceSec(DAY);
     await t.auth.purgeExpired();
-    expect(count(t, "audit_events")).toBe(0);
+    expect((await count(t, "audit_events"))).toBe(0);
   });
 });
 
 describe("batches and schedule", () => {
   it("deletes a backlog larger than one batch, in batches", async () => {
     const t = service({ retention: { auditDays: 1 } });
-    const insert = t.db.$client.prepare("INSERT INTO audit_events (at, kind, outcome) VALUES (?, 'x', 'ok')");
-    for (let i = 0; i < 25; i++) insert.run(Date.now());
+    const insert = () => t.sql.run("INSERT INTO audit_events (at, kind, outcome) VALUES (?, 'x', 'ok')", Date.now());
+    for (let i = 0; i < 25; i++) await insert();
     clock.advanceSec(DAY + 1);
-    insert.run(Date.now());
+    await insert();
     const report = await t.auth.purgeExpired({ batchSize: 4 });
     expect(report.auditEvents).toBe(25);
-    expect(count(t, "audit_events")).toBe(1);
+    expect((await count(t, "audit_events"))).toBe(1);
   });
 
   it("startMaintenance purges on its interval until stopped", async () => {
@@ -257,13 +256,13 @@ describe("batches and schedule", () => {
     clock.advanceSec(6 * MIN);
     const maintenance = t.auth.startMaintenance(10);
     const deadline = performance.now() + 5_000;
-    while (rows(t, "challenges")[0]!.payload !== null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while ((await rows(t, "challenges"))[0]!.payload !== null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await maintenance.stop();
-    expect(rows(t, "challenges")[0]!.payload).toBeNull();
+    expect((await rows(t, "challenges"))[0]!.payload).toBeNull();
     // Stopped: no more purges.
     await t.auth.startRegistration({ email: "bo@example.com", password: PASSWORD });
     clock.advanceSec(6 * MIN);
     await new Promise((r) => setTimeout(r, 50));
-    expect(rows(t, "challenges").find((r) => r.destination === "bo@example.com")!.payload).not.toBeNull();
+    expect((await rows(t, "challenges")).find((r) => r.destination === "bo@example.com")!.payload).not.toBeNull();
   });
 });

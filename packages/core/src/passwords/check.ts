@@ -4,6 +4,7 @@ import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { addressGroup } from "../limits/address";
 import { hitLimit, resetLimit } from "../limits/rate-limit";
+import { transaction } from "../transaction";
 import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
 import { dummyHash, verifySecret } from "./hash";
@@ -49,8 +50,16 @@ export async function checkPasswordCounted(
   method: string,
 ): Promise<boolean> {
   const counters = failureCounters(ctx, typed, user, meta);
-  const attempts: { count: number; retryAfterSec: number; limit: Limit }[] = [];
-  for (const [key, limit] of counters) attempts.push({ ...(await hitLimit(ctx, key, limit)), limit });
+  // In one transaction: each counter's row stays locked until all are counted, so concurrent
+  // guesses reach every counter in the same order, and the first `max` of that order pass
+  // them all (counted one by one, each counter could let a different set through, fewer than
+  // `max` in all, and the guess that filled one could be refused by another before its
+  // lockout is recorded).
+  const attempts = await transaction(ctx, async (tx) => {
+    const counted: { count: number; retryAfterSec: number; limit: Limit }[] = [];
+    for (const [key, limit] of counters) counted.push({ ...(await hitLimit(tx, key, limit)), limit });
+    return counted;
+  });
   const over = attempts.filter((a) => a.count > a.limit.max);
   if (over.length) throw new AuthError("RATE_LIMITED", { retryAfterSec: Math.max(...over.map((a) => a.retryAfterSec)) });
   const stored = user ? (await getCredentials(ctx, user.id))?.passwordHash : undefined;

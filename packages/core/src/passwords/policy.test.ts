@@ -56,13 +56,13 @@ describe("password policy", () => {
   });
 
   it("is enforced at sign-up: a weak password creates nothing and sends nothing", async () => {
-    const { auth, db } = createTestAuth();
+    const { auth, sql } = createTestAuth();
     const e = await authError(auth.startRegistration({ email: "ana@example.com", password: "password123" }));
     expect(e.code).toBe("WEAK_PASSWORD");
     expect(e.detail.reason).toBe("common");
     expect((await auth.listOutbox("ana@example.com"))).toHaveLength(0);
     expect((await authError(auth.createAccount({ email: "bo@example.com", password: "short" }))).detail.reason).toBe("too_short");
-    expect(db.$client.prepare("SELECT count(*) AS n FROM users").get()).toEqual({ n: 0 });
+    expect(await sql.get("SELECT count(*) AS n FROM users")).toEqual({ n: 0 });
   });
 
   it("keeps all 128 characters: a password differing only in character 100 does not sign in", async () => {

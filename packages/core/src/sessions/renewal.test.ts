@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
-import { eq, sessions, users } from "@authsvc/db";
 import { auditOf, authError, fakeClock, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
@@ -67,7 +66,7 @@ describe("renewAccessToken", () => {
     const after = decodeJwt(renewed.token);
     expect(after).toMatchObject({ sub: before.sub, sid: before.sid, role: "customer", cpr: PROFILE, handle: "ana", held: "user" });
     expect(after.iat).toBe(before.iat! + 5);
-    expect(auditOf(t.db, "session_renewed")).toHaveLength(1);
+    expect(await auditOf(t, "session_renewed")).toHaveLength(1);
   });
 
   it("rotates: the old token renewing again is TOKEN_REUSED and closes the session", async () => {
@@ -78,9 +77,9 @@ describe("renewAccessToken", () => {
 
     expect((await authError((t.auth.authenticate(renewed.token)))).code).toBe("UNAUTHORIZED");
     expect((await authError(t.auth.renewAccessToken(renewed.token))).code).toBe("UNAUTHORIZED");
-    const row = t.db.select().from(sessions).where(eq(sessions.id, t.session.id)).get()!;
+    const row = (await t.store.sessions.byId(t.session.id))!;
     expect(row).toMatchObject({ revokedAt: Date.now(), revokedReason: "token_reuse" });
-    expect(auditOf(t.db, "token_reuse")).toHaveLength(1);
+    expect(await auditOf(t, "token_reuse")).toHaveLength(1);
   });
 
   it("renews along a chain: each new token renews once", async () => {
@@ -94,14 +93,15 @@ describe("renewAccessToken", () => {
   });
 
   it("refuses a token after logout, a tampered token, a foreign token and an opaque token", async () => {
+    // Another service (another secret), made first: on PostgreSQL a test's newest store is the live one.
+    const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
+    const theirs = await signUp(foreign.auth, { email: EMAIL });
     const t = await signedIn();
     const [h, p, sig] = t.token.split(".") as [string, string, string];
     const claims = JSON.parse(Buffer.from(p, "base64url").toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: "2" })).toString("base64url")}.${sig}`;
     expect((await authError(t.auth.renewAccessToken(forged))).code).toBe("UNAUTHORIZED");
 
-    const foreign = createTestAuth({ secret: "another-secret-0123456789-abcdefghijklmnopqrstuvwxyz" });
-    const theirs = await signUp(foreign.auth, { email: EMAIL });
     expect((await authError(t.auth.renewAccessToken(theirs.token))).code).toBe("UNAUTHORIZED");
 
     const bearer = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "bearer" });
@@ -113,10 +113,10 @@ describe("renewAccessToken", () => {
 
   it("does not keep a role the user no longer holds", async () => {
     const t = await signedIn();
-    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "admin" });
     const admin = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "admin" });
     expect(decodeJwt(admin.token).role).toBe("admin");
-    t.db.update(users).set({ role: "user" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "user" });
 
     // A role is a wish checked against what the user holds; renewal must not turn an old grant into a lasting one.
     const renewed = await t.auth.renewAccessToken(admin.token);
@@ -125,9 +125,9 @@ describe("renewAccessToken", () => {
 
   it("re-reads the role from the user row: a role no longer held renews as the user's current role", async () => {
     const t = await signedIn();
-    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "admin" });
     const admin = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "admin" });
-    t.db.update(users).set({ role: "customer" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "customer" });
 
     const renewed = await t.auth.renewAccessToken(admin.token);
     expect(decodeJwt(renewed.token).role).toBe("customer");
@@ -138,10 +138,10 @@ describe("renewAccessToken", () => {
 
   it("applies the token's claims profile again to the user as it is now, and adds none to a token without one", async () => {
     const t = withProfile(await signedIn());
-    t.db.update(users).set({ role: "admin" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "admin" });
     const s = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt", role: "customer", profile: PROFILE });
     expect(decodeJwt(s.token)).toMatchObject({ role: "customer", cpr: PROFILE, handle: "ana", held: "admin" });
-    t.db.update(users).set({ role: "customer", username: "ana2" }).where(eq(users.id, t.user.id)).run();
+    await t.store.users.update(t.user.id, { role: "customer", username: "ana2" });
 
     const after = decodeJwt((await t.auth.renewAccessToken(s.token)).token);
     expect(after).toMatchObject({ role: "customer", cpr: PROFILE, handle: "ana2", held: "customer" });

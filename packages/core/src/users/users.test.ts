@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { users } from "@authsvc/db";
-import { PASSWORD, signUp } from "../test-helpers";
+import { allUsers, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 describe("account numbers", () => {
   it("gives every user a 12-digit customer id and a unique 10-digit account number, whichever door", async () => {
-    const { auth, db } = createTestAuth();
+    const t = createTestAuth();
+    const { auth } = t;
     await signUp(auth, { email: "ana@example.com", username: "ana" });
     await auth.createAccount({ email: "bo@example.com", password: PASSWORD });
     await auth.requestPhoneCode({ phone: "0881829915", createIfMissing: true });
     for (let i = 0; i < 150; i++) await auth.createAccount({ phone: `+62812000${String(i).padStart(4, "0")}` });
 
-    const rows = db.select().from(users).all();
+    const rows = await allUsers(t);
     expect(rows).toHaveLength(153);
     for (const u of rows) {
       const pub = auth.publicUser(u);

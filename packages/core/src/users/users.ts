@@ -23,6 +23,23 @@ export interface NewAccount {
   passwordHash?: string | null;
 }
 
+/** A control character other than tab and line breaks: no name, date, bio or link holds one. */
+const hasControl = (text: string) =>
+  [...text].some((ch) => {
+    const c = ch.codePointAt(0)!;
+    return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
+  });
+
+/**
+ * Refuses profile text with control characters (INVALID_INPUT naming the field): they have no
+ * meaning there, and U+0000 is one that PostgreSQL cannot store at all.
+ */
+export function assertProfileText(profile: Partial<Record<"fullName" | "birthDate" | "bio" | "pictureUrl", string | null | undefined>>): void {
+  for (const [field, value] of Object.entries(profile)) {
+    if (typeof value === "string" && hasControl(value)) throw new AuthError("INVALID_INPUT", { field }, "This text cannot hold control characters.");
+  }
+}
+
 export const findUserById = (ctx: AuthContext, id: number): Promise<User | undefined> => ctx.store.users.byId(id);
 
 export const findUserByEmail = (ctx: AuthContext, email: string): Promise<User | undefined> => ctx.store.users.byEmail(email);

@@ -44,7 +44,11 @@ export async function createTestPgDatabase(options: { migrate?: boolean } = {}):
     );
   }
   const name = `authsvc_test_${randomBytes(8).toString("hex")}`;
-  await onServer(server, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await onServer(server, async (c) => {
+    await c.query(`CREATE DATABASE "${name}"`);
+    // Commits need not wait for the disk in a database dropped after the run: tests run faster.
+    await c.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+  });
   const url = new URL(server);
   url.pathname = `/${name}`;
   if (options.migrate !== false) {

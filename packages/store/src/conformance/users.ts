@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UniqueConflict } from "../store";
-import { aUser, newUser, rejectionOf, T0, useStore } from "./fixtures";
+import { aUser, newSession, newUser, rejectionOf, T0, useStore } from "./fixtures";
 import type { ConformanceEngine } from "./index";
 
 export function userConformance(engine: ConformanceEngine) {
@@ -31,6 +31,19 @@ export function userConformance(engine: ConformanceEngine) {
       expect(await store().users.byUsername("nobody")).toBeUndefined();
       // Both numbers must be the user's own.
       expect(await store().users.byAccount(user.customerNumber, "0000000000")).toBeUndefined();
+    });
+
+    it("answers undefined for a value holding U+0000 (typed into a request), rather than failing", async () => {
+      const user = await aUser(store(), { email: "ana@example.com", username: "ana" });
+      const session = await store().sessions.insert(newSession(user.id));
+      expect(await store().users.byEmail("ana@example.com\u0000")).toBeUndefined();
+      expect(await store().users.byUsername("ana\u0000")).toBeUndefined();
+      expect(await store().users.byPhone("\u0000")).toBeUndefined();
+      expect(await store().users.byAccount(user.customerNumber, "\u0000")).toBeUndefined();
+      expect(await store().challenges.byId("\u0000")).toBeUndefined();
+      expect(await store().challenges.latest("login", "\u0000")).toBeUndefined();
+      expect(await store().sessions.byId(`${session.id}\u0000`)).toBeUndefined();
+      expect(await store().tokens.byHash("\u0000")).toBeUndefined();
     });
 
     it("says which customer and account numbers are taken", async () => {

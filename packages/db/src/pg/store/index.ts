@@ -30,14 +30,31 @@ const defaultMaxTransactionRuns = 10;
 /** A pause before the next run, random so that the transactions that collided do not collide again. */
 const backoff = (run: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** run)));
 
+const hasNul = (value: unknown) => typeof value === "string" && value.includes("\u0000");
+
+/**
+ * PostgreSQL's text cannot hold U+0000 and refuses a query that compares with one, where
+ * SQLite just finds nothing. No stored value holds one, so a lookup by such a value (an id or
+ * a number typed into a request) answers "none", as the contract says, without asking.
+ */
+function findsNothingWithNul<R extends object>(repository: R): R {
+  const lookups = /^(by[A-Z]\w*|latest)$/;
+  return Object.fromEntries(
+    Object.entries(repository).map(([name, method]) => [
+      name,
+      lookups.test(name) ? (...args: unknown[]) => (args.some(hasNul) ? Promise.resolve(undefined) : (method as (...a: unknown[]) => unknown)(...args)) : method,
+    ]),
+  ) as R;
+}
+
 function repositories(db: PgSession, locking: boolean) {
   const bound = { db, locking };
   return {
-    users: pgUsers(bound),
+    users: findsNothingWithNul(pgUsers(bound)),
     credentials: pgCredentials(bound),
-    challenges: pgChallenges(bound),
-    sessions: pgSessions(bound),
-    tokens: pgTokens(bound),
+    challenges: findsNothingWithNul(pgChallenges(bound)),
+    sessions: findsNothingWithNul(pgSessions(bound)),
+    tokens: findsNothingWithNul(pgTokens(bound)),
     limits: pgLimits(bound),
     audit: pgAudit(bound),
     outbox: pgOutbox(bound),

@@ -1,0 +1,6 @@
+import type { TestProjectInlineConfiguration } from "vitest/config";
+
+export function storeProjects(
+  test: NonNullable<TestProjectInlineConfiguration["test"]> & { include: string[] },
+  sqliteOnly?: string[],
+): TestProjectInlineConfiguration[];
