@@ -16,7 +16,7 @@ describe("requests that race", () => {
     const [a, b] = await Promise.all([h.call("POST", "/auth/register", body), h.call("POST", "/auth/register", body)]);
     expect(sorted(a.status, b.status)).toEqual([200, 409]);
     expect002(a.status === 409 ? a : b, 409);
-    expect(h.userCount()).toBe(1);
+    expect(await h.userCount()).toBe(1);
   });
 
   it("one code verified twice at once registers once; the second answers the documented 400", async () => {
@@ -33,7 +33,7 @@ describe("requests that race", () => {
     const [a, b] = await Promise.all([h.call("POST", "/api/v1/auth/verify", body), h.call("POST", "/api/v1/auth/verify", body)]);
     expect(sorted(a.status, b.status)).toEqual([200, 400]);
     expect003(a.status === 400 ? a : b, 400);
-    expect(h.userCount()).toBe(1);
+    expect(await h.userCount()).toBe(1);
   });
 
   it("one token renewed twice at once is a replay: one renewal wins, and the session is revoked, so its new token dies too", async () => {

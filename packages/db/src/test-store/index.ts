@@ -170,6 +170,7 @@ function pgTestStore(): TestStore {
     audit: repository("audit"),
     outbox: repository("outbox"),
     maintenance: repository("maintenance"),
+    keys: repository("keys"),
     transaction: async (fn) => (await current()).transaction(fn),
     ready: async () => (await current()).ready(),
     // The pool is the file's: the setup file ends it after the file's tests.
