@@ -218,6 +218,12 @@ describe("loadEnv", () => {
     });
   });
 
+  it("takes a PostgreSQL URL as it is, with the data folder next to the working directory", () => {
+    const env = loadEnv({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/auth", AUTH_SECRET: SECRET }, cwd);
+    expect(env.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/auth");
+    expect(env.dataDir).toBe(path.join(cwd, "data"));
+  });
+
   it("keeps the data folder next to the working directory for an in-memory database", () => {
     const env = loadEnv({ DATABASE_URL: ":memory:", AUTH_SECRET: SECRET }, cwd);
     expect(env.databasePath).toBe(":memory:");
@@ -230,7 +236,7 @@ describe("loadEnv", () => {
     ["PORT", "65536", "PORT"],
     ["PORT", "80.5", "PORT"],
     ["HOST", "local host", "HOST"],
-    ["DATABASE_URL", "postgres://db/auth", "DATABASE_URL"],
+    ["DATABASE_URL", "mysql://db/auth", "DATABASE_URL"],
     ["AUTH_SECRET", "too-short", "AUTH_SECRET must be at least 32 characters (got 9 characters)"],
     ["AUTH_DEV_OUTBOX", "yes", "AUTH_DEV_OUTBOX"],
     ["AUTH_DEFAULT_COUNTRY", "id", "AUTH_DEFAULT_COUNTRY"],

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
-import { databasePath } from "@authsvc/db";
+import { databasePath, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, type TrustProxy } from "@authsvc/api/trust-proxy";
 
 /**
@@ -104,8 +104,9 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     // Only SQLite exists today; a postgres:// URL silently becoming a file named "postgres:" would be worse.
-    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
-      error: "DATABASE_URL must be file:<path>, a file path or :memory: (only SQLite is supported)",
+    // Any other scheme silently becoming a file named "mysql:" would be worse than refusing it.
+    .refine((v) => isPostgresUrl(v) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
+      error: "DATABASE_URL must be postgres://…, file:<path>, a file path or :memory:",
     })
     .default("file:./data/auth.db"),
   AUTH_SECRET: z.string().min(32, { error: "AUTH_SECRET must be at least 32 characters" }).optional(),
@@ -221,7 +222,8 @@ function generatedSecret(dataDir: string): string {
 }
 
 function settle(v: Parsed, source: Record<string, string | undefined>, cwd: string): Env {
-  const file = databasePath(v.DATABASE_URL, cwd);
+  // A PostgreSQL URL names no file: its private files go where an in-memory database's do.
+  const file = isPostgresUrl(v.DATABASE_URL) ? ":memory:" : databasePath(v.DATABASE_URL, cwd);
   const dataDir = file === ":memory:" ? path.resolve(cwd, "data") : path.dirname(file);
   const authSecret = v.AUTH_SECRET ?? generatedSecret(dataDir);
   const devOutbox = devOutboxMode(v.AUTH_DEV_OUTBOX, source);

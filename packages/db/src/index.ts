@@ -5,3 +5,4 @@ export * from "./backup";
 export * from "@authsvc/store/files";
 export { createSqliteStore } from "./sqlite-store";
 export * from "./open-store";
+export { isPostgresUrl } from "./pg/client";
