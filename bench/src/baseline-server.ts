@@ -17,49 +17,40 @@
  *
  * Token checks read the service's own database (its sessions and users); code routes write a
  * scratch database of the same schema. Environment: PORT, SERVICE_DB, SCRATCH_DB, AUTH_SECRET.
+ * baseline-pg.ts is the same server on PostgreSQL.
  */
-import { createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, timingSafeEqual, webcrypto } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import Database from "better-sqlite3";
-import { importPKCS8, jwtVerify, SignJWT, type CryptoKey as JoseKey } from "jose";
+import { jwtVerify } from "jose";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { openDatabase } from "@authsvc/db";
-
-const env = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is required`);
-  return v;
-};
-
-const ISSUER = "authsvc";
-const AUDIENCE = "authsvc";
-const CODE_TTL_MS = 5 * 60_000;
-const SESSION_TTL_MS = 30 * 24 * 3600_000;
-const ACCESS_TTL_SEC = 15 * 60;
-
-// The service derives its access-token key this way (packages/core/src/crypto/secrets.ts).
-const secret = env("AUTH_SECRET");
-const derive = (label: string) => createHmac("sha256", secret).update(`authsvc:${label}`).digest();
-const accessKey = await webcrypto.subtle.importKey("raw", derive("access-token"), { name: "HMAC", hash: "SHA-256" }, false, [
-  "sign",
-  "verify",
-]);
-const codeKey = derive("code");
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-const firebaseKey: JoseKey = await importPKCS8(privateKey, "RS256");
+import {
+  accessKey,
+  accountNumbers,
+  AUDIENCE,
+  CODE_TTL_MS,
+  codeHash,
+  digits,
+  env,
+  firebaseToken,
+  ISSUER,
+  listen,
+  meta,
+  readJson,
+  safeEqual,
+  send,
+  SESSION_AND_USER_COLUMNS,
+  SESSION_TTL_MS,
+  signAccess,
+} from "./baseline-common";
 
 // Same pragmas as the service (the shared client factory), migrations only on the scratch file.
 const service: Database.Database = openDatabase(`file:${env("SERVICE_DB")}`, { migrate: false }).$client;
 const scratch: Database.Database = openDatabase(`file:${env("SCRATCH_DB")}`).$client;
 
 const q = {
-  session: service.prepare(
-    `SELECT s.user_id AS userId, s.expires_at AS expiresAt, s.revoked_at AS revokedAt, s.last_used_at AS lastUsedAt,
-            u.id, u.email, u.phone, u.username, u.full_name AS fullName, u.birth_date AS birthDate, u.bio,
-            u.picture_url AS pictureUrl, u.role, u.status, u.customer_number AS customerId, u.account_number AS accountNumber,
-            u.email_verified_at AS emailVerifiedAt, u.phone_verified_at AS phoneVerifiedAt, u.created_at AS createdAt, u.updated_at AS updatedAt
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
-  ),
+  session: service.prepare(`SELECT ${SESSION_AND_USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`),
   touch: service.prepare(`UPDATE sessions SET last_used_at = ? WHERE id = ?`),
   hit: scratch.prepare(
     `INSERT INTO rate_limits (key, count, window_start) VALUES (?, 1, ?)
@@ -96,27 +87,6 @@ const q = {
   ),
 };
 
-const send = (res: ServerResponse, status: number, body: unknown) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-};
-
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>);
-      } catch (e) {
-        reject(e);
-      }
-    });
-    req.on("error", reject);
-  });
-}
-
 type Row = Record<string, unknown> & { userId: number; expiresAt: number; revokedAt: number | null; lastUsedAt: number; status: string };
 
 async function principal(req: IncomingMessage): Promise<Row | undefined> {
@@ -133,27 +103,6 @@ async function principal(req: IncomingMessage): Promise<Row | undefined> {
     return undefined;
   }
 }
-
-const codeHash = (id: string, purpose: string, destination: string, userId: number | null, code: string) =>
-  createHmac("sha256", codeKey).update(`${id}|${purpose}|${destination}|${userId ?? ""}|${code}`).digest("base64url");
-
-const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(0, 10)).join("");
-const accountNumbers = () => [Number(String(randomInt(1, 10)) + digits(11)), String(randomInt(1, 10)) + digits(9)] as const;
-
-const signAccess = (userId: number, sid: string, role: string) => {
-  const iat = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sid, gen: 0, role })
-    .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
-    .setSubject(String(userId))
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ACCESS_TTL_SEC)
-    .sign(accessKey);
-};
-
-const meta = (req: IncomingMessage) => [req.socket.remoteAddress ?? null, req.headers["user-agent"]?.slice(0, 256) ?? null] as const;
 
 function openSession(userId: number, ip: string | null, ua: string | null, now: number): string {
   const sid = randomBytes(18).toString("base64url");
@@ -243,15 +192,7 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!p) return send(res, 401, { error: "unauthorized" });
     const wanted = new URL(url, "http://x").searchParams.get("userId");
     if (wanted !== String(p.userId)) return send(res, 401, { error: "unauthorized" });
-    const iat = Math.floor(Date.now() / 1000);
-    const value = await new SignJWT({ uid: wanted })
-      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
-      .setIssuer("bench@bench.local")
-      .setSubject("bench@bench.local")
-      .setAudience("https://identitytoolkit.googleapis.com/google.identity.identitytoolkit.v1.IdentityToolkit")
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + 3600)
-      .sign(firebaseKey);
+    const value = await firebaseToken(wanted);
     return send(res, 200, { value });
   }
   if (req.method === "POST" && url === "/code") {
@@ -286,12 +227,4 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   send(res, 404, { error: "not found" });
 }
 
-const server = createServer((req, res) => {
-  route(req, res).catch((err: unknown) => {
-    console.error(err);
-    if (!res.headersSent) send(res, 500, { error: "internal" });
-  });
-});
-server.keepAliveTimeout = 65_000;
-server.listen(Number(env("PORT")), "127.0.0.1", () => console.log(`baseline listening on ${env("PORT")}`));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+listen(route);

@@ -1,7 +1,8 @@
 /**
- * pnpm bench [--soak] [--seconds N] [--quick] [--no-build] [--million N] [--no-million] [--keep] [--node-flags "..."]
+ * pnpm bench [--soak] [--seconds N] [--quick] [--no-build] [--million N] [--no-million] [--keep] [--node-flags "..."] [--database-url postgres://…]
  *
- * Builds the production server, starts it on fresh SQLite files in a temp folder (loopback,
+ * Builds the production server, starts it on fresh SQLite files in a temp folder, or on fresh
+ * PostgreSQL databases with --database-url (its baseline then works on PostgreSQL too) (loopback,
  * a free port, AUTH_RATE_LIMIT_SCALE raised so one address may log in thousands of times),
  * drives it with autocannon and compares every figure with a baseline measured in the same
  * run: a bare node:http server doing the same work by hand, or the argon2id ceiling of this
@@ -14,7 +15,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { availableParallelism, cpus, totalmem, tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import Database from "better-sqlite3";
+import { postgresDatabases, sqliteDatabases, type Databases, type PhoneCode, type RegistrationCode } from "./databases";
 import { load, type LoadResult, type RequestSpec } from "./load";
 import { cleanEnv, freePort, repoRoot, startServer, tail, type Probe, type Server } from "./procs";
 import { formatTable, type Row } from "./report";
@@ -34,6 +35,8 @@ interface Args {
   keep: boolean;
   /** Extra flags for the service's node, to try a setting the start command does not have. */
   nodeFlags: string[];
+  /** A PostgreSQL server (any database on it) to run on instead of SQLite files. */
+  databaseUrl?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -55,9 +58,13 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--no-million") a.million = 0;
     else if (flag === "--keep") a.keep = true;
     else if (flag === "--node-flags") a.nodeFlags = (argv[++i] ?? "").split(/\s+/).filter(Boolean);
+    else if (flag === "--database-url") {
+      a.databaseUrl = argv[++i] ?? "";
+      if (!/^postgres(ql)?:\/\//i.test(a.databaseUrl)) throw new Error("--database-url needs a postgres:// URL (SQLite is the default)");
+    }
     else if (flag === "--help" || flag === "-h") {
       console.log(
-        'pnpm bench [--soak [--soak-seconds 300]] [--seconds 10] [--quick] [--no-build] [--million 1000000 | --no-million] [--keep] [--node-flags "--max-semi-space-size=4"]',
+        'pnpm bench [--soak [--soak-seconds 300]] [--seconds 10] [--quick] [--no-build] [--million 1000000 | --no-million] [--keep] [--node-flags "--max-semi-space-size=4"] [--database-url postgres://postgres@127.0.0.1:5432/postgres]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${flag} (try --help)`);
@@ -72,10 +79,13 @@ const LOGIN_CONNECTIONS = 16;
 const CODE_CONNECTIONS = 16;
 /** The bench's AUTH_RATE_LIMIT_SCALE: every limit times a million, so none is hit from 127.0.0.1. */
 const RATE_LIMIT_SCALE = "1000000";
+/** More new numbers an hour than any run sends (by default the service texts 500 an hour). */
+const SMS_NEW_NUMBERS_PER_HOUR = "100000000";
 
 const work = mkdtempSync(path.join(tmpdir(), "authsvc-bench-"));
 const secret = randomBytes(36).toString("base64url");
 const runId = Date.now().toString(36);
+const databases: Databases = args.databaseUrl ? postgresDatabases(args.databaseUrl, runId) : sqliteDatabases(work);
 const started = Date.now();
 
 const log = (msg: string) => {
@@ -92,7 +102,7 @@ const startFlags = ["--max-semi-space-size=4"];
 const probeModule = path.join(repoRoot, "bench/src/probe.mjs");
 const tsxLoader = "tsx";
 
-async function startService(name: string, dbFile: string): Promise<Server> {
+async function startService(name: string, db: string): Promise<Server> {
   const port = await freePort();
   const probeFile = path.join(work, `${name}.probe.jsonl`);
   return startServer({
@@ -106,27 +116,31 @@ async function startService(name: string, dbFile: string): Promise<Server> {
     env: cleanEnv({
       PORT: String(port),
       HOST: "127.0.0.1",
-      DATABASE_URL: `file:${dbFile}`,
+      DATABASE_URL: databases.serviceUrl(db),
       AUTH_SECRET: secret,
       AUTH_DEV_OUTBOX: "1",
       AUTH_RATE_LIMIT_SCALE: RATE_LIMIT_SCALE,
+      // The budget of new numbers texted an hour is a count, not a rate limit the scale raises:
+      // every code request here texts a new number.
+      AUTH_SMS_NEW_NUMBERS_PER_HOUR: SMS_NEW_NUMBERS_PER_HOUR,
       NODE_ENV: "production",
       BENCH_PROBE_FILE: probeFile,
     }),
   });
 }
 
-async function startBaseline(serviceDb: string): Promise<Server> {
+async function startBaseline(serviceDb: string, scratchDb: string): Promise<Server> {
   const port = await freePort();
+  const entry = databases.engine === "postgres" ? "baseline-pg.ts" : "baseline-server.ts";
   return startServer({
     name: "baseline",
-    args: ["--import", tsxLoader, path.join(repoRoot, "bench/src/baseline-server.ts")],
+    args: ["--import", tsxLoader, path.join(repoRoot, "bench/src", entry)],
     cwd: path.join(repoRoot, "bench"),
     port,
     logFile: path.join(work, "baseline.log"),
     readyPath: "/",
     anyAnswer: true,
-    env: cleanEnv({ PORT: String(port), SERVICE_DB: serviceDb, SCRATCH_DB: path.join(work, "baseline-scratch.db"), AUTH_SECRET: secret }),
+    env: cleanEnv({ PORT: String(port), SERVICE_DB: serviceDb, SCRATCH_DB: scratchDb, AUTH_SECRET: secret }),
   });
 }
 
@@ -197,43 +211,11 @@ const registration = (): RequestSpec => {
   };
 };
 
-interface PhoneCode {
-  userId: number;
-  phone: string;
-  code: string;
-}
-
-/** The codes sent by a run's code requests, read from the outbox (the dev outbox's table). */
-function phoneCodes(dbFile: string): PhoneCode[] {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        `SELECT u.id AS userId, o."to" AS phone, o.code FROM outbox o JOIN users u ON u.phone = o."to"
-         WHERE o.purpose = 'login' AND o.channel = 'sms' AND o."to" LIKE '+62813%' ORDER BY o.id`,
-      )
-      .all() as PhoneCode[];
-  } finally {
-    db.close();
-  }
-}
-
-function registrationCodes(dbFile: string): { verificationId: string; code: string }[] {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(`SELECT challenge_id AS verificationId, code FROM outbox WHERE purpose = 'signup' ORDER BY id`)
-      .all() as { verificationId: string; code: string }[];
-  } finally {
-    db.close();
-  }
-}
-
 const codeLogin = (path: (userId: number) => string, list: PhoneCode[]) => (i: number): RequestSpec => {
   const c = list[i]!;
   return { method: "PUT", path: path(c.userId), body: json({ mobile_number: c.phone, otp_code: c.code }) };
 };
-const registrationVerify = (path: string, list: { verificationId: string; code: string }[]) => (i: number): RequestSpec => {
+const registrationVerify = (path: string, list: RegistrationCode[]) => (i: number): RequestSpec => {
   const c = list[i]!;
   return { method: "POST", path, body: json({ verificationId: c.verificationId, code: c.code }) };
 };
@@ -392,16 +374,17 @@ function build() {
 }
 
 async function mainRun() {
-  const dbFile = path.join(work, `users-${args.users}.db`);
+  const dbFile = await databases.fresh(`users-${args.users}`);
   log(`seeding ${args.users} users`);
   const seeded = await seedUsers(dbFile, args.users);
+  const scratchDb = await databases.fresh("baseline-scratch");
 
   log("starting the service and the baseline");
   const servers: Server[] = [];
   try {
     const service = await startService("service", dbFile);
     servers.push(service);
-    const baseline = await startBaseline(dbFile);
+    const baseline = await startBaseline(dbFile, scratchDb);
     servers.push(baseline);
     const list = await accounts(service, args.users, 200);
 
@@ -420,8 +403,8 @@ async function mainRun() {
     log("codes");
     const baseCodeReq = await phase("code request", baseline, codeRequest("/code"), { connections: CODE_CONNECTIONS });
     const svcCodeReq = await phase("code request (family 000)", service, codeRequest("/api/v1/authentication"), { connections: CODE_CONNECTIONS });
-    const svcCodes = phoneCodes(dbFile);
-    const baseCodes = phoneCodes(path.join(work, "baseline-scratch.db"));
+    const svcCodes = await databases.phoneCodes(dbFile);
+    const baseCodes = await databases.phoneCodes(scratchDb);
     const warmOf = (n: number) => Math.min(Math.floor(n / 5), 2_000);
     const verifyAmount = (n: number) => n - warmOf(n);
     const svcVerify = await phase("code verify (family 000)", service, codeLogin((id) => `/api/v1/authentication/${id}`, svcCodes), {
@@ -435,7 +418,7 @@ async function mainRun() {
       amount: verifyAmount(baseCodes.length),
     });
     const register = await phase("code request (family 003 register)", service, registration, { connections: LOGIN_CONNECTIONS });
-    const regCodes = registrationCodes(dbFile);
+    const regCodes = await databases.registrationCodes(dbFile);
     const svcRegVerify = await phase("code verify (family 003)", service, registrationVerify("/api/v1/auth/verify", regCodes), {
       connections: CODE_CONNECTIONS,
       warmAmount: warmOf(regCodes.length),
@@ -514,9 +497,11 @@ const LOGIN_SCALE_ROUNDS = 2;
 async function scaleRun(users: number): Promise<{ small: ScaleSide; big: ScaleSide; ceiling: Ceiling }> {
   const sizes = [args.users, users];
   const seeded: number[] = [];
+  const dbs: string[] = [];
   for (const n of sizes) {
     log(`seeding ${n.toLocaleString("en")} users`);
-    const r = await seedUsers(path.join(work, `scale-${n}.db`), n);
+    dbs.push(await databases.fresh(`scale-${n}`));
+    const r = await seedUsers(dbs.at(-1)!, n);
     log(`  seeded in ${r.seconds.toFixed(1)} s`);
     try {
       execFileSync("sync", { stdio: "ignore" }); // the seeded file on disk now, not written back during the runs
@@ -527,7 +512,7 @@ async function scaleRun(users: number): Promise<{ small: ScaleSide; big: ScaleSi
   }
   const servers: Server[] = [];
   try {
-    for (const n of sizes) servers.push(await startService(`service-${n}-users`, path.join(work, `scale-${n}.db`)));
+    for (const [i, n] of sizes.entries()) servers.push(await startService(`service-${n}-users`, dbs[i]!));
     const lists = await Promise.all(servers.map((s, i) => accounts(s, sizes[i]!, 200)));
     // Unrecorded: in three runs the first scale run after seeding a million rows was 10–25 %
     // slower whichever side it fell on (the machine settling after the seeding's writes).
@@ -576,7 +561,7 @@ interface SoakSample {
 }
 
 async function soakRun(ceiling: Ceiling) {
-  const dbFile = path.join(work, `soak-${args.users}.db`);
+  const dbFile = await databases.fresh(`soak-${args.users}`);
   await seedUsers(dbFile, args.users);
   const service = await startService("soak", dbFile);
   try {
@@ -630,15 +615,21 @@ function machine() {
 function titleOf(): string {
   const m = machine();
   const flags = args.nodeFlags.length ? `, service run with node ${args.nodeFlags.join(" ")}` : "";
-  return `${new Date().toISOString().slice(0, 10)}, ${m.cores} cores (${m.cpu}), Node ${m.node}${flags}`;
+  return `${new Date().toISOString().slice(0, 10)}, ${m.cores} cores (${m.cpu}), Node ${m.node}, ${engineName()}${flags}`;
+}
+
+function engineName(): string {
+  if (databases.engine === "sqlite") return "SQLite";
+  const u = new URL(args.databaseUrl!);
+  return `PostgreSQL at ${u.host}`;
 }
 
 function saveResults(result: object): string {
   const dir = path.join(repoRoot, "bench/results");
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace(/-\d\dZ$/, "Z");
-  const file = path.join(dir, `${stamp}${args.soak ? "-soak" : ""}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+  const file = path.join(dir, `${stamp}${databases.engine === "postgres" ? "-pg" : ""}${args.soak ? "-soak" : ""}.json`);
+  writeFileSync(file, JSON.stringify({ engine: engineName(), ...result }, null, 2) + "\n");
   return file;
 }
 
@@ -770,15 +761,22 @@ function soakRows(s: Awaited<ReturnType<typeof soakRun>>) {
   return { rows, verdicts };
 }
 
+async function finish() {
+  // The run's PostgreSQL databases go whatever happened; a failure to drop them is said, not thrown.
+  await databases.dispose().catch((err: unknown) => log(`could not drop the run's databases: ${err instanceof Error ? err.message : String(err)}`));
+}
+
 main()
-  .then(() => {
+  .then(async () => {
+    await finish();
     // A target that does not hold is a finding, shown in the table, not a failure of the run.
     if (!args.keep) rmSync(work, { recursive: true, force: true });
     else log(`kept ${work}`);
     process.exit(0);
   })
-  .catch((err: unknown) => {
+  .catch(async (err: unknown) => {
     console.error(err instanceof Error ? err.stack ?? err.message : err);
+    await finish();
     log(`work folder kept for a look: ${work}`);
     process.exit(2);
   });

@@ -1,6 +1,7 @@
 /**
  * Seeds N users into a fresh database, fast: migrations applied by @authsvc/db, then one
- * prepared insert per table inside one transaction. Every user gets the same password and
+ * prepared insert per table inside one transaction (on PostgreSQL, one INSERT … SELECT over
+ * generate_series per table, the same rows). Every user gets the same password and
  * PIN, hashed once with the service's own argon2id parameters (a verification costs the
  * same whichever row it reads), so a million users take seconds, not hours of hashing.
  *
@@ -13,7 +14,8 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { hash } from "@node-rs/argon2";
 import { defaultOptions } from "@authsvc/core";
-import { openDatabase } from "@authsvc/db";
+import { isPostgresUrl, openDatabase } from "@authsvc/db";
+import { createPgDatabase } from "@authsvc/db/pg";
 
 export const SEED_PASSWORD = "bench-Password-2026";
 export const SEED_PIN = "135790";
@@ -31,9 +33,14 @@ export interface SeedResult {
 /** argon2id with the service's parameters; 2 = Argon2id in @node-rs/argon2's const enum. */
 export const hashLikeService = (secret: string) => hash(secret, { algorithm: 2, ...defaultOptions.argon2 });
 
-export async function seedUsers(dbPath: string, count: number): Promise<SeedResult> {
+/** `db` is a SQLite file path or a postgres:// URL of an empty database. */
+export async function seedUsers(db: string, count: number): Promise<SeedResult> {
   if (count > 99_999_999) throw new Error("at most 99,999,999 seeded users (8-digit phone suffix)");
   const [passwordHash, pinHash] = await Promise.all([hashLikeService(SEED_PASSWORD), hashLikeService(SEED_PIN)]);
+  return isPostgresUrl(db) ? seedPostgres(db, count, passwordHash, pinHash) : seedSqlite(db, count, passwordHash, pinHash);
+}
+
+function seedSqlite(dbPath: string, count: number, passwordHash: string, pinHash: string): SeedResult {
   const db = openDatabase(`file:${dbPath}`);
   const sqlite = db.$client;
   // A big page cache for the one bulk transaction: index pages stay in memory until commit.
@@ -72,6 +79,39 @@ export async function seedUsers(dbPath: string, count: number): Promise<SeedResu
   return { users: count, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The same rows as seedSqlite, built by the server: user i has id i in a fresh database. */
+async function seedPostgres(url: string, count: number, passwordHash: string, pinHash: string): Promise<SeedResult> {
+  const db = await createPgDatabase(url, { poolSize: 1 });
+  const client = db.$client;
+  const started = performance.now();
+  // The same padding as pad(): at least 7 digits, never cut.
+  const padded = (width: number) => `lpad(i::text, greatest(${width}, length(i::text)), '0')`;
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO users (id, email, phone, username, full_name, role, status, customer_number, account_number,
+         email_verified_at, phone_verified_at, created_at, updated_at)
+       SELECT i, 'user' || ${padded(7)} || '@bench.test', '+62811' || ${padded(8)}, 'user' || ${padded(7)},
+         'Bench User ' || i, 'user', 'ACTIVE', 100000000000 + i, (1000000000 + i)::text, $1, $1, $1, $1
+       FROM generate_series(1, $2::int) AS i`,
+      [Date.now(), count],
+    );
+    // The identity was bypassed above: the service's next sign-up must not take a seeded id.
+    await client.query(`SELECT setval(pg_get_serial_sequence('users', 'id'), $1::int)`, [count]);
+    await client.query(
+      `INSERT INTO credentials (user_id, password_hash, password_changed_at, pin_hash, pin_changed_at, pin_failures)
+       SELECT id, $1, created_at, $2, created_at, 0 FROM users`,
+      [passwordHash, pinHash],
+    );
+    await client.query("COMMIT");
+    // Planner statistics for the new rows, as a long-running database would have them.
+    await client.query("ANALYZE");
+  } finally {
+    await client.end();
+  }
+  return { users: count, seconds: (performance.now() - started) / 1000 };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const arg = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
@@ -80,7 +120,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const dbPath = arg("db");
   const users = Number(arg("users") ?? "1000");
   if (!dbPath || !Number.isInteger(users) || users < 1) {
-    console.error("usage: seed --db <path of a new database file> --users <count>");
+    console.error("usage: seed --db <path of a new database file, or postgres:// URL of an empty database> --users <count>");
     process.exit(2);
   }
   const r = await seedUsers(dbPath, users);

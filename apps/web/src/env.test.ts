@@ -220,6 +220,12 @@ describe("loadEnv", () => {
     });
   });
 
+  it("takes a PostgreSQL URL as it is, with the data folder next to the working directory", () => {
+    const env = loadEnv({ DATABASE_URL: "postgres://postgres@127.0.0.1:5432/auth", AUTH_SECRET: SECRET }, cwd);
+    expect(env.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/auth");
+    expect(env.dataDir).toBe(path.join(cwd, "data"));
+  });
+
   it("keeps the data folder next to the working directory for an in-memory database", () => {
     const env = loadEnv({ DATABASE_URL: ":memory:", AUTH_SECRET: SECRET }, cwd);
     expect(env.databasePath).toBe(":memory:");

@@ -121,6 +121,11 @@ export interface ChallengeRepository {
 export interface SessionRepository {
   insert(s: NewSession): Promise<Session>;
   byId(id: string): Promise<Session | undefined>;
+  /**
+   * The session and its user, as one read where the engine can: every token check needs both,
+   * and on a server each read is a round trip. Undefined when there is no such session.
+   */
+  byIdWithUser(id: string): Promise<{ session: Session; user: User } | undefined>;
   touch(id: string, at: number): Promise<void>;
   markAuthenticated(id: string, at: number): Promise<void>;
   /** Compare-and-set of the renewal generation; false when another renewal got there first. */

@@ -4,7 +4,7 @@ import { AuthError } from "../errors";
 import { findUserById } from "../users/users";
 import { looksLikeJwt, verifyAccessToken, type AccessClaims } from "./access-token";
 import { findOpaqueToken } from "./opaque-token";
-import { findSession, isSessionLive, touchSession } from "./sessions";
+import { findSession, findSessionWithUser, isSessionLive, touchSession } from "./sessions";
 
 export interface Principal {
   user: User;
@@ -33,10 +33,13 @@ export async function authenticate(ctx: AuthContext, token: string): Promise<Pri
   if (!token || token.length > 4096) throw new AuthError("UNAUTHORIZED");
   if (looksLikeJwt(token)) {
     const claims = verifyAccessToken(ctx, token);
-    const session = await findSession(ctx, claims.sid);
-    if (!isSessionLive(ctx, session) || String(session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
+    // The session and its user in one read (one round trip on a database server).
+    const found = await findSessionWithUser(ctx, claims.sid);
+    if (!found || !isSessionLive(ctx, found.session) || String(found.session.userId) !== claims.sub) throw new AuthError("UNAUTHORIZED");
+    const { session, user } = found;
     await touchSession(ctx, session);
-    return { user: await liveUser(ctx, session.userId), session, scope: "full", via: "jwt", claims };
+    if (user.status === "DISABLED") throw new AuthError("UNAUTHORIZED");
+    return { user, session, scope: "full", via: "jwt", claims };
   }
   const row = await findOpaqueToken(ctx, token);
   if (!row) throw new AuthError("UNAUTHORIZED");

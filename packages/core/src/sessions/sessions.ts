@@ -1,4 +1,4 @@
-import type { Session } from "@authsvc/store";
+import type { Session, User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { randomToken } from "../crypto/secrets";
@@ -24,6 +24,9 @@ export const isSessionLive = (ctx: AuthContext, s: Session | undefined): s is Se
   Boolean(s && s.revokedAt === null && s.expiresAt > ctx.now());
 
 export const findSession = (ctx: AuthContext, id: string): Promise<Session | undefined> => ctx.store.sessions.byId(id);
+
+export const findSessionWithUser = (ctx: AuthContext, id: string): Promise<{ session: Session; user: User } | undefined> =>
+  ctx.store.sessions.byIdWithUser(id);
 
 /** Records use at most once a minute, so a token check is a read, not a write. */
 export async function touchSession(ctx: AuthContext, s: Session): Promise<void> {

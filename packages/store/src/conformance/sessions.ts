@@ -15,6 +15,15 @@ export function sessionConformance(engine: ConformanceEngine) {
       expect(await store().sessions.byId("no-such-session")).toBeUndefined();
     });
 
+    it("reads a session with its user in one call", async () => {
+      const user = await aUser(store());
+      const other = await aUser(store());
+      const session = await store().sessions.insert(newSession(user.id));
+      await store().sessions.insert(newSession(other.id));
+      expect(await store().sessions.byIdWithUser(session.id)).toEqual({ session, user: await store().users.byId(user.id) });
+      expect(await store().sessions.byIdWithUser("no-such-session")).toBeUndefined();
+    });
+
     it("records use and proof of identity", async () => {
       const user = await aUser(store());
       const s = await store().sessions.insert(newSession(user.id));
