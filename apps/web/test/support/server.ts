@@ -86,7 +86,7 @@ export interface ServerDatabase {
 }
 
 /** The rows of one query in a SQLite file, opened without migrating (the server did that). */
-export async function sqliteRows(file: string, query: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+async function sqliteRows(file: string, query: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   const db = openDatabase(`file:${file}`, { migrate: false }).$client;
   try {
     return db.prepare(query).all(...params) as Record<string, unknown>[];
