@@ -1,7 +1,8 @@
 /**
  * Issue 10, holes 2 and 3, replayed against the production bundle as an attacker would:
  * plain HTTP to the documented routes, codes read from the dev outbox over HTTP (the server
- * runs in its default `local` outbox mode, and the test is on the same machine).
+ * runs in its default `local` outbox mode, and the test is on the same machine), once per engine
+ * on a fresh database (PostgreSQL is skipped, saying why, without a server).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,11 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { freePort, start, stop, waitForHealth, type Running } from "./support/server";
+import { pgTestServerUrl } from "@authsvc/db/pg-testing";
+import { freePort, serverDatabase, serverEngines, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
 
 let base = "";
-let server: Running | undefined;
-let cwd = "";
 
 async function call(method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
   const headers: Record<string, string> = { accept: "application/json" };
@@ -36,20 +36,31 @@ const me = async (token: string) => {
   return res.body.result.data as { id: number; email: string | null; phone: string | null; phoneVerified: boolean };
 };
 
-beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), "authsvc-attacks-e2e-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = start(cwd, { PORT: String(port), DATABASE_URL: `file:${path.join(cwd, "auth.db")}` });
-  await waitForHealth(base, server);
-});
+describe.each(serverEngines)("production server on %s", (engine) => {
+  let server: Running | undefined;
+  let database: ServerDatabase | undefined;
+  let cwd = "";
 
-afterAll(async () => {
-  await stop(server);
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
-});
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
-describe("production server", () => {
+  beforeAll(async () => {
+    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-attacks-e2e-"));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    database = await serverDatabase(engine, cwd);
+    server = start(cwd, { PORT: String(port), ...database.env });
+    await waitForHealth(base, server);
+  });
+
+  afterAll(async () => {
+    await stop(server);
+    await database?.drop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
   it("hole 2: an account planted with the victim's phone does not receive the victim's phone login", async () => {
     const victimPhone = "+6281277700011";
     const attackerMail = "mallory.e2e@example.com";

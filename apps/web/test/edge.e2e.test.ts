@@ -7,14 +7,16 @@
  * - security headers on pages, REST, tRPC and the fast `user.me` answer; HSTS and the
  *   `__Host-` cookie over HTTPS (through a trusted proxy).
  *
- * Build first: `pnpm --filter @authsvc/web build`.
+ * Each server runs once per engine on a fresh database (PostgreSQL is skipped, saying why,
+ * without a server). Build first: `pnpm --filter @authsvc/web build`.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
+import { pgTestServerUrl } from "@authsvc/db/pg-testing";
+import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
 
 const PASSWORD = "correct horse battery staple";
 const PHONE = "+6281990333364";
@@ -100,11 +102,17 @@ function expectPageHeaders(res: Raw, label: string, hsts = false): string {
   return nonce!;
 }
 
-describe("production server with default settings (no transport, no HOST, no AUTH_DEV_OUTBOX)", () => {
+describe.each(serverEngines)("production server with default settings (no transport, no HOST, no AUTH_DEV_OUTBOX) on %s", (engine) => {
   let cwd: string;
+  let database: ServerDatabase | undefined;
   let base: string;
   let port: number;
   let server: Running | undefined;
+
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
   beforeAll(async () => {
     requireBuild();
@@ -112,12 +120,14 @@ describe("production server with default settings (no transport, no HOST, no AUT
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // HOST empty counts as unset: the default is what is exercised.
-    server = start(cwd, { PORT: String(port), HOST: "" });
+    database = await serverDatabase(engine, cwd);
+    server = start(cwd, { PORT: String(port), HOST: "", ...database.env });
     await waitForHealth(base, server);
   });
 
   afterAll(async () => {
     await stop(server);
+    await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
@@ -202,12 +212,18 @@ describe("production server with default settings (no transport, no HOST, no AUT
   });
 });
 
-describe("production server listening on every address, behind a trusted proxy", () => {
+describe.each(serverEngines)("production server listening on every address, behind a trusted proxy on %s", (engine) => {
   let cwd: string;
+  let database: ServerDatabase | undefined;
   let base: string;
   let port: number;
   let server: Running | undefined;
   const viaTlsProxy = { "x-forwarded-proto": "https" };
+
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
   beforeAll(async () => {
     requireBuild();
@@ -215,12 +231,14 @@ describe("production server listening on every address, behind a trusted proxy",
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     // The outbox stays `local` (no transport): listening widely must not widen who reads codes.
-    server = start(cwd, { PORT: String(port), HOST: "0.0.0.0", TRUST_PROXY: "loopback" });
+    database = await serverDatabase(engine, cwd);
+    server = start(cwd, { PORT: String(port), HOST: "0.0.0.0", TRUST_PROXY: "loopback", ...database.env });
     await waitForHealth(base, server);
   });
 
   afterAll(async () => {
     await stop(server);
+    await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 

@@ -2,7 +2,8 @@
  * Operations of the production bundle (dist/server.mjs) with real transports: an SMTP
  * server and an SMS webhook receiver started here on 127.0.0.1. What the logs hold after a
  * full flow, request ids, graceful shutdown with a request in flight, refusing half a
- * transport configuration, and the readiness probe.
+ * transport configuration, and the readiness probe. The server-backed parts run once per
+ * engine on a fresh database (PostgreSQL is skipped, saying why, without a server).
  *
  * Build first: `cd /work/main && pnpm --filter @authsvc/web build`.
  */
@@ -10,9 +11,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase } from "@authsvc/db";
+import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
+import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
 import {
   codeIn,
   jsonLine,
@@ -91,12 +92,18 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 5_000
 
 // ---------------------------------------------------------------- (a) and (d)
 
-describe("production server with SMTP and the SMS webhook", () => {
+describe.each(serverEngines)("production server with SMTP and the SMS webhook on %s", (engine) => {
   let cwd: string;
   let base: string;
   let server: Running | undefined;
+  let database: ServerDatabase | undefined;
   let smtp: SmtpReceiver | undefined;
   let sms: WebhookReceiver | undefined;
+
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
   beforeAll(async () => {
     requireBuild();
@@ -105,8 +112,10 @@ describe("production server with SMTP and the SMS webhook", () => {
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
+    database = await serverDatabase(engine, cwd);
     server = start(cwd, {
       PORT: String(port),
+      ...database.env,
       AUTH_SECRET,
       SMTP_URL: smtp.url,
       MAIL_FROM,
@@ -120,6 +129,7 @@ describe("production server with SMTP and the SMS webhook", () => {
 
   afterAll(async () => {
     await stop(server);
+    await database?.drop();
     await smtp?.close();
     await sms?.close();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
@@ -198,22 +208,20 @@ describe("production server with SMTP and the SMS webhook", () => {
 
     // The argon2 hashes the flow stored: the password (now the new one) and the PIN, plus the
     // first password's hash if the pending sign-up still keeps it.
-    const db = openDatabase(`file:${path.join(cwd, "data", "auth.db")}`, { migrate: false }).$client;
-    try {
-      const creds = db.prepare("SELECT password_hash, pin_hash FROM credentials").all() as { password_hash: string | null; pin_hash: string | null }[];
-      const stored = creds.flatMap((r) => [r.password_hash, r.pin_hash]).filter((h): h is string => Boolean(h));
-      expect(stored).toHaveLength(2);
-      const payloads = (db.prepare("SELECT payload FROM challenges WHERE payload IS NOT NULL").all() as { payload: string }[]).map((r) => r.payload);
-      const pending = payloads.flatMap((p) => p.match(/\$argon2id\$[^"\\]+/g) ?? []);
-      [...stored, ...pending].forEach((h, i) => {
-        expect(h).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[\w+/]+\$[\w+/]+$/);
-        secrets[`argon2Hash${i}`] = h;
-        // The digest alone: a hash logged in pieces still shows it.
-        secrets[`argon2Digest${i}`] = h.split("$").at(-1)!;
-      });
-    } finally {
-      db.close();
-    }
+    const creds = await database!.rows("SELECT password_hash, pin_hash FROM credentials");
+    const stored = creds.flatMap((r) => [r.password_hash, r.pin_hash]).filter((h): h is string => typeof h === "string" && h !== "");
+    expect(stored).toHaveLength(2);
+    // SQLite keeps the payload as text, PostgreSQL as jsonb (handed back parsed): searched as text alike.
+    const payloads = (await database!.rows("SELECT payload FROM challenges WHERE payload IS NOT NULL")).map((r) =>
+      typeof r.payload === "string" ? r.payload : JSON.stringify(r.payload),
+    );
+    const pending = payloads.flatMap((p) => p.match(/\$argon2id\$[^"\\]+/g) ?? []);
+    [...stored, ...pending].forEach((h, i) => {
+      expect(h).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[\w+/]+\$[\w+/]+$/);
+      secrets[`argon2Hash${i}`] = h;
+      // The digest alone: a hash logged in pieces still shows it.
+      secrets[`argon2Digest${i}`] = h.split("$").at(-1)!;
+    });
 
     // Every answer has an X-Request-Id, and the log has its request line (flushed on finish).
     for (const a of answers) expect(a.requestId, `${a.path} ${a.status}`).toMatch(/^[\w.:-]{1,128}$/);
@@ -268,16 +276,22 @@ describe("production server with SMTP and the SMS webhook", () => {
 
 // ---------------------------------------------------------------- (b)
 
-describe("graceful shutdown", () => {
+describe.each(serverEngines)("graceful shutdown on %s", (engine) => {
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
+
   it("completes a request in flight on SIGTERM, refuses new connections, and exits 0", async () => {
     requireBuild();
     const sms = await startWebhookReceiver({ status: 200, delayMs: 1_500 });
     const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-stop-"));
     let server: Running | undefined;
+    const database = await serverDatabase(engine, cwd);
     try {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      server = start(cwd, { PORT: String(port), AUTH_SECRET, SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: SMS_SECRET });
+      server = start(cwd, { PORT: String(port), ...database.env, AUTH_SECRET, SMS_WEBHOOK_URL: sms.url, SMS_WEBHOOK_SECRET: SMS_SECRET });
       await waitForHealth(base, server);
 
       const startedAt = Date.now();
@@ -312,6 +326,7 @@ describe("graceful shutdown", () => {
       expect(server.output()).toContain("shutting down");
     } finally {
       await stop(server);
+      await database.drop();
       await sms.close();
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -3,7 +3,8 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
+import { pgTestServerUrl } from "@authsvc/db/pg-testing";
+import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
 
 // Exercises the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 
@@ -38,11 +39,17 @@ function rawGet(url: string, headers: Record<string, string>) {
   });
 }
 
-describe("production server (dist/server.mjs)", () => {
+describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engine) => {
   let accessToken: string | undefined;
   let cwd: string;
   let base: string;
   let server: Running | undefined;
+  let database: ServerDatabase | undefined;
+
+  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
 
   beforeAll(async () => {
     if (!existsSync(serverFile)) {
@@ -51,20 +58,26 @@ describe("production server (dist/server.mjs)", () => {
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    // No DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are what is exercised.
-    server = start(cwd, { PORT: String(port) });
+    // On SQLite, no DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are
+    // what is exercised. On PostgreSQL a fresh database, and the secret it must be given.
+    if (engine === "PostgreSQL") database = await serverDatabase(engine, cwd);
+    server = start(cwd, { PORT: String(port), ...database?.env });
     const health = await waitForHealth(base, server);
     expect(await health.json()).toEqual({ status: "ok" });
   });
 
   afterAll(async () => {
     await stop(server);
+    await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  it("announces where it listens and keeps its data under ./data", () => {
+  const where = { SQLite: "keeps its data and generated secret under ./data", PostgreSQL: "makes no ./data folder: the data and the secret are given" }[engine];
+  it(`announces where it listens and ${where}`, () => {
     expect(server?.output()).toContain(`authsvc listening on ${base}`);
-    expect(existsSync(path.join(cwd, "data", "auth.db"))).toBe(true);
+    const kept = [existsSync(path.join(cwd, "data", "auth.db")), existsSync(path.join(cwd, "data", "auth-secret"))];
+    expect(kept).toEqual(engine === "SQLite" ? [true, true] : [false, false]);
+    expect(existsSync(path.join(cwd, "data"))).toBe(engine === "SQLite");
   });
 
   it("serves the home page from Next", async () => {

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { openDatabase } from "@authsvc/db";
 import { createTestPgDatabase } from "@authsvc/db/pg-testing";
+import pg from "pg";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -75,7 +77,35 @@ export type ServerEngine = (typeof serverEngines)[number];
 export interface ServerDatabase {
   /** What to add to the server's environment: DATABASE_URL, and AUTH_SECRET where the engine needs it. */
   env: Record<string, string>;
+  /**
+   * Rows the server wrote, read on either engine: one SQL text with `?` placeholders and the
+   * schemas' snake_case names; each call opens and closes its own connection.
+   */
+  rows(query: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
+}
+
+/** The rows of one query in a SQLite file, opened without migrating (the server did that). */
+async function sqliteRows(file: string, query: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const db = openDatabase(`file:${file}`, { migrate: false }).$client;
+  try {
+    return db.prepare(query).all(...params) as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+async function pgRows(url: string, query: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    let n = 0;
+    // `?` to `$1`, `$2`, ... outside quoted strings and names.
+    const text = query.replace(/'[^']*'|"[^"]*"|\?/g, (m) => (m === "?" ? `$${++n}` : m));
+    return (await client.query(text, params)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
 }
 
 /** Set on PostgreSQL, where a generated secret is refused (each instance would make its own). */
@@ -86,7 +116,14 @@ const PG_AUTH_SECRET = "e2e-postgres-auth-secret-0123456789-abcdef";
  * caller), or a PostgreSQL database of its own, dropped afterwards, that the server migrates.
  */
 export async function serverDatabase(engine: ServerEngine, dir: string): Promise<ServerDatabase> {
-  if (engine === "SQLite") return { env: { DATABASE_URL: `file:${path.join(dir, "auth.db")}` }, drop: async () => {} };
+  if (engine === "SQLite") {
+    const file = path.join(dir, "auth.db");
+    return { env: { DATABASE_URL: `file:${file}` }, rows: (query, ...params) => sqliteRows(file, query, params), drop: async () => {} };
+  }
   const database = await createTestPgDatabase({ migrate: false });
-  return { env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET }, drop: () => database.drop() };
+  return {
+    env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET },
+    rows: (query, ...params) => pgRows(database.url, query, params),
+    drop: () => database.drop(),
+  };
 }
