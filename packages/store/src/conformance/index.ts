@@ -10,6 +10,9 @@ import { sessionConformance } from "./sessions";
 import { transactionConformance } from "./transactions";
 import { userConformance } from "./users";
 
+/** For an engine's own tests beside the suite. */
+export { newUser } from "./fixtures";
+
 /**
  * The one suite every engine passes (packages/db runs it on SQLite and on PostgreSQL):
  * each repository's contract as core relies on it, concurrency included.

@@ -1,4 +1,5 @@
 import type { NewUser, Store } from "@authsvc/store";
+import { newUser as contractUser } from "@authsvc/store/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { createPgDatabase, type PgDb } from "../client";
 import { usePgTestDatabase } from "../testing";
@@ -35,24 +36,8 @@ export function usePgStores(options: PgStoreOptions = {}) {
 }
 
 let n = 0;
+/** The contract's user fixture with an email of its own (these tests look users up by it). */
 export function newUser(over: Partial<NewUser> = {}): NewUser {
   n++;
-  return {
-    email: `u${n}-${process.pid}@example.com`,
-    phone: null,
-    username: null,
-    fullName: null,
-    birthDate: null,
-    bio: null,
-    pictureUrl: null,
-    role: "user",
-    status: "ACTIVE",
-    customerNumber: 100_000_000_000 + n,
-    accountNumber: String(1_000_000_000 + n),
-    emailVerifiedAt: null,
-    phoneVerifiedAt: null,
-    createdAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    ...over,
-  };
+  return contractUser({ email: `u${n}-${process.pid}@example.com`, ...over });
 }
