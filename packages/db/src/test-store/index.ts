@@ -83,6 +83,11 @@ interface FileDatabase {
   closed: Store;
   /** Bumped by each test store: only the newest one reaches the database. */
   generation: number;
+  /**
+   * The newest store's emptying. Each waits for the one before it, so an older store's
+   * emptying can never land after a newer store has written (two stores made in one test).
+   */
+  emptying: Promise<unknown>;
 }
 
 let fileDatabase: FileDatabase | undefined;
@@ -97,7 +102,7 @@ export function setFileDatabase(db: PgDb | undefined, skipped?: string): void {
   }
   const ended = new pg.Pool();
   void ended.end();
-  fileDatabase = { db, closed: createPgStore(drizzle({ client: ended, schema: pgSchema }) as PgDb), generation: 0 };
+  fileDatabase = { db, closed: createPgStore(drizzle({ client: ended, schema: pgSchema }) as PgDb), generation: 0, emptying: Promise.resolve() };
 }
 
 /** Integers and numerics as numbers, the way better-sqlite3 gives them (tests' values are small). */
@@ -141,7 +146,8 @@ function pgTestStore(): TestStore {
   }
   const file = fileDatabase;
   const generation = ++file.generation;
-  const emptied = file.db.$client.query(emptyingSql);
+  const emptied = file.emptying.catch(() => undefined).then(() => file.db.$client.query(emptyingSql));
+  file.emptying = emptied;
   // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
   emptied.catch(() => {});
   const live = createPgStore(file.db);
