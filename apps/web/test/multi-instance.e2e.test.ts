@@ -19,7 +19,7 @@ import { defaultOptions, FIREBASE_AUDIENCE, sharedServiceAccount } from "@authsv
 import { openStore } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/db/pg-testing";
 import { jwtPayload } from "@authsvc/api/testing";
-import { freePort, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
+import { freePort, request, serverFile, start, stop, waitForHealth, type Answer, type Running } from "./support/server";
 import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./support/receivers";
 
 const AUTH_SECRET = "multi-instance-e2e-secret-0123456789-abcdef";
@@ -32,32 +32,12 @@ interface Instance {
   server: Running;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
 let serial = 0;
 /** A client address of its own per call (TRUST_PROXY=loopback), so per-address limits meet only where a test means them to. */
 const freshAddress = () => `198.51.${Math.floor(++serial / 250) % 250}.${serial % 250}`;
 
-async function call(instance: Instance, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${instance.base}${route}`, {
-    method,
-    headers: { "x-forwarded-for": freshAddress(), ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
+const call = (instance: Instance, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
+  request(instance.base, method, route, body, { "x-forwarded-for": freshAddress(), ...headers });
 
 const trpc = (instance: Instance, name: string, input: unknown, headers: Record<string, string> = {}) =>
   call(instance, "POST", `/api/trpc/${name}`, input, headers);

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import { freePort, request, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Answer, type Running, type ServerDatabase } from "./support/server";
 import {
   codeIn,
   jsonLine,
@@ -43,33 +43,17 @@ function requireBuild(): void {
   }
 }
 
-interface Answer {
+interface LoggedAnswer extends Answer {
   path: string;
-  status: number;
   requestId: string | null;
-  headers: Headers;
-  text: string;
-  body: any;
 }
 
 /** Collects every answer so its X-Request-Id can be matched with the log. */
 function client(base: string) {
-  const answers: Answer[] = [];
-  async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: "manual",
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const answer = { path: route.split("?")[0]!, status: res.status, requestId: res.headers.get("x-request-id"), headers: res.headers, text, body: parsed };
+  const answers: LoggedAnswer[] = [];
+  async function call(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<LoggedAnswer> {
+    const res = await request(base, method, route, body, headers);
+    const answer = { ...res, path: route.split("?")[0]!, requestId: res.headers.get("x-request-id") };
     answers.push(answer);
     return answer;
   }

@@ -127,3 +127,29 @@ export async function serverDatabase(engine: ServerEngine, dir: string): Promise
     drop: () => database.drop(),
   };
 }
+
+/** An answer as the e2e tests read it: the status, headers and text, and the body when it is JSON. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: any;
+}
+
+/** One request to a running server; `body` is sent as JSON. Redirects are answers, not followed. */
+export async function request(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body: parsed };
+}
