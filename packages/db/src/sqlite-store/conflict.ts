@@ -1,4 +1,5 @@
 import { UniqueConflict } from "@authsvc/store";
+import { withoutQueryValues } from "../query-error";
 
 /** SQLite names a column index by `table.column` and an expression index by its name. */
 const FIELDS: [string, UniqueConflict["field"]][] = [
@@ -9,14 +10,14 @@ const FIELDS: [string, UniqueConflict["field"]][] = [
   ["users.account_number", "accountNumber"],
 ];
 
-/** A unique-index violation on a user's field as the store's UniqueConflict; anything else as it was. */
+/** A unique-index violation on a user's field as the store's UniqueConflict; anything else without the query's values. */
 export function translateError(err: unknown): unknown {
   // Drizzle may wrap the driver's error; the constraint is named in the innermost one.
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     if ((e as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE") {
       const field = FIELDS.find(([name]) => e instanceof Error && e.message.includes(name));
-      return field ? new UniqueConflict(field[1]) : err;
+      return field ? new UniqueConflict(field[1]) : withoutQueryValues(err);
     }
   }
-  return err;
+  return withoutQueryValues(err);
 }

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { Store } from "../store";
 import { auditConformance } from "./audit";
 import { challengeConformance } from "./challenges";
+import { failureConformance } from "./failures";
 import { keyConformance } from "./keys";
 import { limitConformance } from "./limits";
 import { maintenanceConformance } from "./maintenance";
@@ -39,5 +40,6 @@ export function describeStoreConformance(engine: ConformanceEngine): void {
     maintenanceConformance(engine);
     keyConformance(engine);
     transactionConformance(engine);
+    failureConformance(engine);
   });
 }

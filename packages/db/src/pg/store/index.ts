@@ -2,6 +2,7 @@ import type { Store } from "@authsvc/store";
 import { pgMigrationsApplied, type PgDb } from "../client";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
+import { withoutQueryValues } from "../../query-error";
 import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
@@ -47,19 +48,32 @@ function findsNothingWithNul<R extends object>(repository: R): R {
   ) as R;
 }
 
+/** Every method's failure as `withoutQueryValues` leaves it: the caller logs what it gets. */
+function withoutValuesInErrors<R extends object>(repository: R): R {
+  return Object.fromEntries(
+    Object.entries(repository).map(([name, method]) => [
+      name,
+      (...args: unknown[]) =>
+        (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+          throw withoutQueryValues(error);
+        }),
+    ]),
+  ) as R;
+}
+
 function repositories(db: PgSession, locking: boolean) {
   const bound = { db, locking };
   return {
-    users: findsNothingWithNul(pgUsers(bound)),
-    credentials: pgCredentials(bound),
-    challenges: findsNothingWithNul(pgChallenges(bound)),
-    sessions: findsNothingWithNul(pgSessions(bound)),
-    tokens: findsNothingWithNul(pgTokens(bound)),
-    limits: pgLimits(bound),
-    audit: pgAudit(bound),
-    outbox: pgOutbox(bound),
-    maintenance: pgMaintenance(bound),
-    keys: pgKeys(bound),
+    users: withoutValuesInErrors(findsNothingWithNul(pgUsers(bound))),
+    credentials: withoutValuesInErrors(pgCredentials(bound)),
+    challenges: withoutValuesInErrors(findsNothingWithNul(pgChallenges(bound))),
+    sessions: withoutValuesInErrors(findsNothingWithNul(pgSessions(bound))),
+    tokens: withoutValuesInErrors(findsNothingWithNul(pgTokens(bound))),
+    limits: withoutValuesInErrors(pgLimits(bound)),
+    audit: withoutValuesInErrors(pgAudit(bound)),
+    outbox: withoutValuesInErrors(pgOutbox(bound)),
+    maintenance: withoutValuesInErrors(pgMaintenance(bound)),
+    keys: withoutValuesInErrors(pgKeys(bound)),
   };
 }
 
@@ -93,7 +107,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
         try {
           return await db.transaction((tx) => fn(inTransaction(tx)), { isolationLevel });
         } catch (error) {
-          if (run >= maxRuns || !isRetryable(error)) throw error;
+          if (run >= maxRuns || !isRetryable(error)) throw withoutQueryValues(error);
           await backoff(run);
         }
       }
