@@ -94,7 +94,7 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
       const wait = await resendWaitSec(ctx, purpose, destination);
       if (wait > 0) throw new AuthError("RESEND_COOLDOWN", { retryAfterSec: wait });
     }
-    await consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx));
+    const sendsThisHour = (await consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx))).count;
     await consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
 
     const now = ctx.now();
@@ -125,7 +125,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
       detail: { purpose, channel: input.channel, to: maskDestination(destination), ...(userId === null && !input.payload ? { decoy: true } : {}) },
     });
     // Read back like any later ask would, so a decoy and a real send answer the same wait.
-    return { challenge, code, resendInSec: await resendWaitSec(ctx, purpose, destination) };
+    // What resendWaitSec would read back: this code, sent now, after this hour's sends.
+    return { challenge, code, resendInSec: cooldownSec(ctx, Math.max(1, sendsThisHour)) };
   });
 }
 
