@@ -1,10 +1,11 @@
 /**
- * `playwright test` with a Chromium found on this machine (see find-chromium.ts); arguments
- * pass through. Without one it prints one line saying what to install, and exits 0 locally,
- * 1 on CI.
+ * `playwright test` with a Chromium found on this machine (see find-chromium.ts), on SQLite and
+ * then on two PostgreSQL instances (below); arguments pass through. Without a Chromium it prints
+ * one line saying what to install, and exits 0 locally, 1 on CI.
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { pgTestServer } from "@authsvc/db/pg-testing/global-setup";
 import { findOrInstallChromium, machineProbe, withoutChromium } from "./find-chromium";
 
 const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");
@@ -28,9 +29,33 @@ if (!found) {
   console.error(line);
   process.exit(exitCode);
 }
-console.log(`browser tests: Chromium from ${found.source}: ${found.path}`);
-const run = spawnSync(process.execPath, [cli, "test", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { ...process.env, CHROMIUM_PATH: found.path },
-});
-process.exit(run.status ?? 1);
+const chromium = found;
+console.log(`browser tests: Chromium from ${chromium.source}: ${chromium.path}`);
+
+function playwright(env: Record<string, string>): number {
+  const run = spawnSync(process.execPath, [cli, "test", ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env: { ...process.env, CHROMIUM_PATH: chromium.path, ...env },
+  });
+  return run.status ?? 1;
+}
+
+// Told an engine (E2E_DATABASE, E2E_INSTANCES): that run only. Otherwise the suite runs on
+// SQLite, then on two instances on one PostgreSQL database behind a balancer (skipped, saying
+// why, where no PostgreSQL server can be had; a failure under CI=true).
+if (process.env.E2E_DATABASE) process.exit(playwright({}));
+const onSqlite = playwright({ E2E_DATABASE: "sqlite" });
+if (onSqlite !== 0) process.exit(onSqlite);
+let server;
+try {
+  server = await pgTestServer("browser tests on PostgreSQL");
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
+if (!server) process.exit(0);
+try {
+  process.exitCode = playwright({ E2E_DATABASE: "postgres", E2E_INSTANCES: "2", TEST_DATABASE_URL: server.url });
+} finally {
+  await server.stop();
+}

@@ -2,7 +2,7 @@
  * Issue 10, holes 2 and 3, replayed against the production bundle as an attacker would:
  * plain HTTP to the documented routes, codes read from the dev outbox over HTTP (the server
  * runs in its default `local` outbox mode, and the test is on the same machine), once per engine
- * on a fresh database (PostgreSQL is skipped, saying why, without a server).
+ * (and through two instances on one PostgreSQL database) on a fresh database (PostgreSQL is skipped, saying why, without a server).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,8 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
-import { freePort, serverDatabase, serverEngines, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
 
 let base = "";
 
@@ -37,26 +36,24 @@ const me = async (token: string) => {
 };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  let server: Running | undefined;
+  let service: Service | undefined;
   let database: ServerDatabase | undefined;
   let cwd = "";
 
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
 
   beforeAll(async () => {
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-attacks-e2e-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     database = await serverDatabase(engine, cwd);
-    server = start(cwd, { PORT: String(port), ...database.env });
-    await waitForHealth(base, server);
+    service = await launchService(cwd, database.env, instancesOf(engine));
+    base = service.base;
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });

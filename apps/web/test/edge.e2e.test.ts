@@ -7,16 +7,15 @@
  * - security headers on pages, REST, tRPC and the fast `user.me` answer; HSTS and the
  *   `__Host-` cookie over HTTPS (through a trusted proxy).
  *
- * Each server runs once per engine on a fresh database (PostgreSQL is skipped, saying why,
- * without a server). Build first: `pnpm --filter @authsvc/web build`.
+ * Each service runs once per engine on a fresh database (PostgreSQL is skipped, saying why,
+ * without a server), the last time as two instances behind a balancer. Build first: `pnpm --filter @authsvc/web build`.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
-import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, type Service, type ServerDatabase } from "./support/server";
 
 const PASSWORD = "correct horse battery staple";
 const PHONE = "+6281990333364";
@@ -106,10 +105,9 @@ describe.each(serverEngines)("production server with default settings (no transp
   let cwd: string;
   let database: ServerDatabase | undefined;
   let base: string;
-  let port: number;
-  let server: Running | undefined;
+  let service: Service | undefined;
 
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -117,28 +115,28 @@ describe.each(serverEngines)("production server with default settings (no transp
   beforeAll(async () => {
     requireBuild();
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-edge-e2e-"));
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     // HOST empty counts as unset: the default is what is exercised.
     database = await serverDatabase(engine, cwd);
-    server = start(cwd, { PORT: String(port), HOST: "", ...database.env });
-    await waitForHealth(base, server);
+    service = await launchService(cwd, { HOST: "", ...database.env }, instancesOf(engine));
+    base = service.base;
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
   it("listens on 127.0.0.1 only, and warns at start that the outbox is on for this machine", async () => {
-    expect(server!.output()).toContain(`authsvc listening on http://127.0.0.1:${port}`);
-    const warning = server!.output().split("\n").find((l) => l.includes("DEV OUTBOX IS ON"));
-    expect(warning).toBeDefined();
-    expect(JSON.parse(warning!)).toMatchObject({ level: "warn", devOutbox: "local" });
-    expect(warning).toContain("AUTH_DEV_OUTBOX=0");
-    if (outerAddress) {
-      await expect(raw(`http://${outerAddress}:${port}/api/dev/outbox`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    for (const { port, server } of service!.instances) {
+      expect(server.output()).toContain(`authsvc listening on http://127.0.0.1:${port}`);
+      const warning = server.output().split("\n").find((l) => l.includes("DEV OUTBOX IS ON"));
+      expect(warning).toBeDefined();
+      expect(JSON.parse(warning!)).toMatchObject({ level: "warn", devOutbox: "local" });
+      expect(warning).toContain("AUTH_DEV_OUTBOX=0");
+      if (outerAddress) {
+        await expect(raw(`http://${outerAddress}:${port}/api/dev/outbox`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+      }
     }
   });
 
@@ -216,11 +214,10 @@ describe.each(serverEngines)("production server listening on every address, behi
   let cwd: string;
   let database: ServerDatabase | undefined;
   let base: string;
-  let port: number;
-  let server: Running | undefined;
+  let service: Service | undefined;
   const viaTlsProxy = { "x-forwarded-proto": "https" };
 
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -228,22 +225,21 @@ describe.each(serverEngines)("production server listening on every address, behi
   beforeAll(async () => {
     requireBuild();
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-edge-e2e-"));
-    port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     // The outbox stays `local` (no transport): listening widely must not widen who reads codes.
     database = await serverDatabase(engine, cwd);
-    server = start(cwd, { PORT: String(port), HOST: "0.0.0.0", TRUST_PROXY: "loopback", ...database.env });
-    await waitForHealth(base, server);
+    service = await launchService(cwd, { HOST: "0.0.0.0", TRUST_PROXY: "loopback", ...database.env }, instancesOf(engine));
+    base = service.base;
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
   it.skipIf(!outerAddress)("a request from another address gets no outbox, no page and no verificationCode", async () => {
-    const outer = `http://${outerAddress}:${port}`;
+    // Straight to an instance from outside, as a client that bypasses the proxy would.
+    const outer = `http://${outerAddress}:${service!.instances[0]!.port}`;
     expect((await raw(`${outer}/api/dev/outbox`)).status).toBe(404);
     expect((await raw(`${outer}/dev/outbox`)).status).toBe(404);
     const signUp = await postJson(`${outer}/user/sign-up`, { name: "Syntia", email: "syntia@gmail.com", phoneNumber: PHONE, birthDate: "2020-03-28" });
@@ -251,7 +247,7 @@ describe.each(serverEngines)("production server listening on every address, behi
     const sent = await postJson(`${outer}/verify-phone`, { phoneNumber: PHONE });
     expect(sent.status).toBe(200);
     expect(sent.text).not.toContain("verificationCode");
-    expect((await raw(`${base}/api/dev/outbox`)).status, "the machine itself still reads it").toBe(200);
+    for (const { base: own } of service!.instances) expect((await raw(`${own}/api/dev/outbox`)).status, "the machine itself still reads it").toBe(200);
   });
 
   it("over https (the trusted proxy says so): HSTS on pages and API answers, and the session cookie is __Host-", async () => {

@@ -3,7 +3,8 @@
  * server and an SMS webhook receiver started here on 127.0.0.1. What the logs hold after a
  * full flow, request ids, graceful shutdown with a request in flight, refusing half a
  * transport configuration, and the readiness probe. The server-backed parts run once per
- * engine on a fresh database (PostgreSQL is skipped, saying why, without a server).
+ * engine on a fresh database (PostgreSQL is skipped, saying why, without a server), the
+ * flows also through two instances on one PostgreSQL database behind a balancer.
  *
  * Build first: `cd /work/main && pnpm --filter @authsvc/web build`.
  */
@@ -11,9 +12,24 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, request, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Answer, type Running, type ServerDatabase } from "./support/server";
+import {
+  engineMissing,
+  freePort,
+  instancesOf,
+  launchService,
+  request,
+  serverDatabase,
+  serverEngines,
+  serverFile,
+  start,
+  stop,
+  waitForHealth,
+  type Answer,
+  type Running,
+  type ServerDatabase,
+  type Service,
+} from "./support/server";
 import {
   codeIn,
   jsonLine,
@@ -79,12 +95,12 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 5_000
 describe.each(serverEngines)("production server with SMTP and the SMS webhook on %s", (engine) => {
   let cwd: string;
   let base: string;
-  let server: Running | undefined;
+  let service: Service | undefined;
   let database: ServerDatabase | undefined;
   let smtp: SmtpReceiver | undefined;
   let sms: WebhookReceiver | undefined;
 
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -94,25 +110,26 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
     smtp = await startSmtpReceiver({ auth: { user: SMTP_USER, pass: SMTP_PASS } });
     sms = await startWebhookReceiver();
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     database = await serverDatabase(engine, cwd);
-    server = start(cwd, {
-      PORT: String(port),
-      ...database.env,
-      AUTH_SECRET,
-      SMTP_URL: smtp.url,
-      MAIL_FROM,
-      SMS_WEBHOOK_URL: sms.url,
-      SMS_WEBHOOK_SECRET: SMS_SECRET,
-      // The most the server would ever log.
-      LOG_LEVEL: "debug",
-    });
-    await waitForHealth(base, server);
+    service = await launchService(
+      cwd,
+      {
+        ...database.env,
+        AUTH_SECRET,
+        SMTP_URL: smtp.url,
+        MAIL_FROM,
+        SMS_WEBHOOK_URL: sms.url,
+        SMS_WEBHOOK_SECRET: SMS_SECRET,
+        // The most the server would ever log.
+        LOG_LEVEL: "debug",
+      },
+      instancesOf(engine),
+    );
+    base = service.base;
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     await smtp?.close();
     await sms?.close();
@@ -211,15 +228,15 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
     for (const a of answers) expect(a.requestId, `${a.path} ${a.status}`).toMatch(/^[\w.:-]{1,128}$/);
     expect(new Set(answers.map((a) => a.requestId)).size).toBe(answers.length);
     const requestLines = () =>
-      linesOf(server!.output())
+      linesOf(service!.output())
         .map(jsonLine)
         .filter((l): l is Record<string, unknown> => l?.msg === "request");
     await until(
       () => answers.every((a) => requestLines().some((l) => l.requestId === a.requestId)),
-      () => `request lines for every answer in:\n${server!.output()}`,
+      () => `request lines for every answer in:\n${service!.output()}`,
     );
 
-    const output = server!.output();
+    const output = service!.output();
     const lines = linesOf(output);
     for (const a of answers) {
       const logged = requestLines().find((l) => l.requestId === a.requestId)!;
@@ -235,10 +252,10 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
     for (const l of requestLines()) expect(typeof l.requestId, JSON.stringify(l)).toBe("string");
     // What core logs while serving a request carries that request's id, also for a message
     // sent after the answer (the "password changed" notice), which may still be on its way.
-    const sentNow = () => linesOf(server!.output()).map(jsonLine).filter((l) => l?.msg === "message sent");
+    const sentNow = () => linesOf(service!.output()).map(jsonLine).filter((l) => l?.msg === "message sent");
     await until(
       () => sentNow().length >= 4,
-      () => `four "message sent" lines in:\n${server!.output()}`,
+      () => `four "message sent" lines in:\n${service!.output()}`,
     );
     const sentLines = sentNow();
     for (const l of sentLines) expect(answers.map((a) => a.requestId), JSON.stringify(l)).toContain(l!.requestId);
@@ -260,8 +277,9 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
 
 // ---------------------------------------------------------------- (b)
 
-describe.each(serverEngines)("graceful shutdown on %s", (engine) => {
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+// One process's shutdown: on each engine, with one instance.
+describe.each(serverEngines.filter((e) => instancesOf(e) === 1))("graceful shutdown on %s", (engine) => {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }

@@ -5,9 +5,22 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import {
+  engineMissing,
+  freePort,
+  instancesOf,
+  launchService,
+  serverDatabase,
+  serverEngines,
+  serverFile,
+  start,
+  stop,
+  type Running,
+  type ServerDatabase,
+  type ServerEngine,
+  type Service,
+} from "./support/server";
 
 const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
 
@@ -24,24 +37,23 @@ afterAll(() => {
 const dirs: string[] = [];
 const databases: ServerDatabase[] = [];
 let server: Running | undefined;
+let service: Service | undefined;
 afterEach(async () => {
   await stop(server);
-  server = undefined;
+  await service?.stop();
+  server = service = undefined;
   for (const d of databases.splice(0)) await d.drop();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** A server in a fresh folder: on its default database (./data/auth.db), or on a fresh one of `engine`. */
-async function serve(extra: Record<string, string>, engine?: (typeof serverEngines)[number]) {
+/** The service in a fresh folder: one server on its default database (./data/auth.db), or the instances of `engine` on a fresh one. */
+async function serve(extra: Record<string, string>, engine?: ServerEngine) {
   const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-rest-secrets-"));
   dirs.push(cwd);
   const database = engine ? await serverDatabase(engine, cwd) : undefined;
   if (database) databases.push(database);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = start(cwd, { PORT: String(port), ...database?.env, ...extra });
-  await waitForHealth(base, server);
-  return { cwd, base, server, database };
+  service = await launchService(cwd, { ...database?.env, ...extra }, engine ? instancesOf(engine) : 1);
+  return { cwd, base: service.base, service, database };
 }
 
 /** A code request from this test (peer 127.0.0.1) claiming to be 1.2.3.4, with its own request id. */
@@ -60,7 +72,7 @@ async function auditIps(database: ServerDatabase): Promise<string[]> {
 }
 
 describe.each(serverEngines)("TRUST_PROXY on the production server on %s", (engine) => {
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -91,7 +103,7 @@ describe("TRUST_PROXY on the production server", () => {
 // The files are SQLite's: on PostgreSQL there is no data folder and no generated secret.
 describe("files and the purge on the production server on SQLite", () => {
   it("creates its data folder 0700 and the database, WAL, shared memory and secret 0600; the purge runs", async () => {
-    const { cwd, base, server: running } = await serve({});
+    const { cwd, base, service: running } = await serve({});
     await spoofedCodeRequest(base); // something written
     const data = path.join(cwd, "data");
     expect(mode(data)).toBe("700");

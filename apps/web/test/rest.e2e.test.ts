@@ -1,8 +1,9 @@
 /**
  * The five documented REST families (/work/shared/seeds/*.txt, rules in docs/contracts.md), end
- * to end against the production bundle: one server per engine, a fresh database (SQLite with
- * AUTH_SECRET unset; PostgreSQL, skipped without a server, with it set as it must be). Every request is plain HTTP, as a client written against the seed
- * document would send it, and every code is read from the dev outbox over HTTP
+ * to end against the production bundle on each engine with a fresh database: one server on
+ * SQLite (AUTH_SECRET unset), one on PostgreSQL and two on one PostgreSQL database behind a
+ * balancer (skipped without a server; AUTH_SECRET set as it must be). Every request is plain
+ * HTTP, as a client written against the seed document would send it, and every code is read from the dev outbox over HTTP
  * (`GET /api/dev/outbox?to=`), never from the database.
  *
  * The tests run in file order and share the server: each family uses its own phone
@@ -13,7 +14,6 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
 import {
   expect000,
   expect001,
@@ -30,7 +30,7 @@ import {
   type Wire,
 } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, type Service, type ServerDatabase } from "./support/server";
 
 // ---------------------------------------------------------------- wire helpers
 
@@ -118,11 +118,11 @@ let id000: string | undefined;
 
 describe.each(serverEngines)("REST families end to end (dist/server.mjs over HTTP) on %s", (engine) => {
   let cwd: string;
-  let server: Running | undefined;
+  let service: Service | undefined;
   let database: ServerDatabase | undefined;
 
   // The file's people and codes are per server: each engine's run starts again from an empty database.
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -132,17 +132,15 @@ describe.each(serverEngines)("REST families end to end (dist/server.mjs over HTT
       throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
     }
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-rest-e2e-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // A fresh database in a temp folder; AUTH_SECRET unset (serverEnv drops it), so one is generated there.
+    // A fresh database in a temp folder; AUTH_SECRET unset on SQLite (serverEnv drops it), so one is generated there.
     // Family 003's document shows Uzbek numbers: its clients run with Uzbekistan among the SMS countries.
     database = await serverDatabase(engine, cwd);
-    server = start(cwd, { PORT: String(port), ...database.env, AUTH_SMS_COUNTRIES: "ID,UZ" });
-    await waitForHealth(base, server);
+    service = await launchService(cwd, { ...database.env, AUTH_SMS_COUNTRIES: "ID,UZ" }, instancesOf(engine));
+    base = service.base;
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });

@@ -3,8 +3,7 @@ import { get } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pgTestServerUrl } from "@authsvc/db/pg-testing";
-import { freePort, serverDatabase, serverEngines, serverFile, start, stop, waitForHealth, type Running, type ServerDatabase } from "./support/server";
+import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, start, type Service, type ServerDatabase } from "./support/server";
 
 // Exercises the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 
@@ -43,10 +42,10 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
   let accessToken: string | undefined;
   let cwd: string;
   let base: string;
-  let server: Running | undefined;
+  let service: Service | undefined;
   let database: ServerDatabase | undefined;
 
-  if (engine === "PostgreSQL" && !pgTestServerUrl()) {
+  if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;
   }
@@ -56,28 +55,29 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
       throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
     }
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     // On SQLite, no DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are
     // what is exercised. On PostgreSQL a fresh database, and the secret it must be given.
-    if (engine === "PostgreSQL") database = await serverDatabase(engine, cwd);
-    server = start(cwd, { PORT: String(port), ...database?.env });
-    const health = await waitForHealth(base, server);
+    if (engine !== "SQLite") database = await serverDatabase(engine, cwd);
+    service = await launchService(cwd, { ...database?.env }, instancesOf(engine));
+    base = service.base;
+    const health = await fetch(`${base}/api/health`);
     expect(await health.json()).toEqual({ status: "ok" });
   });
 
   afterAll(async () => {
-    await stop(server);
+    await service?.stop();
     await database?.drop();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  const where = { SQLite: "keeps its data and generated secret under ./data", PostgreSQL: "makes no ./data folder: the data and the secret are given" }[engine];
+  const where = engine === "SQLite" ? "keeps its data and generated secret under ./data" : "makes no ./data folder: the data and the secret are given";
   it(`announces where it listens and ${where}`, () => {
-    expect(server?.output()).toContain(`authsvc listening on ${base}`);
-    const kept = [existsSync(path.join(cwd, "data", "auth.db")), existsSync(path.join(cwd, "data", "auth-secret"))];
-    expect(kept).toEqual(engine === "SQLite" ? [true, true] : [false, false]);
-    expect(existsSync(path.join(cwd, "data"))).toBe(engine === "SQLite");
+    for (const { base: own, dir, server } of service!.instances) {
+      expect(server.output()).toContain(`authsvc listening on ${own}`);
+      const kept = [existsSync(path.join(dir, "data", "auth.db")), existsSync(path.join(dir, "data", "auth-secret"))];
+      expect(kept).toEqual(engine === "SQLite" ? [true, true] : [false, false]);
+      expect(existsSync(path.join(dir, "data"))).toBe(engine === "SQLite");
+    }
   });
 
   it("serves the home page from Next", async () => {
@@ -136,15 +136,25 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
         const adapter = await rawGet(`${base}/api/trpc/${name}?via=adapter`, headers);
         expect(fast.status).toBe(headers.authorization ? 200 : 401);
         expect({ ...fast, requestId: "" }).toEqual({ ...adapter, requestId: "" });
-        await expect.poll(() => server!.output()).toContain(`"requestId":"${fast.requestId}","method":"GET","path":"/api/trpc/${name}","status":${fast.status}`);
+        await expect.poll(() => service!.output()).toContain(`"requestId":"${fast.requestId}","method":"GET","path":"/api/trpc/${name}","status":${fast.status}`);
       }
     }
   });
 
+  it.runIf(instancesOf(engine) > 1)("shared the flows above between its instances: each answered part of them", () => {
+    // The balancer takes turns, so a code sent through one instance was checked, and the
+    // token it gave used, through whichever came next.
+    for (const { server } of service!.instances) expect(server.output()).toContain('"path":"/api/trpc/');
+    const all = service!.instances.map(({ server }) => server.output()).join("\n");
+    expect(all).toContain('"path":"/api/trpc/auth.');
+    expect(all).toContain('"path":"/api/trpc/user.me"');
+  });
+
   it("shuts down cleanly on SIGTERM", async () => {
-    const running = server!;
-    running.child.kill("SIGTERM");
-    expect(await running.exited).toBe(0);
+    for (const { server } of service!.instances) {
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@authsvc/db";
-import { createTestPgDatabase } from "@authsvc/db/pg-testing";
+import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
 import pg from "pg";
+import { startBalancer } from "./balancer";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -70,9 +72,68 @@ export async function stop(server: Running | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The engines a production-server e2e file can run on; PostgreSQL is skipped (the global setup says why) without a server. */
-export const serverEngines = ["SQLite", "PostgreSQL"] as const;
+/**
+ * The engines a production-server e2e file can run on: one server on SQLite, one on PostgreSQL,
+ * and two on one PostgreSQL database behind a round-robin balancer (consecutive requests of a
+ * flow land on different instances). PostgreSQL is skipped (the global setup says why) without a server.
+ */
+export const serverEngines = ["SQLite", "PostgreSQL", "PostgreSQL, two instances"] as const;
 export type ServerEngine = (typeof serverEngines)[number];
+
+/** How many production servers run on the engine's one database. */
+export const instancesOf = (engine: ServerEngine): number => (engine === "PostgreSQL, two instances" ? 2 : 1);
+
+/** True where the engine cannot run: PostgreSQL without a test server (the global setup said why). */
+export const engineMissing = (engine: ServerEngine): boolean => engine !== "SQLite" && !pgTestServerUrl();
+
+export interface Instance {
+  base: string;
+  port: number;
+  /** Its working folder: the service's own, or one of its own when there are several. */
+  dir: string;
+  server: Running;
+}
+
+/** One service as clients see it: one address, however many instances answer there. */
+export interface Service {
+  /** The instance's address, or the balancer's in front of several. */
+  base: string;
+  instances: Instance[];
+  /** Every instance's log, one after the other. */
+  output(): string;
+  /** Stops the balancer and every instance (not the database). */
+  stop(): Promise<void>;
+}
+
+/**
+ * `count` production servers on one database (`env` holds its DATABASE_URL), each on a free
+ * port; with more than one, each runs in a folder of its own under `cwd` (nothing may be
+ * shared through the disk) behind a round-robin balancer. With `publicUrl`, PUBLIC_URL is the
+ * service's address. Resolves once all are healthy.
+ */
+export async function launchService(cwd: string, env: Record<string, string>, count = 1, options: { publicUrl?: boolean } = {}): Promise<Service> {
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const bases = ports.map((port) => `http://127.0.0.1:${port}`);
+  const balancer = count === 1 ? undefined : await startBalancer(bases);
+  const base = balancer?.base ?? bases[0]!;
+  const instances = ports.map((port, i): Instance => {
+    const dir = count === 1 ? cwd : mkdtempSync(path.join(cwd, `instance-${i + 1}-`));
+    const server = start(dir, { ...env, ...(options.publicUrl ? { PUBLIC_URL: base } : {}), PORT: String(port) });
+    return { base: bases[i]!, port, dir, server };
+  });
+  const stopAll = async () => {
+    await balancer?.close();
+    await Promise.all(instances.map((i) => stop(i.server)));
+  };
+  try {
+    // Started together on an empty database: each migrates, one waits for the other.
+    await Promise.all(instances.map((i) => waitForHealth(i.base, i.server, count === 1 ? 60_000 : 120_000)));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return { base, instances, output: () => instances.map((i) => i.server.output()).join(""), stop: stopAll };
+}
 
 export interface ServerDatabase {
   /** What to add to the server's environment: DATABASE_URL, and AUTH_SECRET where the engine needs it. */
@@ -112,15 +173,16 @@ async function pgRows(url: string, query: string, params: unknown[]): Promise<Re
 const PG_AUTH_SECRET = "e2e-postgres-auth-secret-0123456789-abcdef";
 
 /**
- * A fresh, empty database for one server: a SQLite file in `dir` (AUTH_SECRET left to the
- * caller), or a PostgreSQL database of its own, dropped afterwards, that the server migrates.
+ * A fresh, empty database for one service: a SQLite file in `dir` (AUTH_SECRET left to the
+ * caller), or a PostgreSQL database of its own on the test server (or `pgServerUrl`, outside
+ * vitest), dropped afterwards, that the service migrates.
  */
-export async function serverDatabase(engine: ServerEngine, dir: string): Promise<ServerDatabase> {
+export async function serverDatabase(engine: ServerEngine, dir: string, pgServerUrl?: string): Promise<ServerDatabase> {
   if (engine === "SQLite") {
     const file = path.join(dir, "auth.db");
     return { env: { DATABASE_URL: `file:${file}` }, rows: (query, ...params) => sqliteRows(file, query, params), drop: async () => {} };
   }
-  const database = await createTestPgDatabase({ migrate: false });
+  const database = await createTestPgDatabase({ migrate: false, serverUrl: pgServerUrl });
   return {
     env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET },
     rows: (query, ...params) => pgRows(database.url, query, params),

@@ -138,22 +138,30 @@ interface SetupProject {
   provide(key: "pgTestServerUrl", value: string | null): void;
 }
 
-let running: TestServer | undefined;
+/**
+ * The server for a run's PostgreSQL suites (`what` names them), found or started as above; null,
+ * after one line saying why, when they are skipped; under CI=true a skip throws instead.
+ */
+export async function pgTestServer(what: string): Promise<{ url: string; stop(): Promise<void> } | null> {
+  const found = await findTestServer(process.env.TEST_DATABASE_URL || defaultTestServerUrl);
+  if ("skipped" in found) {
+    if (process.env.CI === "true" || process.env.CI === "1") throw new Error(`${what} cannot be skipped under CI: ${found.skipped}`);
+    console.log(`${what} skipped: ${found.skipped}`);
+    return null;
+  }
+  return found;
+}
+
+let running: { url: string; stop(): Promise<void> } | null = null;
 
 export async function setup(project: SetupProject): Promise<void> {
-  running = await findTestServer(process.env.TEST_DATABASE_URL || defaultTestServerUrl);
-  if ("skipped" in running) {
-    if (process.env.CI === "true" || process.env.CI === "1") throw new Error(`PostgreSQL suites cannot be skipped under CI: ${running.skipped}`);
-    console.log(`PostgreSQL suites skipped: ${running.skipped}`);
-    project.provide("pgTestServerUrl", null);
-    return;
-  }
+  running = await pgTestServer("PostgreSQL suites");
   // For what the suites start themselves (a server under test), which cannot call inject().
-  process.env.TEST_DATABASE_URL = running.url;
-  project.provide("pgTestServerUrl", running.url);
+  if (running) process.env.TEST_DATABASE_URL = running.url;
+  project.provide("pgTestServerUrl", running?.url ?? null);
 }
 
 export async function teardown(): Promise<void> {
-  if (running && "stop" in running) await running.stop();
-  running = undefined;
+  await running?.stop();
+  running = null;
 }

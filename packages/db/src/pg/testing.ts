@@ -35,9 +35,12 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
   }
 }
 
-/** A database of its own on the test server, with a random name; migrated unless told otherwise. */
-export async function createTestPgDatabase(options: { migrate?: boolean } = {}): Promise<TestPgDatabase> {
-  const server = pgTestServerUrl();
+/**
+ * A database of its own on the test server (or on `serverUrl`, outside vitest), with a random
+ * name; migrated unless told otherwise.
+ */
+export async function createTestPgDatabase(options: { migrate?: boolean; serverUrl?: string } = {}): Promise<TestPgDatabase> {
+  const server = options.serverUrl ?? pgTestServerUrl();
   if (!server) {
     throw new Error(
       "no PostgreSQL test server: put @authsvc/db/pg-testing/global-setup in globalSetup and skip with describe.skipIf(!pgTestServerUrl())",
