@@ -59,36 +59,47 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
     }
     return repositories;
   };
+  type Repositories = ReturnType<typeof repos>;
+  // A repository whose statements cannot be prepared (the database closed, say) rejects each
+  // call, as any other failing call does, instead of throwing from a property read.
+  const repo = <K extends keyof Repositories>(name: K): Repositories[K] => {
+    try {
+      return repos()[name];
+    } catch (err) {
+      const failed = translateError(err);
+      return new Proxy({} as Repositories[K], { get: (_, key) => (key === "then" ? undefined : () => Promise.reject(failed)) });
+    }
+  };
   return {
     get users() {
-      return repos().users;
+      return repo("users");
     },
     get credentials() {
-      return repos().credentials;
+      return repo("credentials");
     },
     get challenges() {
-      return repos().challenges;
+      return repo("challenges");
     },
     get sessions() {
-      return repos().sessions;
+      return repo("sessions");
     },
     get tokens() {
-      return repos().tokens;
+      return repo("tokens");
     },
     get limits() {
-      return repos().limits;
+      return repo("limits");
     },
     get audit() {
-      return repos().audit;
+      return repo("audit");
     },
     get outbox() {
-      return repos().outbox;
+      return repo("outbox");
     },
     get maintenance() {
-      return repos().maintenance;
+      return repo("maintenance");
     },
     get keys() {
-      return repos().keys;
+      return repo("keys");
     },
     transaction: (fn) => runTransaction(db, scope, (inner) => fn(storeFor(db, prepared, inner))),
     ready: () => scope.run(() => migrationsApplied(db)),

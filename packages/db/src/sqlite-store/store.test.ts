@@ -50,6 +50,15 @@ describe("createSqliteStore", () => {
     expect(rows(db)).toEqual([]);
   });
 
+  it("answers a call with a rejection, not a throw, when its statements cannot be prepared", async () => {
+    db = openDatabase(":memory:");
+    const store = createSqliteStore(db);
+    db.$client.close();
+    let call: Promise<unknown> | undefined;
+    expect(() => (call = store.users.byId(1))).not.toThrow();
+    await expect(call).rejects.toThrow(/not open/);
+  });
+
   it("is not ready before the migrations are applied", async () => {
     db = openDatabase(":memory:", { migrate: false });
     expect(await createSqliteStore(db).ready()).toBe(false);
