@@ -10,8 +10,6 @@ import type { AddressInfo } from "node:net";
  */
 export interface Balancer {
   base: string;
-  /** How many requests each target received, in the targets' order. */
-  served: number[];
   close(): Promise<void>;
 }
 
@@ -30,11 +28,9 @@ function endToEndRaw(raw: string[]): string[] {
 
 export async function startBalancer(targets: string[]): Promise<Balancer> {
   if (targets.length === 0) throw new Error("a balancer needs at least one target");
-  const served = targets.map(() => 0);
   let turn = 0;
   const server = createServer((req, res) => {
     const index = turn++ % targets.length;
-    served[index]!++;
     const target = new URL(targets[index]!);
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: endToEnd(req.headers) },
@@ -57,7 +53,6 @@ export async function startBalancer(targets: string[]): Promise<Balancer> {
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
-    served,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
