@@ -39,32 +39,32 @@ export function createSqliteStore(db: Db): Store {
   return storeFor(db, prepared, new Scope(0));
 }
 
+type Repositories = Omit<Store, "transaction" | "ready" | "close">;
+
+/** How each repository is made from the prepared statements, for one scope. */
+const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope) => Repositories[K] } = {
+  users: (db, q, scope) => userRepository(db, q.users, scope),
+  credentials: (_, q, scope) => credentialRepository(q.users, scope),
+  challenges: (_, q, scope) => challengeRepository(q.challenges, scope),
+  sessions: (_, q, scope) => sessionRepository(q.sessions, scope),
+  tokens: (_, q, scope) => tokenRepository(q.sessions, scope),
+  limits: (_, q, scope) => limitRepository(q.limits, scope),
+  audit: (db, q, scope) => auditRepository(db, q.audit, scope),
+  outbox: (_, q, scope) => outboxRepository(q.outbox, scope),
+  maintenance: (_, q, scope) => maintenanceRepository(q.maintenance, scope),
+  keys: (_, q, scope) => keyRepository(q.keys, scope),
+};
+
 function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
-  let repositories: Omit<Store, "transaction" | "ready" | "close"> | undefined;
-  const repos = () => {
-    if (!repositories) {
-      const q = prepared();
-      repositories = {
-        users: userRepository(db, q.users, scope),
-        credentials: credentialRepository(q.users, scope),
-        challenges: challengeRepository(q.challenges, scope),
-        sessions: sessionRepository(q.sessions, scope),
-        tokens: tokenRepository(q.sessions, scope),
-        limits: limitRepository(q.limits, scope),
-        audit: auditRepository(db, q.audit, scope),
-        outbox: outboxRepository(q.outbox, scope),
-        maintenance: maintenanceRepository(q.maintenance, scope),
-        keys: keyRepository(q.keys, scope),
-      };
-    }
-    return repositories;
-  };
-  type Repositories = ReturnType<typeof repos>;
+  // Made on first use: a transaction's store is made per transaction and uses a few of them.
+  const made: Partial<Repositories> = {};
   // A repository whose statements cannot be prepared (the database closed, say) rejects each
   // call, as any other failing call does, instead of throwing from a property read.
   const repo = <K extends keyof Repositories>(name: K): Repositories[K] => {
+    const kept = made[name];
+    if (kept) return kept;
     try {
-      return repos()[name];
+      return (made[name] = makers[name](db, prepared(), scope));
     } catch (err) {
       const failed = translateError(err);
       return new Proxy({} as Repositories[K], { get: (_, key) => (key === "then" ? undefined : () => Promise.reject(failed)) });
@@ -115,6 +115,18 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
   };
 }
 
+type Client = Db["$client"];
+const controlStatements = new WeakMap<Client, Map<string, { run(): unknown }>>();
+
+/** Runs a transaction-control statement prepared once per connection: exec would parse it every time. */
+function control(client: Client, sql: string): void {
+  let cache = controlStatements.get(client);
+  if (!cache) controlStatements.set(client, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = client.prepare<[]>(sql)));
+  statement.run();
+}
+
 async function runTransaction<T>(db: Db, outer: Scope, fn: (inner: Scope) => Promise<T>): Promise<T> {
   const client = db.$client;
   const inner = new Scope(outer.depth + 1, outer);
@@ -123,15 +135,17 @@ async function runTransaction<T>(db: Db, outer: Scope, fn: (inner: Scope) => Pro
   // Leaves the connection as it was before this level began, whatever failed.
   const undo = () => {
     if (!client.inTransaction) return;
-    client.exec(root ? "ROLLBACK" : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+    if (root) return control(client, "ROLLBACK");
+    control(client, `ROLLBACK TO ${savepoint}`);
+    control(client, `RELEASE ${savepoint}`);
   };
   await outer.gate.acquire();
   try {
-    client.exec(root ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`);
+    control(client, root ? "BEGIN IMMEDIATE" : `SAVEPOINT ${savepoint}`);
     try {
       const result = await openScopes.run([...(openScopes.getStore() ?? []), inner], () => fn(inner));
       inner.end();
-      client.exec(root ? "COMMIT" : `RELEASE ${savepoint}`);
+      control(client, root ? "COMMIT" : `RELEASE ${savepoint}`);
       return result;
     } catch (err) {
       inner.end();

@@ -1,5 +1,5 @@
 import type { CredentialRepository, NewUser, User, UserRepository } from "@authsvc/store";
-import { and, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { credentials, users } from "../schema";
 import type { Scope } from "./scope";
@@ -12,8 +12,14 @@ export function prepareUsers(db: Db) {
     .insert(credentials)
     .values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") })
     .prepare();
+  // Every column but the id, as placeholders: a new user names them all (NewUser).
+  const insertUserRow = db
+    .insert(users)
+    .values(Object.fromEntries(Object.keys(getTableColumns(users)).filter((c) => c !== "id").map((c) => [c, p(c)])) as unknown as NewUser)
+    .returning()
+    .prepare();
   const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
-    const created = db.insert(users).values(user).returning().get();
+    const created = insertUserRow.get(user)!;
     insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
     return created;
   };
