@@ -61,20 +61,34 @@ function withoutValuesInErrors<R extends object>(repository: R): R {
   ) as R;
 }
 
-function repositories(db: PgSession, locking: boolean) {
+type Repositories = Omit<Store, "transaction" | "ready" | "close">;
+type Bound = { db: PgSession; locking: boolean };
+
+const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } = {
+  users: (b) => withoutValuesInErrors(findsNothingWithNul(pgUsers(b))),
+  credentials: (b) => withoutValuesInErrors(pgCredentials(b)),
+  challenges: (b) => withoutValuesInErrors(findsNothingWithNul(pgChallenges(b))),
+  sessions: (b) => withoutValuesInErrors(findsNothingWithNul(pgSessions(b))),
+  tokens: (b) => withoutValuesInErrors(findsNothingWithNul(pgTokens(b))),
+  limits: (b) => withoutValuesInErrors(pgLimits(b)),
+  audit: (b) => withoutValuesInErrors(pgAudit(b)),
+  outbox: (b) => withoutValuesInErrors(pgOutbox(b)),
+  maintenance: (b) => withoutValuesInErrors(pgMaintenance(b)),
+  keys: (b) => withoutValuesInErrors(pgKeys(b)),
+};
+
+/**
+ * The store's repositories over `db`, each made on first use: a transaction's store is made
+ * per transaction and its body uses a few of them.
+ */
+function withRepositories<T extends object>(rest: T, db: PgSession, locking: boolean): T & Repositories {
   const bound = { db, locking };
-  return {
-    users: withoutValuesInErrors(findsNothingWithNul(pgUsers(bound))),
-    credentials: withoutValuesInErrors(pgCredentials(bound)),
-    challenges: withoutValuesInErrors(findsNothingWithNul(pgChallenges(bound))),
-    sessions: withoutValuesInErrors(findsNothingWithNul(pgSessions(bound))),
-    tokens: withoutValuesInErrors(findsNothingWithNul(pgTokens(bound))),
-    limits: withoutValuesInErrors(pgLimits(bound)),
-    audit: withoutValuesInErrors(pgAudit(bound)),
-    outbox: withoutValuesInErrors(pgOutbox(bound)),
-    maintenance: withoutValuesInErrors(pgMaintenance(bound)),
-    keys: withoutValuesInErrors(pgKeys(bound)),
-  };
+  const made: Partial<Repositories> = {};
+  const store = { ...rest } as T & Repositories;
+  for (const name of Object.keys(makers) as (keyof Repositories)[]) {
+    Object.defineProperty(store, name, { enumerable: true, get: () => (made[name] ??= makers[name](bound) as never) });
+  }
+  return store;
 }
 
 /**
@@ -90,18 +104,19 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
   let closing: Promise<void> | undefined;
 
   function inTransaction(tx: PgSession): Store {
-    const store: Store = {
-      ...repositories(tx, true),
-      // A savepoint: its failure undoes its own work only, and the caller may go on.
-      transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
-      ready: () => pgMigrationsApplied(db),
-      close: () => Promise.reject(new Error("close the store, not one of its transactions")),
-    };
-    return store;
+    return withRepositories(
+      {
+        // A savepoint: its failure undoes its own work only, and the caller may go on.
+        transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
+        ready: () => pgMigrationsApplied(db),
+        close: () => Promise.reject(new Error("close the store, not one of its transactions")),
+      } satisfies Omit<Store, keyof Repositories>,
+      tx,
+      true,
+    );
   }
 
-  return {
-    ...repositories(db, false),
+  const rest: Omit<Store, keyof Repositories> = {
     async transaction(fn) {
       for (let run = 1; ; run++) {
         try {
@@ -116,4 +131,5 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
     close: () => (closing ??= db.$client.end()),
   };
+  return withRepositories(rest, db, false);
 }
