@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { testServerUrl } from "@authsvc/db/pg-testing/global-setup";
 import { instancesOf, launchService, serverDatabase, type ServerEngine } from "../../test/support/server";
 
 /**
@@ -25,7 +26,7 @@ function e2eEngine(): ServerEngine {
 export default async function globalSetup() {
   const engine = e2eEngine();
   const dir = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-"));
-  const database = await serverDatabase(engine, dir, process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  const database = await serverDatabase(engine, dir, testServerUrl());
   const service = await launchService(dir, database.env, instancesOf(engine), { publicUrl: true });
   process.env.E2E_BASE_URL = service.base;
   console.log(`browser tests on ${engine}: ${service.base}`);

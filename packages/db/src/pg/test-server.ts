@@ -15,6 +15,9 @@ import pg from "pg";
 
 const defaultTestServerUrl = "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** The server tests use: TEST_DATABASE_URL, or the default the README names. */
+export const testServerUrl = (): string => process.env.TEST_DATABASE_URL || defaultTestServerUrl;
+
 declare module "vitest" {
   export interface ProvidedContext {
     /** A superuser URL of the PostgreSQL server for tests; null when PostgreSQL suites are skipped. */
@@ -143,7 +146,7 @@ interface SetupProject {
  * after one line saying why, when they are skipped; under CI=true a skip throws instead.
  */
 export async function pgTestServer(what: string): Promise<{ url: string; stop(): Promise<void> } | null> {
-  const found = await findTestServer(process.env.TEST_DATABASE_URL || defaultTestServerUrl);
+  const found = await findTestServer(testServerUrl());
   if ("skipped" in found) {
     if (process.env.CI === "true" || process.env.CI === "1") throw new Error(`${what} cannot be skipped under CI: ${found.skipped}`);
     console.log(`${what} skipped: ${found.skipped}`);

@@ -1,5 +1,6 @@
 import type { Store } from "@authsvc/store";
 import { migrationsApplied, type Db } from "../client";
+import { storeWith, type Repositories } from "../store-repositories";
 import { auditRepository, prepareAudit } from "./audit";
 import { challengeRepository, prepareChallenges } from "./challenges";
 import { keyRepository, prepareKeys } from "./keys";
@@ -39,8 +40,6 @@ export function createSqliteStore(db: Db): Store {
   return storeFor(db, prepared, new Scope(0));
 }
 
-type Repositories = Omit<Store, "transaction" | "ready" | "close">;
-
 /** How each repository is made from the prepared statements, for one scope. */
 const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope) => Repositories[K] } = {
   users: (db, q, scope) => userRepository(db, q.users, scope),
@@ -70,49 +69,23 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
       return new Proxy({} as Repositories[K], { get: (_, key) => (key === "then" ? undefined : () => Promise.reject(failed)) });
     }
   };
-  return {
-    get users() {
-      return repo("users");
+  return storeWith(
+    {
+      transaction: (fn) => runTransaction(db, scope, (inner) => fn(storeFor(db, prepared, inner))),
+      ready: () => scope.run(() => migrationsApplied(db)),
+      // After the transaction in progress, if any: it is not cut off half-way.
+      close: async () => {
+        await scope.gate.acquire();
+        try {
+          db.$client.close();
+        } finally {
+          scope.gate.release();
+        }
+      },
     },
-    get credentials() {
-      return repo("credentials");
-    },
-    get challenges() {
-      return repo("challenges");
-    },
-    get sessions() {
-      return repo("sessions");
-    },
-    get tokens() {
-      return repo("tokens");
-    },
-    get limits() {
-      return repo("limits");
-    },
-    get audit() {
-      return repo("audit");
-    },
-    get outbox() {
-      return repo("outbox");
-    },
-    get maintenance() {
-      return repo("maintenance");
-    },
-    get keys() {
-      return repo("keys");
-    },
-    transaction: (fn) => runTransaction(db, scope, (inner) => fn(storeFor(db, prepared, inner))),
-    ready: () => scope.run(() => migrationsApplied(db)),
-    // After the transaction in progress, if any: it is not cut off half-way.
-    close: async () => {
-      await scope.gate.acquire();
-      try {
-        db.$client.close();
-      } finally {
-        scope.gate.release();
-      }
-    },
-  };
+    Object.keys(makers) as (keyof Repositories)[],
+    repo,
+  );
 }
 
 type Client = Db["$client"];

@@ -3,6 +3,7 @@ import { pgMigrationsApplied, type PgDb } from "../client";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { withoutQueryValues } from "../../query-error";
+import { storeWith, type Repositories } from "../../store-repositories";
 import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
@@ -61,7 +62,6 @@ function withoutValuesInErrors<R extends object>(repository: R): R {
   ) as R;
 }
 
-type Repositories = Omit<Store, "transaction" | "ready" | "close">;
 type Bound = { db: PgSession; locking: boolean };
 
 const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } = {
@@ -77,18 +77,11 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
 };
 
-/**
- * The store's repositories over `db`, each made on first use: a transaction's store is made
- * per transaction and its body uses a few of them.
- */
-function withRepositories<T extends object>(rest: T, db: PgSession, locking: boolean): T & Repositories {
+/** A store of `controls` over `db`, each repository made on first use. */
+function withRepositories(controls: Omit<Store, keyof Repositories>, db: PgSession, locking: boolean): Store {
   const bound = { db, locking };
   const made: Partial<Repositories> = {};
-  const store = { ...rest } as T & Repositories;
-  for (const name of Object.keys(makers) as (keyof Repositories)[]) {
-    Object.defineProperty(store, name, { enumerable: true, get: () => (made[name] ??= makers[name](bound) as never) });
-  }
-  return store;
+  return storeWith(controls, Object.keys(makers) as (keyof Repositories)[], (name) => (made[name] ??= makers[name](bound)));
 }
 
 /**
@@ -110,7 +103,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
         transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
         ready: () => pgMigrationsApplied(db),
         close: () => Promise.reject(new Error("close the store, not one of its transactions")),
-      } satisfies Omit<Store, keyof Repositories>,
+      },
       tx,
       true,
     );
