@@ -54,10 +54,11 @@ export interface Store {
 export const REDACTED = "[redacted]";
 
 /**
- * The most live codes one check reads for a destination: each requester may hold one, and the
- * per-destination send ceiling keeps far fewer alive at once in any honest use.
+ * The most live codes one check reads for a destination: each requester may hold one. Above
+ * core's default ceiling of sends to one destination an hour (codes live minutes), so no code
+ * that can be live is left unread, and a stranger cannot hide the owner's code behind newer ones.
  */
-export const LIVE_CHALLENGES_READ = 10;
+export const LIVE_CHALLENGES_READ = 25;
 
 /** A unique value another row already holds; the store names the field, core names the error. */
 export class UniqueConflict extends Error {

@@ -77,6 +77,19 @@ describe("hole 1: a stranger's code requests do not block the owner's", () => {
     expect(login.status, `ATTACK WORKED: the stranger's request killed the owner's code: ${login.text}`).toBe(200);
   });
 
+  it("strangers from as many addresses as the destination's ceiling allows cannot hide the owner's code behind theirs", async () => {
+    fakeDate();
+    const h = attackSetup();
+    await ownerAccount(h);
+    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
+    const ownersCode = await h.code(VICTIM_PHONE, "login");
+    for (let i = 1; i < h.auth.options.code.destinationPerHour; i++) {
+      expect001(await h.call(`198.51.100.${i}`, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
+    }
+    const login = await h.call(VICTIM_IP, "POST", "/login", { phoneNumber: VICTIM_PHONE, verificationCode: ownersCode });
+    expect(login.status, `ATTACK WORKED: newer codes hid the owner's: ${login.text}`).toBe(200);
+  });
+
   it("the owner's own resend still replaces the owner's previous code", async () => {
     fakeDate();
     const h = attackSetup();
