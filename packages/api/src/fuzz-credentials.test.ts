@@ -5,7 +5,7 @@
  * wrong types, huge and unicode strings). Never 2xx, never a token, no new session, nothing
  * sent. After each property the right secret still works, so no lockout hid the property.
  *
- * Limits and lockouts are raised for this file only (`rateLimitScale`, `code.maxAttempts`,
+ * Limits and lockouts are raised for this file only (`rateLimitScale`, `code.maxAttempts`, `code.maxAttemptsPerCode`,
  * `pin.maxFailures`): with the defaults a code dies after 5 wrong tries and a PIN locks after
  * 10, and every later case would be refused for that reason rather than for its secret.
  */
@@ -17,7 +17,7 @@ import { expectFamilyAnswer, expectNoToken, expectTrpcAnswer, params, passwordLi
 
 let h: RestHarness;
 beforeAll(() => {
-  h = restSetup({ options: { rateLimitScale: 1000, code: { maxAttempts: 100_000 }, pin: { maxFailures: 100_000 } } });
+  h = restSetup({ options: { rateLimitScale: 1000, code: { maxAttempts: 100_000, maxAttemptsPerCode: 100_000 }, pin: { maxFailures: 100_000 } } });
 });
 
 const count = async (table: string) => Number((await h.sql.get(`select count(*) as n from ${table}`))!.n);

@@ -1,3 +1,4 @@
+import { LIVE_CHALLENGES_READ } from "@authsvc/store";
 import { describe, expect, it } from "vitest";
 import { defaultOptions, resolveOptions } from "./options";
 
@@ -43,5 +44,11 @@ describe("rateLimitScale", () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => resolveOptions({ secret, rateLimitScale: bad })).toThrow(/rateLimitScale/);
     }
+  });
+});
+
+describe("the ceiling of sends to one destination", () => {
+  it("stays within what one code check reads, so no live code is left unread", () => {
+    expect(defaultOptions.code.destinationPerHour).toBeLessThanOrEqual(LIVE_CHALLENGES_READ);
   });
 });

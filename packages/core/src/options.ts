@@ -20,6 +20,11 @@ export interface AuthOptions {
   smsCountries: readonly CountryCode[];
   /** SMS to numbers that have no account yet (find-or-create), all of them together, per hour. */
   smsNewNumbersPerHour: number;
+  /**
+   * The share of that budget one requester (limits/requester.ts) may take an hour, counted
+   * before the global one, so one client cannot spend everybody's budget.
+   */
+  smsNewNumbersPerRequesterPerHour: number;
   /** FIREBASE_SERVICE_ACCOUNT: a JSON key file's path or its content. */
   firebaseServiceAccount?: string;
   accessTokenTtlSec: number;
@@ -31,13 +36,20 @@ export interface AuthOptions {
   recentAuthSec: number;
   code: {
     ttlSec: number;
+    /** Wrong codes one requester may type for a purpose and destination before it is locked out of it for lockSec. */
     maxAttempts: number;
+    /** Wrong codes one code takes from everybody together before it dies. */
+    maxAttemptsPerCode: number;
     /** Cooldown before the first resend; it doubles with every send in the hour. */
     cooldownSec: number;
     maxCooldownSec: number;
+    /** Sends per purpose, destination and requester. */
     perHour: number;
     perDay: number;
-    /** How long a destination stays locked after maxAttempts wrong codes. */
+    /** Sends to one destination from everybody together, all purposes: only a ceiling against message bombing. */
+    destinationPerHour: number;
+    destinationPerDay: number;
+    /** How long a requester stays locked out of a destination after maxAttempts wrong codes. */
     lockSec: number;
   };
   password: { minLength: number; maxLength: number };
@@ -70,8 +82,9 @@ export interface AuthOptions {
     graceSec: number;
   };
   /**
-   * Multiplies the `max` of every rate limit (`limits.*`) and the per-destination code caps
-   * (`code.perHour`, `code.perDay`); 1 leaves them as set. Lockouts after wrong codes or
+   * Multiplies the `max` of every rate limit (`limits.*`), the code send caps (`code.perHour`,
+   * `code.perDay`, `code.destinationPerHour`, `code.destinationPerDay`) and one requester's share
+   * of the new-number SMS budget; 1 leaves them as set. Lockouts after wrong codes or
    * PINs (`code.maxAttempts`, `pin.maxFailures`) and cooldowns are not limits and stay.
    * Applied once, by resolveOptions: the resolved `limits` and `code` are already scaled.
    * For load tests from one address (`pnpm bench`), never for production traffic.
@@ -91,6 +104,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   defaultCountry: "ID",
   smsCountries: [],
   smsNewNumbersPerHour: 500,
+  smsNewNumbersPerRequesterPerHour: 10,
   accessTokenTtlSec: 15 * 60,
   sessionTtlSec: 30 * 24 * 3600,
   bearerTokenTtlSec: 24 * 3600,
@@ -99,10 +113,13 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   code: {
     ttlSec: 5 * 60,
     maxAttempts: 5,
+    maxAttemptsPerCode: 10,
     cooldownSec: 60,
     maxCooldownSec: 15 * 60,
     perHour: 5,
     perDay: 10,
+    destinationPerHour: 20,
+    destinationPerDay: 50,
     lockSec: 15 * 60,
   },
   password: { minLength: 8, maxLength: 128 },
@@ -155,7 +172,15 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
     options.limits = Object.fromEntries(
       Object.entries(options.limits).map(([name, limit]) => [name, { ...limit, max: scaled(limit.max) }]),
     ) as AuthOptions["limits"];
-    options.code = { ...options.code, perHour: scaled(options.code.perHour), perDay: scaled(options.code.perDay) };
+    const { perHour, perDay, destinationPerHour, destinationPerDay } = options.code;
+    options.code = {
+      ...options.code,
+      perHour: scaled(perHour),
+      perDay: scaled(perDay),
+      destinationPerHour: scaled(destinationPerHour),
+      destinationPerDay: scaled(destinationPerDay),
+    };
+    options.smsNewNumbersPerRequesterPerHour = scaled(options.smsNewNumbersPerRequesterPerHour);
   }
   return options;
 }

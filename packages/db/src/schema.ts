@@ -69,6 +69,8 @@ export const challenges = sqliteTable(
     lastSentAt: ms("last_sent_at").notNull(),
     /** Registration data of a pending sign-up (family 003), password already hashed. */
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Who asked for the code (an address group or a known device): a send replaces only its own. */
+    requester: text("requester"),
     createdAt: ms("created_at").notNull(),
   },
   (t) => [index("challenges_lookup").on(t.purpose, t.destination, t.createdAt)],

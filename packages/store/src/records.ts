@@ -60,6 +60,11 @@ export interface Challenge {
   lastSentAt: number;
   /** Registration data of a pending sign-up, password already hashed. */
   payload: Record<string, unknown> | null;
+  /**
+   * Who asked for it (core's requester key: an address group or a known device); null for
+   * codes made before requesters were recorded. A send replaces only its requester's code.
+   */
+  requester: string | null;
   createdAt: number;
 }
 

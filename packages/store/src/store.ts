@@ -53,6 +53,13 @@ export interface Store {
  */
 export const REDACTED = "[redacted]";
 
+/**
+ * The most live codes one check reads for a destination: each requester may hold one. Above
+ * core's default ceiling of sends to one destination an hour (codes live minutes), so no code
+ * that can be live is left unread, and a stranger cannot hide the owner's code behind newer ones.
+ */
+export const LIVE_CHALLENGES_READ = 25;
+
 /** A unique value another row already holds; the store names the field, core names the error. */
 export class UniqueConflict extends Error {
   constructor(readonly field: "email" | "phone" | "username" | "customerNumber" | "accountNumber") {
@@ -103,9 +110,16 @@ export interface ChallengeRepository {
    * millisecond (a frozen clock), the one not superseded: the later one replaced the other.
    */
   latest(purpose: CodePurpose, destination: string): Promise<Challenge | undefined>;
+  /** The newest for (purpose, destination) that `requester` asked for, live or not (ties as `latest`). */
+  latestFrom(purpose: CodePurpose, destination: string, requester: string): Promise<Challenge | undefined>;
+  /**
+   * The live ones (not consumed, not replaced; expired or not) for (purpose, destination),
+   * newest first, at most LIVE_CHALLENGES_READ of them.
+   */
+  live(purpose: CodePurpose, destination: string): Promise<Challenge[]>;
   insert(c: NewChallenge): Promise<Challenge>;
-  /** Marks every live one for (purpose, destination) replaced. */
-  supersedeLive(purpose: CodePurpose, destination: string, at: number): Promise<void>;
+  /** Marks every live one for (purpose, destination) replaced; with `requester`, only that requester's. */
+  supersedeLive(purpose: CodePurpose, destination: string, at: number, requester?: string): Promise<void>;
   /** Marks every live one of the user for the purpose replaced. */
   supersedeLiveOfUser(userId: number, purpose: CodePurpose, at: number): Promise<void>;
   /** Consumes it only if still live (not consumed, not replaced); false otherwise. */

@@ -4,8 +4,8 @@ import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
-import { addressGroup } from "../limits/address";
 import { consumeLimit, hitLimit, peekLimit, resetLimit } from "../limits/rate-limit";
+import { requesterOf, type Requester } from "../limits/requester";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
 import { CODE_LENGTH, isCodeShape } from "../vocabulary";
@@ -20,8 +20,13 @@ export interface IssueCodeInput {
   userId?: number | null;
   payload?: Record<string, unknown> | null;
   meta?: RequestMeta;
-  /** False for a fresh sign-up, which replaces a pending one rather than resending it. */
+  /** False for a fresh sign-up, which starts a registration of its own rather than resending one. */
   cooldown?: boolean;
+  /**
+   * False: the requester's earlier live code stays good too (independent pending
+   * registrations). By default a send replaces the code its requester asked for before.
+   */
+  supersede?: boolean;
 }
 
 export interface IssuedCode {
@@ -32,27 +37,30 @@ export interface IssuedCode {
   resendInSec: number;
 }
 
-/**
- * Wrong codes are counted per purpose, destination and client: whoever types wrong codes
- * locks out only themselves, never the destination's owner (the tries a single code allows
- * are still shared by all).
+/*
+ * Everything one requester (limits/requester.ts) does to a destination is counted for that
+ * requester alone, so a stranger who knows your number or email spends only their own
+ * cooldown, caps and wrong tries, never yours: per purpose, destination and requester.
+ * Only two things are shared: a high ceiling of sends to a destination from everybody (all
+ * purposes together) against message bombing, and a small ceiling of wrong tries per code.
+ * Every key ends with a delimiter.
  */
-const failureKey = (purpose: CodePurpose, destination: string, meta: RequestMeta | undefined) =>
-  `code-fail:${purpose}:${destination}:${meta?.ip ? addressGroup(meta.ip) : "-"}`;
+const failureKey = (purpose: CodePurpose, destination: string, r: Requester) => `code-fail:${purpose}:${destination}:${r.key}`;
+const hourKey = (purpose: CodePurpose, destination: string, requester: string) => `code-send-h:${purpose}:${destination}:${requester}`;
+const dayKey = (purpose: CodePurpose, destination: string, requester: string) => `code-send-d:${purpose}:${destination}:${requester}`;
+const destinationHourKey = (destination: string) => `code-dest-h:${destination}:`;
+const destinationDayKey = (destination: string) => `code-dest-d:${destination}:`;
 const failureLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.maxAttempts, windowSec: ctx.options.code.lockSec });
-// Caps are per purpose, so ten forgot-password requests by a stranger cannot stop a login code.
-const hourKey = (purpose: CodePurpose, destination: string) => `code-send-h:${purpose}:${destination}`;
-const dayKey = (purpose: CodePurpose, destination: string) => `code-send-d:${purpose}:${destination}`;
 const hourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perHour, windowSec: 3600 });
 const dayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perDay, windowSec: 86400 });
+const destinationHourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerHour, windowSec: 3600 });
+const destinationDayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerDay, windowSec: 86400 });
+/** Codes made before requesters were recorded count as one requester's. */
+const requesterKeyOf = (c: Challenge) => c.requester ?? "local:";
 
 /** Binds the code to its challenge, purpose, destination and user: a code is good for one thing only. */
 const codeHash = (ctx: AuthContext, c: Pick<Challenge, "id" | "purpose" | "destination" | "userId">, code: string) =>
   hmac(ctx.keys.code, `${c.id}|${c.purpose}|${c.destination}|${c.userId ?? ""}|${code}`);
-
-function latestChallenge(ctx: AuthContext, purpose: CodePurpose, destination: string): Promise<Challenge | undefined> {
-  return ctx.store.challenges.latest(purpose, destination);
-}
 
 /** Seconds to wait after the n-th send of the hour: 60, 120, 240... up to the maximum. */
 export function cooldownSec(ctx: AuthContext, sendsThisHour: number): number {
@@ -60,19 +68,37 @@ export function cooldownSec(ctx: AuthContext, sendsThisHour: number): number {
   return Math.min(base * 2 ** Math.max(0, sendsThisHour - 1), maxCooldownSec);
 }
 
-/** Seconds before a new code may be sent to this destination for this purpose (0 = now). */
-export async function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destination: string): Promise<number> {
-  const previous = await latestChallenge(ctx, purpose, destination);
-  if (!previous || previous.consumedAt !== null) return 0;
-  const sends = (await peekLimit(ctx, hourKey(purpose, destination), hourLimit(ctx))).count;
-  const readyAt = previous.lastSentAt + cooldownSec(ctx, Math.max(1, sends)) * 1000;
+/**
+ * The wait after the requester's previous code, given its sends this hour; none once that
+ * code was used, or killed by wrong tries (whoever typed them: the owner asks again at once).
+ */
+function waitAfter(ctx: AuthContext, previous: Challenge | undefined, sendsThisHour: number): number {
+  if (!previous || previous.consumedAt !== null || previous.attemptsLeft <= 0) return 0;
+  const readyAt = previous.lastSentAt + cooldownSec(ctx, Math.max(1, sendsThisHour)) * 1000;
   return Math.max(0, Math.ceil((readyAt - ctx.now()) / 1000));
 }
 
+/** Seconds before this requester may have a new code sent to this destination for this purpose (0 = now). */
+export async function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, destination: string, meta?: RequestMeta, userId?: number | null): Promise<number> {
+  return waitFor(ctx, purpose, destination, requesterOf(ctx, meta, userId).key);
+}
+
+/** The same, for whoever asked for `c`: what that requester waits before sending again. */
+export function resendWaitOf(ctx: AuthContext, c: Challenge): Promise<number> {
+  return waitFor(ctx, c.purpose, c.destination, requesterKeyOf(c));
+}
+
+async function waitFor(ctx: AuthContext, purpose: CodePurpose, destination: string, requester: string): Promise<number> {
+  const previous = await ctx.store.challenges.latestFrom(purpose, destination, requester);
+  if (!previous) return 0;
+  return waitAfter(ctx, previous, (await peekLimit(ctx, hourKey(purpose, destination, requester), hourLimit(ctx))).count);
+}
+
 /**
- * Makes a new code for (purpose, destination) and kills the previous one. Refused inside
- * the cooldown (unless `cooldown: false`), over the hourly or daily cap, and while this
- * client is locked out of the destination after too many wrong codes.
+ * Makes a new code for (purpose, destination) and kills the requester's previous one.
+ * Refused inside the requester's cooldown (unless `cooldown: false`), over its hourly or
+ * daily cap, while it is locked out of the destination after too many wrong codes, and over
+ * the destination's ceiling from everybody (which never refuses the owner's known device).
  *
  * A code with no user and no payload is a decoy: the flows that must not tell whether an
  * account exists issue one for an unknown destination and send nothing, so cooldowns, caps
@@ -81,28 +107,35 @@ export async function resendWaitSec(ctx: AuthContext, purpose: CodePurpose, dest
 export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<IssuedCode> {
   const { purpose, destination } = input;
   const opts = ctx.options.code;
+  const userId = input.userId ?? null;
+  const requester = requesterOf(ctx, input.meta, userId);
   return transaction(ctx, async (ctx) => {
     // Takes the destination's hourly bucket (adding nothing) before anything is read: its row
     // stays locked to the end of the transaction, so concurrent sends to one destination run
     // one after the other and each sees the code the one before it made. Without it, the first
     // sends to a destination would find no code to wait for and all go out (on PostgreSQL,
     // where transactions do run at once).
-    await hitLimit(ctx, hourKey(purpose, destination), hourLimit(ctx), 0);
-    const failures = await peekLimit(ctx, failureKey(purpose, destination, input.meta), failureLimit(ctx));
+    await hitLimit(ctx, destinationHourKey(destination), destinationHourLimit(ctx), 0);
+    const failures = await peekLimit(ctx, failureKey(purpose, destination, requester), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
+    const hour = hourKey(purpose, destination, requester.key);
+    const previous = await ctx.store.challenges.latestFrom(purpose, destination, requester.key);
     if (input.cooldown !== false) {
-      const wait = await resendWaitSec(ctx, purpose, destination);
+      const wait = waitAfter(ctx, previous, (await peekLimit(ctx, hour, hourLimit(ctx))).count);
       if (wait > 0) throw new AuthError("RESEND_COOLDOWN", { retryAfterSec: wait });
     }
-    const sendsThisHour = (await consumeLimit(ctx, hourKey(purpose, destination), hourLimit(ctx))).count;
-    await consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
+    const sendsThisHour = (await consumeLimit(ctx, hour, hourLimit(ctx))).count;
+    await consumeLimit(ctx, dayKey(purpose, destination, requester.key), dayLimit(ctx));
+    // Counted for everybody, refused only to those who are not the owner's known device.
+    for (const [key, limit] of [[destinationHourKey(destination), destinationHourLimit(ctx)], [destinationDayKey(destination), destinationDayLimit(ctx)]] as const) {
+      const state = await hitLimit(ctx, key, limit);
+      if (state.count > limit.max && !requester.knownDevice) throw new AuthError("RATE_LIMITED", { retryAfterSec: state.retryAfterSec });
+    }
 
     const now = ctx.now();
-    const previous = await latestChallenge(ctx, purpose, destination);
-    await ctx.store.challenges.supersedeLive(purpose, destination, now);
+    if (input.supersede !== false) await ctx.store.challenges.supersedeLive(purpose, destination, now, requester.key);
     const code = ctx.newCode?.() ?? randomDigits(CODE_LENGTH);
     const id = randomUUID();
-    const userId = input.userId ?? null;
     const challenge = await ctx.store.challenges.insert({
       id,
       userId,
@@ -111,10 +144,11 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
       destination,
       codeHash: codeHash(ctx, { id, purpose, destination, userId }, code),
       expiresAt: now + opts.ttlSec * 1000,
-      attemptsLeft: opts.maxAttempts - failures.count,
-      sendCount: previous && previous.consumedAt === null ? previous.sendCount + 1 : 1,
+      attemptsLeft: opts.maxAttemptsPerCode,
+      sendCount: input.supersede !== false && previous && previous.consumedAt === null && previous.supersededAt === null ? previous.sendCount + 1 : 1,
       lastSentAt: now,
       payload: input.payload ?? null,
+      requester: requester.key,
       createdAt: now,
     });
     await audit(ctx, {
@@ -124,7 +158,6 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
       // A decoy is never sent: the audit says so, so an admin is not misled.
       detail: { purpose, channel: input.channel, to: maskDestination(destination), ...(userId === null && !input.payload ? { decoy: true } : {}) },
     });
-    // Read back like any later ask would, so a decoy and a real send answer the same wait.
     // What resendWaitSec would read back: this code, sent now, after this hour's sends.
     return { challenge, code, resendInSec: cooldownSec(ctx, Math.max(1, sendsThisHour)) };
   });
@@ -132,12 +165,16 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
 
 /**
  * Gives back what a send took when the message never left: the cooldown and one send of
- * the hourly and daily caps. The code itself stays as it was, unused.
+ * each cap it counted in. The code itself stays as it was, unused.
  */
 export async function undoSend(ctx: AuthContext, challenge: Challenge): Promise<void> {
+  const { purpose, destination } = challenge;
+  const requester = requesterKeyOf(challenge);
   await ctx.store.challenges.clearLastSent(challenge.id);
-  await hitLimit(ctx, hourKey(challenge.purpose, challenge.destination), hourLimit(ctx), -1);
-  await hitLimit(ctx, dayKey(challenge.purpose, challenge.destination), dayLimit(ctx), -1);
+  await hitLimit(ctx, hourKey(purpose, destination, requester), hourLimit(ctx), -1);
+  await hitLimit(ctx, dayKey(purpose, destination, requester), dayLimit(ctx), -1);
+  await hitLimit(ctx, destinationHourKey(destination), destinationHourLimit(ctx), -1);
+  await hitLimit(ctx, destinationDayKey(destination), destinationDayLimit(ctx), -1);
 }
 
 export interface CodeSelector {
@@ -158,52 +195,70 @@ export function findChallenge(ctx: AuthContext, id: string): Promise<Challenge |
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: AuthError };
 
 /**
- * Checks `code` against the selected challenge inside the caller's transaction. A wrong
- * code, or no live challenge at all, is recorded the same way (tries left, failures of this
- * client for this destination), so an unknown destination answers like a known one.
+ * Checks `code` against the selected challenge inside the caller's transaction. Selected by
+ * destination, every live code of it counts (each requester may have asked for one; the
+ * owner's may come from an address that differs from where they type it). A wrong code, or
+ * no live code at all, is recorded the same way (a try of each live code, a failure of this
+ * requester for this destination), so an unknown destination answers like a known one.
  */
 async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise<Outcome<Challenge>> {
   const found = sel.challengeId
-    ? await findChallenge(ctx, sel.challengeId)
+    ? [await findChallenge(ctx, sel.challengeId)]
     : sel.destination
-      ? await latestChallenge(ctx, sel.purpose, sel.destination)
-      : undefined;
-  const c =
-    found && found.purpose === sel.purpose && (sel.userId === undefined || found.userId === sel.userId) && found.consumedAt === null && found.supersededAt === null
-      ? found
-      : undefined;
+      ? await ctx.store.challenges.live(sel.purpose, sel.destination)
+      : [];
+  const live = found.filter(
+    (c): c is Challenge =>
+      c !== undefined && c.purpose === sel.purpose && (sel.userId === undefined || c.userId === sel.userId) && c.consumedAt === null && c.supersededAt === null,
+  );
   // An id that names no live code is whatever the request carried: its hash keys the bucket,
   // so any character (U+0000 too, which PostgreSQL cannot store) and any length fit.
-  const destination = c?.destination ?? sel.destination ?? `id:${createHash("sha256").update(sel.challengeId ?? "").digest("base64url")}`;
+  const destination = live[0]?.destination ?? sel.destination ?? `id:${createHash("sha256").update(sel.challengeId ?? "").digest("base64url")}`;
+  const userId = live[0]?.userId ?? null;
   const max = ctx.options.code.maxAttempts;
-  const lockKey = failureKey(sel.purpose, destination, sel.meta);
+  const lockKey = failureKey(sel.purpose, destination, requesterOf(ctx, sel.meta, userId));
   const failures = await peekLimit(ctx, lockKey, failureLimit(ctx));
   if (failures.count >= max) {
     return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec, attemptsLeft: 0 }) };
   }
-  // Out of tries but the lock has passed: this code is dead, and a new one may be sent.
-  if (c && c.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
-  if (c && c.expiresAt <= ctx.now()) return { ok: false, error: new AuthError("CODE_EXPIRED") };
+  const now = ctx.now();
+  const usable = live.filter((c) => c.attemptsLeft > 0 && c.expiresAt > now);
+  if (live.length > 0 && usable.length === 0) {
+    // Out of tries (the lock, if any, has passed): this code is dead, and a new one may be sent.
+    if (live[0]!.attemptsLeft <= 0) return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: 0 }) };
+    return { ok: false, error: new AuthError("CODE_EXPIRED") };
+  }
 
-  if (c && isCodeShape(code) && safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
+  if (isCodeShape(code)) {
+    for (const c of usable) if (safeEqual(codeHash(ctx, c, code), c.codeHash)) return { ok: true, value: c };
+  }
   const detail = { purpose: sel.purpose, to: maskDestination(destination) };
-  // The store takes the try in one step, so concurrent wrong codes each spend exactly one.
-  const left = c ? ((await ctx.store.challenges.spendAttempt(c.id)) ?? 0) : max;
+  // A wrong code is a try at every live code it was compared with: each code's total stays
+  // small however many requesters guess. The store takes each try in one step, so
+  // concurrent wrong codes each spend exactly one.
+  let left = usable.length ? 0 : ctx.options.code.maxAttemptsPerCode;
+  for (const c of usable) left = Math.max(left, (await ctx.store.challenges.spendAttempt(c.id)) ?? 0);
   const after = await hitLimit(ctx, lockKey, failureLimit(ctx));
-  await audit(ctx, { kind: "code_failed", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail });
+  await audit(ctx, { kind: "code_failed", outcome: "fail", userId, meta: sel.meta, detail });
   if (left <= 0 || after.count >= max) {
-    await audit(ctx, { kind: "lockout", outcome: "fail", userId: c?.userId ?? null, meta: sel.meta, detail: { ...detail, what: "code" } });
+    await audit(ctx, { kind: "lockout", outcome: "fail", userId, meta: sel.meta, detail: { ...detail, what: "code" } });
     return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: after.retryAfterSec, attemptsLeft: 0 }) };
   }
   return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, max - after.count) }) };
 }
 
-/** Marks a checked code used (only if still live) and runs `then` with it; inside the caller's transaction. */
+/**
+ * Marks a checked code used (only if still live) and runs `then` with it; inside the caller's
+ * transaction. A code chosen by destination ends that destination's round: the other live
+ * codes of it (other requesters') die with it, so none is left to guess at.
+ */
 async function use<T>(ctx: AuthContext, c: Challenge, sel: CodeSelector, then: (tx: AuthContext, c: Challenge) => Promise<T>): Promise<T> {
-  if (!(await ctx.store.challenges.consume(c.id, ctx.now()))) throw new AuthError("INVALID_CODE");
-  await resetLimit(ctx, failureKey(c.purpose, c.destination, sel.meta));
+  const now = ctx.now();
+  if (!(await ctx.store.challenges.consume(c.id, now))) throw new AuthError("INVALID_CODE");
+  if (sel.destination !== undefined) await ctx.store.challenges.supersedeLive(c.purpose, c.destination, now);
+  await resetLimit(ctx, failureKey(c.purpose, c.destination, requesterOf(ctx, sel.meta, c.userId)));
   await audit(ctx, { kind: "code_verified", userId: c.userId, meta: sel.meta, detail: { purpose: c.purpose, to: maskDestination(c.destination) } });
-  return then(ctx, { ...c, consumedAt: ctx.now() });
+  return then(ctx, { ...c, consumedAt: now });
 }
 
 /**

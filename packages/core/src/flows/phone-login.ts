@@ -8,7 +8,9 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { transaction } from "../transaction";
 import { normalizePhone } from "../users/normalize";
-import { hitLimit } from "../limits/rate-limit";
+import { consumeLimit, hitLimit } from "../limits/rate-limit";
+import { requesterOf } from "../limits/requester";
+import type { Limit } from "../options";
 import { liftLockouts } from "../users/lockouts";
 import { proveClaim } from "../users/claims";
 import { createUser, findUserById, findUserByPhone } from "../users/users";
@@ -28,9 +30,15 @@ async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?:
   return { user, phone, expiresAt: challenge.expiresAt, resendInSec };
 }
 
-/** The global hourly budget of SMS to numbers that have no account yet; refusals are audited once per hour. */
+/**
+ * The hourly budget of SMS to numbers that have no account yet: the requester's share first,
+ * so one client cannot spend everybody's, then the global one, whose refusals are audited
+ * once per hour.
+ */
 async function spendNewNumberBudget(ctx: AuthContext, meta?: RequestMeta): Promise<void> {
-  const state = await hitLimit(ctx, "sms-new-numbers", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
+  const share: Limit = { max: ctx.options.smsNewNumbersPerRequesterPerHour, windowSec: 3600 };
+  await consumeLimit(ctx, `sms-new-numbers:${requesterOf(ctx, meta).key}`, share);
+  const state = await hitLimit(ctx, "sms-new-numbers:", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
   if (state.count <= ctx.options.smsNewNumbersPerHour) return;
   if (state.count === ctx.options.smsNewNumbersPerHour + 1) {
     await audit(ctx, { kind: "sms_budget_exhausted", outcome: "fail", meta, detail: { perHour: ctx.options.smsNewNumbersPerHour } });
@@ -109,10 +117,10 @@ export async function resendPhoneCode(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
-  const user = await assertPhoneBelongsTo(ctx, input.userId, input.phone);
-  const phone = user.phone!;
+  // Counted first: an id and number that do not belong together cost the prober as much as a send.
   await limitAddress(ctx, "codeSendPerIp", meta);
-  return sendLoginCode(ctx, user, phone, meta, locale);
+  const user = await assertPhoneBelongsTo(ctx, input.userId, input.phone);
+  return sendLoginCode(ctx, user, user.phone!, meta, locale);
 }
 
 /** A right code signs in, proves the phone, and opens a session, in one transaction. */

@@ -1,6 +1,7 @@
+import type { Challenge } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
-import { consumeCode, findChallenge, resendWaitSec } from "../codes/codes";
+import { consumeCode, findChallenge, resendWaitOf } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
@@ -44,13 +45,13 @@ export interface PendingRegistration {
   resendInSec: number;
 }
 
-async function pendingOf(ctx: AuthContext, c: { id: string; destination: string; expiresAt: number }): Promise<PendingRegistration> {
+async function pendingOf(ctx: AuthContext, c: Challenge): Promise<PendingRegistration> {
   return {
     verificationId: c.id,
     email: c.destination,
     expiresAt: c.expiresAt,
     expiresInSec: Math.max(0, Math.ceil((c.expiresAt - ctx.now()) / 1000)),
-    resendInSec: await resendWaitSec(ctx, "signup", c.destination),
+    resendInSec: await resendWaitOf(ctx, c),
   };
 }
 

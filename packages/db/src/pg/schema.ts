@@ -79,6 +79,7 @@ export const challenges = pgTable(
     sendCount: integer("send_count").notNull().default(1),
     lastSentAt: ms("last_sent_at").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>(),
+    requester: text("requester"),
     createdAt: ms("created_at").notNull(),
   },
   (t) => [index("challenges_lookup").on(t.purpose, t.destination, t.createdAt)],

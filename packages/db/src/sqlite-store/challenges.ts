@@ -1,4 +1,4 @@
-import type { ChallengeRepository } from "@authsvc/store";
+import { LIVE_CHALLENGES_READ, type ChallengeRepository } from "@authsvc/store";
 import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { challenges } from "../schema";
@@ -6,19 +6,29 @@ import type { Scope } from "./scope";
 
 const p = sql.placeholder;
 const live = and(isNull(challenges.consumedAt), isNull(challenges.supersededAt));
+const forDestination = and(eq(challenges.purpose, p("purpose")), eq(challenges.destination, p("destination")));
+// Ties (a frozen clock): the one not replaced, then the one written last.
+const newestFirst = [desc(challenges.createdAt), sql`${challenges.supersededAt} IS NULL DESC`, desc(challenges.lastSentAt), sql`rowid DESC`] as const;
 const signupTo = and(eq(challenges.purpose, "signup"), eq(challenges.destination, p("destination")), isNotNull(challenges.payload));
 
 // A code send runs several of these, a code check two or three: prepared once per store.
 export function prepareChallenges(db: Db) {
   return {
     byId: db.select().from(challenges).where(eq(challenges.id, p("id"))).prepare(),
-    latest: db
+    latest: db.select().from(challenges).where(forDestination).orderBy(...newestFirst).limit(1).prepare(),
+    latestFrom: db
       .select()
       .from(challenges)
-      .where(and(eq(challenges.purpose, p("purpose")), eq(challenges.destination, p("destination"))))
-      // Ties (a frozen clock): the one not replaced, then the one written last.
-      .orderBy(desc(challenges.createdAt), sql`${challenges.supersededAt} IS NULL DESC`, desc(challenges.lastSentAt), sql`rowid DESC`)
+      .where(and(forDestination, eq(challenges.requester, p("requester"))))
+      .orderBy(...newestFirst)
       .limit(1)
+      .prepare(),
+    live: db
+      .select()
+      .from(challenges)
+      .where(and(forDestination, live))
+      .orderBy(...newestFirst)
+      .limit(LIVE_CHALLENGES_READ)
       .prepare(),
     insert: db
       .insert(challenges)
@@ -35,6 +45,7 @@ export function prepareChallenges(db: Db) {
         lastSentAt: p("lastSentAt"),
         // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
         payload: sql`${p("payload")}`,
+        requester: p("requester"),
         createdAt: p("createdAt"),
       })
       .returning()
@@ -42,7 +53,12 @@ export function prepareChallenges(db: Db) {
     supersedeLive: db
       .update(challenges)
       .set({ supersededAt: sql`${p("at")}` })
-      .where(and(eq(challenges.purpose, p("purpose")), eq(challenges.destination, p("destination")), live))
+      .where(and(forDestination, live))
+      .prepare(),
+    supersedeLiveFrom: db
+      .update(challenges)
+      .set({ supersededAt: sql`${p("at")}` })
+      .where(and(forDestination, eq(challenges.requester, p("requester")), live))
       .prepare(),
     supersedeLiveOfUser: db
       .update(challenges)
@@ -74,11 +90,14 @@ export function challengeRepository(q: Queries, scope: Scope): ChallengeReposito
   return {
     byId: (id) => scope.run(() => q.byId.get({ id })),
     latest: (purpose, destination) => scope.run(() => q.latest.get({ purpose, destination })),
+    latestFrom: (purpose, destination, requester) => scope.run(() => q.latestFrom.get({ purpose, destination, requester })),
+    live: (purpose, destination) => scope.run(() => q.live.all({ purpose, destination })),
     insert: (c) =>
       scope.run(() => q.insert.get({ ...c, payload: c.payload === null ? null : JSON.stringify(c.payload) })!),
-    supersedeLive: (purpose, destination, at) =>
+    supersedeLive: (purpose, destination, at, requester) =>
       scope.run(() => {
-        q.supersedeLive.run({ purpose, destination, at });
+        if (requester === undefined) q.supersedeLive.run({ purpose, destination, at });
+        else q.supersedeLiveFrom.run({ purpose, destination, at, requester });
       }),
     supersedeLiveOfUser: (userId, purpose, at) =>
       scope.run(() => {

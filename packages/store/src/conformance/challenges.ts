@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LIVE_CHALLENGES_READ } from "../store";
 import { aUser, newChallenge, T0, useStore } from "./fixtures";
 import type { ConformanceEngine } from "./index";
 
@@ -56,6 +57,43 @@ export function challengeConformance(engine: ConformanceEngine) {
       // Already replaced: the first replacement time stays.
       await store().challenges.supersedeLive("login", "ana@example.com", T0 + 3);
       expect((await store().challenges.byId(live.id))?.supersededAt).toBe(T0 + 2);
+    });
+
+    it("finds the newest one a requester asked for, live or not", async () => {
+      const mine = await store().challenges.insert(newChallenge({ createdAt: T0, requester: "ip:a" }));
+      await store().challenges.insert(newChallenge({ createdAt: T0 + 10, requester: "ip:b" }));
+      await store().challenges.insert(newChallenge({ createdAt: T0 + 20, requester: "ip:a", destination: "bob@example.com" }));
+      expect((await store().challenges.latestFrom("login", "ana@example.com", "ip:a"))?.id).toBe(mine.id);
+      await store().challenges.consume(mine.id, T0 + 30);
+      expect((await store().challenges.latestFrom("login", "ana@example.com", "ip:a"))?.consumedAt).toBe(T0 + 30);
+      expect(await store().challenges.latestFrom("login", "ana@example.com", "ip:c")).toBeUndefined();
+      expect(await store().challenges.latestFrom("signup", "ana@example.com", "ip:a")).toBeUndefined();
+    });
+
+    it("lists the live ones of a purpose and destination, newest first, expired included, at most LIVE_CHALLENGES_READ", async () => {
+      const expired = await store().challenges.insert(newChallenge({ createdAt: T0, expiresAt: T0 + 1 }));
+      const a = await store().challenges.insert(newChallenge({ createdAt: T0 + 10, requester: "ip:a" }));
+      const b = await store().challenges.insert(newChallenge({ createdAt: T0 + 20, requester: "ip:b" }));
+      const used = await store().challenges.insert(newChallenge({ createdAt: T0 + 30 }));
+      await store().challenges.consume(used.id, T0 + 31);
+      await store().challenges.insert(newChallenge({ createdAt: T0 + 40, purpose: "signup" }));
+      await store().challenges.insert(newChallenge({ createdAt: T0 + 40, destination: "bob@example.com" }));
+      expect((await store().challenges.live("login", "ana@example.com")).map((c) => c.id)).toEqual([b.id, a.id, expired.id]);
+      for (let i = 0; i < LIVE_CHALLENGES_READ; i++) await store().challenges.insert(newChallenge({ createdAt: T0 + 100 + i }));
+      const many = await store().challenges.live("login", "ana@example.com");
+      expect(many).toHaveLength(LIVE_CHALLENGES_READ);
+      expect(many[0]!.createdAt).toBe(T0 + 100 + LIVE_CHALLENGES_READ - 1);
+      expect(await store().challenges.live("login", "nobody@example.com")).toEqual([]);
+    });
+
+    it("supersedes only one requester's live ones when a requester is named", async () => {
+      const a = await store().challenges.insert(newChallenge({ requester: "ip:a" }));
+      const b = await store().challenges.insert(newChallenge({ requester: "ip:b" }));
+      const old = await store().challenges.insert(newChallenge({ requester: null }));
+      await store().challenges.supersedeLive("login", "ana@example.com", T0 + 2, "ip:a");
+      expect((await store().challenges.byId(a.id))?.supersededAt).toBe(T0 + 2);
+      expect((await store().challenges.byId(b.id))?.supersededAt).toBeNull();
+      expect((await store().challenges.byId(old.id))?.supersededAt).toBeNull();
     });
 
     it("supersedes the live ones of a user for a purpose, whatever the destination", async () => {

@@ -64,6 +64,7 @@ export function newChallenge(overrides: Partial<NewChallenge> = {}): NewChalleng
     sendCount: 1,
     lastSentAt: T0,
     payload: null,
+    requester: "ip:192.0.2.1",
     createdAt: T0,
     ...overrides,
   };

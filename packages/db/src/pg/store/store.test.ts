@@ -31,6 +31,7 @@ const challenge = (over: Partial<NewChallenge> = {}): NewChallenge => ({
   sendCount: 1,
   lastSentAt: T,
   payload: null,
+  requester: null,
   createdAt: T,
   ...over,
 });

@@ -1,0 +1,19 @@
+import type { AuthContext, RequestMeta } from "../context";
+import { addressGroup } from "./address";
+
+/**
+ * Who is asking, for the limits that must not let one person's requests spend another's:
+ * a code's cooldown, caps and wrong tries, and shares of budgets everybody draws on. It is
+ * the client's address group (an IPv6 /64 is one client); a caller with no address (an
+ * in-process caller) is one requester of its own.
+ */
+export interface Requester {
+  /** Ends with a delimiter, so it can close a limit key that is ever reset by prefix. */
+  key: string;
+  /** A device the account's owner signed in on: account-wide and per-destination ceilings never refuse it. */
+  knownDevice: boolean;
+}
+
+export function requesterOf(_ctx: AuthContext, meta: RequestMeta | undefined, _userId?: number | null): Requester {
+  return { key: meta?.ip ? `ip:${addressGroup(meta.ip)}:` : "local:", knownDevice: false };
+}
