@@ -9,11 +9,28 @@ import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
 import { dummyHash, verifySecret } from "./hash";
 
-/** Wrong passwords counted per account from everywhere; lifted by a code sign-in (`liftLockouts`). */
-export const accountKey = (userId: number) => `login-fail:user:${userId}`;
+/**
+ * A subject's part of a limit key, with no `:` left in it: the `:` after it then ends the
+ * subject, so a prefix reset of one subject never reaches another (`login-fail:user:14:`
+ * never matches user 140; username `ana` never matches a username `ana:x`).
+ */
+const keyPart = (value: string) => value.replaceAll("%", "%25").replaceAll(":", "%3A");
 
-/** Wrong passwords counted per identifier as typed (`kind` as classifyIdentifier names it). */
-export const identifierKey = (kind: "email" | "phone" | "username", value: string) => `login-fail:${kind}:${value.toLowerCase()}`;
+/**
+ * Every wrong-password counter of one account starts with this, delimiter included: the
+ * account from everywhere (`accountKey`) and the account per client (`...:<client>`).
+ * liftLockouts resets by this prefix.
+ */
+export const accountPrefix = (userId: number) => `login-fail:user:${userId}:`;
+
+/** Wrong passwords counted per account from all clients together; lifted by a code sign-in or a reset link (`liftLockouts`). */
+export const accountKey = (userId: number) => `${accountPrefix(userId)}*`;
+
+/**
+ * Every wrong-password counter of an identifier as typed (`kind` as classifyIdentifier names
+ * it) starts with this, delimiter included; one counter per client follows it.
+ */
+export const identifierPrefix = (kind: "email" | "phone" | "username", value: string) => `login-fail:${kind}:${keyPart(value.toLowerCase())}:`;
 
 /** The identifier a person typed into the login box, as classifyIdentifier read it. */
 export interface TypedIdentifier {
@@ -30,8 +47,8 @@ function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, u
   const from = meta?.ip ? addressGroup(meta.ip) : "-";
   const perClient = ctx.options.limits.loginFailuresPerIdentifier;
   const counters: [string, Limit][] = [];
-  if (typed) counters.push([`${identifierKey(typed.kind, typed.value)}:${from}`, perClient]);
-  if (user) counters.push([`${accountKey(user.id)}:${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
+  if (typed) counters.push([`${identifierPrefix(typed.kind, typed.value)}${from}`, perClient]);
+  if (user) counters.push([`${accountPrefix(user.id)}${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
   return counters;
 }
 
