@@ -4,6 +4,7 @@ import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { addressGroup } from "../limits/address";
 import { hitLimit, resetLimit } from "../limits/rate-limit";
+import { knownDevice } from "../sessions/device";
 import { transaction } from "../transaction";
 import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
@@ -42,13 +43,20 @@ export interface TypedIdentifier {
  * The counters a wrong password adds to: the identifier typed and the account, each per
  * client (so a stranger's guesses lock out only the stranger), and the account from
  * everywhere, with a higher ceiling against guessing spread over many addresses.
+ *
+ * A known device of the account (sessions/device.ts) is its own client: its tries count on
+ * the device's bucket instead of the address's (so a sprayer behind the same carrier NAT does
+ * not lock it out), with the same per-client limit, and the account-wide counter neither
+ * counts nor refuses them: that ceiling is against strangers, and the device has signed in to
+ * this account before. The owner's own wrong guesses on it are still limited, per device.
  */
-function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined): [string, Limit][] {
-  const from = meta?.ip ? addressGroup(meta.ip) : "-";
+function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined, device: string | null): [string, Limit][] {
+  const from = device ? `device:${device}` : meta?.ip ? addressGroup(meta.ip) : "-";
   const perClient = ctx.options.limits.loginFailuresPerIdentifier;
   const counters: [string, Limit][] = [];
   if (typed) counters.push([`${identifierPrefix(typed.kind, typed.value)}${from}`, perClient]);
-  if (user) counters.push([`${accountPrefix(user.id)}${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
+  if (user) counters.push([`${accountPrefix(user.id)}${from}`, perClient]);
+  if (user && !device) counters.push([accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
   return counters;
 }
 
@@ -66,7 +74,8 @@ export async function checkPasswordCounted(
   meta: RequestMeta | undefined,
   method: string,
 ): Promise<boolean> {
-  const counters = failureCounters(ctx, typed, user, meta);
+  const device = user ? knownDevice(ctx, meta, user.id) : null;
+  const counters = failureCounters(ctx, typed, user, meta, device);
   // In one transaction: each counter's row stays locked until all are counted, so concurrent
   // guesses reach every counter in the same order, and the first `max` of that order pass
   // them all (counted one by one, each counter could let a different set through, fewer than
@@ -83,9 +92,11 @@ export async function checkPasswordCounted(
   const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), password)) && Boolean(stored);
   if (ok) {
     for (const [key] of counters) await resetLimit(ctx, key);
+    // The right password from a known device of the account: the owner, so the strangers' count goes too.
+    if (device) await resetLimit(ctx, accountKey(user!.id));
     return true;
   }
-  await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method } });
+  await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: device ? { method, knownDevice: true } : { method } });
   const full = attempts.find((a) => a.count === a.limit.max);
   if (full) {
     await audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: full.retryAfterSec } });
