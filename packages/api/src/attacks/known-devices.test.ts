@@ -11,7 +11,7 @@
  * Replayed through the API's fetch handler, the client address of each request chosen.
  */
 import { describe, expect, it } from "vitest";
-import { toWire, type Wire } from "../testing";
+import { expect002, toWire, type Wire } from "../testing";
 import { attackSetup, OTHER_IP, PASS, PASS2, VICTIM_IP, VICTIM_MAIL, type AttackHarness } from "./support";
 
 const ATTACKER_MAIL2 = "mallory.devices@attacker.example";
@@ -61,6 +61,17 @@ async function spray(h: AttackHarness, email = VICTIM_MAIL) {
     }
   }
   return refused;
+}
+
+/** The reset link's token from the newest reset email (the email is written after the answer). */
+async function resetLinkToken(h: AttackHarness, email: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const mail = (await h.outbox(email)).find((m) => m.purpose === "password_reset");
+    const m = mail && /\/reset-password\?token=([^\s"'<>]+)/.exec(mail.text);
+    if (m) return decodeURIComponent(m[1]!);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no reset email with a link reached ${email}`);
 }
 
 describe("item 2: known devices against the account-wide password lock", () => {
@@ -172,6 +183,36 @@ describe("item 2: known devices against the account-wide password lock", () => {
     const [, , deviceId, mac] = device.split(".");
     expect(text).not.toContain(mac!);
     expect(text).not.toContain(deviceId!);
+  });
+});
+
+describe("item 2: a reset by link lifts the account-wide lock", () => {
+  it("tRPC resetPasswordWithLink: after the spray, the new password signs in from anywhere", async () => {
+    const h = attackSetup();
+    await h.emailUser002(VICTIM_IP, VICTIM_MAIL, PASS);
+    await spray(h);
+    expect((await login002(h, OTHER_IP, VICTIM_MAIL, PASS)).status).toBe(429);
+    const asked = await h.mutate(VICTIM_IP, "auth.forgotPassword", { identifier: VICTIM_MAIL });
+    expect(asked.status, asked.text).toBe(200);
+    const token = await resetLinkToken(h, VICTIM_MAIL);
+    const reset = await h.mutate(VICTIM_IP, "auth.resetPasswordWithLink", { token, newPassword: PASS2 });
+    expect(reset.status, reset.text).toBe(200);
+    const res = await login002(h, OTHER_IP, VICTIM_MAIL, PASS2);
+    expect(res.status, `ATTACK WORKED: the reset link left the account locked: ${res.text}`).toBe(200);
+  });
+
+  it("family 002 PATCH /auth/update-password with the reset link's token lifts it too", async () => {
+    const h = attackSetup();
+    await h.emailUser002(VICTIM_IP, VICTIM_MAIL, PASS);
+    await spray(h);
+    const asked = await h.call(VICTIM_IP, "POST", "/auth/send-forgot-password", { email: VICTIM_MAIL });
+    expect(asked.status, asked.text).toBe(200);
+    const token = await resetLinkToken(h, VICTIM_MAIL);
+    const reset = await h.call(VICTIM_IP, "PATCH", "/auth/update-password", { new_password: PASS2 }, token);
+    expect002(reset, 200);
+    // From one of the spraying addresses too: everything the strangers caused is lifted.
+    const res = await login002(h, SPRAYERS[3]!, VICTIM_MAIL, PASS2);
+    expect(res.status, `ATTACK WORKED: the reset link left the account locked: ${res.text}`).toBe(200);
   });
 });
 
