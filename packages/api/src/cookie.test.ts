@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callerForHeaders, compileTrustProxy, createApiContext, createCaller, SESSION_COOKIE, trustNobody } from "./index";
-import { cookieValue, expectWireError, META, PASSWORD, setCookies, setup, type Harness } from "./test/harness";
+import { cookieValue, deviceCookies, expectWireError, META, PASSWORD, setCookies, setup, type Harness } from "./test/harness";
 
 /** The value of a `__Host-authsvc_session` Set-Cookie line. */
 function secureCookieValue(line: string): string {
@@ -10,6 +10,8 @@ function secureCookieValue(line: string): string {
 }
 
 const COOKIE_LINE = /^authsvc_session=[A-Za-z0-9_%-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/;
+/** The known-device cookie a web sign-in sets beside the session's (issue 19): a year. */
+const DEVICE_LINE = /^authsvc_device=d1\.\d+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=31536000$/;
 
 /** Signs in over HTTP with delivery "cookie"; returns the response and the cookie's value. */
 async function cookieLogin(h: Harness, base?: string) {
@@ -32,6 +34,7 @@ describe("cookie delivery", () => {
     expect(maxAge).toBeGreaterThan(29 * 24 * 3600);
     expect(maxAge).toBeLessThanOrEqual(30 * 24 * 3600);
 
+    expect(deviceCookies(res)).toEqual([expect.stringMatching(DEVICE_LINE)]);
     const data = res.body.result.data;
     expect(data.accessToken).toBeNull();
     expect(data.tokenType).toBe("cookie");
@@ -41,9 +44,10 @@ describe("cookie delivery", () => {
 
   it("over https, names the cookie __Host-authsvc_session: Secure, Path=/, no Domain (issue 10)", async () => {
     const h = setup();
-    const { line } = await cookieLogin(h, "https://localhost");
+    const { res, line } = await cookieLogin(h, "https://localhost");
     expect(line).toMatch(/^__Host-authsvc_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     expect(line).not.toMatch(/Domain=/i);
+    expect(deviceCookies(res)).toEqual([expect.stringMatching(/^__Host-authsvc_device=d1\.[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=31536000; Secure$/)]);
   });
 
   it("over https, only the __Host- cookie counts: a cookie tossed by a sibling subdomain signs nobody in (issue 10)", async () => {
@@ -160,9 +164,10 @@ describe("cookie delivery", () => {
     const ctx = createApiContext({ auth: h.auth, meta: META, credential: null });
     const out = await createCaller(ctx).auth.loginWithPassword({ identifier: "ana@example.com", password: PASSWORD, delivery: "cookie" });
     expect(out.accessToken).toBeNull();
-    const line = ctx.resHeaders.get("set-cookie")!;
+    const [line, device] = ctx.resHeaders.getSetCookie();
     expect(line).toMatch(COOKIE_LINE);
-    const me = await createCaller(createApiContext({ auth: h.auth, meta: META, credential: { token: cookieValue(line), from: "cookie" } })).user.me();
+    expect(device).toMatch(DEVICE_LINE);
+    const me = await createCaller(createApiContext({ auth: h.auth, meta: META, credential: { token: cookieValue(line!), from: "cookie" } })).user.me();
     expect(me.email).toBe("ana@example.com");
   });
 });

@@ -1,8 +1,8 @@
-import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SignedIn, type TokenRequest } from "@authsvc/core";
+import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SessionToken, type TokenRequest } from "@authsvc/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { TRPC_CODE } from "./errors";
-import { isSameOrigin, sessionCookie } from "./http/request";
+import { deviceCookie, isSameOrigin, sessionCookie } from "./http/request";
 
 export interface ApiContext {
   auth: Auth;
@@ -92,10 +92,16 @@ export const deliveryInput = z.enum(["token", "cookie"]).default("token");
 export const tokenRequestFor = (delivery: "token" | "cookie"): TokenRequest =>
   delivery === "cookie" ? { type: "cookie" } : { type: "jwt" };
 
-/** The one shape every sign-in answers with. With a cookie the token never reaches script. */
-export function signedInResponse(ctx: ApiContext, s: SignedIn) {
+/**
+ * The one shape every sign-in (and renewal) answers with. With a cookie the token never
+ * reaches script. `deviceToken`: the known-device token a sign-in gives (null for a renewal,
+ * which is no sign-in), for the client to keep and send back as `X-Device-Token`; a web
+ * sign-in also sets it as the device cookie.
+ */
+export function signedInResponse(ctx: ApiContext, s: SessionToken & { deviceToken?: string }) {
   if (s.tokenType === "cookie") {
     ctx.resHeaders.append("set-cookie", sessionCookie(s.token, (s.expiresAt - Date.now()) / 1000, ctx.secureCookies));
+    if (s.deviceToken) ctx.resHeaders.append("set-cookie", deviceCookie(s.deviceToken, ctx.secureCookies));
   }
   return {
     accessToken: s.tokenType === "cookie" ? null : s.token,
@@ -104,6 +110,7 @@ export function signedInResponse(ctx: ApiContext, s: SignedIn) {
     expiresIn: Math.max(0, Math.floor((s.expiresAt - Date.now()) / 1000)),
     sessionId: s.session.id,
     user: ctx.auth.publicUser(s.user),
+    deviceToken: s.deviceToken ?? null,
   };
 }
 

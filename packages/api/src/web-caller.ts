@@ -1,5 +1,5 @@
 import type { Auth } from "@authsvc/core";
-import { readSessionCookie } from "./http/request";
+import { deviceToken, readSessionCookie } from "./http/request";
 import { createCaller } from "./root";
 import { createApiContext } from "./trpc";
 
@@ -10,10 +10,11 @@ import { createApiContext } from "./trpc";
  */
 export function callerForHeaders(auth: Auth, headers: Headers, connection: { secure: boolean }) {
   const token = readSessionCookie(headers, connection.secure);
+  const device = deviceToken(headers);
   return createCaller(
     createApiContext({
       auth,
-      meta: { userAgent: headers.get("user-agent") ?? undefined },
+      meta: { userAgent: headers.get("user-agent") ?? undefined, ...(device ? { device } : {}) },
       credential: token ? { token, from: "cookie" } : null,
     }),
   );

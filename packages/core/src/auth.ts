@@ -14,7 +14,7 @@ import * as phoneLogin from "./flows/phone-login";
 import * as pin from "./flows/pin";
 import * as registration from "./flows/registration";
 import * as sessionFlows from "./flows/session-flows";
-import { issueToken, type TokenRequest } from "./flows/sign-in";
+import { sessionToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
 import { registerClaimsProfile } from "./sessions/claims-profiles";
@@ -80,9 +80,10 @@ export function createAuth(init: CreateAuthInit) {
     // sessions and tokens
     authenticate: (token: string): Promise<Principal> => authenticate(ctx, token),
     requireSession,
+    /** Another token for a signed-in session: not a sign-in, so no device token. */
     issueToken: (p: Principal, t: TokenRequest) => {
       const s = requireSession(p);
-      return issueToken(ctx, s.user, s.session, t);
+      return sessionToken(ctx, s.user, s.session, t);
     },
     renewAccessToken: bind(ctx, sessionFlows.renewAccessToken),
     /** A door's extra JWT claims under a name, for `{ type: "jwt", profile: name }` and the renewals of those tokens. */

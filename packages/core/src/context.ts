@@ -21,6 +21,12 @@ export const consoleLogger: Logger = {
 export interface RequestMeta {
   ip?: string;
   userAgent?: string;
+  /**
+   * The device token the client presented (the web's device cookie, or `X-Device-Token`), raw
+   * and unchecked: sessions/device.ts `knownDevice` says whether it names a known device of an
+   * account. Never recorded (audit rows and sessions keep only `ip` and `userAgent`).
+   */
+  device?: string;
 }
 
 export interface AuthContext {
@@ -29,7 +35,7 @@ export interface AuthContext {
   options: AuthOptions;
   log: Logger;
   transports: Transports;
-  keys: { accessToken: KeyObject; code: KeyObject };
+  keys: { accessToken: KeyObject; code: KeyObject; device: KeyObject };
   now: () => number;
   /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
   claimsProfiles: Map<string, ClaimsProfile>;
@@ -43,7 +49,11 @@ export function createContext(store: Store, options: AuthOptions, log: Logger, t
     options,
     log,
     transports,
-    keys: { accessToken: deriveKey(options.secret, "access-token"), code: deriveKey(options.secret, "code") },
+    keys: {
+      accessToken: deriveKey(options.secret, "access-token"),
+      code: deriveKey(options.secret, "code"),
+      device: deriveKey(options.secret, "device-token"),
+    },
     // Date.now, read at call time so fake timers in tests move it.
     now: () => Date.now(),
     claimsProfiles: new Map(),

@@ -5,7 +5,7 @@ export type { RequestMeta } from "./context";
 export { loadOrCreateSecret } from "./crypto/secret-file";
 export type { Principal } from "./sessions/authenticate";
 export type { ClaimsProfile } from "./sessions/claims-profiles";
-export type { SignedIn, TokenRequest } from "./flows/sign-in";
+export type { SessionToken, SignedIn, TokenRequest } from "./flows/sign-in";
 export type { PendingRegistration } from "./flows/registration";
 export type { Transport, Transports } from "./delivery/transport";
 export type { OutboxView } from "./delivery/outbox";

@@ -10,6 +10,17 @@ export const SESSION_COOKIE = "authsvc_session";
 export const SECURE_SESSION_COOKIE = "__Host-authsvc_session";
 
 export const sessionCookieName = (secure: boolean): string => (secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
+
+/**
+ * The known-device token (core's sessions/device.ts) on the web, named like the session
+ * cookie; other clients send it as `X-Device-Token`. Given at every web sign-in, for a year.
+ */
+export const DEVICE_COOKIE = "authsvc_device";
+export const SECURE_DEVICE_COOKIE = "__Host-authsvc_device";
+export const DEVICE_HEADER = "x-device-token";
+export const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 24 * 3600;
+/** Longer than any device token: not read at all. */
+const MAX_DEVICE_TOKEN = 256;
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ClientInfo {
@@ -36,7 +47,19 @@ export function clientIp(headers: HeaderSource, info: ClientInfo | undefined, tr
 }
 
 export function requestMeta(headers: HeaderSource, info: ClientInfo | undefined, trust: TrustProxy): RequestMeta {
-  return { ip: clientIp(headers, info, trust), userAgent: headers.get("user-agent") ?? undefined };
+  const device = deviceToken(headers);
+  return { ip: clientIp(headers, info, trust), userAgent: headers.get("user-agent") ?? undefined, ...(device ? { device } : {}) };
+}
+
+/**
+ * The device token the client presents, unchecked (core checks it against the account): the
+ * `X-Device-Token` header first, else the device cookie under either name. Unlike the session
+ * cookie, a planted device cookie (cookie tossing from a sibling host) gains nothing: it
+ * counts only for the account it was signed for, and opens nothing even there.
+ */
+export function deviceToken(headers: HeaderSource): string | undefined {
+  const token = headers.get(DEVICE_HEADER)?.trim() || readCookie(headers, SECURE_DEVICE_COOKIE) || readCookie(headers, DEVICE_COOKIE);
+  return token && token.length <= MAX_DEVICE_TOKEN ? token : undefined;
 }
 
 export function readCookie(headers: HeaderSource, name: string): string | undefined {
@@ -88,6 +111,18 @@ export function sessionCookie(token: string, maxAgeSec: number, secure: boolean)
     "HttpOnly",
     "SameSite=Lax",
     `Max-Age=${Math.max(0, Math.floor(maxAgeSec))}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** The device cookie a web sign-in sets: HttpOnly, SameSite=Lax, a year; `__Host-` over HTTPS. */
+export function deviceCookie(token: string, secure: boolean): string {
+  return [
+    `${secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE}=${encodeURIComponent(token)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${DEVICE_COOKIE_MAX_AGE_SEC}`,
     ...(secure ? ["Secure"] : []),
   ].join("; ");
 }

@@ -176,8 +176,11 @@ export function expectWireError(res: Wire, httpStatus: number, authCode?: string
 }
 
 
-/** The Set-Cookie lines of a response. */
-export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie();
+/** The session cookie's Set-Cookie lines of a response (either name). */
+export const setCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie().filter((l) => /^(?:__Host-)?authsvc_session=/.test(l));
+
+/** The known-device cookie's Set-Cookie lines of a response (either name). */
+export const deviceCookies = (res: Pick<Wire, "headers">): string[] => res.headers.getSetCookie().filter((l) => /^(?:__Host-)?authsvc_device=/.test(l));
 
 /** The session cookie's value from a Set-Cookie line (either name). */
 export function cookieValue(line: string): string {

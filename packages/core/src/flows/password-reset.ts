@@ -198,6 +198,8 @@ export async function changePassword(
       exceptId: principal.session?.id,
       meta,
     });
+    // The link came back from the account's email, as a code to a proven channel does: whatever locked the account is lifted.
+    if (principal.scope === "password_reset") await liftLockouts(tx, principal.user, meta);
   });
   await notifyPasswordChanged(ctx, principal.user, locale);
 }

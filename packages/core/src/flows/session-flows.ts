@@ -7,7 +7,7 @@ import { requireSession, type Principal } from "../sessions/authenticate";
 import { PROFILE_CLAIM, profileClaims } from "../sessions/claims-profiles";
 import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
 import { findUserById, rolesHeld } from "../users/users";
-import type { SignedIn } from "./sign-in";
+import type { SessionToken } from "./sign-in";
 
 /**
  * Renews an access token, even an expired one, while its session lives. Only a token of the
@@ -19,7 +19,7 @@ export async function renewAccessToken(
   token: string,
   meta?: RequestMeta,
   expect: { userId?: number } = {},
-): Promise<SignedIn> {
+): Promise<SessionToken> {
   const claims = verifyAccessToken(ctx, token, { allowExpired: true });
   if (expect.userId !== undefined && claims.sub !== String(expect.userId)) throw new AuthError("UNAUTHORIZED");
   const session = await findSession(ctx, claims.sid);

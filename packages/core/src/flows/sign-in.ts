@@ -5,6 +5,7 @@ import { AuthError } from "../errors";
 import { signAccessToken } from "../sessions/access-token";
 import { profileClaims } from "../sessions/claims-profiles";
 import { issueOpaqueToken } from "../sessions/opaque-token";
+import { issueDeviceToken } from "../sessions/device";
 import { createSession, type SessionKind } from "../sessions/sessions";
 import { rolesHeld } from "../users/users";
 
@@ -17,12 +18,19 @@ export type TokenRequest =
   /** The web app's HttpOnly cookie: opaque, as long as the session. */
   | { type: "cookie" };
 
-export interface SignedIn {
+/** A session's token, as a sign-in or a renewal hands it out. */
+export interface SessionToken {
   user: User;
   session: Session;
   token: string;
   tokenType: TokenRequest["type"];
   expiresAt: number;
+}
+
+/** What every sign-in hands back; a renewal (no sign-in) gives only the SessionToken. */
+export interface SignedIn extends SessionToken {
+  /** A new known-device token for this account (sessions/device.ts), for the client to keep and present. */
+  deviceToken: string;
 }
 
 const sessionKind = (t: TokenRequest): SessionKind => (t.type === "cookie" ? "web" : t.type === "bearer" ? "mobile" : "api");
@@ -42,8 +50,8 @@ export async function openSession(ctx: AuthContext, user: User, t: TokenRequest,
   return session;
 }
 
-/** Issues the token for a session opened by `openSession`; after the transaction. */
-export async function issueToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SignedIn> {
+/** A token for a live session (a sign-in's, or an existing one's); no device token. */
+export async function sessionToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SessionToken> {
   if (t.type === "jwt") {
     const extra = profileClaims(ctx, t.profile, user);
     const { token, expiresAt } = await signAccessToken(ctx, { user, session, role: t.role, extra });
@@ -52,4 +60,13 @@ export async function issueToken(ctx: AuthContext, user: User, session: Session,
   const ttlSec = t.type === "bearer" ? ctx.options.bearerTokenTtlSec : ctx.options.sessionTtlSec;
   const { token, expiresAt } = await issueOpaqueToken(ctx, { kind: t.type, userId: user.id, sessionId: session.id, ttlSec });
   return { user, session, token, tokenType: t.type, expiresAt: Math.min(expiresAt, session.expiresAt) };
+}
+
+/**
+ * Issues the token for a session opened by `openSession`, after the transaction, with a new
+ * device token: every door that signs in passes here, so each sign-in makes the client a
+ * known device of the account (sessions/device.ts).
+ */
+export async function issueToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SignedIn> {
+  return { ...(await sessionToken(ctx, user, session, t)), deviceToken: issueDeviceToken(ctx, user.id) };
 }

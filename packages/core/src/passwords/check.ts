@@ -4,16 +4,34 @@ import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { addressGroup } from "../limits/address";
 import { hitLimit, resetLimit } from "../limits/rate-limit";
+import { knownDevice } from "../sessions/device";
 import { transaction } from "../transaction";
 import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
 import { dummyHash, verifySecret } from "./hash";
 
-/** Wrong passwords counted per account from everywhere; lifted by a code sign-in (`liftLockouts`). */
-export const accountKey = (userId: number) => `login-fail:user:${userId}`;
+/**
+ * A subject's part of a limit key, with no `:` left in it: the `:` after it then ends the
+ * subject, so a prefix reset of one subject never reaches another (`login-fail:user:14:`
+ * never matches user 140; username `ana` never matches a username `ana:x`).
+ */
+const keyPart = (value: string) => value.replaceAll("%", "%25").replaceAll(":", "%3A");
 
-/** Wrong passwords counted per identifier as typed (`kind` as classifyIdentifier names it). */
-export const identifierKey = (kind: "email" | "phone" | "username", value: string) => `login-fail:${kind}:${value.toLowerCase()}`;
+/**
+ * Every wrong-password counter of one account starts with this, delimiter included: the
+ * account from everywhere (`accountKey`) and the account per client (`...:<client>`).
+ * liftLockouts resets by this prefix.
+ */
+export const accountPrefix = (userId: number) => `login-fail:user:${userId}:`;
+
+/** Wrong passwords counted per account from all clients together; lifted by a code sign-in or a reset link (`liftLockouts`). */
+export const accountKey = (userId: number) => `${accountPrefix(userId)}*`;
+
+/**
+ * Every wrong-password counter of an identifier as typed (`kind` as classifyIdentifier names
+ * it) starts with this, delimiter included; one counter per client follows it.
+ */
+export const identifierPrefix = (kind: "email" | "phone" | "username", value: string) => `login-fail:${kind}:${keyPart(value.toLowerCase())}:`;
 
 /** The identifier a person typed into the login box, as classifyIdentifier read it. */
 export interface TypedIdentifier {
@@ -25,13 +43,20 @@ export interface TypedIdentifier {
  * The counters a wrong password adds to: the identifier typed and the account, each per
  * client (so a stranger's guesses lock out only the stranger), and the account from
  * everywhere, with a higher ceiling against guessing spread over many addresses.
+ *
+ * A known device of the account (sessions/device.ts) is its own client: its tries count on
+ * the device's bucket instead of the address's (so a sprayer behind the same carrier NAT does
+ * not lock it out), with the same per-client limit, and the account-wide counter neither
+ * counts nor refuses them: that ceiling is against strangers, and the device has signed in to
+ * this account before. The owner's own wrong guesses on it are still limited, per device.
  */
-function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined): [string, Limit][] {
-  const from = meta?.ip ? addressGroup(meta.ip) : "-";
+function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined, device: string | null): [string, Limit][] {
+  const from = device ? `device:${device}` : meta?.ip ? addressGroup(meta.ip) : "-";
   const perClient = ctx.options.limits.loginFailuresPerIdentifier;
   const counters: [string, Limit][] = [];
-  if (typed) counters.push([`${identifierKey(typed.kind, typed.value)}:${from}`, perClient]);
-  if (user) counters.push([`${accountKey(user.id)}:${from}`, perClient], [accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
+  if (typed) counters.push([`${identifierPrefix(typed.kind, typed.value)}${from}`, perClient]);
+  if (user) counters.push([`${accountPrefix(user.id)}${from}`, perClient]);
+  if (user && !device) counters.push([accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
   return counters;
 }
 
@@ -49,7 +74,8 @@ export async function checkPasswordCounted(
   meta: RequestMeta | undefined,
   method: string,
 ): Promise<boolean> {
-  const counters = failureCounters(ctx, typed, user, meta);
+  const device = user ? knownDevice(ctx, meta, user.id) : null;
+  const counters = failureCounters(ctx, typed, user, meta, device);
   // In one transaction: each counter's row stays locked until all are counted, so concurrent
   // guesses reach every counter in the same order, and the first `max` of that order pass
   // them all (counted one by one, each counter could let a different set through, fewer than
@@ -66,9 +92,11 @@ export async function checkPasswordCounted(
   const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), password)) && Boolean(stored);
   if (ok) {
     for (const [key] of counters) await resetLimit(ctx, key);
+    // The right password from a known device of the account: the owner, so the strangers' count goes too.
+    if (device) await resetLimit(ctx, accountKey(user!.id));
     return true;
   }
-  await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: { method } });
+  await audit(ctx, { kind: "login_failed", outcome: "fail", userId: user?.id ?? null, meta, detail: device ? { method, knownDevice: true } : { method } });
   const full = attempts.find((a) => a.count === a.limit.max);
   if (full) {
     await audit(ctx, { kind: "lockout", outcome: "fail", userId: user?.id ?? null, meta, detail: { what: "password", seconds: full.retryAfterSec } });
