@@ -6,7 +6,7 @@
  * the address it names.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { expect000, expect001, expectRetryAfter } from "../testing";
+import { expect000, expect001, expectRetryAfter, toWire } from "../testing";
 import { advance, ATTACKER_IP, attackSetup, fakeDate, MINUTE, OTHER_IP, VICTIM_IP, VICTIM_PHONE, type AttackHarness } from "./support";
 
 afterEach(() => {
@@ -201,5 +201,44 @@ describe("hole 1: the limits still stop the attacks they were made for", () => {
     expectRetryAfter(third);
     expect(await h.usersWithPhone(numbers[2]!)).toBe(0);
     expect000(await h.call(VICTIM_IP, "POST", "/api/v1/authentication/", { mobile_number: numbers[2] }), 201);
+  });
+});
+
+describe("hole 1: the owner's known device is a requester of its own", () => {
+  /** tRPC auth.requestPhoneCode from `ip`, with the device token a sign-in gave. */
+  const requestWithDevice = async (h: AttackHarness, ip: string, device: string) =>
+    toWire(
+      await h.handler.fetch(
+        new Request("http://localhost/api/trpc/auth.requestPhoneCode", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-device-token": device },
+          body: JSON.stringify({ phone: VICTIM_PHONE }),
+        }),
+        { remoteAddress: ip },
+      ),
+    );
+
+  it("after strangers spent the number's hourly ceiling, the owner's device still gets a code; a forged or another account's token does not", async () => {
+    fakeDate();
+    const h = attackSetup();
+    // The owner signs in by code once; the answer carries the device token.
+    expect((await h.mutate(VICTIM_IP, "auth.requestPhoneCode", { phone: VICTIM_PHONE })).status).toBe(200);
+    const signIn = await h.mutate(VICTIM_IP, "auth.loginWithPhoneCode", { phone: VICTIM_PHONE, code: await h.code(VICTIM_PHONE, "login") });
+    expect(signIn.status, signIn.text).toBe(200);
+    const token = String(signIn.body.result.data.deviceToken);
+    // The attacker signs in to an account of their own: a genuine device token, of another account.
+    expect((await h.mutate(ATTACKER_IP, "auth.requestPhoneCode", { phone: "+6281234567809" })).status).toBe(200);
+    const attacker = await h.mutate(ATTACKER_IP, "auth.loginWithPhoneCode", { phone: "+6281234567809", code: await h.code("+6281234567809", "login") });
+    const attackerToken = String(attacker.body.result.data.deviceToken);
+    advance(60 * MINUTE);
+
+    const ceiling = h.auth.options.code.destinationPerHour;
+    for (let i = 0; i < ceiling; i++) expect001(await h.call(`198.51.100.${i + 1}`, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
+    expect001(await h.call("198.51.100.200", "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 429);
+    expect((await requestWithDevice(h, "198.51.100.201", attackerToken)).status, "another account's device token passes the ceiling").toBe(429);
+    expect((await requestWithDevice(h, "198.51.100.202", `${token.slice(0, -2)}xx`)).status, "a forged device token passes the ceiling").toBe(429);
+
+    const owner = await requestWithDevice(h, "198.51.100.203", token);
+    expect(owner.status, `ATTACK WORKED: strangers' sends kept the owner's own device from a code: ${owner.text}`).toBe(200);
   });
 });

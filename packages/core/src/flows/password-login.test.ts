@@ -115,7 +115,7 @@ describe("password lockout", () => {
     const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => login(auth, EMAIL, `wrong password ${i}`)));
     expect(tally(results)).toEqual({ INVALID_CREDENTIALS: 50 });
     expect(await auditOf({ sql }, "login_failed")).toHaveLength(50);
-    expect((await store.limits.peek(`login-fail:email:${EMAIL}:-`))!.count).toBe(50);
+    expect((await store.limits.peek(`login-fail:email:${EMAIL}:local:`))!.count).toBe(50);
   });
 
   it("cannot be raced: 50 concurrent wrong passwords with the default limit give 10 INVALID_CREDENTIALS and 40 RATE_LIMITED", async () => {

@@ -2,9 +2,8 @@ import type { User } from "@authsvc/store";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
-import { addressGroup } from "../limits/address";
 import { hitLimit, resetLimit } from "../limits/rate-limit";
-import { knownDevice } from "../sessions/device";
+import { requesterOf, type Requester } from "../limits/requester";
 import { transaction } from "../transaction";
 import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
@@ -41,22 +40,22 @@ export interface TypedIdentifier {
 
 /**
  * The counters a wrong password adds to: the identifier typed and the account, each per
- * client (so a stranger's guesses lock out only the stranger), and the account from
- * everywhere, with a higher ceiling against guessing spread over many addresses.
+ * requester (limits/requester.ts; so a stranger's guesses lock out only the stranger), and
+ * the account from everywhere, with a higher ceiling against guessing spread over many
+ * addresses.
  *
- * A known device of the account (sessions/device.ts) is its own client: its tries count on
- * the device's bucket instead of the address's (so a sprayer behind the same carrier NAT does
- * not lock it out), with the same per-client limit, and the account-wide counter neither
- * counts nor refuses them: that ceiling is against strangers, and the device has signed in to
- * this account before. The owner's own wrong guesses on it are still limited, per device.
+ * A known device of the account is its own requester: its tries count on the device's bucket
+ * instead of the address's (so a sprayer behind the same carrier NAT does not lock it out),
+ * with the same per-client limit, and the account-wide counter neither counts nor refuses
+ * them: that ceiling is against strangers, and the device has signed in to this account
+ * before. The owner's own wrong guesses on it are still limited, per device.
  */
-function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, meta: RequestMeta | undefined, device: string | null): [string, Limit][] {
-  const from = device ? `device:${device}` : meta?.ip ? addressGroup(meta.ip) : "-";
+function failureCounters(ctx: AuthContext, typed: TypedIdentifier | undefined, user: User | undefined, requester: Requester): [string, Limit][] {
   const perClient = ctx.options.limits.loginFailuresPerIdentifier;
   const counters: [string, Limit][] = [];
-  if (typed) counters.push([`${identifierPrefix(typed.kind, typed.value)}${from}`, perClient]);
-  if (user) counters.push([`${accountPrefix(user.id)}${from}`, perClient]);
-  if (user && !device) counters.push([accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
+  if (typed) counters.push([`${identifierPrefix(typed.kind, typed.value)}${requester.key}`, perClient]);
+  if (user) counters.push([`${accountPrefix(user.id)}${requester.key}`, perClient]);
+  if (user && !requester.knownDevice) counters.push([accountKey(user.id), ctx.options.limits.loginFailuresPerAccount]);
   return counters;
 }
 
@@ -74,8 +73,9 @@ export async function checkPasswordCounted(
   meta: RequestMeta | undefined,
   method: string,
 ): Promise<boolean> {
-  const device = user ? knownDevice(ctx, meta, user.id) : null;
-  const counters = failureCounters(ctx, typed, user, meta, device);
+  const requester = requesterOf(ctx, meta, user?.id);
+  const device = requester.knownDevice;
+  const counters = failureCounters(ctx, typed, user, requester);
   // In one transaction: each counter's row stays locked until all are counted, so concurrent
   // guesses reach every counter in the same order, and the first `max` of that order pass
   // them all (counted one by one, each counter could let a different set through, fewer than
