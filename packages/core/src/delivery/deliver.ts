@@ -105,6 +105,32 @@ export async function enqueue(ctx: AuthContext, input: DeliverInput): Promise<nu
   return row.id;
 }
 
+/**
+ * Writes a notice (no code) for the worker to send, inside the caller's transaction: it
+ * leaves only if the work it reports commits, and a rolled-back body leaves nothing behind.
+ * The row is written with its claim already lapsed, so the next pass of the worker of any
+ * instance sends it (within `startDeliveryWorker`'s interval); nothing is sent in the body.
+ */
+export async function queue(ctx: AuthContext, input: DeliverInput): Promise<number> {
+  const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
+  const now = ctx.now();
+  const row = await ctx.store.outbox.insertClaimed(
+    {
+      channel: input.channel,
+      to: input.to,
+      purpose: input.purpose,
+      subject: input.channel === "email" ? subject : null,
+      text,
+      html: input.channel === "email" ? html : null,
+      code: null,
+      challengeId: null,
+      createdAt: now,
+    },
+    now,
+  );
+  return row.id;
+}
+
 /** A code message is worth sending only while its code can still be used. */
 async function stillUseful(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   if (!row.challengeId) return true;
