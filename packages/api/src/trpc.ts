@@ -104,6 +104,8 @@ export function signedInResponse(ctx: ApiContext, s: SignedIn) {
     expiresIn: Math.max(0, Math.floor((s.expiresAt - Date.now()) / 1000)),
     sessionId: s.session.id,
     user: ctx.auth.publicUser(s.user),
+    // Only when the proof moved a claim off another account: the client tells the person (core: proveClaim).
+    ...(s.claimMoved ? { claimMoved: s.claimMoved } : {}),
   };
 }
 
