@@ -32,6 +32,17 @@ async function inLanguage(page: Page, lang: "en" | "id"): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("lang", lang);
 }
 
+/** Runs `fn` (which reads the English dev outbox in a tab of its own) with the language cookie on English, then back on Indonesian. */
+async function inEnglish<T>(page: Page, fn: () => Promise<T>): Promise<T> {
+  const url = process.env.E2E_BASE_URL!;
+  await page.context().addCookies([{ name: "lang", value: "en", url }]);
+  try {
+    return await fn();
+  } finally {
+    await page.context().addCookies([{ name: "lang", value: "id", url }]);
+  }
+}
+
 test("phone trap screens: sign-up phone step, account verify-now, login phone tab, in English and Indonesian", async ({ page }) => {
   const account = newAccount("trap-screens", { phone: uniquePhone() });
   await startSignUp(page, account);
@@ -69,7 +80,9 @@ test("phone trap screens: sign-up phone step, account verify-now, login phone ta
   const panel = page.getByRole("tabpanel", { name: "Kode telepon" });
   await panel.getByLabel("Nomor telepon").fill(account.phone!);
   await panel.getByRole("button", { name: "Kirim kode" }).click();
-  await panel.getByLabel("Kode", { exact: true }).fill(await readCode(page.context(), account.phone!, "Login code"));
+  await expect(panel.getByLabel("Kode", { exact: true })).toBeVisible();
+  const code = await inEnglish(page, () => readCode(page.context(), account.phone!, "Login code"));
+  await panel.getByLabel("Kode", { exact: true }).fill(code);
   await panel.getByRole("button", { name: "Masuk", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Nomor ini ada di akun lain" })).toBeVisible();
   await look(page, "trap-claim-moved-id");
