@@ -1,4 +1,4 @@
-import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SessionToken, type TokenRequest } from "@authsvc/core";
+import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SessionToken, type SignedIn, type TokenRequest } from "@authsvc/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { TRPC_CODE } from "./errors";
@@ -98,7 +98,7 @@ export const tokenRequestFor = (delivery: "token" | "cookie"): TokenRequest =>
  * which is no sign-in), for the client to keep and send back as `X-Device-Token`; a web
  * sign-in also sets it as the device cookie.
  */
-export function signedInResponse(ctx: ApiContext, s: SessionToken & { deviceToken?: string }) {
+export function signedInResponse(ctx: ApiContext, s: SessionToken & Partial<Pick<SignedIn, "deviceToken" | "claimMoved">>) {
   if (s.tokenType === "cookie") {
     ctx.resHeaders.append("set-cookie", sessionCookie(s.token, (s.expiresAt - Date.now()) / 1000, ctx.secureCookies));
     if (s.deviceToken) ctx.resHeaders.append("set-cookie", deviceCookie(s.deviceToken, ctx.secureCookies));
@@ -111,6 +111,8 @@ export function signedInResponse(ctx: ApiContext, s: SessionToken & { deviceToke
     sessionId: s.session.id,
     user: ctx.auth.publicUser(s.user),
     deviceToken: s.deviceToken ?? null,
+    // Only when the proof moved a claim off another account: the client tells the person (core: proveClaim).
+    ...(s.claimMoved ? { claimMoved: s.claimMoved } : {}),
   };
 }
 

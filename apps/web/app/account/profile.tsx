@@ -56,23 +56,28 @@ export function Profile({ user }: { user: ProfileData }) {
   function contact(channel: Channel, value: string | null, verified: boolean) {
     if (!value) return <span className="muted">{t.notSet}</span>;
     return (
-      <span className={styles.contact}>
-        <span>{value}</span>{" "}
-        <span className={`${styles.badge} ${verified ? styles.ok : styles.pending}`}>{verified ? t.verified : t.notVerified}</span>{" "}
-        {verified || verifying?.channel === channel ? null : (
-          <button
-            ref={(el) => {
-              verifyButtons.current[channel] = el;
-            }}
-            type="button"
-            className="link"
-            onClick={() => void start(channel)}
-            disabled={request.isPending}
-          >
-            {channel === "email" ? t.verifyEmail : t.verifyPhone}
-          </button>
-        )}
-      </span>
+      <>
+        <span className={styles.contact}>
+          <span>{value}</span>{" "}
+          <span className={`${styles.badge} ${verified ? styles.ok : styles.pending}`}>{verified ? t.verified : t.notVerified}</span>{" "}
+          {verified || verifying?.channel === channel ? null : (
+            <button
+              ref={(el) => {
+                verifyButtons.current[channel] = el;
+              }}
+              type="button"
+              className="link"
+              onClick={() => void start(channel)}
+              disabled={request.isPending}
+            >
+              {t.verifyNow}
+              <span className="sr-only"> ({channel === "email" ? t.email : t.phone})</span>
+            </button>
+          )}
+        </span>
+        {/* An unproven number is no way in: a code to it would open a separate account (core: proveClaim). */}
+        {channel === "phone" && !verified ? <span className={`muted ${styles.note}`}>{t.phoneUnverifiedNote}</span> : null}
+      </>
     );
   }
 

@@ -1,10 +1,12 @@
 "use client";
 
+import { useState } from "react";
 import { CodeEntry } from "../../src/components/code-entry";
 import { useLocale, useMessages } from "../../src/i18n/client";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
 import { api } from "../../src/trpc/react";
+import { ClaimMoved } from "./claim-moved";
 
 /** An account whose email was never confirmed: the emailed code confirms it and signs in. */
 export function EmailConfirm({ email, resendIn, next, onBack }: { email: string; resendIn: number; next: string | null; onBack(): void }) {
@@ -12,6 +14,9 @@ export function EmailConfirm({ email, resendIn, next, onBack }: { email: string;
   const locale = useLocale();
   const verify = api.auth.verifyEmail.useMutation();
   const send = api.auth.sendEmailVerification.useMutation();
+  // The code moved this email off an account that had not verified it: say so before going on.
+  const [moved, setMoved] = useState<"phone" | "email" | null>(null);
+  if (moved) return <ClaimMoved what={moved} next={next} />;
   return (
     <div className="stack">
       <CodeEntry
@@ -19,8 +24,9 @@ export function EmailConfirm({ email, resendIn, next, onBack }: { email: string;
         resendIn={resendIn}
         submitLabel={t.emailCodeSubmit}
         onVerify={async (code) => {
-          await verify.mutateAsync({ email, code, delivery: "cookie" });
-          window.location.assign(safeNext(next));
+          const signedIn = await verify.mutateAsync({ email, code, delivery: "cookie" });
+          if (signedIn.claimMoved) setMoved(signedIn.claimMoved);
+          else window.location.assign(safeNext(next));
         }}
         onResend={async () => (await send.mutateAsync({ email, locale })).resendIn}
       />

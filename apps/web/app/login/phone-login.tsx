@@ -11,6 +11,7 @@ import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
 import { api } from "../../src/trpc/react";
+import { ClaimMoved } from "./claim-moved";
 import { useRefusal } from "./refusal";
 
 /** Find-or-create by phone: the number gets a code by SMS, and the code signs in. */
@@ -27,6 +28,8 @@ export function PhoneLogin({ next }: { next: string | null }) {
   const [sent, setSent] = useState<{ phone: string; resendIn: number } | null>(null);
   // Back from the code step, the number field takes focus again.
   const [returned, setReturned] = useState(false);
+  // The code moved this number off an account that had not verified it: say so before going on.
+  const [moved, setMoved] = useState<"phone" | "email" | null>(null);
   useFocusInvalid(form, missing ?? refusal.problem);
 
   async function submit(e: FormEvent) {
@@ -48,6 +51,8 @@ export function PhoneLogin({ next }: { next: string | null }) {
     }
   }
 
+  if (moved) return <ClaimMoved what={moved} next={next} />;
+
   if (sent) {
     return (
       <div className="stack">
@@ -56,8 +61,9 @@ export function PhoneLogin({ next }: { next: string | null }) {
           resendIn={sent.resendIn}
           submitLabel={t.submit}
           onVerify={async (code) => {
-            await login.mutateAsync({ phone: sent.phone, code, delivery: "cookie" });
-            window.location.assign(safeNext(next));
+            const signedIn = await login.mutateAsync({ phone: sent.phone, code, delivery: "cookie" });
+            if (signedIn.claimMoved) setMoved(signedIn.claimMoved);
+            else window.location.assign(safeNext(next));
           }}
           onResend={async () => (await request.mutateAsync({ phone: sent.phone, locale })).resendIn}
         />
@@ -83,6 +89,7 @@ export function PhoneLogin({ next }: { next: string | null }) {
   return (
     <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <p>{t.phoneNew}</p>
+      <p>{t.phoneUnverified}</p>
       <Field
         label={t.phone}
         name="phone"

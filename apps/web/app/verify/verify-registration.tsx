@@ -68,10 +68,12 @@ export function VerifyRegistration({ initialId, email, next, resendIn }: Props) 
   }
 
   async function onVerify(code: string) {
-    await verify.mutateAsync({ verificationId: id, code, delivery: "cookie" });
+    const signedIn = await verify.mutateAsync({ verificationId: id, code, delivery: "cookie" });
     setDone(true);
-    // A full load, so the server renders the next page with the new session cookie.
-    window.location.assign(safeNext(next));
+    // A full load, so the server renders the next page with the new session cookie. A phone
+    // given at sign-up gets its own code next: unproven, it would be no way in.
+    const { phone, phoneVerified } = signedIn.user;
+    window.location.assign(phone && !phoneVerified ? href("/verify/phone", { next }) : safeNext(next));
   }
 
   async function onResend() {

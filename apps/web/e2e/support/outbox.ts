@@ -14,7 +14,8 @@ export type MessageKind =
   | "Phone verification"
   | "Password reset"
   | "PIN reset"
-  | "Password changed";
+  | "Password changed"
+  | "Unverified contact removed";
 
 export interface OutboxMessage {
   /** The message's card on the page. */

@@ -27,6 +27,11 @@ export const loginMessages = defineMessages({
     phone: "Phone number",
     phoneHint: "For example 0812 3456 7890 or +62 812 3456 7890.",
     phoneNew: "New number? Asking for a code creates an account for it, and the code logs you in.",
+    phoneUnverified: "A number not yet verified on an account logs you in to a separate, new account: verify it on your account page first.",
+    // After a code that moved an unverified number or email off another account (core: claimMoved).
+    claimMovedPhone: "This number was on another account that had not verified it, so it was removed from there and you are now logged in to a new account for this number.",
+    claimMovedEmail: "This email address was on another account that had not verified it, so it was removed from there and you are now logged in to a new account for this address.",
+    continue: "Continue",
     sendCode: "Send code",
     otherNumber: "Use another number",
     // pin
@@ -60,6 +65,10 @@ export const loginMessages = defineMessages({
     phone: "Nomor telepon",
     phoneHint: "Misalnya 0812 3456 7890 atau +62 812 3456 7890.",
     phoneNew: "Nomor baru? Meminta kode akan membuat akun untuk nomor itu, dan kodenya memasukkan Anda.",
+    phoneUnverified: "Nomor yang belum diverifikasi di sebuah akun akan memasukkan Anda ke akun baru yang terpisah: verifikasi dulu di halaman akun Anda.",
+    claimMovedPhone: "Nomor ini ada di akun lain yang belum memverifikasinya, jadi nomor itu dihapus dari sana dan kini Anda masuk ke akun baru untuk nomor ini.",
+    claimMovedEmail: "Alamat email ini ada di akun lain yang belum memverifikasinya, jadi alamat itu dihapus dari sana dan kini Anda masuk ke akun baru untuk alamat ini.",
+    continue: "Lanjutkan",
     sendCode: "Kirim kode",
     otherNumber: "Gunakan nomor lain",
     username: "Nama pengguna",

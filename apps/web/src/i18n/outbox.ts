@@ -27,6 +27,7 @@ export const outboxMessages = defineMessages({
     channel_email: "Email",
     channel_sms: "SMS",
     status_queued: "Queued",
+    status_sending: "Sending",
     status_sent: "Sent",
     status_failed: "Failed",
     purpose_signup: "Sign-up code",
@@ -36,6 +37,7 @@ export const outboxMessages = defineMessages({
     purpose_password_reset: "Password reset",
     purpose_pin_reset: "PIN reset",
     purpose_password_changed: "Password changed",
+    purpose_claim_removed: "Unverified contact removed",
   },
   id: {
     title: "Kotak keluar dev",
@@ -63,6 +65,7 @@ export const outboxMessages = defineMessages({
     channel_email: "Email",
     channel_sms: "SMS",
     status_queued: "Antre",
+    status_sending: "Mengirim",
     status_sent: "Terkirim",
     status_failed: "Gagal",
     purpose_signup: "Kode pendaftaran",
@@ -71,6 +74,7 @@ export const outboxMessages = defineMessages({
     purpose_verify_phone: "Verifikasi telepon",
     purpose_password_reset: "Atur ulang kata sandi",
     purpose_password_changed: "Kata sandi diubah",
+    purpose_claim_removed: "Kontak belum terverifikasi dihapus",
     purpose_pin_reset: "Atur ulang PIN",
   },
 });

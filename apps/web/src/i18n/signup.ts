@@ -12,7 +12,7 @@ export const signupMessages = defineMessages({
     username: "Username",
     usernameHint: "3 to 32 letters, digits, dots, dashes or underscores. You log in with it and your PIN.",
     phone: "Phone number (optional)",
-    phoneHint: "For example 0812 3456 7890 or +62 812 3456 7890. You can then log in with a code by SMS.",
+    phoneHint: "For example 0812 3456 7890 or +62 812 3456 7890. After your email, we text a code to verify it.",
     submit: "Create account",
     haveAccount: "Already have an account?",
     login: "Log in",
@@ -32,7 +32,7 @@ export const signupMessages = defineMessages({
     username: "Nama pengguna",
     usernameHint: "3 sampai 32 huruf, angka, titik, tanda hubung, atau garis bawah. Dipakai untuk masuk dengan PIN.",
     phone: "Nomor telepon (opsional)",
-    phoneHint: "Misalnya 0812 3456 7890 atau +62 812 3456 7890. Anda lalu bisa masuk dengan kode lewat SMS.",
+    phoneHint: "Misalnya 0812 3456 7890 atau +62 812 3456 7890. Setelah email, kami mengirim kode SMS untuk memverifikasinya.",
     submit: "Buat akun",
     haveAccount: "Sudah punya akun?",
     login: "Masuk",
@@ -69,5 +69,23 @@ export const verifyMessages = defineMessages({
     notFound: "Pendaftaran ini tidak ditemukan. Mungkin sudah diganti dengan pendaftaran yang lebih baru.",
     submit: "Konfirmasi dan buat akun",
     wrongEmail: "Alamat salah?",
+  },
+});
+
+/** The second code of the sign-up: the phone given with it, proven right after the email. */
+export const phoneStepMessages = defineMessages({
+  en: {
+    title: "Verify your phone number",
+    intro: "Your email is confirmed and your account is ready. One more step: verify the phone number you gave.",
+    submit: "Verify phone number",
+    later: "Later",
+    laterNote: "Until you verify it, this number does not log you in to this account. You can verify it any time on your account page.",
+  },
+  id: {
+    title: "Verifikasi nomor telepon Anda",
+    intro: "Email Anda sudah dikonfirmasi dan akun Anda siap. Satu langkah lagi: verifikasi nomor telepon yang Anda berikan.",
+    submit: "Verifikasi nomor telepon",
+    later: "Nanti saja",
+    laterNote: "Selama belum diverifikasi, nomor ini tidak dapat dipakai untuk masuk ke akun ini. Anda dapat memverifikasinya kapan saja di halaman akun Anda.",
   },
 });

@@ -58,8 +58,11 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   }
 }
 
-/** Writes the message already claimed by this process, so no worker sends it while the request does. */
-function insertRow(ctx: AuthContext, input: DeliverInput): Promise<OutboxMessage> {
+/**
+ * Writes the message already claimed by this process, so no worker sends it while the request
+ * does; a claim that lapses at once (`leaseMs` 0) leaves it to the next worker pass.
+ */
+function insertRow(ctx: AuthContext, input: DeliverInput, leaseMs = CLAIM_MS): Promise<OutboxMessage> {
   const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
   const now = ctx.now();
   return ctx.store.outbox.insertClaimed(
@@ -74,7 +77,7 @@ function insertRow(ctx: AuthContext, input: DeliverInput): Promise<OutboxMessage
     challengeId: input.challengeId ?? null,
     createdAt: now,
     },
-    now + CLAIM_MS,
+    now + leaseMs,
   );
 }
 
@@ -103,6 +106,16 @@ export async function enqueue(ctx: AuthContext, input: DeliverInput): Promise<nu
     attempt(ctx, row).catch((err: unknown) => ctx.log.error({ outboxId: row.id, err: String(err) }, "background delivery failed"));
   });
   return row.id;
+}
+
+/**
+ * Writes a notice (no code) for the worker to send, inside the caller's transaction: it
+ * leaves only if the work it reports commits, and a rolled-back body leaves nothing behind.
+ * The row is written with its claim already lapsed, so the next pass of the worker of any
+ * instance sends it (within `startDeliveryWorker`'s interval); nothing is sent in the body.
+ */
+export async function queue(ctx: AuthContext, input: DeliverInput): Promise<number> {
+  return (await insertRow(ctx, input, 0)).id;
 }
 
 /** A code message is worth sending only while its code can still be used. */

@@ -6,12 +6,17 @@ export type MessagePurpose =
   | "verify_phone"
   | "password_reset"
   | "pin_reset"
-  | "password_changed";
+  | "password_changed"
+  /** To an account's owner: a proof elsewhere took an unproven phone or email off the account (users/claims.ts). */
+  | "claim_removed";
 
 export interface TemplateInput {
   code?: string;
   link?: string;
   minutes: number;
+  /** claim_removed: which identifier left the account, and it masked (enough to tell, not to use). */
+  removed?: "phone" | "email";
+  masked?: string;
 }
 
 interface Rendered {
@@ -36,6 +41,16 @@ const en: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
     subject: "Your password was changed",
     text: "Your password was changed and every other session was signed out. If this was not you, reset your password now.",
   }),
+  claim_removed: (i) => {
+    const what = i.removed === "email" ? "email address" : "phone number";
+    return {
+      subject: `An unverified ${what} was removed from your account`,
+      text:
+        `The ${what} ${i.masked ?? ""} was on your account but was never verified. Someone verified it with a code, ` +
+        `so it was removed from your account and now belongs to a separate account. Nothing else on your account changed. ` +
+        `If it is yours, you can add it to your account again and verify it with a code.`,
+    };
+  },
 };
 
 const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
@@ -55,6 +70,16 @@ const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
     subject: "Kata sandi Anda telah diubah",
     text: "Kata sandi Anda telah diubah dan semua sesi lain telah dikeluarkan. Jika ini bukan Anda, segera atur ulang kata sandi.",
   }),
+  claim_removed: (i) => {
+    const what = i.removed === "email" ? "Alamat email" : "Nomor telepon";
+    return {
+      subject: `${what} yang belum terverifikasi dihapus dari akun Anda`,
+      text:
+        `${what} ${i.masked ?? ""} ada di akun Anda tetapi belum pernah diverifikasi. Seseorang memverifikasinya dengan kode, ` +
+        `sehingga ${what.toLowerCase()} itu dihapus dari akun Anda dan kini milik akun lain. Hal lain di akun Anda tidak berubah. ` +
+        `Jika itu milik Anda, Anda dapat menambahkannya lagi ke akun Anda dan memverifikasinya dengan kode.`,
+    };
+  },
 };
 
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -13,7 +13,7 @@ import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/norm
 import { markProven, proveClaim } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
 import { assertProfileText, createUser, findUserByEmail, findUserById } from "../users/users";
-import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
+import { issueToken, openSession, withClaimMoved, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface AccountInput {
   email?: string | null;
@@ -92,14 +92,14 @@ export async function verifyEmailAndSignIn(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
-  const { user, session } = await consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, async (tx, c) => {
+  const { user, session, claimMoved } = await consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, async (tx, c) => {
     const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
     if (!found || found.status === "DISABLED" || found.email !== email) throw new AuthError("INVALID_CODE");
-    const user = await proveClaim(tx, found, "email", meta);
+    const { user, claimMoved } = await proveClaim(tx, found, "email", meta);
     await liftLockouts(tx, user, meta);
-    return { user, session: await openSession(tx, user, t, meta, "email_code") };
+    return { user, claimMoved, session: await openSession(tx, user, t, meta, "email_code") };
   });
-  return issueToken(ctx, user, session, t);
+  return withClaimMoved(await issueToken(ctx, user, session, t), claimMoved);
 }
 
 /** A signed-in person asks for a code to prove their own email or phone. */

@@ -14,7 +14,7 @@ import type { Limit } from "../options";
 import { liftLockouts } from "../users/lockouts";
 import { proveClaim } from "../users/claims";
 import { createUser, findUserById, findUserByPhone } from "../users/users";
-import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
+import { issueToken, openSession, withClaimMoved, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface PhoneCodeSent {
   /** The account the code is for; null when the number is unknown and nothing was sent. */
@@ -132,12 +132,12 @@ export async function loginWithPhoneCode(
 ): Promise<SignedIn> {
   const phone = normalizePhone(input.phone, ctx.options);
   await limitAddress(ctx, "loginPerIp", meta);
-  const { user, session } = await consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
+  const { user, session, claimMoved } = await consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
     const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
     if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
-    const user = await proveClaim(tx, found, "phone", meta);
+    const { user, claimMoved } = await proveClaim(tx, found, "phone", meta);
     await liftLockouts(tx, user, meta);
-    return { user, session: await openSession(tx, user, t, meta, "phone_code") };
+    return { user, claimMoved, session: await openSession(tx, user, t, meta, "phone_code") };
   });
-  return issueToken(ctx, user, session, t);
+  return withClaimMoved(await issueToken(ctx, user, session, t), claimMoved);
 }

@@ -31,7 +31,16 @@ export interface SessionToken {
 export interface SignedIn extends SessionToken {
   /** A new known-device token for this account (sessions/device.ts), for the client to keep and present. */
   deviceToken: string;
+  /**
+   * The proof that signed in took this identifier off another account, one somebody controls
+   * otherwise, and this is a new account for it (users/claims.ts, proveClaim). The door tells
+   * the person in one sentence; the REST families keep their documented bodies.
+   */
+  claimMoved?: "phone" | "email";
 }
+
+/** The signed-in result with the proof's `claimMoved`, when the proof moved a claim. */
+export const withClaimMoved = (s: SignedIn, claimMoved: SignedIn["claimMoved"]): SignedIn => (claimMoved ? { ...s, claimMoved } : s);
 
 const sessionKind = (t: TokenRequest): SessionKind => (t.type === "cookie" ? "web" : t.type === "bearer" ? "mobile" : "api");
 

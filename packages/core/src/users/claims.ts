@@ -1,6 +1,7 @@
 import type { User } from "@authsvc/store";
-import { audit } from "../audit/audit";
+import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
+import { queue } from "../delivery/deliver";
 import { createUser, getCredentials, updateUser } from "./users";
 
 /**
@@ -51,19 +52,46 @@ export async function markProven(ctx: AuthContext, user: User, channel: ClaimCha
   return updated;
 }
 
+/** What a proof decided: the account the prover is signed into, and whether the claim moved to a new one. */
+export interface Proven {
+  user: User;
+  /** Set when the proof took the claim off an account that somebody controls otherwise (see proveClaim). */
+  claimMoved?: ClaimChannel;
+}
+
+/**
+ * Where the owner of an account hears that a claim left it: a channel they proved, the
+ * email first. Null when they proved none (a password or PIN alone).
+ */
+export function provenContact(user: User): { channel: "email" | "sms"; to: string } | null {
+  if (user.email && user.emailVerifiedAt !== null) return { channel: "email", to: user.email };
+  if (user.phone && user.phoneVerifiedAt !== null) return { channel: "sms", to: user.phone };
+  return null;
+}
+
 /**
  * A code sent to the account's `channel` came back: the account the prover is signed into.
  * If somebody else controls the account by other means, the prover did not choose what is
  * on it: the claim is dropped from it and the prover gets an account of their own, with
- * only the identifier they proved. Runs inside the caller's transaction.
+ * only the identifier they proved. Nobody is left in the dark (DESIGN.md: "the defences never
+ * strand the real owner"): the result says the claim moved, so the door can tell the prover,
+ * and the owner gets a notice on a channel they proved, queued in this transaction so it
+ * goes out exactly when the move commits. Runs inside the caller's transaction.
  */
-export async function proveClaim(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): Promise<User> {
-  if (provenAt(user, channel) !== null || !(await controlledOtherwise(ctx, user, channel))) return markProven(ctx, user, channel, meta);
+export async function proveClaim(ctx: AuthContext, user: User, channel: ClaimChannel, meta?: RequestMeta): Promise<Proven> {
+  if (provenAt(user, channel) !== null || !(await controlledOtherwise(ctx, user, channel))) {
+    return { user: await markProven(ctx, user, channel, meta) };
+  }
   const value = valueOf(user, channel)!;
-  await updateUser(ctx, user.id, channel === "email" ? { email: null } : { phone: null });
-  await audit(ctx, { kind: "claim_dropped", outcome: "fail", userId: user.id, meta, detail: { channel } });
+  const owner = await updateUser(ctx, user.id, channel === "email" ? { email: null } : { phone: null });
+  const notice = provenContact(owner);
+  // Not a failure: the rule worked. The owner's account is intact but for an identifier nobody had proven.
+  await audit(ctx, { kind: "claim_dropped", userId: user.id, meta, detail: { channel, noticeBy: notice?.channel ?? null } });
+  if (notice) {
+    await queue(ctx, { channel: notice.channel, to: notice.to, purpose: "claim_removed", removed: channel, masked: maskDestination(value), minutes: 0 });
+  }
   const now = ctx.now();
   const created = await createUser(ctx, channel === "email" ? { email: value, emailVerifiedAt: now } : { phone: value, phoneVerifiedAt: now });
   await audit(ctx, { kind: "signup", userId: created.id, meta, detail: { method: channel === "email" ? "email_code" : "phone_code", claimFrom: user.id } });
-  return created;
+  return { user: created, claimMoved: channel };
 }
