@@ -60,8 +60,10 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   };
 
   async function trpc(req: Request, url: URL, path: string, info: ClientInfo | undefined): Promise<Response> {
-    // Refused before anything is read or run: each call may cost a password hash.
-    if (path.slice(TRPC_PREFIX.length + 1).split(",").length > MAX_BATCH_CALLS) {
+    // Refused before anything is read or run: each call may cost a password hash. Counted on
+    // the decoded path, as tRPC splits it (`%2C` is a separator too); tRPC's own
+    // `maxBatchSize` below holds the same line should its parsing ever differ from ours.
+    if (decodeURIComponent(path.slice(TRPC_PREFIX.length + 1)).split(",").length > MAX_BATCH_CALLS) {
       const message = `A batch holds at most ${MAX_BATCH_CALLS} calls.`;
       return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
     }
@@ -90,6 +92,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       req: forwarded,
       router: appRouter,
       allowMethodOverride: false,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: ({ resHeaders }) => contextFor(auth, options.trustProxy, plain, resHeaders, req),
       responseMeta({ errors }) {
         const retry = errors.map((e) => e.cause).find((c) => isAuthError(c) && c.detail.retryAfterSec);
