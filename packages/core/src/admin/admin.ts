@@ -30,8 +30,9 @@ export async function listAuditEvents(
   f: AuditFilter,
 ): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
   requireAdmin(principal);
-  // No row has such an id (PostgreSQL would refuse the query past int4): nothing to list.
-  if (f.userId !== undefined && !isUserId(f.userId)) return { events: [], nextBefore: null };
+  // A filter no row can match (an id past int4, a kind with U+0000: PostgreSQL refuses the
+  // query itself) lists nothing, on either engine.
+  if ((f.userId !== undefined && !isUserId(f.userId)) || (f.kind && /\p{Cc}/u.test(f.kind))) return { events: [], nextBefore: null };
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   // One more than the page, to tell whether another page follows.
   const events = await ctx.store.audit.list({ userId: f.userId, kind: f.kind || undefined, from: f.from, to: f.to, before: f.before, limit: limit + 1 });
