@@ -2,8 +2,18 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { getRequestListener } from "@hono/node-server";
-import { callerForHeaders, createApiHandler, devOutboxAnswers, isSecure, type DevOutboxMode, type PlainAnswer, type PlainRequest, type TrustProxy } from "@authsvc/api";
+import { getRequestListener, RequestError } from "@hono/node-server";
+import {
+  callerForHeaders,
+  createApiHandler,
+  devOutboxAnswers,
+  isSecure,
+  wellFormedHost,
+  type DevOutboxMode,
+  type PlainAnswer,
+  type PlainRequest,
+  type TrustProxy,
+} from "@authsvc/api";
 import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport } from "@authsvc/core";
 import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
@@ -79,6 +89,15 @@ function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
   res.end(answer.body);
 }
 
+/** A fetch `Response` the API made without a `Request` (see api.malformedHost), written whole. */
+async function writeResponse(res: ServerResponse, answer: Response): Promise<void> {
+  const body = Buffer.from(await answer.arrayBuffer());
+  res.statusCode = answer.status;
+  answer.headers.forEach((value, name) => res.setHeader(name, value));
+  res.setHeader("content-length", body.byteLength);
+  res.end(body);
+}
+
 /** Cheaper than new URL() on every request; only absolute-form targets (proxies) need parsing. */
 function pathnameOf(url = "/"): string {
   const q = url.indexOf("?");
@@ -141,8 +160,13 @@ async function main(): Promise<void> {
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
     {
       overrideGlobalObjects: false,
-      // The adapter's default answers 500 without logging; the API should never throw, so make it visible.
+      // An HTTP/1.0 request may come without Host (HTTP/1.1 ones without are refused by node:http).
+      hostname: "localhost",
       errorHandler: (err) => {
+        // The adapter could not read the request (a target it refuses, such as a backslash in
+        // the path): the client's mistake, a 400, and nothing to log beyond the access line.
+        if (err instanceof RequestError) return Response.json({ error: "Bad Request" }, { status: 400 });
+        // The adapter's default answers 500 without logging; the API should never throw, so make it visible.
         logger.error({ err }, "api handler threw");
         return Response.json({ error: "internal server error" }, { status: 500 });
       },
@@ -157,6 +181,11 @@ async function main(): Promise<void> {
     if (api.handles(req.method ?? "GET", path)) {
       const plain = plainRequest(req, path);
       setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info)));
+      // No URL can be built from this Host (the adapter would throw): 400 in the route's envelope.
+      if (!wellFormedHost(req.headers.host)) {
+        writeResponse(res, api.malformedHost(req.method ?? "GET", path)).catch(() => res.destroy());
+        return;
+      }
       const fast = api.fastQuery(plain);
       if (!fast) {
         void apiListener(req, res);

@@ -4,14 +4,17 @@
  * On PostgreSQL the server's own tools do it: this says which command, and fails.
  */
 import path from "node:path";
-import { backupDatabase, openDatabase } from "@authsvc/db";
+import { backupDatabase, databaseUrlWithoutSecrets, openDatabase } from "@authsvc/db";
 import { EnvError, loadEnv } from "../src/env";
 
-/** The pg_dump command for the database at `url`; the password is left to PGPASSWORD or ~/.pgpass, never printed. */
+/**
+ * The pg_dump command for the database at `url`; the password (in the userinfo or a
+ * `?password=` parameter) is left to PGPASSWORD or ~/.pgpass, never printed.
+ */
 function pgDumpCommand(url: string, file: string): string {
-  const target = new URL(url);
-  target.password = "";
-  return `pg_dump --format=custom --file=${JSON.stringify(file)} '${target.href.replaceAll("'", "%27")}'`;
+  // loadEnv refused a URL that does not parse; should one get here, print none of it.
+  const target = databaseUrlWithoutSecrets(url, "") ?? "<DATABASE_URL without its password>";
+  return `pg_dump --format=custom --file=${JSON.stringify(file)} '${target.replaceAll("'", "%27")}'`;
 }
 
 async function main() {

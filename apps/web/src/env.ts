@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
-import { databasePath, isPostgresUrl } from "@authsvc/db";
+import { databasePath, databaseUrlWithoutSecrets, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, type TrustProxy } from "@authsvc/api/trust-proxy";
 
 /**
@@ -110,7 +110,10 @@ const databaseUrlSetting = z.string().superRefine((value, ctx) => {
   try {
     url = new URL(value);
   } catch {
-    ctx.addIssue({ code: "custom", message: `DATABASE_URL is not a valid URL (${databaseUrlHelp})` });
+    ctx.addIssue({
+      code: "custom",
+      message: `DATABASE_URL is not a valid URL (${databaseUrlHelp}; a password with @, /, :, # or % must be percent-encoded)`,
+    });
     return;
   }
   const sslmode = url.searchParams.get("sslmode");
@@ -193,13 +196,13 @@ function shown(name: string, value: string | undefined): string {
   if (value === undefined) return "";
   if (name === "AUTH_SECRET" || name === "SMS_WEBHOOK_SECRET") return ` (got ${value.length} characters)`;
   if (name === "SMTP_URL") return ""; // may carry the mail password
-  if (name === "DATABASE_URL" && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return ` (got ${JSON.stringify(withoutPassword(value))})`;
+  if (name === "DATABASE_URL" && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    // The password masked, in the userinfo and the query; a URL that does not parse is not
+    // shown at all (where its password ends cannot be told): the message says what is wrong.
+    const safe = databaseUrlWithoutSecrets(value);
+    return safe === undefined ? "" : ` (got ${JSON.stringify(safe)})`;
+  }
   return ` (got ${JSON.stringify(value)})`;
-}
-
-/** A URL's password is a secret: never echoed. */
-function withoutPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
 }
 
 /**

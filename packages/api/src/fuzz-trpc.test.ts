@@ -19,6 +19,8 @@ import {
   nastyValue,
   oddHeaders,
   params,
+  POSTGRES_BREAKERS,
+  freshAddress,
   rawBody,
   remoteAddress,
 } from "./test/fuzz";
@@ -123,7 +125,8 @@ describe("every tRPC procedure", () => {
         },
       );
 
-      it.prop([fc.constantFrom(...names), fc.oneof({ arbitrary: nastyString, weight: 6 }, nastyValue), caller, remoteAddress], params())(
+      const breakers = names.flatMap((field) => POSTGRES_BREAKERS.map((value): [string, unknown, "admin", string] => [field, value, "admin", freshAddress()]));
+      it.prop([fc.constantFrom(...names), fc.oneof({ arbitrary: nastyString, weight: 6 }, nastyValue), caller, remoteAddress], { ...params(), examples: breakers })(
         `${name}: a well-formed input with one field hostile`,
         async (field, value, who, remote) => {
           const res = await call(name, type, JSON.stringify({ ...base, [field]: value }), await headersFor(who, {}), remote);

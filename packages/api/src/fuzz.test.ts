@@ -20,6 +20,9 @@ import {
   oddHeaders,
   params,
   pathParam,
+  POSTGRES_BREAKERS,
+  freshAddress,
+  POSTGRES_BREAKING_PARAMS,
   rawBody,
   remoteAddress,
 } from "./test/fuzz";
@@ -115,7 +118,8 @@ for (const family of restFamilies) {
         it(`${name}: has a well-formed body in the fuzz table`, () => {
           expect(Object.keys(base ?? {}).sort()).toEqual([...names].sort());
         });
-        it.prop([fc.constantFrom(...names), fc.oneof({ arbitrary: nastyString, weight: 6 }, nastyValue), tokenChoice, remoteAddress], params())(
+        const breakers = names.flatMap((field) => POSTGRES_BREAKERS.map((value): [string, unknown, "valid", string] => [field, value, "valid", freshAddress()]));
+        it.prop([fc.constantFrom(...names), fc.oneof({ arbitrary: nastyString, weight: 6 }, nastyValue), tokenChoice, remoteAddress], { ...params(), examples: breakers })(
           `${name}: a well-formed body with one field hostile`,
           async (field, value, choice, remote) => {
             const headers = await headersFor(choice, {}, "application/json");
@@ -149,7 +153,9 @@ for (const family of restFamilies) {
       }
 
       if (hasParam) {
-        it.prop([pathParam, fc.boolean(), fieldsObject(names), remoteAddress], params())(
+        const wellFormed = WELL_FORMED[`${route.method} ${route.path}`] ?? {};
+        const breakers = POSTGRES_BREAKING_PARAMS.map((param): [string, boolean, Record<string, unknown>, string] => [param, true, wellFormed, freshAddress()]);
+        it.prop([pathParam, fc.boolean(), fieldsObject(names), remoteAddress], { ...params(), examples: breakers })(
           `${name}: odd path parameters`,
           async (param, slash, body, remote) => {
             const path = fill(route.path, param) + (slash ? "/" : "");

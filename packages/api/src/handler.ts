@@ -1,4 +1,4 @@
-import { isAuthError, type Auth } from "@authsvc/core";
+import { AuthError, isAuthError, type Auth } from "@authsvc/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRestDispatcher } from "./rest/framework";
 import { restFamilies } from "./rest/families";
@@ -8,6 +8,7 @@ import { appRouter } from "./root";
 import type { TrustProxy } from "./http/trust-proxy";
 import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
 import { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
+import { wellFormedHost } from "./http/host";
 
 export interface ApiHandlerOptions {
   /**
@@ -23,6 +24,12 @@ export interface ApiHandler {
   /** True when the request belongs to the API fast path rather than to the web app. */
   handles(method: string, pathname: string): boolean;
   fetch(req: Request, info?: ClientInfo): Promise<Response>;
+  /**
+   * The answer to a request whose `Host` no URL can be built from (see http/host.ts): 400 in
+   * the envelope of the route it names. `fetch` answers it itself; a server whose request
+   * adapter cannot even build the `Request` calls this instead.
+   */
+  malformedHost(method: string, pathname: string): Response;
   /** The hottest queries without a `Request`: for a server that can write the answer itself (see fast-queries.ts). */
   fastQuery: FastQuery;
 }
@@ -60,8 +67,10 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   };
 
   async function trpc(req: Request, url: URL, path: string, info: ClientInfo | undefined): Promise<Response> {
-    // Refused before anything is read or run: each call may cost a password hash.
-    if (path.slice(TRPC_PREFIX.length + 1).split(",").length > MAX_BATCH_CALLS) {
+    // Refused before anything is read or run: each call may cost a password hash. Counted on
+    // the decoded path, as tRPC splits it (`%2C` is a separator too); tRPC's own
+    // `maxBatchSize` below holds the same line should its parsing ever differ from ours.
+    if (decodeURIComponent(path.slice(TRPC_PREFIX.length + 1)).split(",").length > MAX_BATCH_CALLS) {
       const message = `A batch holds at most ${MAX_BATCH_CALLS} calls.`;
       return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
     }
@@ -90,6 +99,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       req: forwarded,
       router: appRouter,
       allowMethodOverride: false,
+      maxBatchSize: MAX_BATCH_CALLS,
       createContext: ({ resHeaders }) => contextFor(auth, options.trustProxy, plain, resHeaders, req),
       responseMeta({ errors }) {
         const retry = errors.map((e) => e.cause).find((c) => isAuthError(c) && c.detail.retryAfterSec);
@@ -107,8 +117,23 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     return res;
   }
 
+  function malformedHost(method: string, pathname: string): Response {
+    const message = "The Host header is malformed.";
+    const path = stripSlash(pathname);
+    const family = rest.familyOf(method, path);
+    if (family) {
+      const wording = family.fromAuthError(new AuthError("INVALID_INPUT", {}, message));
+      return json(family.errorBody(400, wording.status === 400 ? wording.message : message), 400);
+    }
+    if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) {
+      return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
+    }
+    return json({ error: message }, 400);
+  }
+
   return {
     fastQuery,
+    malformedHost,
     handles(method, pathname) {
       if (pathname === TRPC_PREFIX || pathname.startsWith(TRPC_PREFIX + "/")) return true;
       return `${method} ${stripSlash(pathname)}` in simple || rest.handles(method, pathname);
@@ -116,6 +141,8 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     async fetch(req, info) {
       try {
         const url = new URL(req.url);
+        // Before any route reads the Host (the dev outbox, same-origin checks) or runs.
+        if (!wellFormedHost(req.headers.get("host"))) return malformedHost(req.method, url.pathname);
         const path = stripSlash(url.pathname);
         // REST first: it matches raw paths, so even an undecodable one gets its family's 404.
         const answered = await rest.dispatch(req, url, requestMeta(req.headers, info, options.trustProxy), {

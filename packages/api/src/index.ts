@@ -5,4 +5,5 @@ export { createApiContext } from "./trpc";
 export { isSecure, SESSION_COOKIE } from "./http/request";
 export { callerForHeaders } from "./web-caller";
 export { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
+export { wellFormedHost } from "./http/host";
 export { compileTrustProxy, forwardedFor, trustNobody, type TrustProxy } from "./http/trust-proxy";

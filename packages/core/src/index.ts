@@ -10,6 +10,7 @@ export type { PendingRegistration } from "./flows/registration";
 export type { Transport, Transports } from "./delivery/transport";
 export type { OutboxView } from "./delivery/outbox";
 export type { PublicUser } from "./users/users";
+export { isUserId, MAX_USER_ID } from "./users/users";
 export { passwordProblem, type PasswordBounds } from "./passwords/policy";
 export { FIREBASE_AUDIENCE } from "./firebase/custom-token";
 export { sharedServiceAccount, SharedKeyError } from "./firebase/shared-key";

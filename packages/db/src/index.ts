@@ -6,3 +6,4 @@ export * from "@authsvc/store/files";
 export { createSqliteStore } from "./sqlite-store";
 export * from "./open-store";
 export { isPostgresUrl } from "./pg/client";
+export { databaseUrlWithoutSecrets } from "./url-secrets";

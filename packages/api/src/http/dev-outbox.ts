@@ -1,3 +1,4 @@
+import { isIPv4 } from "node:net";
 import type { ClientInfo, HeaderSource } from "./request";
 
 /**
@@ -8,12 +9,19 @@ import type { ClientInfo, HeaderSource } from "./request";
  */
 export type DevOutboxMode = "off" | "local" | "on";
 
-/** 127.0.0.0/8 and ::1, also as an IPv4-mapped IPv6 address. */
+/** A dotted-quad IPv4 literal (no short forms, no leading zeros) in 127.0.0.0/8. */
+const loopbackV4 = (s: string): boolean => isIPv4(s) && s.startsWith("127.");
+
+/** A socket address in 127.0.0.0/8 or ::1, also as an IPv4-mapped IPv6 address. */
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
-  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return v4.startsWith("127.") || address === "::1";
+  return address === "::1" || loopbackV4(address.startsWith("::ffff:") ? address.slice(7) : address);
 }
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`, and nothing around them. */
+const HOST_PORT = /^(?:\[([^\]]*)\]|([^:[\]]*))(?::\d*)?$/;
+/** Exactly `localhost`, or a name under it (RFC 6761: always the loopback). */
+const LOCALHOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*localhost$/;
 
 /** Headers a proxy adds: a request that carries one was relayed, whatever the socket says. */
 const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"] as const;
@@ -24,8 +32,12 @@ const PROXY_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"] as const;
  */
 function loopbackHost(host: string | null | undefined): boolean {
   if (!host) return true; // HTTP/1.0 clients on the machine; browsers always send Host
-  const name = (host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d*$/, "")).toLowerCase();
-  return name === "localhost" || name.endsWith(".localhost") || isLoopback(name);
+  const m = HOST_PORT.exec(host);
+  if (!m) return false;
+  // Only IP literals and localhost names: `127.attacker.example` is a name anyone can point at 127.0.0.1.
+  if (m[1] !== undefined) return m[1] === "::1";
+  const name = m[2]!.toLowerCase();
+  return LOCALHOST_NAME.test(name) || loopbackV4(name);
 }
 
 /**

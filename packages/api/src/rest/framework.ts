@@ -132,6 +132,8 @@ export interface RestDispatcher {
   handles(method: string, pathname: string): boolean;
   /** Answers the request, or returns null when it is not a REST request. */
   dispatch(req: Request, url: URL, meta: RequestMeta, info?: RestRequestInfo): Promise<Response | null>;
+  /** The family whose envelope answers this request (as `dispatch` picks it), if any. */
+  familyOf(method: string, pathname: string): RestFamily | undefined;
   families: RestFamily[];
 }
 
@@ -198,6 +200,11 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
 
   return {
     families,
+    familyOf(method, pathname) {
+      const path = stripSlash(pathname);
+      const { match, pathMatch } = find(method, path) as ReturnType<typeof find> & { pathMatch?: Compiled };
+      return match?.family ?? pathMatch?.family ?? familyByPrefix(path);
+    },
     handles(method, pathname) {
       const path = stripSlash(pathname);
       const { match, pathMatch } = find(method, path) as ReturnType<typeof find> & { pathMatch?: Compiled };

@@ -14,6 +14,7 @@
 import { AuthError, type AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
+import { parseUserId } from "./ids";
 import { codeInput, phoneInput } from "./inputs";
 
 const envelope = (code: number, message: string, data: unknown[]) => ({ code, success: code < 400, payload: { message, data } });
@@ -39,10 +40,11 @@ const tokenData = z.object({ id: z.string(), access_token: z.string() });
 const ok = (data: z.ZodType) =>
   z.object({ code: z.number().int(), success: z.literal(true), payload: z.object({ message: z.string(), data: z.array(data) }) });
 
-/** The path id must be a user id; anything else cannot name an authentication. */
-function userIdParam(id: string | undefined): number {
-  if (!id || !/^\d{1,15}$/.test(id)) throw new AuthError("USER_NOT_FOUND");
-  return Number(id);
+/** The path id must be a user id some row can have; anything else cannot name an authentication. */
+function userIdParam(raw: string | undefined): number {
+  const id = parseUserId(raw);
+  if (id === undefined) throw new AuthError("USER_NOT_FOUND");
+  return id;
 }
 
 export const mobileOtpFamily: RestFamily = {

@@ -19,6 +19,7 @@
 import type { AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
+import { parseUserId } from "./ids";
 import { codeInput, emailInput, phoneInput, phoneString } from "./inputs";
 
 const timestamp = () => new Date().toISOString().replace("Z", "+0000");
@@ -150,13 +151,14 @@ export const phoneSignupFamily: RestFamily = {
       async run({ auth, query, bearer }) {
         const raw = (query.get("userId") ?? "").slice(0, 64);
         const principal = auth.requireSession(await auth.authenticate(bearer ?? ""));
-        if (!/^\d{1,15}$/.test(raw)) {
-          // Not an id at all: for an admin that is a user we cannot find; for others, not theirs.
+        const userId = parseUserId(raw);
+        if (userId === undefined) {
+          // An id no row can have: for an admin that is a user we cannot find; for others, not theirs.
           if (principal.user.role !== "admin") return { status: 401, body: envelope(401, UNAUTHORIZED) };
           return { status: 404, body: envelope(404, `Not found: Cannot found user with id ${raw}`) };
         }
         try {
-          const value = await auth.firebaseToken(principal, Number(raw));
+          const value = await auth.firebaseToken(principal, userId);
           return { status: 200, body: envelope(200, "", { value }) };
         } catch (e) {
           if ((e as { code?: string }).code === "USER_NOT_FOUND") {

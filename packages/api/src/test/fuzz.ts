@@ -14,6 +14,18 @@ export const SEED = 20261201;
 export const RUNS = 30;
 export const params = (numRuns = RUNS) => ({ seed: SEED, numRuns, endOnFailure: true });
 
+/**
+ * Values that reached PostgreSQL and failed there (issue 19): U+0000 in an email, ids past
+ * int4. Every field and path parameter gets them on every run, whatever the seed draws,
+ * since each engine must answer them as the other does.
+ */
+export const POSTGRES_BREAKERS: readonly unknown[] = ["fuzz.target\u0000@example.com", "a\u0000@b.co", 99_999_999_999, 2_147_483_648, "99999999999"];
+let fresh = 0;
+/** A client address no other request used (its own /64), so that no per-address limit answers first. */
+export const freshAddress = (): string => `2001:db8:${(++fresh).toString(16)}::1`;
+/** The same as path parameters. */
+export const POSTGRES_BREAKING_PARAMS: readonly string[] = ["99999999999", "2147483648", "9223372036854775808"];
+
 // ---------------------------------------------------------------- values
 
 const LONE_SURROGATES = ["\ud800", "\udfff", "a\ud83d", "\ude00b", "\ud83d\ud83d"];
@@ -35,6 +47,7 @@ const NASTY_TEXT = [
   "toString",
   "<script>alert(1)</script>",
   "' OR 1=1 --",
+  "a\u0000@b.co",
   "%00",
   "%E0%A4%A",
   "../../etc/passwd",
@@ -155,6 +168,8 @@ export const oddHeaders = fc
       accept: fc.constantFrom("text/html", "*/*", "application/xml"),
       "accept-language": fc.constantFrom("id", "xx-YY;q=2", ",,,"),
       origin: fc.constantFrom("null", "https://evil.example", "http://localhost"),
+      // Malformed (400 on every route) and rebinding names (never the machine itself).
+      host: fc.constantFrom("a b", "[::ffff:127.0.0.1]", "127.attacker.example", "localhost:3000", "example.com:99999"),
       "x-huge": fc.integer({ min: 8000, max: 60000 }).map((n) => "h".repeat(n)),
     },
     { requiredKeys: [] },
@@ -176,6 +191,8 @@ export const pathParam = fc.oneof(
     "１",
     "9".repeat(400),
     "99999999999999999999",
+    "99999999999",
+    "2147483648",
     "%00",
     "%E0%A4%A",
     "%2F",

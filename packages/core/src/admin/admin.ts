@@ -3,7 +3,7 @@ import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { requireSession, type Principal } from "../sessions/authenticate";
-import { findUserById, findUserByIdentifier, updateUser, type UserRole } from "../users/users";
+import { findUserById, findUserByIdentifier, isUserId, updateUser, type UserRole } from "../users/users";
 
 export interface AuditFilter {
   userId?: number;
@@ -30,6 +30,9 @@ export async function listAuditEvents(
   f: AuditFilter,
 ): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
   requireAdmin(principal);
+  // A filter no row can match (an id past int4, a kind with U+0000: PostgreSQL refuses the
+  // query itself) lists nothing, on either engine.
+  if ((f.userId !== undefined && !isUserId(f.userId)) || (f.kind && /\p{Cc}/u.test(f.kind))) return { events: [], nextBefore: null };
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   // One more than the page, to tell whether another page follows.
   const events = await ctx.store.audit.list({ userId: f.userId, kind: f.kind || undefined, from: f.from, to: f.to, before: f.before, limit: limit + 1 });

@@ -1,7 +1,12 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { AuthError } from "../errors";
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/**
+ * No white space, no control character (U+0000 is one PostgreSQL text cannot hold: a lookup by
+ * such an email failed there with a 500) and no lone surrogate, in either part: such an address
+ * is no address, on every door and both engines alike.
+ */
+const EMAIL = /^[^\s@\p{Cc}\p{Cs}]+@[^\s@.\p{Cc}\p{Cs}]+(\.[^\s@.\p{Cc}\p{Cs}]+)+$/u;
 
 export function normalizeEmail(input: string): string {
   const email = input.trim().toLowerCase();

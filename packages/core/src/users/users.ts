@@ -40,7 +40,21 @@ export function assertProfileText(profile: Partial<Record<"fullName" | "birthDat
   }
 }
 
-export const findUserById = (ctx: AuthContext, id: number): Promise<User | undefined> => ctx.store.users.byId(id);
+/**
+ * The largest user id any row can have: PostgreSQL stores user ids as `integer` (int4), and
+ * SQLite hands them out the same way, one by one from 1.
+ */
+export const MAX_USER_ID = 2_147_483_647;
+
+/** Whether some row could have this id: an integer from 1 to MAX_USER_ID. */
+export const isUserId = (id: unknown): id is number => typeof id === "number" && Number.isInteger(id) && id >= 1 && id <= MAX_USER_ID;
+
+/**
+ * Undefined for an id no row can have, without asking the store: past int4 PostgreSQL refuses
+ * the query itself (a 500), where an unknown id must be an unknown id on either engine.
+ */
+export const findUserById = (ctx: AuthContext, id: number): Promise<User | undefined> =>
+  isUserId(id) ? ctx.store.users.byId(id) : Promise.resolve(undefined);
 
 export const findUserByEmail = (ctx: AuthContext, email: string): Promise<User | undefined> => ctx.store.users.byEmail(email);
 
