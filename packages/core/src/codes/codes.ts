@@ -22,6 +22,11 @@ export interface IssueCodeInput {
   meta?: RequestMeta;
   /** False for a fresh sign-up, which replaces a pending one rather than resending it. */
   cooldown?: boolean;
+  /**
+   * False: the live codes for (purpose, destination) stay live, and this one starts its own
+   * count of sends (pending registrations of one email are independent). Default true.
+   */
+  supersede?: boolean;
 }
 
 export interface IssuedCode {
@@ -98,8 +103,9 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
     await consumeLimit(ctx, dayKey(purpose, destination), dayLimit(ctx));
 
     const now = ctx.now();
-    const previous = await latestChallenge(ctx, purpose, destination);
-    await ctx.store.challenges.supersedeLive(purpose, destination, now);
+    const supersede = input.supersede !== false;
+    const previous = supersede ? await latestChallenge(ctx, purpose, destination) : undefined;
+    if (supersede) await ctx.store.challenges.supersedeLive(purpose, destination, now);
     const code = ctx.newCode?.() ?? randomDigits(CODE_LENGTH);
     const id = randomUUID();
     const userId = input.userId ?? null;
