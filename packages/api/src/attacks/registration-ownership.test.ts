@@ -183,6 +183,24 @@ describe("item 4: family 002 pre-hijack", () => {
     expect(attackerLogin.status, `ATTACK WORKED: tRPC verifyEmail kept the attacker's password: ${attackerLogin.text}`).toBe(401);
   });
 
+  it("through forgot password by code (tRPC auth.forgotPassword + auth.resetPassword): the attacker's name goes with their password", async () => {
+    fakeDate();
+    const h = attackSetup();
+    await attackerRegisters(h);
+    advance(MINUTE);
+    expect((await h.mutate(VICTIM_IP, "auth.forgotPassword", { identifier: VICTIM_MAIL })).status).toBe(200);
+    const reset = await h.mutate(VICTIM_IP, "auth.resetPassword", {
+      identifier: VICTIM_MAIL,
+      code: await h.code(VICTIM_MAIL, "password_reset"),
+      newPassword: PASS2,
+    });
+    expect(reset.status, reset.text).toBe(200);
+    expect((await h.login002(ATTACKER_IP, VICTIM_MAIL, ATTACKER_PASS)).status).toBe(401);
+    const login = await h.login002(VICTIM_IP, VICTIM_MAIL, PASS2);
+    expect(login.status, login.text).toBe(200);
+    expect((await h.me(login.body.token)).fullName, "ATTACK WORKED: the attacker's chosen name stays after the victim's reset").toBeNull();
+  });
+
   it("the same client, but long after registering (a shared address): the password does not survive either", async () => {
     fakeDate();
     const h = attackSetup();

@@ -17,6 +17,7 @@ import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { markProven, reachable, recoveryDestination } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
+import { settleRegistrantChoices } from "../users/registrant";
 import { findUserById, findUserByIdentifier, findUserByTypedUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
 
@@ -174,8 +175,10 @@ export async function resetPasswordWithCode(
     input.code,
     () => hashSecret(input.newPassword, ctx.options.argon2),
     async (tx, c, passwordHash) => {
-      const owner = c.userId === null ? undefined : await findUserById(tx, c.userId);
-      if (!owner || owner.status === "DISABLED") throw new AuthError("INVALID_CODE");
+      const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
+      if (!found || found.status === "DISABLED") throw new AuthError("INVALID_CODE");
+      // The code proves the email: what a stranger chose at registration goes with their password.
+      const owner = c.channel === "email" && found.email === c.destination ? await settleRegistrantChoices(tx, found, c, meta) : found;
       await storePassword(tx, owner.id, passwordHash, meta, "reset_code");
       await revokeUserSessions(tx, owner.id, "password_reset", { meta });
       // The code came back from this contact: it is proven, and whatever locked the account is lifted.
