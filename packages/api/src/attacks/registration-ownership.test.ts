@@ -128,6 +128,17 @@ describe("item 1: a stranger's registration of your email does not cancel yours"
     expect((await status003(h, ATTACKER_IP, resend.body.verificationId)).status).toBe(410);
   });
 
+  it("family 003: resend by email keeps its cooldown for anyone (429), and the refused resend changes nothing", async () => {
+    fakeDate();
+    const h = attackSetup();
+    const victim = await register003(h, VICTIM_IP, { username: "siti", email: VICTIM_MAIL, password: PASS });
+    expect(victim.status, victim.text).toBe(200);
+    const early = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/resend", { email: VICTIM_MAIL });
+    expect(early.status, early.text).toBe(429);
+    expect(early.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect((await status003(h, VICTIM_IP, victim.body.verificationId)).status).toBe(200);
+  });
+
   it("family 003: the registrant's own resend by email, soon after registering, replaces their registration and keeps what they chose", async () => {
     fakeDate();
     const h = attackSetup();

@@ -61,15 +61,16 @@ async function pendingOf(ctx: AuthContext, c: { id: string; destination: string;
 
 /**
  * Sends the code of a pending registration. Registrations of one email are independent
- * (supersede: false): a stranger's never cancels yours. A resend names the registration it
- * replaces (`replaces`): that one alone stops working, once the new code is out.
+ * (supersede: false): a stranger's never cancels yours. A resend keeps the cooldown, and
+ * names the registration it replaces (`replaces`), if any: that one alone stops working,
+ * once the new code is out.
  */
 async function sendRegistrationCode(
   ctx: AuthContext,
   payload: PendingPayload,
   meta: RequestMeta | undefined,
   locale: Locale | undefined,
-  opts: { replaces?: string },
+  opts: { resend: boolean; replaces?: string },
 ): Promise<PendingRegistration> {
   const { challenge } = await sendCode(ctx, {
     purpose: "signup",
@@ -78,7 +79,7 @@ async function sendRegistrationCode(
     payload: { ...payload },
     meta,
     locale,
-    cooldown: opts.replaces !== undefined,
+    cooldown: opts.resend,
     supersede: false,
   });
   if (opts.replaces !== undefined && !(await ctx.store.challenges.supersede(opts.replaces, ctx.now()))) {
@@ -127,7 +128,7 @@ export async function startRegistration(
     },
     meta,
     locale,
-    {},
+    { resend: false },
   );
 }
 
@@ -194,11 +195,11 @@ export async function resendRegistration(
     throw new AuthError("VERIFICATION_NOT_FOUND");
   }
   const payload = pending.payload as unknown as PendingPayload;
-  if ("verificationId" in by) return sendRegistrationCode(ctx, payload, meta, locale, { replaces: pending.id });
+  if ("verificationId" in by) return sendRegistrationCode(ctx, payload, meta, locale, { resend: true, replaces: pending.id });
   const now = ctx.now();
-  if (payload.from !== clientOf(meta)) return sendRegistrationCode(ctx, stripped(payload, meta, now), meta, locale, {});
+  if (payload.from !== clientOf(meta)) return sendRegistrationCode(ctx, stripped(payload, meta, now), meta, locale, { resend: true });
   const fresh = payload.registeredAt !== undefined && isFresh(ctx, payload.registeredAt, now);
-  return sendRegistrationCode(ctx, fresh ? payload : stripped(payload, meta, now), meta, locale, { replaces: pending.id });
+  return sendRegistrationCode(ctx, fresh ? payload : stripped(payload, meta, now), meta, locale, { resend: true, replaces: pending.id });
 }
 
 /** Checks the code and creates the user and its first session, all in one transaction. */
