@@ -263,7 +263,8 @@ async function main(): Promise<void> {
     // Connections that finish a response after close() would otherwise sit idle until keep-alive times out.
     setInterval(() => server.closeIdleConnections(), 200).unref();
     server.close(() => {
-      void Promise.all([worker.stop(), maintenance.stop()])
+      // The work requests left for after their answers (a reset mail) is written before the store closes.
+      void Promise.all([worker.stop(), maintenance.stop(), auth.afterAnswers()])
         .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         // After the workers stopped: nothing writes any more, so every committed row is on disk (or on the server).

@@ -92,7 +92,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
       fullname: "Mallory",
     });
     expect(attackerReg.status, attackerReg.text).toBe(200);
-    // The owner registers too: the newer registration replaces the pending one.
+    // The owner registers too: registrations are independent (issue 19), each with its own code.
     const ownReg = await call("POST", "/api/v1/auth/register", { username: "vera_e2e", email: victimMail, password: "vera's own passphrase", fullname: "Vera" });
     expect(ownReg.status, ownReg.text).toBe(200);
     const code = await codeFor(victimMail, "signup");

@@ -3,6 +3,7 @@ import { consoleLogger, createContext, type AuthContext, type Logger } from "./c
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
+import { settled } from "./later";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
 import { createFirebaseSigner } from "./firebase/custom-token";
 import * as admin from "./admin/admin";
@@ -109,6 +110,8 @@ export function createAuth(init: CreateAuthInit) {
     /** The purge on a schedule, until stopped; the server runs it beside the delivery worker. */
     startMaintenance: (intervalMs?: number) => startMaintenance(ctx, intervalMs),
     listOutbox: (to?: string) => listOutbox(ctx, to ? normalizeDestination(ctx, to) : undefined),
+    /** Waits for the work flows left for after their answers (later.ts): a shutdown waits for it before closing the store. */
+    afterAnswers: () => settled(ctx),
     /** True once the store answers and has every migration this code expects. */
     isReady: async (): Promise<boolean> => {
       try {

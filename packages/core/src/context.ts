@@ -3,6 +3,7 @@ import type { Store } from "@authsvc/store";
 import { deriveKey } from "./crypto/secrets";
 import type { Transports } from "./delivery/transport";
 import type { AuthOptions } from "./options";
+import { newLater, type Later } from "./later";
 import type { ClaimsProfile } from "./sessions/claims-profiles";
 
 export interface Logger {
@@ -41,6 +42,8 @@ export interface AuthContext {
   claimsProfiles: Map<string, ClaimsProfile>;
   /** Tests only (testing.ts `planCodes`): makes the next one-time code, so a test knows it before it is sent. */
   newCode?: () => string;
+  /** Work deferred until after a request's answer (later.ts); shared by every transaction's context. */
+  later: Later;
 }
 
 export function createContext(store: Store, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
@@ -57,5 +60,6 @@ export function createContext(store: Store, options: AuthOptions, log: Logger, t
     // Date.now, read at call time so fake timers in tests move it.
     now: () => Date.now(),
     claimsProfiles: new Map(),
+    later: newLater(),
   };
 }

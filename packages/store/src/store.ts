@@ -88,6 +88,8 @@ export interface UserRepository {
 export interface CredentialRepository {
   get(userId: number): Promise<Credentials | undefined>;
   setPassword(userId: number, hash: string, at: number): Promise<void>;
+  /** Removes the password (hash and time): the account has none until its holder sets one. */
+  clearPassword(userId: number): Promise<void>;
   /** Sets a PIN unless the PIN is locked; false when locked. Clears the failure count. */
   setPinIfUnlocked(userId: number, hash: string, at: number): Promise<boolean>;
   /** Sets a PIN and lifts any lock (a reset by code). */
@@ -120,6 +122,11 @@ export interface ChallengeRepository {
   insert(c: NewChallenge): Promise<Challenge>;
   /** Marks every live one for (purpose, destination) replaced; with `requester`, only that requester's. */
   supersedeLive(purpose: CodePurpose, destination: string, at: number, requester?: string): Promise<void>;
+  /**
+   * Marks this one replaced if still live, and drops its payload (a registration's data, with
+   * its password hash, dies with it); false when it was not live.
+   */
+  supersede(id: string, at: number): Promise<boolean>;
   /** Marks every live one of the user for the purpose replaced. */
   supersedeLiveOfUser(userId: number, purpose: CodePurpose, at: number): Promise<void>;
   /** Consumes it only if still live (not consumed, not replaced); false otherwise. */

@@ -3,8 +3,9 @@
  * installs a password or phone that someone other than the prover chose. Decided:
  * a code obtained by resend-by-email completes the registration WITHOUT the password and
  * phone of the pending registration (whoever pressed resend may not be the registrant);
- * a newer registration of the same email replaces the older pending one; the web resends
- * by `verificationId`, which keeps the registration as registered.
+ * the web resends by `verificationId`, which keeps the registration as registered.
+ * Issue 19 changed one rule: pending registrations of one email are independent (a newer
+ * one no longer replaces an older one); the first one proven wins and ends the others.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -58,7 +59,7 @@ describe("hole 3 a: the attacker registers the victim's email; the victim presse
 });
 
 describe("hole 3 b: the victim registers after the attacker", () => {
-  it("the newer registration replaces the attacker's pending one; only the victim's password works", async () => {
+  it("the victim's registration completes; the attacker's then cannot; only the victim's password works", async () => {
     fakeDate();
     const h = attackSetup();
     const attacker = await register003(h, ATTACKER_IP, { username: "mallory", email: VICTIM_MAIL, password: ATTACKER_PASS, phone: ATTACKER_PHONE });
@@ -70,13 +71,18 @@ describe("hole 3 b: the victim registers after the attacker", () => {
     expect(victim.status, `the victim's own registration is accepted: ${victim.text}`).toBe(200);
     const victimCode = (await h.code(VICTIM_MAIL, "signup"));
 
-    for (const code of new Set([attackerMailCode, victimCode, "123456"])) {
-      const res = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/verify", { code, verificationId: attacker.body.verificationId });
-      expect(res.status, `ATTACK WORKED: the attacker's replaced registration still completes: ${res.text}`).toBe(400);
-    }
+    // The victim's code does not complete the attacker's registration (each has its own code).
+    const crossed = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/verify", { code: victimCode, verificationId: attacker.body.verificationId });
+    expect(crossed.status, `ATTACK WORKED: the victim's code completes the attacker's registration: ${crossed.text}`).toBe(400);
 
     const ver = await h.call(VICTIM_IP, "POST", "/api/v1/auth/verify", { code: victimCode, verificationId: victim.body.verificationId });
     expect(ver.status, ver.text).toBe(200);
+
+    // The first proven won: the attacker's registration is over, whatever code comes with it.
+    for (const code of new Set([attackerMailCode, victimCode, "123456"])) {
+      const res = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/verify", { code, verificationId: attacker.body.verificationId });
+      expect(res.status, `ATTACK WORKED: the attacker's registration still completes after the victim's: ${res.text}`).toBe(400);
+    }
     expect(ver.body.user.phone, "ATTACK WORKED: the attacker's phone is on the victim's account").toBeNull();
     expect((await login003(h, VICTIM_IP, VICTIM_MAIL, PASS)).status).toBe(200);
     expect((await login003(h, ATTACKER_IP, VICTIM_MAIL, ATTACKER_PASS)).status, "ATTACK WORKED: the attacker's password opens the victim's account").toBe(401);

@@ -193,6 +193,7 @@ export function attackSetup(opts: AttackSetup = {}) {
 
   return {
     auth,
+    sql,
     handler,
     call,
     mutate,

@@ -13,6 +13,9 @@
  *   on an unverified email is 403.
  * - send-otp and send-forgot-password answer the same 200 for unknown (or, for send-otp,
  *   already verified) emails and send nothing.
+ * - The password given at register survives otp-verify only when the proof comes from the
+ *   registering client soon after registering (core's users/registrant.ts); otherwise the
+ *   token opens the account without it, and its holder sets one with update-password.
  * - The JWT also carries `_id`, `username` (the username, else the email) and `roles`, as a
  *   claims profile: a renewal through any door derives them again from the user as it is then.
  * - The reset email carries a code and a `/reset-password?token=…` link; the link's token is

@@ -6,8 +6,12 @@
  * - No user exists until `/verify`: the registration (password already hashed) waits in a
  *   challenge whose id is the `verificationId`.
  * - `birthday` is `DD.MM.YYYY` in and out; `phone` is optional and stored in E.164.
- * - `/status`: 404 for an unknown id, 410 once expired or replaced by a resend.
- * - `/resend` for an email with no pending registration: 404; inside the cooldown: 429.
+ * - `/status`: 404 for an unknown id, 410 once expired, replaced by a resend, or beaten by
+ *   another registration of the email verified first.
+ * - `/resend` for an email with no pending registration: 404; inside the cooldown: 429. It
+ *   replaces only a registration the asking client made; for anyone else it starts one of
+ *   the email alone (core's resendRegistration). Registrations of one email are
+ *   independent; the first verified wins, the others then answer 410 / 400.
  * - `code` is read as family 002 reads `otp_number` (inputs.ts): a JSON number is zero-padded.
  * - `user.id` is a number; `role` reads `User` (or `Admin`); no secret is ever in `user`.
  * - `/login` accepts any verified account with a password, whichever door created it.

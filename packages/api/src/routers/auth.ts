@@ -56,7 +56,8 @@ export const authRouter = {
 
   /**
    * By `verificationId` (what the web app sends): the registration stays as registered. By
-   * `email`: whoever asks, so it completes without the registrant's password and phone.
+   * `email`: whoever asks, so it keeps the registrant's choices only for their own fresh
+   * registration (core's resendRegistration).
    */
   resendRegistration: publicProcedure
     .input(

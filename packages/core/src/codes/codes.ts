@@ -23,8 +23,9 @@ export interface IssueCodeInput {
   /** False for a fresh sign-up, which starts a registration of its own rather than resending one. */
   cooldown?: boolean;
   /**
-   * False: the requester's earlier live code stays good too (independent pending
-   * registrations). By default a send replaces the code its requester asked for before.
+   * False: the requester's earlier live code stays good too, and this one starts its own
+   * count of sends (pending registrations of one email are independent). By default a send
+   * replaces the code its requester asked for before.
    */
   supersede?: boolean;
 }

@@ -1,4 +1,5 @@
 import type { AuthContext } from "../context";
+import { settled } from "../later";
 
 export interface OutboxView {
   id: number;
@@ -14,6 +15,8 @@ export interface OutboxView {
 
 /** Newest first; `to` is matched exactly as stored (E.164 phone, lower-cased email). */
 export async function listOutbox(ctx: AuthContext, to?: string, limit = 100): Promise<OutboxView[]> {
+  // A message written after its request's answer (forgot password) shows as soon as the answer does.
+  await settled(ctx);
   const rows = await ctx.store.outbox.list(to, limit);
   return rows.map((r) => ({
     id: r.id,

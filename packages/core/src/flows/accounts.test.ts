@@ -115,3 +115,49 @@ describe("sendEmailVerification + verifyEmailAndSignIn", () => {
     expect(e.code).toBe("INVALID_CODE");
   });
 });
+
+describe("a password given at registration and the email's proof (issue 19, item 4)", () => {
+  const HOME = { ip: "203.0.113.20" };
+  const SAME_64 = { ip: "2001:db8:1:2::99" };
+  const SAME_64_OTHER = { ip: "2001:db8:1:2:ffff::1" };
+
+  /** Registers from `from`, asks for the code `askAfterSec` later, proves it from `proveFrom`; can the password log in? */
+  async function passwordSurvives(from: { ip: string }, proveFrom: { ip: string }, askAfterSec: number): Promise<boolean> {
+    const { auth } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD, fullName: "Bo Registrant" }, from);
+    clock.advanceSec(askAfterSec);
+    await auth.sendEmailVerification(EMAIL, proveFrom);
+    await auth.listOutbox();
+    clock.advanceSec(299);
+    const s = await auth.verifyEmailAndSignIn({ email: EMAIL, code: await lastCode(auth, EMAIL) }, { type: "jwt" }, proveFrom);
+    const kept = s.user.fullName === "Bo Registrant";
+    const login = await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" }, proveFrom).then(
+      () => true,
+      () => false,
+    );
+    expect(kept, "the name goes with the password").toBe(login);
+    return login;
+  }
+
+  it("survives from the registering client when the code was asked for within one code lifetime (5 minutes)", async () => {
+    expect(await passwordSurvives(HOME, HOME, 300)).toBe(true);
+    expect(await passwordSurvives(SAME_64, SAME_64_OTHER, 0), "one IPv6 /64 is one client").toBe(true);
+  });
+
+  it("goes when the code was asked for later, or the proof comes from another client", async () => {
+    expect(await passwordSurvives(HOME, HOME, 301)).toBe(false);
+    expect(await passwordSurvives(HOME, { ip: "198.51.100.7" }, 0)).toBe(false);
+  });
+
+  it("once gone, the prover holds an active account with no password, and sets one", async () => {
+    const { auth, sql } = createTestAuth();
+    await auth.createAccount({ email: EMAIL, password: PASSWORD, fullName: "Mallory" }, { ip: "198.51.100.7" });
+    await auth.sendEmailVerification(EMAIL, HOME);
+    const s = await auth.verifyEmailAndSignIn({ email: EMAIL, code: await lastCode(auth, EMAIL) }, { type: "jwt" }, HOME);
+    expect(s.user).toMatchObject({ email: EMAIL, status: "ACTIVE", fullName: null, username: null });
+    expect(await sql.get("SELECT password_hash, password_changed_at FROM credentials")).toEqual({ password_hash: null, password_changed_at: null });
+    const principal = await auth.authenticate(s.token);
+    await auth.changePassword(principal, { newPassword: "a brand new passphrase" }, HOME);
+    await auth.loginWithPassword({ identifier: EMAIL, password: "a brand new passphrase" }, { type: "jwt" }, HOME);
+  });
+});

@@ -12,7 +12,8 @@ import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
 import { markProven, proveClaim } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
-import { assertProfileText, createUser, findUserByEmail, findUserById } from "../users/users";
+import { recordRegistrant, settleRegistrantChoices } from "../users/registrant";
+import { assertAvailable, assertProfileText, createUser, findUserByEmail, findUserById } from "../users/users";
 import { issueToken, openSession, withClaimMoved, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface AccountInput {
@@ -28,7 +29,10 @@ export interface AccountInput {
 
 /**
  * Creates a user at once (families 001 and 002). With a password and an email the account
- * waits for its email to be verified before a password login works.
+ * waits for its email to be verified before a password login works, and the password lasts
+ * through that proof only if the registering client proves it soon (users/registrant.ts).
+ * Everything cheaper than the password's hash runs first: the per-address limit, then the
+ * 409, so probing which emails are taken costs no hash (and answers as before).
  */
 export async function createAccount(ctx: AuthContext, input: AccountInput, meta?: RequestMeta): Promise<User> {
   const email = input.email ? normalizeEmail(input.email) : null;
@@ -38,6 +42,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
   assertProfileText({ fullName: input.fullName, birthDate: input.birthDate });
   if (input.password) assertPasswordPolicy(input.password, ctx.options.password, input.passwordBounds);
   await limitAddress(ctx, "signupPerIp", meta);
+  await assertAvailable(ctx, { email, phone, username });
   const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
   return transaction(ctx, async (tx) => {
     const user = await createUser(tx, {
@@ -49,6 +54,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
       passwordHash,
       status: passwordHash && email ? "PENDING_VERIFICATION" : "ACTIVE",
     });
+    if (passwordHash && email) await recordRegistrant(tx, user, meta);
     await audit(tx, { kind: "signup", userId: user.id, meta, detail: { method: passwordHash ? "password" : "phone" } });
     return user;
   });
@@ -84,7 +90,10 @@ export async function sendEmailVerification(
   return { resendInSec };
 }
 
-/** Family 002's verify step: the code proves the email and signs the person in (see proveClaim for whose account). */
+/**
+ * Family 002's verify step: the code proves the email and signs the person in (see proveClaim
+ * for whose account, and settleRegistrantChoices for what of the registration stays).
+ */
 export async function verifyEmailAndSignIn(
   ctx: AuthContext,
   input: { email: string; code: string },
@@ -95,7 +104,8 @@ export async function verifyEmailAndSignIn(
   const { user, session, claimMoved } = await consumeCode(ctx, { purpose: "verify_email", destination: email, meta }, input.code, async (tx, c) => {
     const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
     if (!found || found.status === "DISABLED" || found.email !== email) throw new AuthError("INVALID_CODE");
-    const { user, claimMoved } = await proveClaim(tx, found, "email", meta);
+    // A password given at registration stays only for the registrant's own fresh proof.
+    const { user, claimMoved } = await proveClaim(tx, await settleRegistrantChoices(tx, found, c, meta), "email", meta);
     await liftLockouts(tx, user, meta);
     return { user, claimMoved, session: await openSession(tx, user, t, meta, "email_code") };
   });

@@ -4,6 +4,7 @@ import { audit } from "../audit/audit";
 import { consumeCodeAfter, issueCode } from "../codes/codes";
 import { sendCode } from "../codes/send-code";
 import { enqueue } from "../delivery/deliver";
+import { afterAnswer } from "../later";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
@@ -16,6 +17,7 @@ import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { markProven, reachable, recoveryDestination } from "../users/claims";
 import { liftLockouts } from "../users/lockouts";
+import { settleRegistrantChoices } from "../users/registrant";
 import { findUserById, findUserByIdentifier, findUserByTypedUsername } from "../users/users";
 import { checkPin, isRecentlyAuthenticated } from "./pin";
 
@@ -28,7 +30,7 @@ async function sendResetCode(
   ctx: AuthContext,
   user: User,
   dest: { channel: "email" | "sms"; to: string },
-  opts: { link: boolean; locale?: Locale; meta?: RequestMeta; background?: boolean },
+  opts: { link: boolean; locale?: Locale; meta?: RequestMeta },
 ): Promise<ResetRequested> {
   let link: string | undefined;
   if (opts.link && dest.channel === "email") {
@@ -43,7 +45,6 @@ async function sendResetCode(
     meta: opts.meta,
     locale: opts.locale,
     link,
-    background: opts.background,
   });
   await audit(ctx, { kind: "password_reset_requested", userId: user.id, meta: opts.meta, detail: { channel: dest.channel } });
   return { resendInSec };
@@ -63,6 +64,11 @@ async function resetDestination(
  * Forgot password by email, phone or username: a code (and, by email, a link), sent after
  * the answer. Unknown accounts, and claims nobody proved on an account someone else holds,
  * get a decoy: the same answer, cooldown and caps, and nothing is sent.
+ *
+ * Before the answer both do the same store work: the limit, the lookup and the code (a
+ * decoy has no user, a real one has; the same writes). What only a known account needs (the
+ * link's token, the message in the outbox, the audit of the request) is written after the
+ * answer (later.ts), so the answer's timing does not tell which it was (issue 19, item 8).
  */
 export async function requestPasswordReset(
   ctx: AuthContext,
@@ -77,7 +83,26 @@ export async function requestPasswordReset(
     const { resendInSec } = await issueCode(ctx, { purpose: "password_reset", channel: kind === "email" ? "email" : "sms", destination: value, meta });
     return { resendInSec };
   }
-  return sendResetCode(ctx, user, dest, { link: input.link ?? true, locale, meta, background: true });
+  const issued = await issueCode(ctx, { purpose: "password_reset", channel: dest.channel, destination: dest.to, userId: user.id, meta });
+  afterAnswer(ctx, "password reset message", async () => {
+    let link: string | undefined;
+    if ((input.link ?? true) && dest.channel === "email") {
+      const { token } = await issueOpaqueToken(ctx, { kind: "password_reset", userId: user.id, sessionId: null, ttlSec: ctx.options.resetLinkTtlSec });
+      link = `${ctx.options.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    }
+    await enqueue(ctx, {
+      channel: dest.channel,
+      to: dest.to,
+      purpose: "password_reset",
+      code: issued.code,
+      link,
+      minutes: ctx.options.code.ttlSec / 60,
+      locale,
+      challengeId: issued.challenge.id,
+    });
+    await audit(ctx, { kind: "password_reset_requested", userId: user.id, meta, detail: { channel: dest.channel } });
+  });
+  return { resendInSec: issued.resendInSec };
 }
 
 /** Forgot password by customer number, account number and PIN: the three must name one user, else USER_NOT_FOUND. */
@@ -150,8 +175,10 @@ export async function resetPasswordWithCode(
     input.code,
     () => hashSecret(input.newPassword, ctx.options.argon2),
     async (tx, c, passwordHash) => {
-      const owner = c.userId === null ? undefined : await findUserById(tx, c.userId);
-      if (!owner || owner.status === "DISABLED") throw new AuthError("INVALID_CODE");
+      const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
+      if (!found || found.status === "DISABLED") throw new AuthError("INVALID_CODE");
+      // The code proves the email: what a stranger chose at registration goes with their password.
+      const owner = c.channel === "email" && found.email === c.destination ? await settleRegistrantChoices(tx, found, c, meta) : found;
       await storePassword(tx, owner.id, passwordHash, meta, "reset_code");
       await revokeUserSessions(tx, owner.id, "password_reset", { meta });
       // The code came back from this contact: it is proven, and whatever locked the account is lifted.

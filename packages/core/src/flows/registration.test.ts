@@ -98,33 +98,42 @@ describe("registrationStatus", () => {
 });
 
 describe("registration hijack (issue 10, hole 3)", () => {
-  it("resend by email completes without the registrant's password or phone: the resender may be the email's owner", async () => {
+  it("resend by email from another client completes without the registrant's password or phone: the resender may be the email's owner", async () => {
     const { auth, sql } = createTestAuth();
-    await start(auth, { password: "attacker pass 1234!" });
+    await auth.startRegistration(
+      { email: EMAIL, password: "attacker pass 1234!", username: "mallory", phone: "0881829915", fullName: "Mallory" },
+      { ip: "198.51.100.7" },
+    );
     clock.advanceSec(60);
-    const resent = await auth.resendRegistration({ email: EMAIL });
+    const resent = await auth.resendRegistration({ email: EMAIL }, { ip: "203.0.113.20" });
     const done = await auth.completeRegistration({ verificationId: resent.verificationId, code: (await lastCode(auth, EMAIL)) }, { type: "jwt" });
     expect(done.user.phone, "the registrant's phone was installed on the owner's account").toBeNull();
+    expect(done.user).toMatchObject({ username: null, fullName: null });
     expect((await authError(auth.loginWithPassword({ identifier: EMAIL, password: "attacker pass 1234!" }, { type: "jwt" }))).code).toBe(
       "INVALID_CREDENTIALS",
     );
     expect(JSON.stringify(await sql.all("SELECT * FROM challenges"))).not.toContain("$argon2");
   });
 
-  it("a newer registration of the email replaces a pending one, whose id can no longer complete", async () => {
+  // Issue 19 changed this rule: a newer registration no longer replaces a pending one.
+  it("registrations of one email are independent: the first proven wins, the other can no longer complete", async () => {
     const { auth, sql } = createTestAuth();
     const attacker = await start(auth, { password: "attacker pass 1234!", username: "mallory", phone: "0881829916" });
     const attackerCode = (await lastCode(auth, EMAIL));
     const owner = await start(auth);
     const ownerCode = (await lastCode(auth, EMAIL));
-    expect((await authError(auth.completeRegistration({ verificationId: attacker.verificationId, code: attackerCode }, { type: "jwt" }))).code).toBe(
-      "INVALID_CODE",
-    );
-    // Only the newest registration keeps its data (and hash).
-    expect((await sql.all("SELECT payload FROM challenges")).filter((c) => c.payload !== null)).toHaveLength(1);
+    expect((await auth.registrationStatus(attacker.verificationId)).state, "the newer one cancels nothing").toBe("pending");
+    expect((await sql.all("SELECT payload FROM challenges")).filter((c) => c.payload !== null)).toHaveLength(2);
     const done = await auth.completeRegistration({ verificationId: owner.verificationId, code: ownerCode }, { type: "jwt" });
     expect(done.user).toMatchObject({ username: "ana", phone: "+62881829915" });
     await auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, { type: "jwt" });
+    expect((await authError(auth.completeRegistration({ verificationId: attacker.verificationId, code: attackerCode }, { type: "jwt" }))).code).toBe(
+      "INVALID_CODE",
+    );
+    expect((await authError(auth.registrationStatus(attacker.verificationId))).code).toBe("VERIFICATION_EXPIRED");
+    // No pending data (nor hash) is kept once one is proven.
+    expect((await sql.all("SELECT payload FROM challenges")).filter((c) => c.payload !== null)).toHaveLength(0);
+    expect(Number((await sql.get("SELECT count(*) AS n FROM users"))!.n)).toBe(1);
   });
 
   it("resend by verificationId keeps the registration as the registrant made it", async () => {

@@ -9,6 +9,7 @@ import { limitAddress } from "../limits/address";
 import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
+import { clientOf, isFresh } from "../users/registrant";
 import { assertAvailable, assertProfileText, createUser, findUserByEmail } from "../users/users";
 import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sign-in";
 
@@ -33,6 +34,10 @@ interface PendingPayload {
   pictureUrl: string | null;
   /** Null once the registration was resent to whoever asked by email (see resendRegistration). */
   passwordHash: string | null;
+  /** The registering client (users/registrant.ts `clientOf`); absent in registrations made before it was kept. */
+  from?: string;
+  /** When it was registered: a resend keeps it, so resending never makes a registration fresh again. */
+  registeredAt?: number;
 }
 
 export interface PendingRegistration {
@@ -55,12 +60,18 @@ async function pendingOf(ctx: AuthContext, c: Challenge): Promise<PendingRegistr
   };
 }
 
+/**
+ * Sends the code of a pending registration. Registrations of one email are independent
+ * (supersede: false): a stranger's never cancels yours. A resend keeps the cooldown, and
+ * names the registration it replaces (`replaces`), if any: that one alone stops working,
+ * once the new code is out.
+ */
 async function sendRegistrationCode(
   ctx: AuthContext,
   payload: PendingPayload,
   meta: RequestMeta | undefined,
   locale: Locale | undefined,
-  opts: { fresh: boolean },
+  opts: { resend: boolean; replaces?: string },
 ): Promise<PendingRegistration> {
   const { challenge } = await sendCode(ctx, {
     purpose: "signup",
@@ -69,18 +80,23 @@ async function sendRegistrationCode(
     payload: { ...payload },
     meta,
     locale,
-    cooldown: !opts.fresh,
+    cooldown: opts.resend,
+    supersede: false,
   });
-  // Only the newest registration of an email can complete; the older ones keep no data (nor hash).
-  await ctx.store.challenges.dropSignupPayloads(payload.email, challenge.id);
+  if (opts.replaces !== undefined && !(await ctx.store.challenges.supersede(opts.replaces, ctx.now()))) {
+    // Completed or replaced meanwhile (a concurrent verify or resend): this resend is void.
+    await ctx.store.challenges.supersede(challenge.id, ctx.now());
+    throw new AuthError("VERIFICATION_NOT_FOUND");
+  }
   return pendingOf(ctx, challenge);
 }
 
 /**
  * Starts a sign-up that creates no user until the emailed code comes back (family 003 and
- * the web app). The password is hashed now and kept with the pending registration. A new
- * registration of an email replaces a pending one: whoever registered first cannot keep
- * the owner from registering, and only the holder of the newest verificationId completes.
+ * the web app). The password is hashed now and kept with the pending registration. Pending
+ * registrations of one email are independent: each has its own verificationId and code, a
+ * stranger's registration never cancels the owner's, and the first one proven wins (the
+ * others then answer as expired).
  */
 export async function startRegistration(
   ctx: AuthContext,
@@ -108,10 +124,12 @@ export async function startRegistration(
       bio: input.bio ?? null,
       pictureUrl: input.pictureUrl ?? null,
       passwordHash,
+      from: clientOf(meta),
+      registeredAt: ctx.now(),
     },
     meta,
     locale,
-    { fresh: true },
+    { resend: false },
   );
 }
 
@@ -128,14 +146,36 @@ export async function registrationStatus(ctx: AuthContext, verificationId: strin
   return { state: "pending", email: c.destination, expiresInSec, resendInSec };
 }
 
+/** What a registration keeps when the registrant's choices go: the email alone. */
+const stripped = (payload: PendingPayload, meta: RequestMeta | undefined, now: number): PendingPayload => ({
+  email: payload.email,
+  username: null,
+  phone: null,
+  fullName: null,
+  birthDate: null,
+  bio: null,
+  pictureUrl: null,
+  passwordHash: null,
+  from: clientOf(meta),
+  registeredAt: now,
+});
+
 /**
- * A new code and a new verificationId for a pending registration; the old code dies.
+ * A new code and a new verificationId for a pending registration.
  *
  * By `verificationId` (the web app): only the registrant was handed that id, so the
- * registration stays as they made it. By `email` (family 003's documented resend): anyone
- * may ask, and the code goes to the email's owner, who may not be the registrant; so what
- * the registrant chose that would let them in later (the password, and the phone as a
- * claim) is not installed: the person who completes it sets their own password.
+ * registration stays as they made it, and the old id stops working.
+ *
+ * By `email` (family 003's documented resend): anyone may ask, and the code goes to the
+ * email's owner, who may not be the registrant. It looks at the newest pending registration
+ * of the email (docs/decisions.md, "Pending registrations"):
+ * - made by the asking client (same address group): the resend replaces it (its old id
+ *   stops working); what the registrant chose (password, username, names, birth date, bio,
+ *   picture, phone) stays only while the registration is fresh (users/registrant.ts);
+ * - made by anyone else: it is left alone, and the asker gets a registration of their own
+ *   that carries the email only, so a stranger's resend neither cancels the registrant's
+ *   nor hands the email's owner what the registrant chose. Whoever completes it sets their
+ *   own password.
  */
 export async function resendRegistration(
   ctx: AuthContext,
@@ -145,13 +185,22 @@ export async function resendRegistration(
 ): Promise<PendingRegistration> {
   const pending =
     "verificationId" in by ? await findChallenge(ctx, by.verificationId) : await ctx.store.challenges.latest("signup", normalizeEmail(by.email));
-  // Only the newest registration counts: once it is verified or replaced there is nothing to resend.
-  if (!pending?.payload || pending.purpose !== "signup" || pending.consumedAt !== null || (await findUserByEmail(ctx, pending.destination))) {
+  // Once verified or replaced there is nothing to resend (both drop the pending data).
+  if (
+    !pending?.payload ||
+    pending.purpose !== "signup" ||
+    pending.consumedAt !== null ||
+    pending.supersededAt !== null ||
+    (await findUserByEmail(ctx, pending.destination))
+  ) {
     throw new AuthError("VERIFICATION_NOT_FOUND");
   }
   const payload = pending.payload as unknown as PendingPayload;
-  const kept = "verificationId" in by ? payload : { ...payload, passwordHash: null, phone: null };
-  return sendRegistrationCode(ctx, kept, meta, locale, { fresh: false });
+  if ("verificationId" in by) return sendRegistrationCode(ctx, payload, meta, locale, { resend: true, replaces: pending.id });
+  const now = ctx.now();
+  if (payload.from !== clientOf(meta)) return sendRegistrationCode(ctx, stripped(payload, meta, now), meta, locale, { resend: true });
+  const fresh = payload.registeredAt !== undefined && isFresh(ctx, payload.registeredAt, now);
+  return sendRegistrationCode(ctx, fresh ? payload : stripped(payload, meta, now), meta, locale, { resend: true, replaces: pending.id });
 }
 
 /** Checks the code and creates the user and its first session, all in one transaction. */
@@ -174,7 +223,9 @@ export async function completeRegistration(
         passwordHash: p.passwordHash,
         emailVerifiedAt: tx.now(),
       });
-      // The pending data (with its password hash) has done its job: keep no copy of it.
+      // The first proven wins: the other pending registrations of the email are over, and the
+      // pending data (with its password hashes) has done its job: keep no copy of it.
+      await tx.store.challenges.supersedeLive("signup", c.destination, tx.now());
       await tx.store.challenges.dropSignupPayloads(c.destination);
       await audit(tx, { kind: "signup", userId: user.id, meta, detail: { method: "email_code" } });
       return { user, session: await openSession(tx, user, t, meta, "signup") };

@@ -38,6 +38,7 @@ type T = ReturnType<typeof service>;
 
 /** Until no message waits for its first try: a flow may send after it has answered. */
 async function settled(t: T): Promise<void> {
+  await t.auth.listOutbox(); // waits for what a flow writes after its answer (forgot password)
   for (let i = 0; i < 200; i++) {
     if (!(await outboxRows(t)).some((r) => r.status === "sending")) return;
     await new Promise((r) => setImmediate(r));

@@ -65,6 +65,11 @@ export function prepareChallenges(db: Db) {
       .set({ supersededAt: sql`${p("at")}` })
       .where(and(eq(challenges.userId, p("userId")), eq(challenges.purpose, p("purpose")), live))
       .prepare(),
+    supersede: db
+      .update(challenges)
+      .set({ supersededAt: sql`${p("at")}`, payload: null })
+      .where(and(eq(challenges.id, p("id")), live))
+      .prepare(),
     consume: db
       .update(challenges)
       .set({ consumedAt: sql`${p("at")}` })
@@ -103,6 +108,7 @@ export function challengeRepository(q: Queries, scope: Scope): ChallengeReposito
       scope.run(() => {
         q.supersedeLiveOfUser.run({ userId, purpose, at });
       }),
+    supersede: (id, at) => scope.run(() => q.supersede.run({ id, at }).changes === 1),
     consume: (id, at) => scope.run(() => q.consume.run({ id, at }).changes === 1),
     spendAttempt: (id) => scope.run(() => (q.spendAttempt.get(id) as { left: number } | undefined)?.left),
     clearLastSent: (id) =>

@@ -43,6 +43,11 @@ export function prepareUsers(db: Db) {
       .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
       .where(eq(credentials.userId, p("userId")))
       .prepare(),
+    clearPassword: db
+      .update(credentials)
+      .set({ passwordHash: null, passwordChangedAt: null })
+      .where(eq(credentials.userId, p("userId")))
+      .prepare(),
     setPinIfUnlocked: db
       .update(credentials)
       .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0 })
@@ -100,6 +105,10 @@ export function credentialRepository(q: Queries, scope: Scope): CredentialReposi
     setPassword: (userId, hash, at) =>
       scope.run(() => {
         q.setPassword.run({ userId, hash, at });
+      }),
+    clearPassword: (userId) =>
+      scope.run(() => {
+        q.clearPassword.run({ userId });
       }),
     setPinIfUnlocked: (userId, hash, at) => scope.run(() => q.setPinIfUnlocked.run({ userId, hash, at }).changes === 1),
     resetPin: (userId, hash, at) =>

@@ -164,6 +164,19 @@ export function challengeConformance(engine: ConformanceEngine) {
       expect(await store().challenges.byId(c.id)).toEqual({ ...c, lastSentAt: 0 });
     });
 
+    it("supersedes one live challenge by id, dropping its payload, and leaves the others live", async () => {
+      const payload = { email: "ana@example.com", passwordHash: "secret-hash" };
+      const a = await store().challenges.insert(newChallenge({ purpose: "signup", payload }));
+      const b = await store().challenges.insert(newChallenge({ purpose: "signup", payload }));
+      expect(await store().challenges.supersede(a.id, T0 + 5)).toBe(true);
+      expect(await store().challenges.byId(a.id)).toEqual({ ...a, supersededAt: T0 + 5, payload: null });
+      expect(await store().challenges.byId(b.id)).toEqual(b);
+      expect(await store().challenges.supersede(a.id, T0 + 6), "no longer live").toBe(false);
+      expect(await store().challenges.consume(b.id, T0 + 7)).toBe(true);
+      expect(await store().challenges.supersede(b.id, T0 + 8), "a consumed one stays consumed").toBe(false);
+      expect((await store().challenges.byId(b.id))?.supersededAt).toBeNull();
+    });
+
     it("drops the payloads of the sign-ups to a destination but the one kept", async () => {
       const payload = { email: "ana@example.com", passwordHash: "secret-hash" };
       const a = await store().challenges.insert(newChallenge({ purpose: "signup", payload }));

@@ -164,6 +164,13 @@ export function userConformance(engine: ConformanceEngine) {
       expect(await store().credentials.get(user.id)).toMatchObject({ passwordHash: "new-hash", passwordChangedAt: T0 + 9 });
     });
 
+    it("clears a password: no hash, no time", async () => {
+      const user = await aUser(store());
+      await store().credentials.setPassword(user.id, "new-hash", T0 + 9);
+      await store().credentials.clearPassword(user.id);
+      expect(await store().credentials.get(user.id)).toMatchObject({ passwordHash: null, passwordChangedAt: null });
+    });
+
     it("sets a PIN unless locked, clearing the failure count", async () => {
       const user = await aUser(store());
       await store().credentials.resetPin(user.id, "pin-1", T0);

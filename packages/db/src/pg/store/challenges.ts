@@ -64,6 +64,14 @@ export function pgChallenges(bound: Bound): ChallengeRepository {
         .set({ supersededAt: at })
         .where(and(eq(challenges.userId, userId), eq(challenges.purpose, purpose), live));
     },
+    async supersede(id, at) {
+      const rows = await db
+        .update(challenges)
+        .set({ supersededAt: at, payload: null })
+        .where(and(eq(challenges.id, id), live))
+        .returning({ id: challenges.id });
+      return rows.length === 1;
+    },
     async consume(id, at) {
       // The row lock makes a second consumer wait, then find the code no longer live.
       const rows = await db

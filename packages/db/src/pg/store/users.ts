@@ -77,6 +77,9 @@ export function pgCredentials(bound: Bound): CredentialRepository {
     async setPassword(userId, hash, at) {
       await db.update(credentials).set({ passwordHash: hash, passwordChangedAt: at }).where(userIs(userId));
     },
+    async clearPassword(userId) {
+      await db.update(credentials).set({ passwordHash: null, passwordChangedAt: null }).where(userIs(userId));
+    },
     async setPinIfUnlocked(userId, hash, at) {
       const rows = await db
         .update(credentials)

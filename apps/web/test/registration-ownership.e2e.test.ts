@@ -1,0 +1,126 @@
+/**
+ * Issue 19, items 1 and 4, against the production bundle on each engine: a stranger's
+ * registration of your email does not cancel yours, and a password a stranger gave at family
+ * 002's register does not open the account once you prove the email. Two clients: the service
+ * trusts the loopback proxy (TRUST_PROXY=loopback) and each request names its client in
+ * X-Forwarded-For. Codes are read from the dev outbox as the machine itself (no header).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toWire, type Wire } from "@authsvc/api/testing";
+import type { OutboxView } from "@authsvc/core";
+import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+
+const ATTACKER = "198.51.100.7";
+const VICTIM = "203.0.113.20";
+
+let base = "";
+
+async function call(from: string | null, method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (from) headers["x-forwarded-for"] = from;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (token) headers.authorization = `Bearer ${token}`;
+  return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+}
+
+/** The newest code of `purpose` sent to `to`, read by the machine itself. */
+async function codeFor(to: string, purpose: string): Promise<string> {
+  const res = await call(null, "GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
+  expect(res.status, res.text).toBe(200);
+  const code = (res.body.messages as OutboxView[]).find((m) => m.purpose === purpose)?.code;
+  expect(code, `a ${purpose} code for ${to}`).toMatch(/^\d{6}$/);
+  return code!;
+}
+
+const me = async (token: string) => {
+  const res = await call(VICTIM, "GET", "/api/trpc/user.me", undefined, token);
+  expect(res.status, res.text).toBe(200);
+  return res.body.result.data as { id: number; email: string | null; username: string | null; fullName: string | null; emailVerified: boolean };
+};
+
+describe.each(serverEngines)("production server on %s", (engine) => {
+  let service: Service | undefined;
+  let database: ServerDatabase | undefined;
+  let cwd = "";
+
+  if (engineMissing(engine)) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return;
+  }
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-registration-e2e-"));
+    database = await serverDatabase(engine, cwd);
+    service = await launchService(cwd, { ...database.env, TRUST_PROXY: "loopback" }, instancesOf(engine));
+    base = service.base;
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await database?.drop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("item 1: a stranger's family 003 registration of your email does not cancel yours; the first proven wins", async () => {
+    const mail = `own.reg.${engine.length}@example.com`.replace(/[^a-z0-9.@]/g, "");
+    const mine = await call(VICTIM, "POST", "/api/v1/auth/register", { username: "vera_reg", email: mail, password: "vera's own passphrase", fullname: "Vera" });
+    expect(mine.status, mine.text).toBe(200);
+    const myCode = await codeFor(mail, "signup");
+    const theirs = await call(ATTACKER, "POST", "/api/v1/auth/register", {
+      username: "mallory_reg",
+      email: mail,
+      password: "attacker pass 1234!",
+      fullname: "Mallory",
+    });
+    expect(theirs.status, theirs.text).toBe(200);
+
+    const pending = await call(VICTIM, "GET", `/api/v1/auth/status?id=${mine.body.verificationId}`);
+    expect(pending.status, `ATTACK WORKED: the stranger's registration cancelled yours: ${pending.text}`).toBe(200);
+    const done = await call(VICTIM, "POST", "/api/v1/auth/verify", { code: myCode, verificationId: mine.body.verificationId });
+    expect(done.status, `ATTACK WORKED: your own code no longer completes your registration: ${done.text}`).toBe(200);
+    expect(done.body.user).toMatchObject({ username: "vera_reg", email: mail });
+
+    expect((await call(ATTACKER, "GET", `/api/v1/auth/status?id=${theirs.body.verificationId}`)).status).toBe(410);
+    const late = await call(ATTACKER, "POST", "/api/v1/auth/verify", { code: await codeFor(mail, "signup"), verificationId: theirs.body.verificationId });
+    expect(late.status, late.text).toBe(400);
+    expect((await call(ATTACKER, "POST", "/api/v1/auth/login", { email: mail, password: "attacker pass 1234!" })).status).toBe(401);
+    expect((await call(VICTIM, "POST", "/api/v1/auth/login", { email: mail, password: "vera's own passphrase" })).status).toBe(200);
+  });
+
+  it("item 4: family 002 pre-hijack: the attacker's registration password does not open the account the victim proves", async () => {
+    const mail = `prehijack.${engine.length}@example.com`;
+    const reg = await call(ATTACKER, "POST", "/auth/register", { email: mail, password: "attacker pass 1234!", fullname: "Mallory Jahat" });
+    expect(reg.status, reg.text).toBe(200);
+
+    expect((await call(VICTIM, "POST", "/auth/send-otp", { email: mail })).status).toBe(200);
+    const ver = await call(VICTIM, "POST", "/auth/otp-verify", { email: mail, otp_number: await codeFor(mail, "verify_email") });
+    expect(ver.status, ver.text).toBe(200);
+    expect(typeof ver.body.token).toBe("string");
+    const attackerLogin = await call(ATTACKER, "POST", "/auth/login", { email: mail, password: "attacker pass 1234!" });
+    expect(attackerLogin.status, `ATTACK WORKED: the attacker's password opens the account the victim proved: ${attackerLogin.text}`).toBe(401);
+    const victim = await me(ver.body.token);
+    expect(victim, "ATTACK WORKED: the attacker's chosen name stays on the victim's account").toMatchObject({
+      email: mail,
+      emailVerified: true,
+      fullName: null,
+      username: null,
+    });
+
+    // Signed in by the code, the victim sets their own password.
+    expect((await call(VICTIM, "PATCH", "/auth/update-password", { new_password: "siti punya 77" }, ver.body.token)).status).toBe(200);
+    expect((await call(VICTIM, "POST", "/auth/login", { email: mail, password: "siti punya 77" })).status).toBe(200);
+  });
+
+  it("item 4, honest: the registrant proving from the same client at once keeps their password", async () => {
+    const mail = `honest.${engine.length}@example.com`;
+    expect((await call(VICTIM, "POST", "/auth/register", { email: mail, password: "siti punya 42", fullname: "Siti Nurhaliza" })).status).toBe(200);
+    expect((await call(VICTIM, "POST", "/auth/send-otp", { email: mail })).status).toBe(200);
+    const ver = await call(VICTIM, "POST", "/auth/otp-verify", { email: mail, otp_number: await codeFor(mail, "verify_email") });
+    expect(ver.status, ver.text).toBe(200);
+    expect((await me(ver.body.token)).fullName).toBe("Siti Nurhaliza");
+    expect((await call(VICTIM, "POST", "/auth/login", { email: mail, password: "siti punya 42" })).status).toBe(200);
+  });
+});
