@@ -242,3 +242,16 @@ describe("hole 1: the owner's known device is a requester of its own", () => {
     expect(owner.status, `ATTACK WORKED: strangers' sends kept the owner's own device from a code: ${owner.text}`).toBe(200);
   });
 });
+
+describe("hole 8: family 000's resend counts the per-address limit before it answers 404", () => {
+  it("probing which id goes with which number costs the prober's code-send budget like a send", async () => {
+    fakeDate();
+    const h = attackSetup({ options: { limits: { codeSendPerIp: { max: 2, windowSec: 3600 } } } });
+    const statuses: number[] = [];
+    for (let id = 1; id <= 3; id++) {
+      statuses.push((await h.call(ATTACKER_IP, "PATCH", `/api/v1/authentication/${id}/`, { mobile_number: VICTIM_PHONE })).status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([404, 404]);
+    expect(statuses[2], "ATTACK WORKED: id and number pairs can be probed with no limit").toBe(429);
+  });
+});
