@@ -4,13 +4,10 @@
  * runs in its default `local` outbox mode, and the test is on the same machine), once per engine
  * (and through two instances on one PostgreSQL database) on a fresh database (PostgreSQL is skipped, saying why, without a server).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+import { serverEngines, serviceForBlock } from "./support/server";
 
 let base = "";
 
@@ -36,26 +33,10 @@ const me = async (token: string) => {
 };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-  let cwd = "";
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-attacks-e2e-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, database.env, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  const block = serviceForBlock(engine, "attacks");
+  if (!block) return;
+  beforeAll(() => {
+    base = block.service().base;
   });
 
   it("hole 2: an account planted with the victim's phone does not receive the victim's phone login", async () => {

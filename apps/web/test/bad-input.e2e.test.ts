@@ -7,14 +7,11 @@
  *   names; it was a 500 on every API route, with a stack trace in the log per request. Sent
  *   over a raw socket to each instance, as no fetch client sends such a Host.
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expect000, expect001, expect002, expect003, expect004, expectCleanJson, toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+import { serverEngines, serviceForBlock } from "./support/server";
 
 let base = "";
 
@@ -77,27 +74,13 @@ function raw(port: number, method: string, route: string, host: string, body?: u
 const STACK = /\n\s+at |\bat (file|node):|api handler threw|"stack"/;
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-  let cwd = "";
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-bad-input-e2e-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, database.env, instancesOf(engine));
-    base = service.base;
+  const block = serviceForBlock(engine, "bad-input");
+  if (!block) return;
+  beforeAll(() => {
+    base = block.service().base;
   });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
-  });
+  const service = () => block.service();
+  const database = () => block.database();
 
   it("ids past the stored integer range are unknown ids: family 000 answers 404, 001's /3p/token 404 to an admin and 401 to others", async () => {
     const phone = "+6281277700041";
@@ -114,13 +97,13 @@ describe.each(serverEngines)("production server on %s", (engine) => {
       expect000(await call("PATCH", `/api/v1/authorization/${bad}/`, { mobile_number: phone, access_token: token }), 404, "Authentication not found");
       expect001(await call("GET", `/3p/token?userId=${bad}`, undefined, token), 401);
     }
-    expect(await database!.rows("update users set role = 'admin' where id = ? returning id", Number(id))).toHaveLength(1);
+    expect(await database().rows("update users set role = 'admin' where id = ? returning id", Number(id))).toHaveLength(1);
     for (const bad of ["99999999999", "2147483648"]) {
       expect001(await call("GET", `/3p/token?userId=${bad}`, undefined, token), 404, `Not found: Cannot found user with id ${bad}`);
       const trpc = await call("GET", `/api/trpc/firebase.token?input=${encodeURIComponent(JSON.stringify({ userId: Number(bad) }))}`, undefined, token);
       expect(trpc.status, trpc.text).toBe(404);
     }
-    expect(service!.output()).not.toMatch(STACK);
+    expect(service().output()).not.toMatch(STACK);
   });
 
   it("a login with U+0000 in the email answers exactly as a wrong email or password (002, 003, tRPC)", async () => {
@@ -143,11 +126,11 @@ describe.each(serverEngines)("production server on %s", (engine) => {
       // Registrations refuse it as an invalid email.
       expect002(await call("POST", "/auth/register", { email: typed, password: "Kopi-Susu-Gula-42", fullname: "Siti Nurhaliza" }), 400);
     }
-    expect(service!.output()).not.toMatch(STACK);
+    expect(service().output()).not.toMatch(STACK);
   });
 
   it("a malformed Host answers 400 in the route's envelope on every API route, and logs no stack trace", async () => {
-    for (const instance of service!.instances) {
+    for (const instance of service().instances) {
       for (const host of ["a b", "[::ffff:127.0.0.1]", "example.com:99999"]) {
         expect000(await raw(instance.port, "POST", "/api/v1/authentication/", host, { mobile_number: "+6281277700042" }), 400);
         expect001(await raw(instance.port, "POST", "/verify-phone", host, { phoneNumber: "+6281277700042" }), 400);
@@ -168,17 +151,17 @@ describe.each(serverEngines)("production server on %s", (engine) => {
         expectCleanJson(health);
       }
     }
-    expect(service!.output(), "a stack trace was logged for a malformed Host").not.toMatch(STACK);
+    expect(service().output(), "a stack trace was logged for a malformed Host").not.toMatch(STACK);
     // Still served with a well-formed Host.
     expect((await call("GET", "/api/health")).status).toBe(200);
   });
 
   it("a request target the server's adapter refuses (a backslash in an API path) is a 400, not a 500 with a stack trace", async () => {
-    for (const instance of service!.instances) {
+    for (const instance of service().instances) {
       const res = await raw(instance.port, "GET", "/api/trpc/user.me\\..\\x", `127.0.0.1:${instance.port}`);
       expect(res.status, res.text).toBe(400);
       expectCleanJson(res);
     }
-    expect(service!.output()).not.toMatch(STACK);
+    expect(service().output()).not.toMatch(STACK);
   });
 });

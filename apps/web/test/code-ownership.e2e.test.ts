@@ -5,38 +5,18 @@
  * so the stranger is whoever X-Forwarded-For names; the owner calls from the machine itself,
  * where the dev outbox shows the codes.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, request, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+import { request, serverEngines, serviceForBlock } from "./support/server";
 
 const STRANGER = { "x-forwarded-for": "198.51.100.7" };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-  let cwd = "";
+  const block = serviceForBlock(engine, "code-ownership", { TRUST_PROXY: "loopback" });
+  if (!block) return;
+  const service = () => block.service();
 
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-code-ownership-e2e-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database.env, TRUST_PROXY: "loopback" }, instancesOf(engine));
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
-  });
-
-  const call = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => request(service!.base, method, route, body, headers);
+  const call = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => request(service().base, method, route, body, headers);
 
   async function loginCode(phone: string): Promise<string> {
     const res = await call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`);

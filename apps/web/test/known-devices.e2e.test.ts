@@ -8,13 +8,10 @@
  * scaled down (AUTH_RATE_LIMIT_SCALE=0.1: one wrong password per client and account, ten per
  * account from everywhere) to keep the spray short.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+import { serverEngines, serviceForBlock } from "./support/server";
 
 let base = "";
 
@@ -73,26 +70,10 @@ async function spray(email: string) {
 }
 
 describe.each(serverEngines)("known devices, production server on %s", (engine) => {
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-  let cwd = "";
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-devices-e2e-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database.env, TRUST_PROXY: "loopback", AUTH_RATE_LIMIT_SCALE: "0.1" }, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  const block = serviceForBlock(engine, "devices", { TRUST_PROXY: "loopback", AUTH_RATE_LIMIT_SCALE: "0.1" });
+  if (!block) return;
+  beforeAll(() => {
+    base = block.service().base;
   });
 
   it("a spray from 10 addresses locks strangers and the owner without a device out, never the owner's known device", async () => {

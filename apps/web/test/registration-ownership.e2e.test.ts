@@ -5,13 +5,10 @@
  * trusts the loopback proxy (TRUST_PROXY=loopback) and each request names its client in
  * X-Forwarded-For. Codes are read from the dev outbox as the machine itself (no header).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, type Service, type ServerDatabase } from "./support/server";
+import { serverEngines, serviceForBlock } from "./support/server";
 
 const ATTACKER = "198.51.100.7";
 const VICTIM = "203.0.113.20";
@@ -42,26 +39,10 @@ const me = async (token: string) => {
 };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-  let cwd = "";
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-registration-e2e-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database.env, TRUST_PROXY: "loopback" }, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  const block = serviceForBlock(engine, "registration", { TRUST_PROXY: "loopback" });
+  if (!block) return;
+  beforeAll(() => {
+    base = block.service().base;
   });
 
   it("item 1: a stranger's family 003 registration of your email does not cancel yours; the first proven wins", async () => {

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
 import pg from "pg";
+import { afterAll, beforeAll, it } from "vitest";
 import { startBalancer } from "./balancer";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
@@ -214,4 +216,37 @@ export async function request(base: string, method: string, route: string, body?
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, text, body: parsed };
+}
+
+/** The service a `describe.each(serverEngines)` block runs against, once its `beforeAll` has run. */
+export interface BlockService {
+  service(): Service;
+  database(): ServerDatabase;
+}
+
+/**
+ * For the body of a `describe.each(serverEngines)` block: a service of its own on a fresh
+ * database (`instancesOf(engine)` instances, `env` added to the database's), started before
+ * the block's tests and stopped, dropped and cleaned up after them. Where the engine cannot
+ * run, one skipped test says why and the result is undefined: the block returns.
+ */
+export function serviceForBlock(engine: ServerEngine, name: string, env: Record<string, string> = {}): BlockService | undefined {
+  if (engineMissing(engine)) {
+    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+    return undefined;
+  }
+  let service: Service | undefined;
+  let database: ServerDatabase | undefined;
+  let cwd = "";
+  beforeAll(async () => {
+    cwd = mkdtempSync(path.join(tmpdir(), `authsvc-${name}-e2e-`));
+    database = await serverDatabase(engine, cwd);
+    service = await launchService(cwd, { ...database.env, ...env }, instancesOf(engine));
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await database?.drop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+  return { service: () => service!, database: () => database! };
 }
