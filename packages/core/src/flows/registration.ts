@@ -124,7 +124,7 @@ export async function startRegistration(
       bio: input.bio ?? null,
       pictureUrl: input.pictureUrl ?? null,
       passwordHash,
-      from: clientOf(meta),
+      from: clientOf(ctx, meta),
       registeredAt: ctx.now(),
     },
     meta,
@@ -147,7 +147,7 @@ export async function registrationStatus(ctx: AuthContext, verificationId: strin
 }
 
 /** What a registration keeps when the registrant's choices go: the email alone. */
-const stripped = (payload: PendingPayload, meta: RequestMeta | undefined, now: number): PendingPayload => ({
+const stripped = (payload: PendingPayload, from: string, now: number): PendingPayload => ({
   email: payload.email,
   username: null,
   phone: null,
@@ -156,7 +156,7 @@ const stripped = (payload: PendingPayload, meta: RequestMeta | undefined, now: n
   bio: null,
   pictureUrl: null,
   passwordHash: null,
-  from: clientOf(meta),
+  from,
   registeredAt: now,
 });
 
@@ -198,9 +198,10 @@ export async function resendRegistration(
   const payload = pending.payload as unknown as PendingPayload;
   if ("verificationId" in by) return sendRegistrationCode(ctx, payload, meta, locale, { resend: true, replaces: pending.id });
   const now = ctx.now();
-  if (payload.from !== clientOf(meta)) return sendRegistrationCode(ctx, stripped(payload, meta, now), meta, locale, { resend: true });
+  const from = clientOf(ctx, meta);
+  if (payload.from !== from) return sendRegistrationCode(ctx, stripped(payload, from, now), meta, locale, { resend: true });
   const fresh = payload.registeredAt !== undefined && isFresh(ctx, payload.registeredAt, now);
-  return sendRegistrationCode(ctx, fresh ? payload : stripped(payload, meta, now), meta, locale, { resend: true, replaces: pending.id });
+  return sendRegistrationCode(ctx, fresh ? payload : stripped(payload, from, now), meta, locale, { resend: true, replaces: pending.id });
 }
 
 /** Checks the code and creates the user and its first session, all in one transaction. */

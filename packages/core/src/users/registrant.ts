@@ -1,7 +1,7 @@
 import type { Challenge, User } from "@authsvc/store";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
-import { addressGroup } from "../limits/address";
+import { requesterOf } from "../limits/requester";
 import { controlledOtherwise } from "./claims";
 import { getCredentials, updateUser } from "./users";
 
@@ -21,8 +21,11 @@ import { getCredentials, updateUser } from "./users";
  * is signed in with none of it and sets their own password.
  */
 
-/** A request's client for this rule: its address group, or "-" for an in-process caller (no address). */
-export const clientOf = (meta: RequestMeta | undefined): string => (meta?.ip ? addressGroup(meta.ip) : "-");
+/**
+ * A request's client for this rule: the requester (limits/requester.ts) as an anonymous
+ * caller is one, its address group; nobody has signed in to a registration yet.
+ */
+export const clientOf = (ctx: AuthContext, meta: RequestMeta | undefined): string => requesterOf(ctx, meta).key;
 
 /** The registration is fresh for a code made at `codeAt` (see above). */
 export const isFresh = (ctx: AuthContext, registeredAt: number, codeAt: number): boolean =>
@@ -34,12 +37,12 @@ export const isFresh = (ctx: AuthContext, registeredAt: number, codeAt: number):
  * client). No column: the fact matters only for minutes, and the purge drops old buckets.
  * The key ends with a delimiter, so user 14's never prefixes user 140's.
  */
-const registrantKey = (userId: number, client: string) => `registrant:${userId}:${client}:`;
+const registrantKey = (userId: number, client: string) => `registrant:${userId}:${client}`;
 
 /** Records that `meta`'s client registered the account (inside the creating transaction). */
 export async function recordRegistrant(ctx: AuthContext, user: User, meta: RequestMeta | undefined): Promise<void> {
   // Two lifetimes: past them no code can be fresh any more (isFresh), so the bucket may go.
-  await ctx.store.limits.hit(registrantKey(user.id, clientOf(meta)), 1, 2 * ctx.options.code.ttlSec * 1000, user.createdAt);
+  await ctx.store.limits.hit(registrantKey(user.id, clientOf(ctx, meta)), 1, 2 * ctx.options.code.ttlSec * 1000, user.createdAt);
 }
 
 /** The registrant's choices that go when somebody else proves the email. */
@@ -58,7 +61,7 @@ export async function settleRegistrantChoices(ctx: AuthContext, user: User, c: C
   const creds = await getCredentials(ctx, user.id);
   const registrationPassword = Boolean(creds?.passwordHash) && creds!.passwordChangedAt === user.createdAt;
   if (!registrationPassword) return user;
-  const bucket = await ctx.store.limits.peek(registrantKey(user.id, clientOf(meta)));
+  const bucket = await ctx.store.limits.peek(registrantKey(user.id, clientOf(ctx, meta)));
   if (bucket && isFresh(ctx, user.createdAt, c.createdAt)) return user;
 
   await ctx.store.credentials.clearPassword(user.id);
