@@ -85,6 +85,6 @@ describe.each(serverEngines)("production server on %s", (engine) => {
     const attackerLogin = await call("POST", "/api/v1/auth/login", { email: victimMail, password: "attacker pass 1234!" });
     expect(attackerLogin.status, "ATTACK WORKED: the attacker's password opens the victim's account").toBe(401);
     expect((await call("POST", "/api/v1/auth/login", { email: victimMail, password: "vera's own passphrase" })).status).toBe(200);
-    // Family 003's resend by email (anyone may ask) is refused inside the cooldown and never hands out the registration's password: see the API's attacks/registration-hijack.test.ts.
+    // Family 003's resend by email (anyone may ask) never hands out what the registrant chose, nor cancels their registration: see the API's attacks/registration-ownership.test.ts.
   });
 });
