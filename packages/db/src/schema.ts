@@ -116,11 +116,16 @@ export const opaqueTokens = sqliteTable(
   (t) => [uniqueIndex("opaque_tokens_hash").on(t.tokenHash)],
 );
 
-export const rateLimits = sqliteTable("rate_limits", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  windowStart: ms("window_start").notNull(),
-});
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    windowStart: ms("window_start").notNull(),
+  },
+  // The purge deletes ended windows by their start.
+  (t) => [index("rate_limits_window_start").on(t.windowStart)],
+);
 
 export const auditEvents = sqliteTable(
   "audit_events",

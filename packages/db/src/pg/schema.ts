@@ -123,11 +123,18 @@ export const opaqueTokens = pgTable(
   (t) => [uniqueIndex("opaque_tokens_hash").on(t.tokenHash)],
 );
 
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  windowStart: ms("window_start").notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    // COLLATE "C" (migration 0003): code point order, so a key prefix is a key range the
+    // primary key's index serves (resetPrefix).
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    windowStart: ms("window_start").notNull(),
+  },
+  // The purge deletes ended windows by their start.
+  (t) => [index("rate_limits_window_start").on(t.windowStart)],
+);
 
 export const auditEvents = pgTable(
   "audit_events",

@@ -1,4 +1,4 @@
-import type { LimitBucket, LimitRepository } from "@authsvc/store";
+import { prefixUpperBound, type LimitBucket, type LimitRepository } from "@authsvc/store";
 import type { Db } from "../client";
 import type { Scope } from "./scope";
 
@@ -16,8 +16,10 @@ export function prepareLimits(db: Db) {
     ),
     peek: client.prepare(`SELECT count, window_start AS windowStart FROM rate_limits WHERE key = ?`),
     reset: client.prepare(`DELETE FROM rate_limits WHERE key = ?`),
-    // Not LIKE: an email in a key may hold % or _.
-    resetPrefix: client.prepare(`DELETE FROM rate_limits WHERE substr(key, 1, length(@prefix)) = @prefix`),
+    // A key range, which the key's index serves (a test on substr(key) read every row); not
+    // LIKE either: an email in a key may hold % or _.
+    resetPrefix: client.prepare(`DELETE FROM rate_limits WHERE key >= @prefix AND key < @upper`),
+    resetFrom: client.prepare(`DELETE FROM rate_limits WHERE key >= @prefix`),
   };
 }
 
@@ -33,7 +35,9 @@ export function limitRepository(q: Queries, scope: Scope): LimitRepository {
       }),
     resetPrefix: (prefix) =>
       scope.run(() => {
-        q.resetPrefix.run({ prefix });
+        const upper = prefixUpperBound(prefix);
+        if (upper === null) q.resetFrom.run({ prefix });
+        else q.resetPrefix.run({ prefix, upper });
       }),
   };
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../client";
 import { createSqliteStore } from "./index";
+import { prepareLimits } from "./limits";
+import { prepareMaintenance } from "./maintenance";
 
 const T0 = 1_700_000_000_000;
 const rows = (db: Db) => db.$client.prepare("SELECT key, count FROM rate_limits ORDER BY key").all();
@@ -101,5 +103,22 @@ describe("a transaction's body", () => {
     // All or nothing: the refused body rolled back.
     expect(rows(db)).toEqual([]);
     await store.close();
+  });
+});
+
+describe("rate limit queries", () => {
+  it("a prefix reset and the purge of ended windows read through an index, not the whole table", () => {
+    const db = openDatabase(":memory:");
+    try {
+      // The plans of the store's own statements, with values bound as the store binds them.
+      const plan = (statement: { source: string }, values: Record<string, unknown>) =>
+        (db.$client.prepare(`EXPLAIN QUERY PLAN ${statement.source}`).all(values) as { detail: string }[]).map((r) => r.detail).join("; ");
+      const limits = prepareLimits(db);
+      expect(plan(limits.resetPrefix, { prefix: "a:", upper: "a;" })).toMatch(/SEARCH rate_limits USING (COVERING )?INDEX sqlite_autoindex_rate_limits_1 \(key>\? AND key<\?\)/);
+      expect(plan(limits.resetFrom, { prefix: "a:" })).toMatch(/SEARCH rate_limits USING (COVERING )?INDEX sqlite_autoindex_rate_limits_1 \(key>\?\)/);
+      expect(plan(prepareMaintenance(db).rateLimits, { limitCutoff: 5, batch: 10 })).toMatch(/SEARCH rate_limits USING (COVERING )?INDEX rate_limits_window_start/);
+    } finally {
+      db.$client.close();
+    }
   });
 });

@@ -55,5 +55,15 @@ export function limitConformance(engine: ConformanceEngine) {
       expect(await store().limits.peek("login:anaZZx@example.com:1")).toEqual({ count: 1, windowStart: T0 });
       expect(await store().limits.peek("other:login:ana%_x")).toEqual({ count: 1, windowStart: T0 });
     });
+
+    it("resets exactly the keys that start with the prefix, whatever characters follow or end it", async () => {
+      const keys = ["p:é:1", "p:é:2", "p:é:\u{1F600}", "p:é;", "p:éa", "p:é", "p:f", "p:\u{1F600}:1", "p:\u{1F600};"];
+      for (const key of keys) await store().limits.hit(key, 1, 60_000, T0);
+      await store().limits.resetPrefix("p:é:");
+      await store().limits.resetPrefix("p:\u{1F600}:");
+      const left = [];
+      for (const key of keys) if (await store().limits.peek(key)) left.push(key);
+      expect(left).toEqual(["p:é;", "p:éa", "p:é", "p:f", "p:\u{1F600};"]);
+    });
   });
 }

@@ -1,5 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import type { LimitRepository } from "@authsvc/store";
+import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { prefixUpperBound, type LimitRepository } from "@authsvc/store";
 import { rateLimits } from "../schema";
 import { lazy, type Bound } from "./session";
 
@@ -40,8 +40,11 @@ export function pgLimits({ db }: Bound): LimitRepository {
       await db.delete(rateLimits).where(eq(rateLimits.key, key));
     },
     async resetPrefix(prefix) {
-      // Not LIKE: an email in a key may hold % or _.
-      await db.delete(rateLimits).where(sql`left(${rateLimits.key}, length(${prefix}::text)) = ${prefix}::text`);
+      // A key range, which the key's index serves (the column collates "C": code point order,
+      // so a range is exactly a prefix); left(key) read every row. Not LIKE either: an email
+      // in a key may hold % or _.
+      const upper = prefixUpperBound(prefix);
+      await db.delete(rateLimits).where(upper === null ? gte(rateLimits.key, prefix) : and(gte(rateLimits.key, prefix), lt(rateLimits.key, upper)));
     },
   };
 }

@@ -62,6 +62,23 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(await stores.store.limits.hit("k:concurrent", 1, 60_000, T + 60_000)).toEqual({ count: 1, windowStart: T + 60_000 });
   });
 
+  it("clears buckets by a key range the primary key's index serves: the key collates in code point order", async () => {
+    const { rows } = await stores.db.$client.query<{ collation: string }>(
+      "SELECT collation_name AS collation FROM information_schema.columns WHERE table_name = 'rate_limits' AND column_name = 'key'",
+    );
+    expect(rows[0]?.collation).toBe("C");
+    const client = await stores.db.$client.connect();
+    try {
+      // Without sequential scans the planner takes an index whenever one serves the query.
+      await client.query("SET enable_seqscan = off");
+      const plan = async (query: string) => (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query}`)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(await plan("DELETE FROM rate_limits WHERE key >= 'a:' AND key < 'a;'")).toMatch(/Index (Only )?Scan (using|on) rate_limits_pkey/);
+      expect(await plan("SELECT key FROM rate_limits WHERE window_start <= 5 LIMIT 10")).toMatch(/rate_limits_window_start/);
+    } finally {
+      client.release();
+    }
+  });
+
   it("clears buckets by a literal prefix, % and _ included", async () => {
     const { limits } = stores.store;
     await limits.hit("p:a%b_1", 1, 60_000, T);
