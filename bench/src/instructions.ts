@@ -1,5 +1,5 @@
 /**
- * pnpm --filter @authsvc/bench instructions -- [--route user.me|code-request] [--requests N] [--rounds N] [--keep] <checkout> [<checkout> ...]
+ * pnpm --filter @authsvc/bench instructions -- [--route user.me|code-request|code-verify] [--rate-limit-rows N] [--requests N] [--rounds N] [--keep] <checkout> [<checkout> ...]
  *
  * CPU instructions per request of the production server, counted by valgrind's callgrind,
  * for two or more checkouts (this repository and, say, a worktree of an older commit), each
@@ -11,12 +11,20 @@
  * The main thread's count is the steadier: the other threads' (V8 compiling in the background,
  * concurrent garbage collection) depend on timing. `--keep` keeps the callgrind files (one per
  * thread) for callgrind_annotate.
+ *
+ * `code-verify` is family 000's code sign-in (PUT /api/v1/authentication/{id}/), each with a
+ * code of its own asked for before counting starts (read from the dev outbox). The
+ * rate-limit table holds `--rate-limit-rows` ended-but-kept windows before the server starts
+ * (default 1,000), as a day of SMS traffic leaves it, so a figure does not depend on how
+ * much ran before it and a read that grows with the table shows as a difference between two
+ * sizes (e.g. 1,000 and 100,000).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
 import { load, type RequestSpec } from "./load";
 import { cleanEnv, freePort } from "./procs";
 import { SEED_PASSWORD, seedEmail } from "./seed";
@@ -25,8 +33,11 @@ const USERS = 1000;
 const SIGNED_IN = 8;
 const CONNECTIONS = 8;
 
+const ROUTES = ["user.me", "code-request", "code-verify"] as const;
+
 interface Args {
-  route: "user.me" | "code-request";
+  route: (typeof ROUTES)[number];
+  rateLimitRows: number;
   requests: number;
   rounds: number;
   keep: boolean;
@@ -34,15 +45,17 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { route: "user.me", requests: 3000, rounds: 2, keep: false, checkouts: [] };
+  const args: Args = { route: "user.me", rateLimitRows: 1000, requests: 3000, rounds: 2, keep: false, checkouts: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--") continue;
     if (a === "--route") {
-      const route = argv[++i];
-      if (route !== "user.me" && route !== "code-request") throw new Error("--route is user.me or code-request");
+      const route = ROUTES.find((r) => r === argv[i + 1]);
+      if (!route) throw new Error(`--route is one of ${ROUTES.join(", ")}`);
       args.route = route;
-    } else if (a === "--requests") args.requests = Number(argv[++i]);
+      i++;
+    } else if (a === "--rate-limit-rows") args.rateLimitRows = Number(argv[++i]);
+    else if (a === "--requests") args.requests = Number(argv[++i]);
     else if (a === "--rounds") args.rounds = Number(argv[++i]);
     else if (a === "--keep") args.keep = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
@@ -51,6 +64,7 @@ function parseArgs(argv: string[]): Args {
   if (args.checkouts.length === 0) throw new Error("name at least one checkout (a folder with a built apps/web/dist/server.mjs)");
   if (!Number.isInteger(args.requests) || args.requests < 100) throw new Error("--requests is a whole number of at least 100");
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error("--rounds is a whole number of at least 1");
+  if (!Number.isInteger(args.rateLimitRows) || args.rateLimitRows < 0) throw new Error("--rate-limit-rows is a whole number");
   return args;
 }
 
@@ -64,6 +78,36 @@ let phones = 0;
 /** Every code request goes to a number not used before: a first send, no cooldown. */
 const nextPhone = () => `+62813${String(++phones).padStart(8, "0")}`;
 
+/** `rows` rate-limit windows as a day of other traffic leaves them: ended, kept until the purge. */
+function seedRateLimits(db: string, rows: number) {
+  const sqlite = new Database(db);
+  try {
+    const insert = sqlite.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES (?, 1, ?)");
+    const start = Date.now() - 2 * 3600_000;
+    sqlite.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run(`code-send-h:login:+62819${String(i).padStart(8, "0")}:ip:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:`, start);
+    })();
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** `n` family 000 accounts, each with a live code asked for and read back from the dev outbox. */
+async function codesToVerify(url: string, n: number): Promise<{ id: string; phone: string; code: string }[]> {
+  const out: { id: string; phone: string; code: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const phone = nextPhone();
+    const created = (await (await fetch(`${url}/api/v1/authentication`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mobile_number: phone }) })).json()) as {
+      payload: { data: { id: string }[] };
+    };
+    const outbox = (await (await fetch(`${url}/api/dev/outbox?to=${encodeURIComponent(phone)}`)).json()) as { messages: { code: string | null }[] };
+    const code = outbox.messages[0]?.code;
+    if (!code) throw new Error(`no code for ${phone} in the dev outbox`);
+    out.push({ id: created.payload.data[0]!.id, phone, code });
+  }
+  return out;
+}
+
 interface Count {
   /** The main thread's instructions per request: the event loop, where the service's own code runs. */
   main: number;
@@ -75,6 +119,7 @@ async function instructionsPerRequest(checkout: string, work: string, args: Args
   const db = path.join(work, `${tag}.db`);
   const seeded = spawnSync("pnpm", ["--filter", "@authsvc/bench", "seed", "--", "--db", db, "--users", String(USERS)], { cwd: checkout, encoding: "utf8" });
   if (seeded.status !== 0) throw new Error(`seeding in ${checkout} failed: ${seeded.stderr}`);
+  seedRateLimits(db, args.rateLimitRows);
   const port = await freePort();
   const out = path.join(work, `${tag}.callgrind`);
   const child = spawn(
@@ -116,11 +161,14 @@ async function instructionsPerRequest(checkout: string, work: string, args: Args
       if (!body.result?.data) throw new Error(`login in ${checkout} failed: ${res.status}`);
       tokens.push(body.result.data.accessToken);
     }
-    const next =
-      args.route === "user.me"
-        ? (i: number): RequestSpec => ({ method: "GET", path: "/api/trpc/user.me", headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } })
-        : (): RequestSpec => ({ method: "POST", path: "/api/v1/authentication", body: JSON.stringify({ mobile_number: nextPhone() }) });
-    const warm = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
+    const specs = async (): Promise<(i: number) => RequestSpec> => {
+      if (args.route === "user.me") return (i) => ({ method: "GET", path: "/api/trpc/user.me", headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+      if (args.route === "code-request") return () => ({ method: "POST", path: "/api/v1/authentication", body: JSON.stringify({ mobile_number: nextPhone() }) });
+      const logins = await codesToVerify(url, args.requests);
+      return (i) => ({ method: "PUT", path: `/api/v1/authentication/${logins[i]!.id}/`, body: JSON.stringify({ mobile_number: logins[i]!.phone, otp_code: logins[i]!.code, role: "customer" }) });
+    };
+    const warm = await load({ url, connections: CONNECTIONS, amount: args.requests, next: await specs() });
+    const next = await specs();
     control(child.pid!, "--instr=on");
     const measured = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
     control(child.pid!, "--instr=off");
@@ -155,7 +203,7 @@ async function main() {
       }
     }
     const mean = (list: Count[], key: keyof Count) => list.reduce((s, x) => s + x[key], 0) / list.length;
-    console.log(`\n${args.route}, ${args.requests} requests measured per run, ${args.rounds} run(s) per checkout:`);
+    console.log(`\n${args.route}, ${args.rateLimitRows} rate-limit rows, ${args.requests} requests measured per run, ${args.rounds} run(s) per checkout:`);
     for (const [i, checkout] of args.checkouts.entries()) {
       const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: checkout, encoding: "utf8" }).stdout.trim();
       const [main, all] = (["main", "all"] as const).map((key) => {
