@@ -1,5 +1,5 @@
-import { LIVE_CHALLENGES_READ, type ChallengeRepository } from "@authsvc/store";
-import { and, desc, eq, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { LIVE_CHALLENGES_READ, type Challenge, type ChallengeRepository } from "@authsvc/store";
+import { and, desc, eq, getTableColumns, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { challenges } from "../schema";
 import type { Scope } from "./scope";
@@ -11,25 +11,29 @@ const forDestination = and(eq(challenges.purpose, p("purpose")), eq(challenges.d
 const newestFirst = [desc(challenges.createdAt), sql`${challenges.supersededAt} IS NULL DESC`, desc(challenges.lastSentAt), sql`rowid DESC`] as const;
 const signupTo = and(eq(challenges.purpose, "signup"), eq(challenges.destination, p("destination")), isNotNull(challenges.payload));
 
+/**
+ * The newest challenges matching `where`, at most `limit`, as one statement with the limit
+ * written into its text: Drizzle binds a limit as a parameter, and SQLite compiles an
+ * ORDER BY ... LIMIT ? statement again on every run. Rows come back as Drizzle's would.
+ */
+function newestOf(db: Db, where: SQL | undefined, limit: number) {
+  const query = db.select().from(challenges).where(where).orderBy(...newestFirst).toSQL();
+  const statement = db.$client.prepare(`${query.sql} limit ${limit}`).raw(true);
+  // The values in the order of the statement's `?`, from the placeholders Drizzle wrote there.
+  const names = query.params.map((param) => (param as { name: string }).name);
+  const columns = Object.entries(getTableColumns(challenges));
+  const toRecord = (row: unknown[]) =>
+    Object.fromEntries(columns.map(([key, column], i) => [key, row[i] === null ? null : column.mapFromDriverValue(row[i])])) as unknown as Challenge;
+  return (values: Record<string, unknown>): Challenge[] => (statement.all(...names.map((name) => values[name])) as unknown[][]).map(toRecord);
+}
+
 // A code send runs several of these, a code check two or three: prepared once per store.
 export function prepareChallenges(db: Db) {
   return {
     byId: db.select().from(challenges).where(eq(challenges.id, p("id"))).prepare(),
-    latest: db.select().from(challenges).where(forDestination).orderBy(...newestFirst).limit(1).prepare(),
-    latestFrom: db
-      .select()
-      .from(challenges)
-      .where(and(forDestination, eq(challenges.requester, p("requester"))))
-      .orderBy(...newestFirst)
-      .limit(1)
-      .prepare(),
-    live: db
-      .select()
-      .from(challenges)
-      .where(and(forDestination, live))
-      .orderBy(...newestFirst)
-      .limit(LIVE_CHALLENGES_READ)
-      .prepare(),
+    latest: newestOf(db, forDestination, 1),
+    latestFrom: newestOf(db, and(forDestination, eq(challenges.requester, p("requester"))), 1),
+    live: newestOf(db, and(forDestination, live), LIVE_CHALLENGES_READ),
     insert: db
       .insert(challenges)
       .values({
@@ -94,9 +98,9 @@ type Queries = ReturnType<typeof prepareChallenges>;
 export function challengeRepository(q: Queries, scope: Scope): ChallengeRepository {
   return {
     byId: (id) => scope.run(() => q.byId.get({ id })),
-    latest: (purpose, destination) => scope.run(() => q.latest.get({ purpose, destination })),
-    latestFrom: (purpose, destination, requester) => scope.run(() => q.latestFrom.get({ purpose, destination, requester })),
-    live: (purpose, destination) => scope.run(() => q.live.all({ purpose, destination })),
+    latest: (purpose, destination) => scope.run(() => q.latest({ purpose, destination })[0]),
+    latestFrom: (purpose, destination, requester) => scope.run(() => q.latestFrom({ purpose, destination, requester })[0]),
+    live: (purpose, destination) => scope.run(() => q.live({ purpose, destination })),
     insert: (c) =>
       scope.run(() => q.insert.get({ ...c, payload: c.payload === null ? null : JSON.stringify(c.payload) })!),
     supersedeLive: (purpose, destination, at, requester) =>

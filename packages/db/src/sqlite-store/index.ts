@@ -42,7 +42,7 @@ export function createSqliteStore(db: Db): Store {
 
 /** How each repository is made from the prepared statements, for one scope. */
 const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope) => Repositories[K] } = {
-  users: (db, q, scope) => userRepository(db, q.users, scope),
+  users: (_, q, scope) => userRepository(q.users, scope),
   credentials: (_, q, scope) => credentialRepository(q.users, scope),
   challenges: (_, q, scope) => challengeRepository(q.challenges, scope),
   sessions: (_, q, scope) => sessionRepository(q.sessions, scope),

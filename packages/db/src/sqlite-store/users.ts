@@ -23,9 +23,26 @@ export function prepareUsers(db: Db) {
     insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
     return created;
   };
+  // An update names the columns it changes: one statement per set of names, prepared on its
+  // first use (a handful in all, each a flow's own patch), instead of built and parsed per call.
+  const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
+  const prepareUpdate = (columns: string[]) =>
+    db
+      .update(users)
+      .set(Object.fromEntries(columns.map((c) => [c, sql`${p(c)}`])))
+      .where(eq(users.id, p("id")))
+      .returning()
+      .prepare();
+  const updateOf = (columns: string[]) => {
+    const key = columns.join(",");
+    let statement = updates.get(key);
+    if (!statement) updates.set(key, (statement = prepareUpdate(columns)));
+    return statement;
+  };
   return {
     // The user and its credentials in one transaction (a savepoint inside an open one).
     create: db.$client.transaction(insertUser),
+    updateOf,
     byId: db.select().from(users).where(eq(users.id, p("id"))).prepare(),
     byEmail: db.select().from(users).where(eq(users.email, p("email"))).prepare(),
     byPhone: db.select().from(users).where(eq(users.phone, p("phone"))).prepare(),
@@ -80,7 +97,7 @@ export function prepareUsers(db: Db) {
 
 type Queries = ReturnType<typeof prepareUsers>;
 
-export function userRepository(db: Db, q: Queries, scope: Scope): UserRepository {
+export function userRepository(q: Queries, scope: Scope): UserRepository {
   return {
     byId: (id) => scope.run(() => q.byId.get({ id })),
     byEmail: (email) => scope.run(() => q.byEmail.get({ email })),
@@ -93,8 +110,9 @@ export function userRepository(db: Db, q: Queries, scope: Scope): UserRepository
     update: (id, patch) =>
       scope.run(() => {
         const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-        if (Object.keys(set).length === 0) return q.byId.get({ id });
-        return db.update(users).set(set).where(eq(users.id, id)).returning().get();
+        const columns = Object.keys(set).sort();
+        if (columns.length === 0) return q.byId.get({ id });
+        return q.updateOf(columns).get({ ...set, id });
       }),
   };
 }
