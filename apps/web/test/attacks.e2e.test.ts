@@ -6,8 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
-import type { OutboxView } from "@authsvc/core";
-import { serverEngines, serviceForBlock } from "./support/server";
+import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
 
 let base = "";
 
@@ -18,13 +17,7 @@ async function call(method: string, route: string, body?: unknown, token?: strin
   return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
 }
 
-async function codeFor(to: string, purpose: string): Promise<string> {
-  const res = await call("GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
-  expect(res.status, res.text).toBe(200);
-  const code = (res.body.messages as OutboxView[]).find((m) => m.purpose === purpose)?.code;
-  expect(code, `a ${purpose} code for ${to}`).toMatch(/^\d{6}$/);
-  return code!;
-}
+const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
 
 const me = async (token: string) => {
   const res = await call("GET", "/api/trpc/user.me", undefined, token);

@@ -10,8 +10,7 @@
 import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expect000, expect001, expect002, expect003, expect004, expectCleanJson, toWire, type Wire } from "@authsvc/api/testing";
-import type { OutboxView } from "@authsvc/core";
-import { serverEngines, serviceForBlock } from "./support/server";
+import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
 
 let base = "";
 
@@ -22,13 +21,7 @@ async function call(method: string, route: string, body?: unknown, token?: strin
   return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
 }
 
-async function codeFor(to: string, purpose: string): Promise<string> {
-  const res = await call("GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
-  expect(res.status, res.text).toBe(200);
-  const code = (res.body.messages as OutboxView[]).find((m) => m.purpose === purpose)?.code;
-  expect(code, `a ${purpose} code for ${to}`).toMatch(/^\d{6}$/);
-  return code!;
-}
+const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
 
 /** One HTTP/1.1 request written byte for byte, `Host` as given; the answer as a Wire. */
 function raw(port: number, method: string, route: string, host: string, body?: unknown): Promise<Wire> {

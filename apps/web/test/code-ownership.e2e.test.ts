@@ -6,8 +6,7 @@
  * where the dev outbox shows the codes.
  */
 import { describe, expect, it } from "vitest";
-import type { OutboxView } from "@authsvc/core";
-import { request, serverEngines, serviceForBlock } from "./support/server";
+import { outboxCode, request, serverEngines, serviceForBlock } from "./support/server";
 
 const STRANGER = { "x-forwarded-for": "198.51.100.7" };
 
@@ -18,13 +17,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
 
   const call = (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => request(service().base, method, route, body, headers);
 
-  async function loginCode(phone: string): Promise<string> {
-    const res = await call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`);
-    expect(res.status, res.text).toBe(200);
-    const code = (res.body.messages as OutboxView[]).find((m) => m.purpose === "login")?.code;
-    expect(code).toMatch(/^\d{6}$/);
-    return code!;
-  }
+  const loginCode = (phone: string) => outboxCode(service().base, phone, "login");
 
   it("a stranger's request for your number neither makes you wait nor kills your code", async () => {
     const phone = "+6281277700201";

@@ -7,8 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { toWire, type Wire } from "@authsvc/api/testing";
-import type { OutboxView } from "@authsvc/core";
-import { serverEngines, serviceForBlock } from "./support/server";
+import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
 
 const ATTACKER = "198.51.100.7";
 const VICTIM = "203.0.113.20";
@@ -24,13 +23,7 @@ async function call(from: string | null, method: string, route: string, body?: u
 }
 
 /** The newest code of `purpose` sent to `to`, read by the machine itself. */
-async function codeFor(to: string, purpose: string): Promise<string> {
-  const res = await call(null, "GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
-  expect(res.status, res.text).toBe(200);
-  const code = (res.body.messages as OutboxView[]).find((m) => m.purpose === purpose)?.code;
-  expect(code, `a ${purpose} code for ${to}`).toMatch(/^\d{6}$/);
-  return code!;
-}
+const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
 
 const me = async (token: string) => {
   const res = await call(VICTIM, "GET", "/api/trpc/user.me", undefined, token);

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { openDatabase } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
 import pg from "pg";
-import { afterAll, beforeAll, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBalancer } from "./balancer";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
@@ -216,6 +216,15 @@ export async function request(base: string, method: string, route: string, body?
     parsed = undefined;
   }
   return { status: res.status, headers: res.headers, text, body: parsed };
+}
+
+/** The newest code of `purpose` sent to `to`, read from the service's dev outbox as the machine itself. */
+export async function outboxCode(base: string, to: string, purpose: string): Promise<string> {
+  const res = await request(base, "GET", `/api/dev/outbox?to=${encodeURIComponent(to)}`);
+  expect(res.status, res.text).toBe(200);
+  const code = (res.body.messages as { purpose: string; code: string | null }[]).find((m) => m.purpose === purpose)?.code;
+  expect(code, `a ${purpose} code for ${to}`).toMatch(/^\d{6}$/);
+  return code!;
 }
 
 /** The service a `describe.each(serverEngines)` block runs against, once its `beforeAll` has run. */
