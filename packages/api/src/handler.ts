@@ -47,6 +47,10 @@ function decodable(path: string): boolean {
   }
 }
 
+/** tRPC's answer to a request refused before tRPC reads it, in tRPC's own error shape. */
+const trpcBadRequest = (message: string): Response =>
+  json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
+
 export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
   const rest = createRestDispatcher(auth, restFamilies);
   const fastQuery = createFastQuery(auth, options.trustProxy);
@@ -72,7 +76,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     // `maxBatchSize` below holds the same line should its parsing ever differ from ours.
     if (decodeURIComponent(path.slice(TRPC_PREFIX.length + 1)).split(",").length > MAX_BATCH_CALLS) {
       const message = `A batch holds at most ${MAX_BATCH_CALLS} calls.`;
-      return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
+      return trpcBadRequest(message);
     }
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (req.method === "POST") {
@@ -126,7 +130,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       return json(family.errorBody(400, wording.status === 400 ? wording.message : message), 400);
     }
     if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) {
-      return json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
+      return trpcBadRequest(message);
     }
     return json({ error: message }, 400);
   }

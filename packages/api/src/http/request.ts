@@ -104,9 +104,10 @@ export function isSecure(headers: HeaderSource, overTls: boolean, trust: TrustPr
   return Boolean(peer && trust(peer, 0)) && proto.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
-export function sessionCookie(token: string, maxAgeSec: number, secure: boolean): string {
+/** An HttpOnly, SameSite=Lax cookie for the whole site; `Secure` over HTTPS. */
+function httpOnlyCookie(name: string, value: string, maxAgeSec: number, secure: boolean): string {
   return [
-    `${sessionCookieName(secure)}=${encodeURIComponent(token)}`,
+    `${name}=${encodeURIComponent(value)}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
@@ -115,17 +116,12 @@ export function sessionCookie(token: string, maxAgeSec: number, secure: boolean)
   ].join("; ");
 }
 
-/** The device cookie a web sign-in sets: HttpOnly, SameSite=Lax, a year; `__Host-` over HTTPS. */
-export function deviceCookie(token: string, secure: boolean): string {
-  return [
-    `${secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE}=${encodeURIComponent(token)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${DEVICE_COOKIE_MAX_AGE_SEC}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
-}
+export const sessionCookie = (token: string, maxAgeSec: number, secure: boolean): string =>
+  httpOnlyCookie(sessionCookieName(secure), token, maxAgeSec, secure);
+
+/** The device cookie a web sign-in sets: a year; `__Host-` over HTTPS. */
+export const deviceCookie = (token: string, secure: boolean): string =>
+  httpOnlyCookie(secure ? SECURE_DEVICE_COOKIE : DEVICE_COOKIE, token, DEVICE_COOKIE_MAX_AGE_SEC, secure);
 
 /**
  * A cookie rides along on cross-site requests; a state change made with one must come from
