@@ -41,6 +41,15 @@ export interface Store {
    * failure.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with a store whose writes may share one commit, on an engine where a commit
+   * costs more than the small writes before it (SQLite: one write transaction for all of
+   * them). Not all or nothing: every write the body made stays, also when it throws, just as
+   * if each had been committed on its own; `transaction` inside it is still all or nothing.
+   * An engine may run the body on itself, each write committed alone. As in a transaction,
+   * the body does store work only. Inside a transaction, it is that transaction's work.
+   */
+  batch<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /** True once every migration the code expects has been applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;

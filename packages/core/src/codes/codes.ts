@@ -111,12 +111,12 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
   const userId = input.userId ?? null;
   const requester = requesterOf(ctx, input.meta, userId);
   return transaction(ctx, async (ctx) => {
-    // Takes the destination's hourly bucket (adding nothing) before anything is read: its row
+    // Counts this send in the destination's hourly bucket before anything is read: its row
     // stays locked to the end of the transaction, so concurrent sends to one destination run
     // one after the other and each sees the code the one before it made. Without it, the first
     // sends to a destination would find no code to wait for and all go out (on PostgreSQL,
-    // where transactions do run at once).
-    await hitLimit(ctx, destinationHourKey(destination), destinationHourLimit(ctx), 0);
+    // where transactions do run at once). A refusal below undoes the count with the rest.
+    const destinationHour = await hitLimit(ctx, destinationHourKey(destination), destinationHourLimit(ctx));
     const failures = await peekLimit(ctx, failureKey(purpose, destination, requester), failureLimit(ctx));
     if (failures.count >= opts.maxAttempts) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
     const hour = hourKey(purpose, destination, requester.key);
@@ -128,8 +128,8 @@ export function issueCode(ctx: AuthContext, input: IssueCodeInput): Promise<Issu
     const sendsThisHour = (await consumeLimit(ctx, hour, hourLimit(ctx))).count;
     await consumeLimit(ctx, dayKey(purpose, destination, requester.key), dayLimit(ctx));
     // Counted for everybody, refused only to those who are not the owner's known device.
-    for (const [key, limit] of [[destinationHourKey(destination), destinationHourLimit(ctx)], [destinationDayKey(destination), destinationDayLimit(ctx)]] as const) {
-      const state = await hitLimit(ctx, key, limit);
+    const destinationDay = await hitLimit(ctx, destinationDayKey(destination), destinationDayLimit(ctx));
+    for (const [state, limit] of [[destinationHour, destinationHourLimit(ctx)], [destinationDay, destinationDayLimit(ctx)]] as const) {
       if (state.count > limit.max && !requester.knownDevice) throw new AuthError("RATE_LIMITED", { retryAfterSec: state.retryAfterSec });
     }
 

@@ -1,7 +1,8 @@
 import type { AuthContext } from "../context";
-import { deliver, enqueue, type DeliverInput } from "../delivery/deliver";
+import { writeDelivery, type DeliverInput, type PendingSend } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
+import { batch } from "../transaction";
 import { issueCode, undoSend, type IssueCodeInput, type IssuedCode } from "./codes";
 
 export interface SendCodeInput extends IssueCodeInput {
@@ -26,24 +27,37 @@ const messageOf = (ctx: AuthContext, input: SendCodeInput, issued: IssuedCode): 
   challengeId: issued.challenge.id,
 });
 
+/** A code issued and its message written; `send` finishes the delivery with a context outside the batch. */
+export interface WrittenCode {
+  issued: IssuedCode;
+  send: PendingSend;
+}
+
 /**
- * Issues a code and sends it. If the provider is down the code stays unused (the worker
- * may still deliver it) and the cooldown and caps this send took are given back, so the
- * person may ask again at once instead of waiting for a message that never came.
+ * The store half of `sendCode`, in the caller's batch: the code and its message's row. If the
+ * provider turns out to be down when `send` runs, the code stays unused (the worker may still
+ * deliver it) and the cooldown and caps this send took are given back, so the person may ask
+ * again at once instead of waiting for a message that never came.
  */
-export async function sendCode(ctx: AuthContext, input: SendCodeInput): Promise<IssuedCode> {
+export async function writeCode(ctx: AuthContext, input: SendCodeInput): Promise<WrittenCode> {
   const issued = await issueCode(ctx, input);
-  if (input.background) {
-    await enqueue(ctx, messageOf(ctx, input, issued));
-    return issued;
-  }
-  try {
-    await deliver(ctx, messageOf(ctx, input, issued));
-  } catch (err) {
-    if (err instanceof AuthError && err.code === "DELIVERY_FAILED") {
-      await undoSend(ctx, issued.challenge);
-    }
-    throw err;
-  }
+  const pending = await writeDelivery(ctx, messageOf(ctx, input, issued), input.background ? "afterAnswer" : "now");
+  return {
+    issued,
+    send: async (outside) => {
+      try {
+        await pending(outside);
+      } catch (err) {
+        if (err instanceof AuthError && err.code === "DELIVERY_FAILED") await undoSend(outside, issued.challenge);
+        throw err;
+      }
+    },
+  };
+}
+
+/** Issues a code and sends it (see `writeCode`): the writes in one batch, the transport after it. */
+export async function sendCode(ctx: AuthContext, input: SendCodeInput): Promise<IssuedCode> {
+  const { issued, send } = await batch(ctx, (b) => writeCode(b, input));
+  await send(ctx);
   return issued;
 }

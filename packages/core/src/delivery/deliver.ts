@@ -81,31 +81,44 @@ function insertRow(ctx: AuthContext, input: DeliverInput, leaseMs = CLAIM_MS): P
   );
 }
 
-/**
- * Writes the message to the outbox first (so nothing is lost if the provider is down),
- * then tries the transport once. On failure the caller gets DELIVERY_FAILED (503) while
- * the worker keeps retrying with backoff.
- */
-export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<number> {
-  const row = await insertRow(ctx, input);
-  if (!(await attempt(ctx, row))) {
-    throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
-  }
-  return row.id;
-}
+/** What is left of a delivery once its row is written: the transport's try, with a context outside the writer's batch. */
+export type PendingSend = (ctx: AuthContext) => Promise<void>;
 
 /**
- * Writes the message to the outbox and sends it after the request has answered. For the
- * flows that must not tell whether an account exists: the provider's speed or failure would
- * (a real account's answer would wait for it). A failed try is retried by the worker; if the
- * process stops first, its claim lapses and a worker of any instance sends the message.
+ * The store half of a delivery, for a caller that writes in a batch (or a transaction): the
+ * row, claimed by this process. `now`: the transport tries once; a failure is DELIVERY_FAILED
+ * (503) while the worker keeps retrying with backoff. With the embedded transport the row is
+ * the delivery, so that try is a write too, made here. `afterAnswer`: the try happens after
+ * the request has answered, for the flows that must not tell whether an account exists (the
+ * provider's speed or failure would: a real account's answer would wait for it); a failed
+ * try is retried by the worker, and if the process stops first its claim lapses and a worker
+ * of any instance sends the message.
  */
-export async function enqueue(ctx: AuthContext, input: DeliverInput): Promise<number> {
+export async function writeDelivery(ctx: AuthContext, input: DeliverInput, when: "now" | "afterAnswer"): Promise<PendingSend> {
   const row = await insertRow(ctx, input);
-  setImmediate(() => {
-    attempt(ctx, row).catch((err: unknown) => ctx.log.error({ outboxId: row.id, err: String(err) }, "background delivery failed"));
-  });
-  return row.id;
+  if (when === "afterAnswer") {
+    return async (outside) => {
+      setImmediate(() => {
+        attempt(outside, row).catch((err: unknown) => outside.log.error({ outboxId: row.id, err: String(err) }, "background delivery failed"));
+      });
+    };
+  }
+  const tryOnce = async (c: AuthContext) => {
+    if (!(await attempt(c, row))) throw new AuthError("DELIVERY_FAILED", { retryAfterSec: Math.ceil(retryDelayMs(1) / 1000) });
+  };
+  if (!keepsText(ctx.transports[row.channel])) return tryOnce;
+  await tryOnce(ctx);
+  return async () => {};
+}
+
+/** Writes the message to the outbox first (so nothing is lost if the provider is down), then tries the transport once. */
+export async function deliver(ctx: AuthContext, input: DeliverInput): Promise<void> {
+  await (await writeDelivery(ctx, input, "now"))(ctx);
+}
+
+/** Writes the message to the outbox and sends it after the request has answered (see `writeDelivery`). */
+export async function enqueue(ctx: AuthContext, input: DeliverInput): Promise<void> {
+  await (await writeDelivery(ctx, input, "afterAnswer"))(ctx);
 }
 
 /**

@@ -2,11 +2,12 @@ import type { User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { consumeCode, issueCode } from "../codes/codes";
-import { sendCode } from "../codes/send-code";
+import { writeCode } from "../codes/send-code";
+import type { PendingSend } from "../delivery/deliver";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
-import { transaction } from "../transaction";
+import { batch, transaction } from "../transaction";
 import { normalizePhone } from "../users/normalize";
 import { consumeLimit, hitLimit } from "../limits/rate-limit";
 import { requesterOf } from "../limits/requester";
@@ -25,9 +26,17 @@ export interface PhoneCodeSent {
   resendInSec: number;
 }
 
-async function sendLoginCode(ctx: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<PhoneCodeSent> {
-  const { challenge, resendInSec } = await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
-  return { user, phone, expiresAt: challenge.expiresAt, resendInSec };
+/** The login code's store work, in the request's batch; `send` delivers it after. */
+async function writeLoginCode(b: AuthContext, user: User, phone: string, meta?: RequestMeta, locale?: Locale): Promise<{ sent: PhoneCodeSent; send: PendingSend }> {
+  const { issued, send } = await writeCode(b, { purpose: "login", channel: "sms", destination: phone, userId: user.id, meta, locale });
+  return { sent: { user, phone, expiresAt: issued.challenge.expiresAt, resendInSec: issued.resendInSec }, send };
+}
+
+/** Runs a code request's store work in one batch, then its send. */
+async function requestThenSend(ctx: AuthContext, work: (b: AuthContext) => Promise<{ sent: PhoneCodeSent; send: PendingSend }>): Promise<PhoneCodeSent> {
+  const { sent, send } = await batch(ctx, work);
+  await send(ctx);
+  return sent;
 }
 
 /**
@@ -59,24 +68,28 @@ export async function requestPhoneCode(
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
   const phone = normalizePhone(input.phone, ctx.options);
-  await limitAddress(ctx, "codeSendPerIp", meta);
-  let user = await findUserByPhone(ctx, phone);
-  if (!user && input.createIfMissing) {
-    await spendNewNumberBudget(ctx, meta);
-    user = await createPhoneUser(ctx, phone, input.role ?? "user", meta);
-  }
-  if (!input.createIfMissing) {
-    // Silent: the same work, answer and timing for every number; the message leaves after the answer.
-    // An unproven claim still gets its code: proving it decides whose account it is (proveClaim).
-    const known = user && user.status !== "DISABLED" ? user : null;
-    const { challenge, resendInSec } = known
-      ? await sendCode(ctx, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
-      : await issueCode(ctx, { purpose: "login", channel: "sms", destination: phone, meta });
-    return { user: known, phone, expiresAt: challenge.expiresAt, resendInSec };
-  }
-  if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
-  return sendLoginCode(ctx, user, phone, meta, locale);
+  return requestThenSend(ctx, async (b) => {
+    await limitAddress(b, "codeSendPerIp", meta);
+    let user = await findUserByPhone(b, phone);
+    if (!user && input.createIfMissing) {
+      await spendNewNumberBudget(b, meta);
+      user = await createPhoneUser(b, phone, input.role ?? "user", meta);
+    }
+    if (!input.createIfMissing) {
+      // Silent: the same work, answer and timing for every number; the message leaves after the answer.
+      // An unproven claim still gets its code: proving it decides whose account it is (proveClaim).
+      const known = user && user.status !== "DISABLED" ? user : null;
+      const { issued, send } = known
+        ? await writeCode(b, { purpose: "login", channel: "sms", destination: phone, userId: known.id, meta, locale, background: true })
+        : { issued: await issueCode(b, { purpose: "login", channel: "sms", destination: phone, meta }), send: nothingToSend };
+      return { sent: { user: known, phone, expiresAt: issued.challenge.expiresAt, resendInSec: issued.resendInSec }, send };
+    }
+    if (!user || user.status === "DISABLED") throw new AuthError("USER_NOT_FOUND");
+    return writeLoginCode(b, user, phone, meta, locale);
+  });
 }
+
+const nothingToSend: PendingSend = async () => {};
 
 /**
  * The account of a number that has none yet. Two first requests for one number may race
@@ -117,10 +130,12 @@ export async function resendPhoneCode(
   meta?: RequestMeta,
   locale?: Locale,
 ): Promise<PhoneCodeSent> {
-  // Counted first: an id and number that do not belong together cost the prober as much as a send.
-  await limitAddress(ctx, "codeSendPerIp", meta);
-  const user = await assertPhoneBelongsTo(ctx, input.userId, input.phone);
-  return sendLoginCode(ctx, user, user.phone!, meta, locale);
+  return requestThenSend(ctx, async (b) => {
+    // Counted first: an id and number that do not belong together cost the prober as much as a send.
+    await limitAddress(b, "codeSendPerIp", meta);
+    const user = await assertPhoneBelongsTo(b, input.userId, input.phone);
+    return writeLoginCode(b, user, user.phone!, meta, locale);
+  });
 }
 
 /** A right code signs in, proves the phone, and opens a session, in one transaction. */
@@ -131,13 +146,15 @@ export async function loginWithPhoneCode(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   const phone = normalizePhone(input.phone, ctx.options);
-  await limitAddress(ctx, "loginPerIp", meta);
-  const { user, session, claimMoved } = await consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
-    const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
-    if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
-    const { user, claimMoved } = await proveClaim(tx, found, "phone", meta);
-    await liftLockouts(tx, user, meta);
-    return { user, claimMoved, session: await openSession(tx, user, t, meta, "phone_code") };
+  const { user, session, claimMoved } = await batch(ctx, async (b) => {
+    await limitAddress(b, "loginPerIp", meta);
+    return consumeCode(b, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
+      const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
+      if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
+      const { user, claimMoved } = await proveClaim(tx, found, "phone", meta);
+      await liftLockouts(tx, user, meta);
+      return { user, claimMoved, session: await openSession(tx, user, t, meta, "phone_code") };
+    });
   });
   return withClaimMoved(await issueToken(ctx, user, session, t), claimMoved);
 }

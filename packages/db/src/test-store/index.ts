@@ -178,6 +178,7 @@ function pgTestStore(): TestStore {
     maintenance: repository("maintenance"),
     keys: repository("keys"),
     transaction: async (fn) => (await current()).transaction(fn),
+    batch: async (fn) => (await current()).batch(fn),
     ready: async () => (await current()).ready(),
     // The pool is the file's: the setup file ends it after the file's tests.
     close: async () => {

@@ -142,5 +142,94 @@ export function transactionConformance(engine: ConformanceEngine) {
       await Promise.all([increment(), increment(), increment()]);
       expect((await store().users.byId(user.id))?.bio).toBe("3");
     });
+
+  });
+
+  describe("batch", () => {
+    const store = useStore(engine);
+
+    it("keeps every write and returns the body's value", async () => {
+      const id = await store().batch(async (b) => {
+        const user = await b.users.create(newUser({ email: "ana@example.com" }), null);
+        await b.limits.hit("k", 1, 60_000, T0);
+        // The batch reads its own writes.
+        expect((await b.users.byEmail("ana@example.com"))?.id).toBe(user.id);
+        return user.id;
+      });
+      expect((await store().users.byEmail("ana@example.com"))?.id).toBe(id);
+      expect((await store().limits.peek("k"))?.count).toBe(1);
+    });
+
+    it("keeps the writes made before the body threw, as if each had been committed alone, and rethrows", async () => {
+      const refused = new Error("refused");
+      const err = await rejectionOf(
+        store().batch(async (b) => {
+          await b.limits.hit("k", 1, 60_000, T0);
+          await b.audit.insert(mark("refused"));
+          await pause();
+          throw refused;
+        }),
+      );
+      expect(err).toBe(refused);
+      expect((await store().limits.peek("k"))?.count).toBe(1);
+      expect(await kinds(store())).toEqual(["refused"]);
+    });
+
+    it("undoes only a transaction inside it that throws", async () => {
+      const err = await rejectionOf(
+        store().batch(async (b) => {
+          await b.limits.hit("kept", 1, 60_000, T0);
+          await rejectionOf(
+            b.transaction(async (tx) => {
+              await tx.limits.hit("undone", 1, 60_000, T0);
+              throw new Error("inner");
+            }),
+          );
+          await b.transaction(async (tx) => {
+            await tx.audit.insert(mark("inner-committed"));
+          });
+          await b.transaction(async (tx) => {
+            await tx.limits.hit("undone-too", 1, 60_000, T0);
+            throw new Error("last");
+          });
+        }),
+      );
+      expect((err as Error).message).toBe("last");
+      expect((await store().limits.peek("kept"))?.count).toBe(1);
+      expect(await store().limits.peek("undone")).toBeUndefined();
+      expect(await store().limits.peek("undone-too")).toBeUndefined();
+      expect(await kinds(store())).toEqual(["inner-committed"]);
+    });
+
+    it("inside a transaction is that transaction's work: undone with it", async () => {
+      await rejectionOf(
+        store().transaction(async (tx) => {
+          await tx.batch(async (b) => {
+            await b.limits.hit("k", 1, 60_000, T0);
+          });
+          throw new Error("outer");
+        }),
+      );
+      expect(await store().limits.peek("k")).toBeUndefined();
+    });
+
+    it("runs beside other callers: none of their work is lost or taken into the batch", async () => {
+      const results = await Promise.allSettled([
+        store().batch(async (b) => {
+          await b.limits.hit("k", 1, 60_000, T0);
+          await pause(10);
+          throw new Error("batch refused");
+        }),
+        store().limits.hit("k", 1, 60_000, T0),
+        store().transaction(async (tx) => {
+          await tx.audit.insert(mark("other"));
+          throw new Error("other fails");
+        }),
+        store().audit.insert(mark("alone")),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled", "rejected", "fulfilled"]);
+      expect((await store().limits.peek("k"))?.count).toBe(2);
+      expect(await kinds(store())).toEqual(["alone"]);
+    });
   });
 }

@@ -3,7 +3,7 @@ import { pgMigrationsApplied, type PgDb } from "../client";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { withoutQueryValues } from "../../query-error";
-import { storeWith, type Repositories } from "../../store-repositories";
+import { storeWith, type Repositories, type StoreControls } from "../../store-repositories";
 import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
@@ -78,7 +78,7 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
 };
 
 /** A store of `controls` over `db`, each repository made on first use. */
-function withRepositories(controls: Omit<Store, keyof Repositories>, db: PgSession, locking: boolean): Store {
+function withRepositories(controls: StoreControls, db: PgSession, locking: boolean): Store {
   const bound = { db, locking };
   const made: Partial<Repositories> = {};
   return storeWith(controls, Object.keys(makers) as (keyof Repositories)[], (name) => (made[name] ??= makers[name](bound)));
@@ -109,7 +109,7 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     );
   }
 
-  const rest: Omit<Store, keyof Repositories> = {
+  const rest: StoreControls = {
     async transaction(fn) {
       for (let run = 1; ; run++) {
         try {
