@@ -134,10 +134,13 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     const created = await stores.store.transaction(async (tx) => {
       const field = await conflict(tx.users.create(newUser({ email: taken.email }), null));
       expect(field).toBe("email");
+      expect(await conflict(tx.users.update(other.id, { phone: taken.phone, bio: "not kept" }))).toBe("phone");
+      await tx.users.update(other.id, { bio: "kept" });
       return tx.users.create(newUser(), null);
     });
     expect(await stores.store.users.byId(created.id)).toEqual(created);
     expect(await stores.store.credentials.get(created.id)).toMatchObject({ passwordHash: null });
+    expect(await stores.store.users.byId(other.id)).toMatchObject({ phone: null, bio: "kept" });
   });
 
   it("renews a session generation once and revokes it once under a race", async () => {
