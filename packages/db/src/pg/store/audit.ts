@@ -2,14 +2,16 @@ import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
 import type { AuditRepository } from "@authsvc/store";
 import { auditEvents } from "../schema";
 import type { Bound } from "./session";
+import { execute, inserter } from "./statement";
 
-export function pgAudit({ db }: Bound): AuditRepository {
+const insert = inserter("audit_insert", auditEvents, { omit: ["id"], returning: false });
+
+export function pgAudit({ on, db }: Bound): AuditRepository {
   return {
-    async insert(e) {
-      await db.insert(auditEvents).values(e);
-    },
+    insert: (e) => execute(on, insert.statement, insert.values(e)),
+    // An admin's search: its filters vary, so Drizzle builds it per call.
     list: async (q) =>
-      await db
+      await db()
         .select()
         .from(auditEvents)
         .where(

@@ -22,6 +22,9 @@ const uniqueFields: Record<string, UniqueConflict["field"]> = {
   users_account_number_unique: "accountNumber",
 };
 
+/** The user's unique fields, in the order of their indexes. */
+export const uniqueUserFields = Object.values(uniqueFields);
+
 /** A unique violation on one of the user's unique values, as the contract names it; anything else as it was. */
 export function asUniqueConflict(error: unknown): unknown {
   const pg = pgErrorOf(error);

@@ -1,4 +1,5 @@
 import type { NewUser, Store } from "@authsvc/store";
+import type pg from "pg";
 import { newUser as contractUser } from "@authsvc/store/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { createPgDatabase, type PgDb } from "../client";
@@ -17,6 +18,15 @@ export function usePgStores(options: PgStoreOptions = {}) {
     opened.push(store);
     return store;
   };
+  /** A store whose pool notes every statement it sends: one `query` is one round trip. */
+  const openRecorded = async (): Promise<{ store: Store; sent: SentStatement[] }> => {
+    const db = await createPgDatabase(database.url, { migrate: false });
+    const sent: SentStatement[] = [];
+    db.$client.on("connect", (client) => recordQueries(client, sent));
+    const store = createPgStore(db, options);
+    opened.push(store);
+    return { store, sent };
+  };
   const first = { store: undefined as unknown as Store, db: undefined as unknown as PgDb };
   beforeAll(async () => {
     first.db = await createPgDatabase(database.url, { migrate: false, poolSize: 1 });
@@ -32,7 +42,22 @@ export function usePgStores(options: PgStoreOptions = {}) {
       return first.db;
     },
     open,
+    openRecorded,
   };
+}
+
+/** A statement as it went to the server: a name when it is prepared (parsed once per connection). */
+export interface SentStatement {
+  name: string | undefined;
+  text: string;
+}
+
+function recordQueries(client: pg.PoolClient, sent: SentStatement[]): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((config: string | pg.QueryConfig, ...rest: unknown[]) => {
+    sent.push(typeof config === "string" ? { name: undefined, text: config } : { name: config.name, text: config.text });
+    return query(config, ...rest);
+  }) as typeof client.query;
 }
 
 let n = 0;

@@ -1,5 +1,8 @@
 import type { Store } from "@authsvc/store";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
 import { pgMigrationsApplied, type PgDb } from "../client";
+import * as schema from "../schema";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { withoutQueryValues } from "../../query-error";
@@ -9,8 +12,9 @@ import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
 import { pgMaintenance } from "./maintenance";
 import { pgOutbox } from "./outbox";
-import type { PgSession } from "./session";
+import { lazy, type Bound } from "./session";
 import { pgSessions, pgTokens } from "./sessions";
+import { inSavepoint, inTransaction, type Isolation } from "./transaction";
 import { pgCredentials, pgUsers } from "./users";
 
 export interface PgStoreOptions {
@@ -22,7 +26,7 @@ export interface PgStoreOptions {
    * a body concludes from a row's absence, at the price of serialisation failures whose reruns
    * grow with contention: many concurrent checks of one code can exhaust the bound.
    */
-  isolation?: "read committed" | "serializable";
+  isolation?: Isolation;
   /** Runs of a transaction's body, the first included, before a serialisation failure or deadlock is thrown. */
   maxTransactionRuns?: number;
 }
@@ -62,8 +66,6 @@ function withoutValuesInErrors<R extends object>(repository: R): R {
   ) as R;
 }
 
-type Bound = { db: PgSession; locking: boolean };
-
 const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } = {
   users: (b) => withoutValuesInErrors(findsNothingWithNul(pgUsers(b))),
   credentials: (b) => withoutValuesInErrors(pgCredentials(b)),
@@ -77,9 +79,8 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
 };
 
-/** A store of `controls` over `db`, each repository made on first use. */
-function withRepositories(controls: StoreControls, db: PgSession, locking: boolean): Store {
-  const bound = { db, locking };
+/** A store of `controls` over `bound`, each repository made on first use. */
+function withRepositories(controls: StoreControls, bound: Bound): Store {
   const made: Partial<Repositories> = {};
   return storeWith(controls, Object.keys(makers) as (keyof Repositories)[], (name) => (made[name] ??= makers[name](bound)));
 }
@@ -93,19 +94,19 @@ function withRepositories(controls: StoreControls, db: PgSession, locking: boole
  */
 export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
   const maxRuns = Math.max(1, options.maxTransactionRuns ?? defaultMaxTransactionRuns);
-  const isolationLevel = options.isolation ?? "read committed";
+  const isolation = options.isolation ?? "read committed";
   let closing: Promise<void> | undefined;
 
-  function inTransaction(tx: PgSession): Store {
+  /** The store of the transaction on `client`; `drizzleOnIt` is for what is built per call. */
+  function ofTransaction(client: pg.PoolClient, drizzleOnIt: Bound["db"]): Store {
     return withRepositories(
       {
         // A savepoint: its failure undoes its own work only, and the caller may go on.
-        transaction: (fn) => tx.transaction((sp) => fn(inTransaction(sp))),
+        transaction: (fn) => inSavepoint(client, () => fn(ofTransaction(client, drizzleOnIt))),
         ready: () => pgMigrationsApplied(db),
         close: () => Promise.reject(new Error("close the store, not one of its transactions")),
       },
-      tx,
-      true,
+      { on: client, db: drizzleOnIt, locking: true },
     );
   }
 
@@ -113,7 +114,9 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     async transaction(fn) {
       for (let run = 1; ; run++) {
         try {
-          return await db.transaction((tx) => fn(inTransaction(tx)), { isolationLevel });
+          return await inTransaction(db.$client, isolation, (client) =>
+            fn(ofTransaction(client, lazy(() => drizzle({ client, schema })))),
+          );
         } catch (error) {
           if (run >= maxRuns || !isRetryable(error)) throw withoutQueryValues(error);
           await backoff(run);
@@ -124,5 +127,5 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
     close: () => (closing ??= db.$client.end()),
   };
-  return withRepositories(rest, db, false);
+  return withRepositories(rest, { on: db.$client, db: () => db, locking: false });
 }

@@ -11,11 +11,11 @@ import type { Bound } from "./session";
 export function pgKeys({ db }: Bound): KeyRepository {
   return {
     async get(name) {
-      const [row] = await db.select({ value: keptKeys.value }).from(keptKeys).where(eq(keptKeys.name, name));
+      const [row] = await db().select({ value: keptKeys.value }).from(keptKeys).where(eq(keptKeys.name, name));
       return row?.value;
     },
     async keepFirst(name, value, at) {
-      const [row] = await db
+      const [row] = await db()
         .insert(keptKeys)
         .values({ name, value, createdAt: at })
         .onConflictDoUpdate({ target: keptKeys.name, set: { name: sql`excluded.name` } })

@@ -54,7 +54,7 @@ export function pgMaintenance({ db }: Bound): MaintenanceRepository {
     async purge(step, cutoffs, batch) {
       const statement = steps[step](cutoffs, batch);
       if (!statement) return 0;
-      const result = await db.execute(statement);
+      const result = await db().execute(statement);
       return result.rowCount ?? 0;
     },
   };

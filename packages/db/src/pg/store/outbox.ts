@@ -1,61 +1,50 @@
-import { and, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
-import { REDACTED, type OutboxRepository } from "@authsvc/store";
+import { desc, eq } from "drizzle-orm";
+import { REDACTED, type OutboxMessage, type OutboxRepository } from "@authsvc/store";
 import { outbox } from "../schema";
 import type { Bound } from "./session";
+import { execute, first, inserter, named, rows, selectList } from "./statement";
 
-const redacted = {
-  code: null,
-  text: REDACTED,
-  html: sql<string | null>`CASE WHEN ${outbox.html} IS NULL THEN NULL ELSE ${REDACTED} END`,
-};
+const messageList = selectList(outbox);
+const insertClaimed = inserter("outbox_insert_claimed", outbox, { omit: ["id", "error", "sentAt"], returning: true });
 
-export function pgOutbox({ db }: Bound): OutboxRepository {
+// SKIP LOCKED: workers of other instances claiming at the same moment pass over the rows this
+// one has locked instead of waiting for them, and a row one of them has just claimed is
+// checked again on its new version (its lease is then in the future).
+const claimDue = named(
+  "outbox_claim_due",
+  `UPDATE outbox SET status = 'sending', next_attempt_at = $2 WHERE id IN (
+     SELECT id FROM outbox
+     WHERE (status = 'queued' AND created_at <= $3) OR (status IN ('failed', 'sending') AND next_attempt_at <= $1)
+     ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+   RETURNING ${messageList}`,
+);
+
+const sent = "UPDATE outbox SET status = 'sent', attempts = $2, sent_at = $3, next_attempt_at = NULL";
+const failed = "UPDATE outbox SET status = 'failed', attempts = $2, error = $3";
+/** What stays of a message that will not be sent again, with REDACTED in $4. */
+const redacted = "code = NULL, text = $4::text, html = CASE WHEN html IS NULL THEN NULL ELSE $4::text END";
+const markSent = named("outbox_mark_sent", `${sent} WHERE id = $1`);
+const markSentRedacted = named("outbox_mark_sent_redacted", `${sent}, ${redacted} WHERE id = $1`);
+const markFailed = named("outbox_mark_failed", `${failed}, next_attempt_at = $4 WHERE id = $1`);
+const markGivenUp = named("outbox_mark_given_up", `${failed}, next_attempt_at = NULL, ${redacted} WHERE id = $1`);
+
+export function pgOutbox({ on, db }: Bound): OutboxRepository {
   return {
-    async insertClaimed(m, leaseUntil) {
-      const [row] = await db
-        .insert(outbox)
-        .values({ ...m, status: "sending", attempts: 0, nextAttemptAt: leaseUntil })
-        .returning();
-      return row!;
-    },
+    insertClaimed: async (m, leaseUntil) =>
+      (await first<OutboxMessage>(on, insertClaimed.statement, insertClaimed.values({ ...m, status: "sending", attempts: 0, nextAttemptAt: leaseUntil })))!,
     async claimDue(at, leaseUntil, limit) {
-      // SKIP LOCKED: workers of other instances claiming at the same moment pass over the rows
-      // this one has locked instead of waiting for them, and a row one of them has just
-      // claimed is checked again on its new version (its lease is then in the future).
-      const due = db
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          or(
-            // Written by an older version, which sent it at once: claimed by its writer for one lease.
-            and(eq(outbox.status, "queued"), lte(outbox.createdAt, at - (leaseUntil - at))),
-            and(inArray(outbox.status, ["failed", "sending"]), lte(outbox.nextAttemptAt, at)),
-          ),
-        )
-        .orderBy(outbox.id)
-        .limit(limit)
-        .for("update", { skipLocked: true });
-      const rows = await db
-        .update(outbox)
-        .set({ status: "sending", nextAttemptAt: leaseUntil })
-        .where(inArray(outbox.id, due))
-        .returning();
-      return rows.sort((a, b) => a.id - b.id);
+      // Written by an older version, which sent it at once: claimed by its writer for one lease.
+      const queuedBefore = at - (leaseUntil - at);
+      const claimed = await rows<OutboxMessage>(on, claimDue, [at, leaseUntil, queuedBefore, limit]);
+      return claimed.sort((a, b) => a.id - b.id);
     },
-    async markSent(id, attempts, at, redact) {
-      await db
-        .update(outbox)
-        .set({ status: "sent", attempts, sentAt: at, nextAttemptAt: null, ...(redact ? redacted : {}) })
-        .where(eq(outbox.id, id));
-    },
-    async markFailed(id, attempts, error, retryAt) {
-      await db
-        .update(outbox)
-        .set({ status: "failed", attempts, error, nextAttemptAt: retryAt, ...(retryAt === null ? redacted : {}) })
-        .where(eq(outbox.id, id));
-    },
+    markSent: (id, attempts, at, redact) =>
+      redact ? execute(on, markSentRedacted, [id, attempts, at, REDACTED]) : execute(on, markSent, [id, attempts, at]),
+    markFailed: (id, attempts, error, retryAt) =>
+      retryAt === null ? execute(on, markGivenUp, [id, attempts, error, REDACTED]) : execute(on, markFailed, [id, attempts, error, retryAt]),
+    // A page of an outbox for the admin or a test: built per call by Drizzle.
     list: async (to, limit) =>
-      await db
+      await db()
         .select()
         .from(outbox)
         .where(to === undefined ? undefined : eq(outbox.to, to))
@@ -63,4 +52,3 @@ export function pgOutbox({ db }: Bound): OutboxRepository {
         .limit(limit),
   };
 }
-

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { outbox } from "../schema";
 import { pgTestServerUrl } from "../testing";
 import { pgErrorOf } from "./errors";
-import { newUser, usePgStores } from "./fixtures";
+import { newUser, usePgStores, type SentStatement } from "./fixtures";
+import { codeRequest, codeVerify, counting, newSession, pendingRegistration, registrationVerify, tokenCheck, wrongCode, type CallCounts } from "./request-paths";
 
 const T = 1_700_000_000_000;
 
@@ -133,10 +134,13 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     const created = await stores.store.transaction(async (tx) => {
       const field = await conflict(tx.users.create(newUser({ email: taken.email }), null));
       expect(field).toBe("email");
+      expect(await conflict(tx.users.update(other.id, { phone: taken.phone, bio: "not kept" }))).toBe("phone");
+      await tx.users.update(other.id, { bio: "kept" });
       return tx.users.create(newUser(), null);
     });
     expect(await stores.store.users.byId(created.id)).toEqual(created);
     expect(await stores.store.credentials.get(created.id)).toMatchObject({ passwordHash: null });
+    expect(await stores.store.users.byId(other.id)).toMatchObject({ phone: null, bio: "kept" });
   });
 
   it("renews a session generation once and revokes it once under a race", async () => {
@@ -296,5 +300,41 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     const reason = (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
     expect(pgErrorOf(reason)?.code).toBe("40001");
     expect(await a.audit.list({ kind, limit: 10 })).toHaveLength(1);
+  });
+
+  describe("on the paths of a code request, a code check and a token check", () => {
+    const isSavepoint = (s: SentStatement) => /^\s*(savepoint|release|rollback to)\b/i.test(s.text);
+
+    /**
+     * What `path` sends beyond one named statement per store call (parsed once per
+     * connection) and a named BEGIN and COMMIT per transaction: unnamed statements, savepoints,
+     * and round trips past that count.
+     */
+    async function beyondOnePreparedEach(sent: SentStatement[], path: (store: Store) => Promise<unknown>, store: Store) {
+      sent.length = 0;
+      const counts: CallCounts = { calls: 0, transactions: 0 };
+      await path(counting(store, counts));
+      return {
+        unnamed: sent.filter((s) => !s.name).length,
+        savepoints: sent.filter(isSavepoint).length,
+        roundTrips: sent.length - (counts.calls + 2 * counts.transactions),
+      };
+    }
+
+    it("names every statement and adds no savepoint or round trip, for family 000's and 003's codes and a token check", async () => {
+      const { store, sent } = await stores.openRecorded();
+      const phone = `+62${Date.now()}`;
+      const extra: Record<string, object> = {};
+      let user!: Awaited<ReturnType<typeof codeRequest>>;
+      extra.codeRequest = await beyondOnePreparedEach(sent, async (s) => (user = await codeRequest(s, phone)), store);
+      extra.wrongCode = await beyondOnePreparedEach(sent, (s) => wrongCode(s, phone), store);
+      extra.codeVerify = await beyondOnePreparedEach(sent, (s) => codeVerify(s, user), store);
+      const pending = await pendingRegistration(store, `reg-${randomUUID()}@example.com`);
+      extra.registrationVerify = await beyondOnePreparedEach(sent, (s) => registrationVerify(s, pending), store);
+      const session = await store.sessions.insert(newSession(user.id));
+      extra.tokenCheck = await beyondOnePreparedEach(sent, (s) => tokenCheck(s, session.id), store);
+      const none = { unnamed: 0, savepoints: 0, roundTrips: 0 };
+      expect(extra).toEqual({ codeRequest: none, wrongCode: none, codeVerify: none, registrationVerify: none, tokenCheck: none });
+    });
   });
 });
