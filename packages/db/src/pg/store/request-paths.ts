@@ -63,7 +63,7 @@ export async function codeRequest(store: Store, phone: string): Promise<User> {
     await tx.limits.peek(`code-cooldown:${phone}`);
     await tx.challenges.latestFrom("login", phone, requester);
     await tx.limits.peek(`code-cap:${phone}`);
-    for (const bucket of ["a", "b", "c", "d"]) await tx.limits.hit(`code-${bucket}:${phone}`, 1, 60 * minute, T);
+    for (const bucket of ["a", "b", "c"]) await tx.limits.hit(`code-${bucket}:${phone}`, 1, 60 * minute, T);
     await tx.challenges.supersedeLive("login", phone, T, requester);
     const c = await tx.challenges.insert(code({ userId: user.id, destination: phone, requester }));
     await audit(tx, "code_sent", user.id);

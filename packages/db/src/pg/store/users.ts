@@ -17,6 +17,8 @@ const customerNumberTaken = named("customer_number_taken", "SELECT 1 FROM users 
 const accountNumberTaken = named("account_number_taken", "SELECT 1 FROM users WHERE account_number = $1 LIMIT 1");
 
 const newUser = insertion(users, ["id"]);
+/** Inserts of one user before a conflict that cannot be named is refused all the same. */
+const CREATE_RUNS = 3;
 /**
  * The user and its credentials row in one statement, so atomic without a transaction of its
  * own. A unique value already held makes it insert nothing (ON CONFLICT DO NOTHING) instead
@@ -84,12 +86,14 @@ export function pgUsers(bound: Bound): UserRepository {
 
   async function insert(user: NewUser, password: { hash: string; at: number } | null): Promise<User> {
     const values = [...newUser.values(user), password?.hash ?? null, password?.at ?? null];
-    // A conflicting row deleted before it could be named leaves nothing to refuse: insert again.
-    for (;;) {
+    // A conflicting row deleted before it could be named leaves nothing to refuse: insert
+    // again, a few times; a value that keeps coming and going is a conflict on its first field.
+    for (let run = 1; ; run++) {
       const created = await first<User>(on, create, values);
       if (created) return created;
       const field = (await first<{ field: UniqueConflict["field"] | null }>(on, takenField, uniqueUserFields.map((f) => user[f])))?.field;
       if (field) throw new UniqueConflict(field);
+      if (run >= CREATE_RUNS) throw new UniqueConflict(uniqueUserFields.find((f) => user[f] != null) ?? "email");
     }
   }
 
