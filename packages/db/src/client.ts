@@ -39,6 +39,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   // WAL makes NORMAL durable against application crashes; only power loss can drop
   // the last commits, which is the usual trade for a write-heavy auth store.
   sqlite.pragma("synchronous = NORMAL");
+  // A savepoint inside a transaction (a flow's transaction in a request's batch) keeps what
+  // it may have to undo in a journal of its own, which SQLite spills to a new temporary
+  // file past a few pages: a file opened, written and deleted per request. In memory instead.
+  sqlite.pragma("temp_store = MEMORY");
   const db = drizzle({ client: sqlite, schema }) as Db;
   if (options.migrate !== false) migrate(db, { migrationsFolder });
   return db;

@@ -146,15 +146,13 @@ export async function loginWithPhoneCode(
   meta?: RequestMeta,
 ): Promise<SignedIn> {
   const phone = normalizePhone(input.phone, ctx.options);
-  const { user, session, claimMoved } = await batch(ctx, async (b) => {
-    await limitAddress(b, "loginPerIp", meta);
-    return consumeCode(b, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
-      const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
-      if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
-      const { user, claimMoved } = await proveClaim(tx, found, "phone", meta);
-      await liftLockouts(tx, user, meta);
-      return { user, claimMoved, session: await openSession(tx, user, t, meta, "phone_code") };
-    });
+  await limitAddress(ctx, "loginPerIp", meta);
+  const { user, session, claimMoved } = await consumeCode(ctx, { purpose: "login", destination: phone, userId: input.userId, meta }, input.code, async (tx, c) => {
+    const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
+    if (!found || found.status === "DISABLED" || found.phone !== phone) throw new AuthError("INVALID_CODE");
+    const { user, claimMoved } = await proveClaim(tx, found, "phone", meta);
+    await liftLockouts(tx, user, meta);
+    return { user, claimMoved, session: await openSession(tx, user, t, meta, "phone_code") };
   });
   return withClaimMoved(await issueToken(ctx, user, session, t), claimMoved);
 }

@@ -2,6 +2,7 @@ import type { AuditRepository } from "@authsvc/store";
 import { and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { auditEvents } from "../schema";
+import { bare } from "./bare";
 import type { Scope } from "./scope";
 
 const p = sql.placeholder;
@@ -9,7 +10,7 @@ const p = sql.placeholder;
 // Every login, code and session change writes an event: prepared once per store.
 export function prepareAudit(db: Db) {
   return {
-    insert: db
+    insert: bare(db, db
       .insert(auditEvents)
       .values({
         at: p("at"),
@@ -21,7 +22,7 @@ export function prepareAudit(db: Db) {
         // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
         detail: sql`${p("detail")}`,
       })
-      .prepare(),
+      ),
   };
 }
 

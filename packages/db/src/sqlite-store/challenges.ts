@@ -2,6 +2,7 @@ import { LIVE_CHALLENGES_READ, type Challenge, type ChallengeRepository } from "
 import { and, desc, eq, getTableColumns, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { challenges } from "../schema";
+import { bare } from "./bare";
 import type { Scope } from "./scope";
 
 const p = sql.placeholder;
@@ -30,11 +31,11 @@ function newestOf(db: Db, where: SQL | undefined, limit: number) {
 // A code send runs several of these, a code check two or three: prepared once per store.
 export function prepareChallenges(db: Db) {
   return {
-    byId: db.select().from(challenges).where(eq(challenges.id, p("id"))).prepare(),
+    byId: bare(db, db.select().from(challenges).where(eq(challenges.id, p("id"))), challenges),
     latest: newestOf(db, forDestination, 1),
     latestFrom: newestOf(db, and(forDestination, eq(challenges.requester, p("requester"))), 1),
     live: newestOf(db, and(forDestination, live), LIVE_CHALLENGES_READ),
-    insert: db
+    insert: bare(db, db
       .insert(challenges)
       .values({
         id: p("id"),
@@ -53,43 +54,43 @@ export function prepareChallenges(db: Db) {
         createdAt: p("createdAt"),
       })
       .returning()
-      .prepare(),
-    supersedeLive: db
+      , challenges),
+    supersedeLive: bare(db, db
       .update(challenges)
       .set({ supersededAt: sql`${p("at")}` })
       .where(and(forDestination, live))
-      .prepare(),
-    supersedeLiveFrom: db
+      ),
+    supersedeLiveFrom: bare(db, db
       .update(challenges)
       .set({ supersededAt: sql`${p("at")}` })
       .where(and(forDestination, eq(challenges.requester, p("requester")), live))
-      .prepare(),
-    supersedeLiveOfUser: db
+      ),
+    supersedeLiveOfUser: bare(db, db
       .update(challenges)
       .set({ supersededAt: sql`${p("at")}` })
       .where(and(eq(challenges.userId, p("userId")), eq(challenges.purpose, p("purpose")), live))
-      .prepare(),
-    supersede: db
+      ),
+    supersede: bare(db, db
       .update(challenges)
       .set({ supersededAt: sql`${p("at")}`, payload: null })
       .where(and(eq(challenges.id, p("id")), live))
-      .prepare(),
-    consume: db
+      ),
+    consume: bare(db, db
       .update(challenges)
       .set({ consumedAt: sql`${p("at")}` })
       .where(and(eq(challenges.id, p("id")), live))
-      .prepare(),
+      ),
     // One statement, so concurrent wrong codes each take exactly one try and never go below zero.
     spendAttempt: db.$client.prepare(
       `UPDATE challenges SET attempts_left = attempts_left - 1 WHERE id = ? AND attempts_left > 0 RETURNING attempts_left AS left`,
     ),
-    clearLastSent: db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, p("id"))).prepare(),
-    dropSignupPayloads: db.update(challenges).set({ payload: null }).where(signupTo).prepare(),
-    dropSignupPayloadsExcept: db
+    clearLastSent: bare(db, db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, p("id")))),
+    dropSignupPayloads: bare(db, db.update(challenges).set({ payload: null }).where(signupTo)),
+    dropSignupPayloadsExcept: bare(db, db
       .update(challenges)
       .set({ payload: null })
       .where(and(signupTo, ne(challenges.id, p("exceptId"))))
-      .prepare(),
+      ),
   };
 }
 

@@ -2,6 +2,7 @@ import { REDACTED, type OutboxRepository } from "@authsvc/store";
 import { and, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { outbox } from "../schema";
+import { bare } from "./bare";
 import type { Scope } from "./scope";
 
 const p = sql.placeholder;
@@ -23,7 +24,7 @@ const due = or(
 // Every code sent writes and settles an outbox row: prepared once per store.
 export function prepareOutbox(db: Db) {
   return {
-    insertClaimed: db
+    insertClaimed: bare(db, db
       .insert(outbox)
       .values({
         channel: p("channel"),
@@ -39,7 +40,7 @@ export function prepareOutbox(db: Db) {
         createdAt: p("createdAt"),
       })
       .returning()
-      .prepare(),
+      , outbox),
     // One statement: the rows it picks are claimed before any other statement runs.
     claimDue: db
       .update(outbox)
@@ -47,27 +48,27 @@ export function prepareOutbox(db: Db) {
       .where(inArray(outbox.id, db.select({ id: outbox.id }).from(outbox).where(due).orderBy(outbox.id).limit(p("limit"))))
       .returning()
       .prepare(),
-    markSent: db
+    markSent: bare(db, db
       .update(outbox)
       .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null })
       .where(eq(outbox.id, p("id")))
-      .prepare(),
-    markSentRedacted: db
+      ),
+    markSentRedacted: bare(db, db
       .update(outbox)
       .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null, ...redacted })
       .where(eq(outbox.id, p("id")))
-      .prepare(),
-    markFailed: db
+      ),
+    markFailed: bare(db, db
       .update(outbox)
       .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: sql`${p("retryAt")}` })
       .where(eq(outbox.id, p("id")))
-      .prepare(),
+      ),
     // Given up, the text has no more use: only a message that may still go out keeps it.
-    markGivenUp: db
+    markGivenUp: bare(db, db
       .update(outbox)
       .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: null, ...redacted })
       .where(eq(outbox.id, p("id")))
-      .prepare(),
+      ),
     list: db.select().from(outbox).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
     listTo: db.select().from(outbox).where(eq(outbox.to, p("to"))).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
   };

@@ -2,6 +2,7 @@ import type { OpaqueTokenRepository, SessionRepository } from "@authsvc/store";
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { opaqueTokens, sessions, users } from "../schema";
+import { bare } from "./bare";
 import type { Scope } from "./scope";
 
 const p = sql.placeholder;
@@ -10,7 +11,7 @@ const unrevokedOf = and(eq(sessions.userId, p("userId")), isNull(sessions.revoke
 // Every token check reads its session (and a family 001 token its row): prepared once per store.
 export function prepareSessions(db: Db) {
   return {
-    insert: db
+    insert: bare(db, db
       .insert(sessions)
       .values({
         id: p("id"),
@@ -24,43 +25,43 @@ export function prepareSessions(db: Db) {
         ip: p("ip"),
       })
       .returning()
-      .prepare(),
-    byId: db.select().from(sessions).where(eq(sessions.id, p("id"))).prepare(),
+      , sessions),
+    byId: bare(db, db.select().from(sessions).where(eq(sessions.id, p("id"))), sessions),
     // Two lookups rather than a join: in-process they cost no round trip, and a join measured
     // no faster in the token check.
-    userById: db.select().from(users).where(eq(users.id, p("id"))).prepare(),
-    touch: db
+    userById: bare(db, db.select().from(users).where(eq(users.id, p("id"))), users),
+    touch: bare(db, db
       .update(sessions)
       .set({ lastUsedAt: sql`${p("at")}` })
       .where(eq(sessions.id, p("id")))
-      .prepare(),
-    markAuthenticated: db
+      ),
+    markAuthenticated: bare(db, db
       .update(sessions)
       .set({ authenticatedAt: sql`${p("at")}` })
       .where(eq(sessions.id, p("id")))
-      .prepare(),
-    advanceGeneration: db
+      ),
+    advanceGeneration: bare(db, db
       .update(sessions)
       .set({ generation: sql`${sessions.generation} + 1`, lastUsedAt: sql`${p("at")}` })
       .where(and(eq(sessions.id, p("id")), eq(sessions.generation, p("from"))))
-      .prepare(),
-    revoke: db
+      ),
+    revoke: bare(db, db
       .update(sessions)
       .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
       .where(and(eq(sessions.id, p("id")), isNull(sessions.revokedAt)))
-      .prepare(),
-    revokeAll: db
+      ),
+    revokeAll: bare(db, db
       .update(sessions)
       .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
       .where(unrevokedOf)
-      .prepare(),
-    revokeAllExcept: db
+      ),
+    revokeAllExcept: bare(db, db
       .update(sessions)
       .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
       .where(and(unrevokedOf, ne(sessions.id, p("exceptId"))))
-      .prepare(),
-    listUnrevoked: db.select().from(sessions).where(unrevokedOf).orderBy(desc(sessions.lastUsedAt)).prepare(),
-    insertToken: db
+      ),
+    listUnrevoked: bare(db, db.select().from(sessions).where(unrevokedOf).orderBy(desc(sessions.lastUsedAt)), sessions),
+    insertToken: bare(db, db
       .insert(opaqueTokens)
       .values({
         tokenHash: p("tokenHash"),
@@ -70,18 +71,18 @@ export function prepareSessions(db: Db) {
         createdAt: p("createdAt"),
         expiresAt: p("expiresAt"),
       })
-      .prepare(),
-    tokenByHash: db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, p("tokenHash"))).prepare(),
-    useToken: db
+      ),
+    tokenByHash: bare(db, db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, p("tokenHash"))), opaqueTokens),
+    useToken: bare(db, db
       .update(opaqueTokens)
       .set({ usedAt: sql`${p("at")}` })
       .where(and(eq(opaqueTokens.id, p("id")), isNull(opaqueTokens.usedAt)))
-      .prepare(),
-    useAllTokensOfUser: db
+      ),
+    useAllTokensOfUser: bare(db, db
       .update(opaqueTokens)
       .set({ usedAt: sql`${p("at")}` })
       .where(and(eq(opaqueTokens.userId, p("userId")), eq(opaqueTokens.kind, p("kind")), isNull(opaqueTokens.usedAt)))
-      .prepare(),
+      ),
   };
 }
 

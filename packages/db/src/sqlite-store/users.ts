@@ -2,22 +2,26 @@ import type { CredentialRepository, NewUser, User, UserRepository } from "@auths
 import { and, eq, getTableColumns, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { credentials, users } from "../schema";
+import { bare } from "./bare";
 import type { Scope } from "./scope";
 
 const p = sql.placeholder;
 
 // Every token check, login and code send looks a user up: prepared once per store.
 export function prepareUsers(db: Db) {
-  const insertCredentials = db
-    .insert(credentials)
-    .values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") })
-    .prepare();
+  const insertCredentials = bare(
+    db,
+    db.insert(credentials).values({ userId: p("userId"), passwordHash: p("passwordHash"), passwordChangedAt: p("passwordChangedAt") }),
+  );
   // Every column but the id, as placeholders: a new user names them all (NewUser).
-  const insertUserRow = db
-    .insert(users)
-    .values(Object.fromEntries(Object.keys(getTableColumns(users)).filter((c) => c !== "id").map((c) => [c, p(c)])) as unknown as NewUser)
-    .returning()
-    .prepare();
+  const insertUserRow = bare(
+    db,
+    db
+      .insert(users)
+      .values(Object.fromEntries(Object.keys(getTableColumns(users)).filter((c) => c !== "id").map((c) => [c, p(c)])) as unknown as NewUser)
+      .returning(),
+    users,
+  );
   const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
     const created = insertUserRow.get(user)!;
     insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
@@ -27,12 +31,15 @@ export function prepareUsers(db: Db) {
   // first use (a handful in all, each a flow's own patch), instead of built and parsed per call.
   const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
   const prepareUpdate = (columns: string[]) =>
-    db
-      .update(users)
-      .set(Object.fromEntries(columns.map((c) => [c, sql`${p(c)}`])))
-      .where(eq(users.id, p("id")))
-      .returning()
-      .prepare();
+    bare(
+      db,
+      db
+        .update(users)
+        .set(Object.fromEntries(columns.map((c) => [c, sql`${p(c)}`])))
+        .where(eq(users.id, p("id")))
+        .returning(),
+      users,
+    );
   const updateOf = (columns: string[]) => {
     const key = columns.join(",");
     let statement = updates.get(key);
@@ -43,55 +50,55 @@ export function prepareUsers(db: Db) {
     // The user and its credentials in one transaction (a savepoint inside an open one).
     create: db.$client.transaction(insertUser),
     updateOf,
-    byId: db.select().from(users).where(eq(users.id, p("id"))).prepare(),
-    byEmail: db.select().from(users).where(eq(users.email, p("email"))).prepare(),
-    byPhone: db.select().from(users).where(eq(users.phone, p("phone"))).prepare(),
-    byUsername: db.select().from(users).where(sql`lower(${users.username}) = lower(${p("username")})`).prepare(),
-    byAccount: db
+    byId: bare(db, db.select().from(users).where(eq(users.id, p("id"))), users),
+    byEmail: bare(db, db.select().from(users).where(eq(users.email, p("email"))), users),
+    byPhone: bare(db, db.select().from(users).where(eq(users.phone, p("phone"))), users),
+    byUsername: bare(db, db.select().from(users).where(sql`lower(${users.username}) = lower(${p("username")})`), users),
+    byAccount: bare(db, db
       .select()
       .from(users)
       .where(and(eq(users.customerNumber, p("customerNumber")), eq(users.accountNumber, p("accountNumber"))))
-      .prepare(),
+      , users),
     customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n"))).prepare(),
     accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n"))).prepare(),
-    credentials: db.select().from(credentials).where(eq(credentials.userId, p("userId"))).prepare(),
-    setPassword: db
+    credentials: bare(db, db.select().from(credentials).where(eq(credentials.userId, p("userId"))), credentials),
+    setPassword: bare(db, db
       .update(credentials)
       .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
       .where(eq(credentials.userId, p("userId")))
-      .prepare(),
-    clearPassword: db
+      ),
+    clearPassword: bare(db, db
       .update(credentials)
       .set({ passwordHash: null, passwordChangedAt: null })
       .where(eq(credentials.userId, p("userId")))
-      .prepare(),
-    setPinIfUnlocked: db
+      ),
+    setPinIfUnlocked: bare(db, db
       .update(credentials)
       .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0 })
       .where(and(eq(credentials.userId, p("userId")), isNull(credentials.pinLockedAt)))
-      .prepare(),
-    resetPin: db
+      ),
+    resetPin: bare(db, db
       .update(credentials)
       .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0, pinLockedAt: null })
       .where(eq(credentials.userId, p("userId")))
-      .prepare(),
+      ),
     // One statement, so concurrent guesses can never count past the limit.
     reservePinTry: db.$client.prepare(
       `UPDATE credentials SET pin_failures = pin_failures + 1
        WHERE user_id = ? AND pin_hash IS NOT NULL AND pin_locked_at IS NULL AND pin_failures < ?
        RETURNING pin_failures AS failures, pin_hash AS hash`,
     ),
-    clearPinFailures: db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, p("userId"))).prepare(),
-    lockPin: db
+    clearPinFailures: bare(db, db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, p("userId")))),
+    lockPin: bare(db, db
       .update(credentials)
       .set({ pinLockedAt: sql`${p("at")}` })
       .where(eq(credentials.userId, p("userId")))
-      .prepare(),
-    liftPinLock: db
+      ),
+    liftPinLock: bare(db, db
       .update(credentials)
       .set({ pinFailures: 0, pinLockedAt: null })
       .where(and(eq(credentials.userId, p("userId")), or(isNotNull(credentials.pinLockedAt), sql`${credentials.pinFailures} > 0`)))
-      .prepare(),
+      ),
   };
 }
 
