@@ -20,6 +20,8 @@ import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
 import { apiHeaders, edgeMarks, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/edge";
+import { plainTarget } from "./src/server/plain-target";
+import { bodyReader, discardUnread } from "./src/server/request-body";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +47,7 @@ function requestIdOf(req: IncomingMessage, trustProxy: TrustProxy): string {
   return randomUUID();
 }
 
-/** A request as the API's fast queries read it, without building a fetch `Request`. */
+/** A request as the API's fast queries and REST families read it, without building a fetch `Request`. */
 function plainRequest(req: IncomingMessage, pathname: string): PlainRequest {
   return {
     method: req.method ?? "GET",
@@ -81,7 +83,7 @@ function warnDevOutbox(mode: DevOutboxMode, host: string): void {
   );
 }
 
-/** The bytes the fetch adapter bridge would write for the same answer (headers, then the length). */
+/** The bytes the fetch adapter bridge would write for the same answer (headers, then the length); a HEAD answer's body is not sent. */
 function writeAnswer(res: ServerResponse, answer: PlainAnswer): void {
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.appendHeader(name, value);
@@ -184,6 +186,19 @@ async function main(): Promise<void> {
       // No URL can be built from this Host (the adapter would throw): 400 in the route's envelope.
       if (!wellFormedHost(req.headers.host)) {
         writeResponse(res, api.malformedHost(req.method ?? "GET", path)).catch(() => res.destroy());
+        return;
+      }
+      // A REST family's request, whole: read, answered and written here, errors included.
+      const target = plainTarget(req.url ?? "/");
+      const rest = target && api.rest({ ...plain, search: target.search, body: bodyReader(req) });
+      if (rest) {
+        res.once("finish", () => discardUnread(req));
+        rest
+          .then((answer) => writeAnswer(res, answer))
+          .catch((err: unknown) => {
+            logger.error({ err, path }, "REST answer could not be written");
+            res.destroy();
+          });
         return;
       }
       const fast = api.fastQuery(plain);

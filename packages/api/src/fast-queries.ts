@@ -2,28 +2,10 @@ import type { Auth } from "@authsvc/core";
 import { createCaller } from "./root";
 import { createApiContext, type ApiContext } from "./trpc";
 import type { TrustProxy } from "./http/trust-proxy";
-import { bearerToken, isSecure, readSessionCookie, requestMeta, stripSlash, type ClientInfo, type HeaderSource } from "./http/request";
+import type { PlainAnswer, PlainRequest } from "./http/plain";
+import { bearerToken, isSecure, readSessionCookie, requestMeta, stripSlash } from "./http/request";
 
 export const TRPC_PREFIX = "/api/trpc";
-
-/** What a fast query needs of a request, whether it came as a fetch `Request` or from `node:http`. */
-export interface PlainRequest {
-  method: string;
-  /** The path as sent, without its query string; a trailing slash is allowed. */
-  pathname: string;
-  hasQuery: boolean;
-  headers: HeaderSource;
-  /** The connection itself is HTTPS. */
-  overTls: boolean;
-  info?: ClientInfo;
-}
-
-/** A success, exactly as tRPC's fetch adapter answers a single query (headers in `Headers` order). */
-export interface PlainAnswer {
-  status: 200;
-  headers: readonly (readonly [string, string])[];
-  body: string;
-}
 
 /** The tRPC context for a request: its credential (bearer header first, else the web cookie) and meta. */
 export function contextFor(

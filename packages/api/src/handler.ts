@@ -1,12 +1,13 @@
 import { AuthError, isAuthError, type Auth } from "@authsvc/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createRestDispatcher } from "./rest/framework";
+import { createRestDispatcher, type RestRequest } from "./rest/framework";
 import { restFamilies } from "./rest/families";
 import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
 import { appRouter } from "./root";
 import type { TrustProxy } from "./http/trust-proxy";
 import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
+import { responseOf, type PlainAnswer, type PlainBodyRequest } from "./http/plain";
 import { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
 import { wellFormedHost } from "./http/host";
 
@@ -32,6 +33,13 @@ export interface ApiHandler {
   malformedHost(method: string, pathname: string): Response;
   /** The hottest queries without a `Request`: for a server that can write the answer itself (see fast-queries.ts). */
   fastQuery: FastQuery;
+  /**
+   * A REST family's request (one `handles` took) without a `Request`, answered as `fetch`
+   * answers it, errors included: undefined, nothing read, when it is another API route. For a
+   * server that reads the body and writes the answer itself; the request's `Host` must be well
+   * formed (see `malformedHost`) and its path and query as a URL parser reads them.
+   */
+  rest(req: PlainBodyRequest): Promise<PlainAnswer> | undefined;
 }
 
 
@@ -91,7 +99,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     }
     const plain = { method: req.method, pathname: path, hasQuery: url.search !== "", headers: req.headers, overTls: url.protocol === "https:", info };
     const fast = await fastQuery(plain);
-    if (fast) return new Response(fast.body, { status: fast.status, headers: fast.headers.map(([name, value]): [string, string] => [name, value]) });
+    if (fast) return responseOf(fast);
     // The body was read once already (to cap its size). An empty one is "no input" rather
     // than a JSON syntax error. The content type stays as sent: requiring JSON makes a
     // cross-site form post impossible without a CORS preflight.
@@ -135,9 +143,18 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     return json({ error: message }, 400);
   }
 
+  /** Both ways in, a `Request` or a plain request: one dispatch, one set of rules. */
+  function restAnswer(req: RestRequest, info: ClientInfo | undefined): Promise<PlainAnswer> | null {
+    return rest.dispatch(req, () => ({
+      meta: requestMeta(req.headers, info, options.trustProxy),
+      devOutbox: devOutboxAnswers(options.devOutbox, req.headers, info),
+    }));
+  }
+
   return {
     fastQuery,
     malformedHost,
+    rest: (req) => restAnswer(req, req.info) ?? undefined,
     handles(method, pathname) {
       if (pathname === TRPC_PREFIX || pathname.startsWith(TRPC_PREFIX + "/")) return true;
       return `${method} ${stripSlash(pathname)}` in simple || rest.handles(method, pathname);
@@ -149,10 +166,9 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
         if (!wellFormedHost(req.headers.get("host"))) return malformedHost(req.method, url.pathname);
         const path = stripSlash(url.pathname);
         // REST first: it matches raw paths, so even an undecodable one gets its family's 404.
-        const answered = await rest.dispatch(req, url, requestMeta(req.headers, info, options.trustProxy), {
-          devOutbox: devOutboxAnswers(options.devOutbox, req.headers, info),
-        });
-        if (answered) return answered;
+        const body = (limit: number) => readBody(req, limit);
+        const answered = restAnswer({ method: req.method, pathname: url.pathname, search: url.search, headers: req.headers, body }, info);
+        if (answered) return responseOf(await answered);
         if (!decodable(path)) return json({ error: "Not found" }, 404);
         if (path === TRPC_PREFIX || path.startsWith(TRPC_PREFIX + "/")) return await trpc(req, url, path, info);
         const route = simple[`${req.method} ${path}`];

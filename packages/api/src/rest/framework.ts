@@ -1,6 +1,7 @@
 import { isAuthError, type Auth, type AuthError, type AuthErrorCode, type ClaimsProfile, type RequestMeta } from "@authsvc/core";
 import type { z } from "zod";
-import { BodyTooLarge, bearerToken, readBody, stripSlash } from "../http/request";
+import type { PlainAnswer, PlainBodyRequest } from "../http/plain";
+import { BodyTooLarge, bearerToken, MAX_BODY_BYTES, stripSlash } from "../http/request";
 
 /** What a route handler gets: parsed input, path parameters, the caller's token and address. */
 export interface RestCall<I> {
@@ -16,6 +17,7 @@ export interface RestCall<I> {
 
 /** What the server knows of a request beyond its headers and body. */
 export interface RestRequestInfo {
+  meta: RequestMeta;
   devOutbox: boolean;
 }
 
@@ -128,20 +130,29 @@ function safeDecode(v: string): string {
 
 const underPrefix = (path: string, prefix: string) => path === prefix || path.startsWith(prefix + "/");
 
+/** What the dispatcher reads of a request, from a fetch `Request` or straight from node:http alike. */
+export type RestRequest = Pick<PlainBodyRequest, "method" | "pathname" | "search" | "headers" | "body">;
+
 export interface RestDispatcher {
   handles(method: string, pathname: string): boolean;
-  /** Answers the request, or returns null when it is not a REST request. */
-  dispatch(req: Request, url: URL, meta: RequestMeta, info?: RestRequestInfo): Promise<Response | null>;
+  /**
+   * The answer to the request, or null when it is not a REST request (decided before any
+   * of it is read, so that another handler may still take it whole).
+   */
+  dispatch(req: RestRequest, info: () => RestRequestInfo): Promise<PlainAnswer> | null;
   /** The family whose envelope answers this request (as `dispatch` picks it), if any. */
   familyOf(method: string, pathname: string): RestFamily | undefined;
   families: RestFamily[];
 }
 
-const jsonResponse = (body: unknown, status: number, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
+/** Names sort as a fetch `Headers` lists them, which is how the server wrote every answer when all went through `Response`. */
+const byName = (a: readonly [string, string], b: readonly [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+const jsonAnswer = (body: unknown, status: number, headers: Record<string, string> = {}): PlainAnswer => ({
+  status,
+  headers: Object.entries({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers }).sort(byName),
+  body: JSON.stringify(body),
+});
 
 export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDispatcher {
   const compiled = families.flatMap((f) => f.routes.map((r) => compile(f, r)));
@@ -163,17 +174,17 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
 
   const familyByPrefix = (path: string) => families.find((f) => f.prefixes.some((p) => underPrefix(path, p)));
 
-  async function run(c: Compiled, req: Request, url: URL, params: Record<string, string>, meta: RequestMeta, info: RestRequestInfo): Promise<Response> {
+  async function run(c: Compiled, req: RestRequest, params: Record<string, string>, info: RestRequestInfo): Promise<PlainAnswer> {
     const { family, route } = c;
     const fail = (status: number, message: string, headers: Record<string, string> = {}) =>
-      jsonResponse(family.errorBody(status, message), status, headers);
+      jsonAnswer(family.errorBody(status, message), status, headers);
     let input: unknown = undefined;
     if (route.body) {
       const type = req.headers.get("content-type") ?? "";
       if (!/^application\/([\w.+-]*\+)?json\b/i.test(type.trim())) return fail(415, family.malformed.contentType);
       let raw: Uint8Array;
       try {
-        raw = await readBody(req);
+        raw = await req.body(MAX_BODY_BYTES);
       } catch (e) {
         if (e instanceof BodyTooLarge) return fail(413, family.malformed.tooLarge);
         throw e;
@@ -188,8 +199,9 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       input = parsed.data;
     }
     try {
-      const result = await route.run({ auth, input, params, query: url.searchParams, bearer: bearerToken(req.headers), meta, devOutbox: info.devOutbox });
-      return jsonResponse(result.body, result.status);
+      const query = new URLSearchParams(req.search);
+      const result = await route.run({ auth, input, params, query, bearer: bearerToken(req.headers), ...info });
+      return jsonAnswer(result.body, result.status);
     } catch (e) {
       if (!isAuthError(e)) throw e;
       const { status, message } = route.mapError?.(e) ?? family.fromAuthError(e);
@@ -214,26 +226,29 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       if (pathMatch) return !((method === "GET" || method === "HEAD") && pathMatch.family.webPaths?.includes(path));
       return Boolean(familyByPrefix(path));
     },
-    async dispatch(req, url, meta, info = { devOutbox: false }) {
-      const path = stripSlash(url.pathname);
+    dispatch(req, info) {
+      const path = stripSlash(req.pathname);
       const { match, params, pathMatch } = find(req.method, path) as ReturnType<typeof find> & {
         params?: Record<string, string>;
         pathMatch?: Compiled;
       };
       const family = match?.family ?? pathMatch?.family ?? familyByPrefix(path);
       if (!family) return null;
-      try {
-        if (match) return await run(match, req, url, params ?? {}, meta, info);
-        if (pathMatch) {
-          return jsonResponse(family.errorBody(405, family.malformed.notFound), 405, {
-            allow: compiled.filter((c) => c.pattern.test(path)).map((c) => c.route.method).join(", "),
-          });
+      const answer = async (): Promise<PlainAnswer> => {
+        try {
+          if (match) return await run(match, req, params ?? {}, info());
+          if (pathMatch) {
+            return jsonAnswer(family.errorBody(405, family.malformed.notFound), 405, {
+              allow: compiled.filter((c) => c.pattern.test(path)).map((c) => c.route.method).join(", "),
+            });
+          }
+          return jsonAnswer(family.errorBody(404, family.malformed.notFound), 404);
+        } catch (e) {
+          auth.ctx.log.error({ family: family.id, path, err: e instanceof Error ? e.message : String(e) }, "rest route failed");
+          return jsonAnswer(family.errorBody(500, family.malformed.internal), 500);
         }
-        return jsonResponse(family.errorBody(404, family.malformed.notFound), 404);
-      } catch (e) {
-        auth.ctx.log.error({ family: family.id, path, err: e instanceof Error ? e.message : String(e) }, "rest route failed");
-        return jsonResponse(family.errorBody(500, family.malformed.internal), 500);
-      }
+      };
+      return answer();
     },
   };
 }
