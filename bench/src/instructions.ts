@@ -20,8 +20,9 @@
  * POST /api/v1/authentication; the baseline's POST /code), `code-verify` (family 000's code
  * sign-in, PUT /api/v1/authentication/{id}; the baseline's PUT /code/{id}) and `verify-003`
  * (family 003's POST /api/v1/auth/verify; the baseline's POST /verify). For the two verifies
- * every request has a code of its own, made before counting starts: by code requests or
- * registrations read back from the outbox table, or by the baseline's set-up route.
+ * every request has a code of its own, made just before its run (the warm-up's, then the
+ * measured run's), not counted: by code requests or registrations read back from the outbox
+ * table, or by the baseline's set-up route.
  * The rate-limit table holds `--rate-limit-rows` ended-but-kept windows before a server starts
  * (1,000 by default, as `pnpm bench` seeds it), so a figure does not depend on how much ran
  * before it, and a read that grows with the table shows as a difference between two sizes.
@@ -89,9 +90,6 @@ function parseArgs(argv: string[]): Args {
 const args = parseArgs(process.argv.slice(2));
 const work = mkdtempSync(path.join(tmpdir(), "authsvc-instructions-"));
 const databases: Databases = args.databaseUrl ? postgresDatabases(args.databaseUrl, Date.now().toString(36)) : sqliteDatabases(work);
-/** Warm-up and measured requests: each verify needs a code of its own for both. */
-const TOTAL = 2 * args.requests;
-
 // valgrind names its control pipes after $HOST, which the service's own HOST setting changes:
 // every server runs with the same, and callgrind_control is told it.
 const HOST = "127.0.0.1";
@@ -100,33 +98,39 @@ const control = (pid: number, ...command: string[]) =>
 
 /** Set-up requests, not counted; any failure makes the figures after it meaningless. */
 async function unmeasured(url: string, next: () => RequestSpec) {
-  const r = await load({ url, connections: CONNECTIONS, amount: TOTAL, next });
+  const r = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
   if (r.non2xx || r.errors) throw new Error(`set-up at ${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
 }
 
-function enough<T>(codes: T[]): T[] {
-  if (codes.length < TOTAL) throw new Error(`${codes.length} codes in the outbox, ${TOTAL} needed`);
-  return codes;
+/** The codes made by the set-up just before: the outbox's newest. */
+function newest<T>(codes: T[]): T[] {
+  if (codes.length < args.requests) throw new Error(`${codes.length} codes in the outbox, ${args.requests} needed`);
+  return codes.slice(-args.requests);
 }
 
-/** The service's requests for the route, after its set-up; `signedIn` receives the user.me tokens. */
+/**
+ * The service's requests for the route, after their set-up; called once for the warm-up and
+ * once for the measured run, since codes made for both at once would expire (five minutes)
+ * before the last were used: under callgrind a registration takes half a second.
+ * `signedIn` receives the user.me tokens.
+ */
 async function serviceRequests(url: string, db: string, signedIn: Account[]): Promise<(i: number) => RequestSpec> {
   switch (args.route) {
     case "user.me":
-      signedIn.push(...(await accounts(url, USERS, SIGNED_IN)));
+      if (!signedIn.length) signedIn.push(...(await accounts(url, USERS, SIGNED_IN)));
       return me("/api/trpc/user.me", signedIn);
     case "code-request":
       return codeRequest("/api/v1/authentication");
     case "code-verify":
       await unmeasured(url, codeRequest("/api/v1/authentication"));
-      return codeLogin((id) => `/api/v1/authentication/${id}`, enough(await databases.phoneCodes(db)));
+      return codeLogin((id) => `/api/v1/authentication/${id}`, newest(await databases.phoneCodes(db)));
     case "verify-003":
       await unmeasured(url, registration("i"));
-      return registrationVerify("/api/v1/auth/verify", enough(await databases.registrationCodes(db)));
+      return registrationVerify("/api/v1/auth/verify", newest(await databases.registrationCodes(db)));
   }
 }
 
-/** The baseline's requests for the same route; user.me checks the tokens of a service run. */
+/** The baseline's requests for the same route, the same way; user.me checks the tokens of a service run. */
 async function baselineRequests(url: string, scratchDb: string, signedIn: Account[]): Promise<(i: number) => RequestSpec> {
   switch (args.route) {
     case "user.me":
@@ -135,9 +139,9 @@ async function baselineRequests(url: string, scratchDb: string, signedIn: Accoun
       return codeRequest("/code");
     case "code-verify":
       await unmeasured(url, codeRequest("/code"));
-      return codeLogin((id) => `/code/${id}`, enough(await databases.phoneCodes(scratchDb)));
+      return codeLogin((id) => `/code/${id}`, newest(await databases.phoneCodes(scratchDb)));
     case "verify-003":
-      return registrationVerify("/verify", enough(await pendingRegistrations(url, TOTAL)));
+      return registrationVerify("/verify", await pendingRegistrations(url, args.requests));
   }
 }
 
@@ -197,10 +201,10 @@ async function countInstructions(target: Target, tag: string): Promise<Count> {
       ready = await fetch(url + target.readyPath).then((r) => target.ready(r.status), () => false);
       if (!ready) await sleep(500);
     }
+    const warm = await load({ url, connections: CONNECTIONS, amount: args.requests, next: await target.requests(url) });
     const next = await target.requests(url);
-    const warm = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
     control(child.pid!, "--instr=on");
-    const measured = await load({ url, connections: CONNECTIONS, amount: args.requests, next: (i) => next(args.requests + i) });
+    const measured = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
     control(child.pid!, "--instr=off");
     control(child.pid!, "--dump");
     for (const r of [warm, measured]) if (r.non2xx || r.errors) throw new Error(`${tag}: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCodes)}), ${r.errors} errors`);
