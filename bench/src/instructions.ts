@@ -99,7 +99,7 @@ const control = (pid: number, ...command: string[]) =>
 /** Set-up requests, not counted; any failure makes the figures after it meaningless. */
 async function unmeasured(url: string, next: () => RequestSpec) {
   const r = await load({ url, connections: CONNECTIONS, amount: args.requests, next });
-  if (r.non2xx || r.errors) throw new Error(`set-up at ${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  if (r.non2xx || r.errors) throw new Error(`set-up at ${url}: ${r.non2xx} non-2xx (${JSON.stringify(r.statusCodes)}), ${r.errors} errors`);
 }
 
 /** The codes made by the set-up just before: the outbox's newest. */

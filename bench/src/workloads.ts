@@ -66,11 +66,11 @@ const freshPhone = () => `+62813${String(++phoneCounter).padStart(8, "0")}`;
 
 export const codeRequest = (path: string) => (): RequestSpec => ({ method: "POST", path, body: json({ mobile_number: freshPhone() }) });
 
-/** Family 003 registrations (each hashes its password), with usernames unique under `prefix`. */
+let registrationCounter = 0;
+/** Family 003 registrations (each hashes its password); `prefix` tells this process's usernames from another's on the same database. */
 export const registration = (prefix: string) => {
-  let n = 0;
   return (): RequestSpec => {
-    n++;
+    const n = ++registrationCounter;
     return {
       method: "POST",
       path: "/api/v1/auth/register",
