@@ -15,11 +15,12 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { availableParallelism, cpus, totalmem, tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { postgresDatabases, sqliteDatabases, type Databases, type PhoneCode, type RegistrationCode } from "./databases";
+import { postgresDatabases, postgresUrlArg, sqliteDatabases, type Databases } from "./databases";
 import { load, type LoadResult, type RequestSpec } from "./load";
-import { cleanEnv, freePort, repoRoot, startServer, tail, type Probe, type Server } from "./procs";
+import { baselineArgs, baselineCwd, baselineEnv, freePort, repoRoot, serviceEnv, startServer, tail, type Probe, type Server } from "./procs";
 import { formatTable, type Row } from "./report";
-import { hashLikeService, SEED_PASSWORD, SEED_PIN, seedEmail, seedUsername, seedUsers } from "./seed";
+import { createSchema, RATE_LIMIT_ROWS, seedRateLimits, seedUsers } from "./seed";
+import { accounts, codeLogin, codeRequest, firebase, me, passwordLogin, pendingRegistrations, pinLogin, registration, registrationVerify, type Account } from "./workloads";
 
 // ---------------------------------------------------------------------------------------
 // Arguments
@@ -58,10 +59,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === "--no-million") a.million = 0;
     else if (flag === "--keep") a.keep = true;
     else if (flag === "--node-flags") a.nodeFlags = (argv[++i] ?? "").split(/\s+/).filter(Boolean);
-    else if (flag === "--database-url") {
-      a.databaseUrl = argv[++i] ?? "";
-      if (!/^postgres(ql)?:\/\//i.test(a.databaseUrl)) throw new Error("--database-url needs a postgres:// URL (SQLite is the default)");
-    }
+    else if (flag === "--database-url") a.databaseUrl = postgresUrlArg(argv[++i]);
     else if (flag === "--help" || flag === "-h") {
       console.log(
         'pnpm bench [--soak [--soak-seconds 300]] [--seconds 10] [--quick] [--no-build] [--million 1000000 | --no-million] [--keep] [--node-flags "--max-semi-space-size=4"] [--database-url postgres://postgres@127.0.0.1:5432/postgres]',
@@ -77,10 +75,6 @@ const CORES = availableParallelism();
 const TOKEN_CONNECTIONS = 32;
 const LOGIN_CONNECTIONS = 16;
 const CODE_CONNECTIONS = 16;
-/** The bench's AUTH_RATE_LIMIT_SCALE: every limit times a million, so none is hit from 127.0.0.1. */
-const RATE_LIMIT_SCALE = "1000000";
-/** More new numbers an hour than any run sends (by default the service texts 500 an hour). */
-const SMS_NEW_NUMBERS_PER_HOUR = "100000000";
 
 const work = mkdtempSync(path.join(tmpdir(), "authsvc-bench-"));
 const secret = randomBytes(36).toString("base64url");
@@ -113,112 +107,23 @@ async function startService(name: string, db: string): Promise<Server> {
     logFile: path.join(work, `${name}.log`),
     probeFile,
     readyPath: "/api/health",
-    env: cleanEnv({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_URL: databases.serviceUrl(db),
-      AUTH_SECRET: secret,
-      AUTH_DEV_OUTBOX: "1",
-      AUTH_RATE_LIMIT_SCALE: RATE_LIMIT_SCALE,
-      // The budget of new numbers texted an hour is a count, not a rate limit the scale raises:
-      // every code request here texts a new number.
-      AUTH_SMS_NEW_NUMBERS_PER_HOUR: SMS_NEW_NUMBERS_PER_HOUR,
-      NODE_ENV: "production",
-      BENCH_PROBE_FILE: probeFile,
-    }),
+    env: serviceEnv({ port, databaseUrl: databases.serviceUrl(db), secret }, { BENCH_PROBE_FILE: probeFile }),
   });
 }
 
 async function startBaseline(serviceDb: string, scratchDb: string): Promise<Server> {
   const port = await freePort();
-  const entry = databases.engine === "postgres" ? "baseline-pg.ts" : "baseline-server.ts";
   return startServer({
     name: "baseline",
-    args: ["--import", tsxLoader, path.join(repoRoot, "bench/src", entry)],
-    cwd: path.join(repoRoot, "bench"),
+    args: baselineArgs(databases.engine),
+    cwd: baselineCwd,
     port,
     logFile: path.join(work, "baseline.log"),
     readyPath: "/",
     anyAnswer: true,
-    env: cleanEnv({ PORT: String(port), SERVICE_DB: serviceDb, SCRATCH_DB: scratchDb, AUTH_SECRET: secret }),
+    env: baselineEnv({ port, serviceDb, scratchDb, secret }),
   });
 }
-
-// ---------------------------------------------------------------------------------------
-// Workloads
-
-interface Account {
-  id: number;
-  token: string;
-}
-
-const json = (body: unknown) => JSON.stringify(body);
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const pick = (n: number) => 1 + Math.floor(Math.random() * n);
-
-/** Logs `count` seeded users in (spread over the whole table) and keeps their access tokens. */
-async function accounts(service: Server, users: number, count: number): Promise<Account[]> {
-  const out: Account[] = [];
-  const chosen = new Set<number>();
-  while (chosen.size < Math.min(count, users)) chosen.add(pick(users));
-  const queue = [...chosen];
-  await Promise.all(
-    Array.from({ length: CORES * 2 }, async () => {
-      for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
-        const res = await fetch(`${service.url}/api/trpc/auth.loginWithPassword`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: json({ identifier: seedEmail(i), password: SEED_PASSWORD }),
-        });
-        const body = (await res.json()) as { result?: { data?: { accessToken: string; user: { id: number } } } };
-        const data = body.result?.data;
-        if (!data) throw new Error(`login of seeded user ${i} failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-        out.push({ id: data.user.id, token: data.accessToken });
-      }
-    }),
-  );
-  return out;
-}
-
-const me = (path: string, list: Account[]) => (i: number): RequestSpec => ({ method: "GET", path, headers: bearer(list[i % list.length]!.token) });
-const firebase = (path: string, list: Account[]) => (i: number): RequestSpec => {
-  const a = list[i % list.length]!;
-  return { method: "GET", path: `${path}?userId=${a.id}`, headers: bearer(a.token) };
-};
-const passwordLogin = (users: number) => (): RequestSpec => ({
-  method: "POST",
-  path: "/api/trpc/auth.loginWithPassword",
-  body: json({ identifier: seedEmail(pick(users)), password: SEED_PASSWORD }),
-});
-const pinLogin = (users: number) => (): RequestSpec => ({
-  method: "POST",
-  path: "/v1/auth/login",
-  body: json({ username: seedUsername(pick(users)), mpin: SEED_PIN }),
-});
-
-let phoneCounter = 0;
-/** A number nobody has used in this run: every code request is a first send, no cooldown. */
-const freshPhone = () => `+62813${String(++phoneCounter).padStart(8, "0")}`;
-let registrationCounter = 0;
-
-const codeRequest = (path: string) => (): RequestSpec => ({ method: "POST", path, body: json({ mobile_number: freshPhone() }) });
-const registration = (): RequestSpec => {
-  const n = ++registrationCounter;
-  return {
-    method: "POST",
-    path: "/api/v1/auth/register",
-    body: json({ username: `r${runId}${n}`, email: `r${runId}.${n}@bench.test`, password: SEED_PASSWORD, fullname: "Bench Registration" }),
-  };
-};
-
-const codeLogin = (path: (userId: number) => string, list: PhoneCode[]) => (i: number): RequestSpec => {
-  const c = list[i]!;
-  return { method: "PUT", path: path(c.userId), body: json({ mobile_number: c.phone, otp_code: c.code }) };
-};
-const registrationVerify = (path: string, list: RegistrationCode[]) => (i: number): RequestSpec => {
-  const c = list[i]!;
-  return { method: "POST", path, body: json({ verificationId: c.verificationId, code: c.code }) };
-};
 
 // ---------------------------------------------------------------------------------------
 // Phases
@@ -373,11 +278,26 @@ function build() {
   });
 }
 
+/** A fresh database with `users` seeded users and the rate-limit rows every server starts with. */
+async function seededDatabase(name: string, users: number) {
+  const db = await databases.fresh(name);
+  const seeded = await seedUsers(db, users);
+  await seedRateLimits(db, RATE_LIMIT_ROWS);
+  return { db, seeded };
+}
+
+/** The baseline's scratch database, migrated and holding the same rate-limit rows as the service's. */
+async function scratchDatabase() {
+  const db = await databases.fresh("baseline-scratch");
+  await createSchema(db);
+  await seedRateLimits(db, RATE_LIMIT_ROWS);
+  return db;
+}
+
 async function mainRun() {
-  const dbFile = await databases.fresh(`users-${args.users}`);
-  log(`seeding ${args.users} users`);
-  const seeded = await seedUsers(dbFile, args.users);
-  const scratchDb = await databases.fresh("baseline-scratch");
+  log(`seeding ${args.users} users and ${RATE_LIMIT_ROWS} rate-limit windows`);
+  const { db: dbFile, seeded } = await seededDatabase(`users-${args.users}`, args.users);
+  const scratchDb = await scratchDatabase();
 
   log("starting the service and the baseline");
   const servers: Server[] = [];
@@ -386,7 +306,7 @@ async function mainRun() {
     servers.push(service);
     const baseline = await startBaseline(dbFile, scratchDb);
     servers.push(baseline);
-    const list = await accounts(service, args.users, 200);
+    const list = await accounts(service.url, args.users, 200);
 
     log("token checks");
     const baseMe = await phase("token check", baseline, me("/me", list), { connections: TOKEN_CONNECTIONS });
@@ -417,17 +337,14 @@ async function mainRun() {
       warmAmount: warmOf(baseCodes.length),
       amount: verifyAmount(baseCodes.length),
     });
-    const register = await phase("code request (family 003 register)", service, registration, { connections: LOGIN_CONNECTIONS });
+    const register = await phase("code request (family 003 register)", service, registration(runId), { connections: LOGIN_CONNECTIONS });
     const regCodes = await databases.registrationCodes(dbFile);
     const svcRegVerify = await phase("code verify (family 003)", service, registrationVerify("/api/v1/auth/verify", regCodes), {
       connections: CODE_CONNECTIONS,
       warmAmount: warmOf(regCodes.length),
       amount: verifyAmount(regCodes.length),
     });
-    const fixtureHash = await hashLikeService(SEED_PASSWORD);
-    const fixture = (await (
-      await fetch(`${baseline.url}/fixture/pending`, { method: "POST", body: json({ count: regCodes.length, passwordHash: fixtureHash }) })
-    ).json()) as { verificationId: string; code: string }[];
+    const fixture = await pendingRegistrations(baseline.url, regCodes.length);
     const baseRegVerify = await phase("code verify (registration)", baseline, registrationVerify("/verify", fixture), {
       connections: CODE_CONNECTIONS,
       warmAmount: warmOf(fixture.length),
@@ -500,8 +417,8 @@ async function scaleRun(users: number): Promise<{ small: ScaleSide; big: ScaleSi
   const dbs: string[] = [];
   for (const n of sizes) {
     log(`seeding ${n.toLocaleString("en")} users`);
-    dbs.push(await databases.fresh(`scale-${n}`));
-    const r = await seedUsers(dbs.at(-1)!, n);
+    const { db, seeded: r } = await seededDatabase(`scale-${n}`, n);
+    dbs.push(db);
     log(`  seeded in ${r.seconds.toFixed(1)} s`);
     try {
       execFileSync("sync", { stdio: "ignore" }); // the seeded file on disk now, not written back during the runs
@@ -513,7 +430,7 @@ async function scaleRun(users: number): Promise<{ small: ScaleSide; big: ScaleSi
   const servers: Server[] = [];
   try {
     for (const [i, n] of sizes.entries()) servers.push(await startService(`service-${n}-users`, dbs[i]!));
-    const lists = await Promise.all(servers.map((s, i) => accounts(s, sizes[i]!, 200)));
+    const lists = await Promise.all(servers.map((s, i) => accounts(s.url, sizes[i]!, 200)));
     // Unrecorded: in three runs the first scale run after seeding a million rows was 10–25 %
     // slower whichever side it fell on (the machine settling after the seeding's writes).
     log(`settling: ${SETTLE_SECONDS} s of token checks on each server, not recorded`);
@@ -561,11 +478,10 @@ interface SoakSample {
 }
 
 async function soakRun(ceiling: Ceiling) {
-  const dbFile = await databases.fresh(`soak-${args.users}`);
-  await seedUsers(dbFile, args.users);
+  const { db: dbFile } = await seededDatabase(`soak-${args.users}`, args.users);
   const service = await startService("soak", dbFile);
   try {
-    const list = await accounts(service, args.users, 200);
+    const list = await accounts(service.url, args.users, 200);
     // A steady load well inside what the machine serves, so the figures show memory, not queueing.
     const rates = { tokenChecks: 200 * CORES, logins: Math.max(1, Math.round(ceiling.perSec / 8)), codes: 5 * CORES };
     log(`soak: ${args.soakSeconds} s at ${rates.tokenChecks} token checks/s, ${rates.logins} password logins/s, ${rates.codes} code requests/s`);

@@ -36,6 +36,12 @@ const PHONE_CODES = `SELECT u.id AS "userId", o."to" AS phone, o.code FROM outbo
   WHERE o.purpose = 'login' AND o.channel = 'sms' AND o."to" LIKE '+62813%' ORDER BY o.id`;
 const REGISTRATION_CODES = `SELECT challenge_id AS "verificationId", code FROM outbox WHERE purpose = 'signup' ORDER BY id`;
 
+/** The value of a `--database-url` option, refused unless PostgreSQL's (SQLite needs no URL: it is the default). */
+export function postgresUrlArg(value: string | undefined): string {
+  if (!value || !/^postgres(ql)?:\/\//i.test(value)) throw new Error("--database-url needs a postgres:// URL (SQLite is the default)");
+  return value;
+}
+
 export function sqliteDatabases(work: string): Databases {
   const read = <T>(file: string, sql: string): T[] => {
     const db = new Database(file, { readonly: true, fileMustExist: true });

@@ -218,3 +218,33 @@ export function cleanEnv(set: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+
+/** The bench's AUTH_RATE_LIMIT_SCALE: every limit times a million, so none is hit from 127.0.0.1. */
+const RATE_LIMIT_SCALE = "1000000";
+/** More new numbers an hour than any run sends (by default the service texts 500 an hour). */
+const SMS_NEW_NUMBERS_PER_HOUR = "100000000";
+
+/** The service's environment for a run whose load all comes from 127.0.0.1, codes read from the dev outbox. */
+export function serviceEnv(o: { port: number; databaseUrl: string; secret: string }, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return cleanEnv({
+    PORT: String(o.port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: o.databaseUrl,
+    AUTH_SECRET: o.secret,
+    AUTH_DEV_OUTBOX: "1",
+    AUTH_RATE_LIMIT_SCALE: RATE_LIMIT_SCALE,
+    // The budget of new numbers texted an hour is a count, not a rate limit the scale raises:
+    // every code request here texts a new number.
+    AUTH_SMS_NEW_NUMBERS_PER_HOUR: SMS_NEW_NUMBERS_PER_HOUR,
+    NODE_ENV: "production",
+    ...extra,
+  });
+}
+
+/** node's arguments for the by-hand baseline of an engine, run by tsx from bench/ (its working folder). */
+export const baselineArgs = (engine: "sqlite" | "postgres") => ["--import", "tsx", path.join(repoRoot, "bench/src", engine === "postgres" ? "baseline-pg.ts" : "baseline-server.ts")];
+export const baselineCwd = path.join(repoRoot, "bench");
+
+/** The baseline reads token checks' sessions from the service's database and writes its code routes to a scratch one. */
+export const baselineEnv = (o: { port: number; serviceDb: string; scratchDb: string; secret: string }): NodeJS.ProcessEnv =>
+  cleanEnv({ PORT: String(o.port), SERVICE_DB: o.serviceDb, SCRATCH_DB: o.scratchDb, AUTH_SECRET: o.secret });

@@ -13,6 +13,8 @@
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { hash } from "@node-rs/argon2";
+import Database from "better-sqlite3";
+import pg from "pg";
 import { defaultOptions } from "@authsvc/core";
 import { isPostgresUrl, openDatabase } from "@authsvc/db";
 import { createPgDatabase } from "@authsvc/db/pg";
@@ -110,6 +112,55 @@ async function seedPostgres(url: string, count: number, passwordHash: string, pi
     await client.end();
   }
   return { users: count, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Rate-limit windows the bench puts in every database before a server starts: the table then
+ * already holds what a day of other traffic leaves, so what a run's own requests add to it is
+ * small beside that, and a phase's figure does not depend on how many phases ran before it.
+ */
+export const RATE_LIMIT_ROWS = 1000;
+
+const RATE_LIMIT_KEY_PREFIX = "code-send-h:login:+62819";
+
+/**
+ * `rows` ended rate-limit windows, kept until the purge, as a day of SMS traffic leaves them:
+ * one per number and address. Plain SQL on a migrated database (the service's or the
+ * baseline's, of any checkout), no migrations of its own.
+ */
+export async function seedRateLimits(db: string, rows: number): Promise<void> {
+  const start = Date.now() - 2 * 3600_000;
+  if (isPostgresUrl(db)) {
+    const client = new pg.Client({ connectionString: db });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO rate_limits (key, count, window_start)
+         SELECT $1 || lpad(i::text, 8, '0') || ':ip:10.' || ((i >> 16) & 255) || '.' || ((i >> 8) & 255) || '.' || (i & 255) || ':', 1, $2
+         FROM generate_series(0, $3::int - 1) AS i`,
+        [RATE_LIMIT_KEY_PREFIX, start, rows],
+      );
+      await client.query("ANALYZE rate_limits");
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const sqlite = new Database(db);
+  try {
+    const insert = sqlite.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES (?, 1, ?)");
+    sqlite.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run(`${RATE_LIMIT_KEY_PREFIX}${String(i).padStart(8, "0")}:ip:10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:`, start);
+    })();
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** The schema on a new, empty database (the baseline's scratch), so it can be seeded before the baseline starts. */
+export async function createSchema(db: string): Promise<void> {
+  if (isPostgresUrl(db)) await (await createPgDatabase(db, { poolSize: 1 })).$client.end();
+  else openDatabase(`file:${db}`).$client.close();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
