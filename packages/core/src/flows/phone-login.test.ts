@@ -77,6 +77,36 @@ describe("requestPhoneCode", () => {
   });
 });
 
+describe("requestPhoneCode: its writes in one batch", () => {
+  const meta = { ip: "203.0.113.7" };
+  const count = async (sql: ReturnType<typeof createTestAuth>["sql"], key: string) =>
+    ((await sql.get("SELECT count FROM rate_limits WHERE key = ?", key)) as { count: number } | undefined)?.count ?? 0;
+
+  it("a refusal keeps what was counted before it (the address, the new-number budget, the account) and undoes the refused send's own counts", async () => {
+    const { auth, sql } = createTestAuth({ code: { destinationPerHour: 1 } });
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, meta);
+    clock.advanceSec(60);
+    // Past the destination's hourly ceiling: refused inside the send, after the address was counted.
+    const refused = await authError(auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, meta));
+    expect(refused.code).toBe("RATE_LIMITED");
+    expect(await count(sql, "codeSendPerIp:203.0.113.7")).toBe(2);
+    expect(await count(sql, `code-dest-h:${E164}:`)).toBe(1);
+    expect(await count(sql, `code-send-h:login:${E164}:ip:203.0.113.7:`)).toBe(1);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(1);
+    expect(await auth.listOutbox(PHONE)).toHaveLength(1);
+  });
+
+  it("a refusal by the address limit keeps its count, and creates and sends nothing", async () => {
+    const { auth, sql } = createTestAuth({ limits: { codeSendPerIp: { max: 1, windowSec: 3600 } } });
+    await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, meta);
+    expect((await authError(auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true }, meta))).code).toBe("RATE_LIMITED");
+    expect((await authError(auth.requestPhoneCode({ phone: "0881829917", createIfMissing: true }, meta))).code).toBe("RATE_LIMITED");
+    expect(await count(sql, "codeSendPerIp:203.0.113.7")).toBe(3);
+    expect(await sql.all("SELECT id FROM users")).toHaveLength(1);
+    expect(await sql.all("SELECT id FROM challenges")).toHaveLength(1);
+  });
+});
+
 describe("resendPhoneCode", () => {
   it("sends a new code with a new expiry once the cooldown is over", async () => {
     const { auth } = createTestAuth();
