@@ -10,19 +10,21 @@ const p = sql.placeholder;
 // Every login, code and session change writes an event: prepared once per store.
 export function prepareAudit(db: Db) {
   return {
-    insert: bare(db, db
-      .insert(auditEvents)
-      .values({
-        at: p("at"),
-        kind: p("kind"),
-        outcome: p("outcome"),
-        userId: p("userId"),
-        ip: p("ip"),
-        userAgent: p("userAgent"),
-        // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
-        detail: sql`${p("detail")}`,
-      })
-      ),
+    insert: bare(
+      db,
+      db
+        .insert(auditEvents)
+        .values({
+          at: p("at"),
+          kind: p("kind"),
+          outcome: p("outcome"),
+          userId: p("userId"),
+          ip: p("ip"),
+          userAgent: p("userAgent"),
+          // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
+          detail: sql`${p("detail")}`,
+        }),
+    ),
   };
 }
 

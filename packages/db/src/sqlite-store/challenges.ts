@@ -1,5 +1,5 @@
 import { LIVE_CHALLENGES_READ, type Challenge, type ChallengeRepository } from "@authsvc/store";
-import { and, desc, eq, getTableColumns, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { challenges } from "../schema";
 import { bare } from "./bare";
@@ -15,17 +15,13 @@ const signupTo = and(eq(challenges.purpose, "signup"), eq(challenges.destination
 /**
  * The newest challenges matching `where`, at most `limit`, as one statement with the limit
  * written into its text: Drizzle binds a limit as a parameter, and SQLite compiles an
- * ORDER BY ... LIMIT ? statement again on every run. Rows come back as Drizzle's would.
+ * ORDER BY ... LIMIT ? statement again on every run.
  */
 function newestOf(db: Db, where: SQL | undefined, limit: number) {
-  const query = db.select().from(challenges).where(where).orderBy(...newestFirst).toSQL();
-  const statement = db.$client.prepare(`${query.sql} limit ${limit}`).raw(true);
-  // The values in the order of the statement's `?`, from the placeholders Drizzle wrote there.
-  const names = query.params.map((param) => (param as { name: string }).name);
-  const columns = Object.entries(getTableColumns(challenges));
-  const toRecord = (row: unknown[]) =>
-    Object.fromEntries(columns.map(([key, column], i) => [key, row[i] === null ? null : column.mapFromDriverValue(row[i])])) as unknown as Challenge;
-  return (values: Record<string, unknown>): Challenge[] => (statement.all(...names.map((name) => values[name])) as unknown[][]).map(toRecord);
+  const query = db.select().from(challenges).where(where).orderBy(...newestFirst);
+  const limited = { toSQL: () => ({ ...query.toSQL(), sql: `${query.toSQL().sql} limit ${limit}` }), prepare: () => query.prepare() };
+  const statement = bare(db, limited, challenges);
+  return (values: Record<string, unknown>): Challenge[] => statement.all(values);
 }
 
 // A code send runs several of these, a code check two or three: prepared once per store.
@@ -35,62 +31,77 @@ export function prepareChallenges(db: Db) {
     latest: newestOf(db, forDestination, 1),
     latestFrom: newestOf(db, and(forDestination, eq(challenges.requester, p("requester"))), 1),
     live: newestOf(db, and(forDestination, live), LIVE_CHALLENGES_READ),
-    insert: bare(db, db
-      .insert(challenges)
-      .values({
-        id: p("id"),
-        userId: p("userId"),
-        purpose: p("purpose"),
-        channel: p("channel"),
-        destination: p("destination"),
-        codeHash: p("codeHash"),
-        expiresAt: p("expiresAt"),
-        attemptsLeft: p("attemptsLeft"),
-        sendCount: p("sendCount"),
-        lastSentAt: p("lastSentAt"),
-        // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
-        payload: sql`${p("payload")}`,
-        requester: p("requester"),
-        createdAt: p("createdAt"),
-      })
-      .returning()
-      , challenges),
-    supersedeLive: bare(db, db
-      .update(challenges)
-      .set({ supersededAt: sql`${p("at")}` })
-      .where(and(forDestination, live))
-      ),
-    supersedeLiveFrom: bare(db, db
-      .update(challenges)
-      .set({ supersededAt: sql`${p("at")}` })
-      .where(and(forDestination, eq(challenges.requester, p("requester")), live))
-      ),
-    supersedeLiveOfUser: bare(db, db
-      .update(challenges)
-      .set({ supersededAt: sql`${p("at")}` })
-      .where(and(eq(challenges.userId, p("userId")), eq(challenges.purpose, p("purpose")), live))
-      ),
-    supersede: bare(db, db
-      .update(challenges)
-      .set({ supersededAt: sql`${p("at")}`, payload: null })
-      .where(and(eq(challenges.id, p("id")), live))
-      ),
-    consume: bare(db, db
-      .update(challenges)
-      .set({ consumedAt: sql`${p("at")}` })
-      .where(and(eq(challenges.id, p("id")), live))
-      ),
+    insert: bare(
+      db,
+      db
+        .insert(challenges)
+        .values({
+          id: p("id"),
+          userId: p("userId"),
+          purpose: p("purpose"),
+          channel: p("channel"),
+          destination: p("destination"),
+          codeHash: p("codeHash"),
+          expiresAt: p("expiresAt"),
+          attemptsLeft: p("attemptsLeft"),
+          sendCount: p("sendCount"),
+          lastSentAt: p("lastSentAt"),
+          // Raw, so NULL stays NULL: a placeholder bound to the JSON column would store "null".
+          payload: sql`${p("payload")}`,
+          requester: p("requester"),
+          createdAt: p("createdAt"),
+        })
+        .returning(),
+      challenges,
+    ),
+    supersedeLive: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ supersededAt: sql`${p("at")}` })
+        .where(and(forDestination, live)),
+    ),
+    supersedeLiveFrom: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ supersededAt: sql`${p("at")}` })
+        .where(and(forDestination, eq(challenges.requester, p("requester")), live)),
+    ),
+    supersedeLiveOfUser: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ supersededAt: sql`${p("at")}` })
+        .where(and(eq(challenges.userId, p("userId")), eq(challenges.purpose, p("purpose")), live)),
+    ),
+    supersede: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ supersededAt: sql`${p("at")}`, payload: null })
+        .where(and(eq(challenges.id, p("id")), live)),
+    ),
+    consume: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ consumedAt: sql`${p("at")}` })
+        .where(and(eq(challenges.id, p("id")), live)),
+    ),
     // One statement, so concurrent wrong codes each take exactly one try and never go below zero.
     spendAttempt: db.$client.prepare(
       `UPDATE challenges SET attempts_left = attempts_left - 1 WHERE id = ? AND attempts_left > 0 RETURNING attempts_left AS left`,
     ),
     clearLastSent: bare(db, db.update(challenges).set({ lastSentAt: 0 }).where(eq(challenges.id, p("id")))),
     dropSignupPayloads: bare(db, db.update(challenges).set({ payload: null }).where(signupTo)),
-    dropSignupPayloadsExcept: bare(db, db
-      .update(challenges)
-      .set({ payload: null })
-      .where(and(signupTo, ne(challenges.id, p("exceptId"))))
-      ),
+    dropSignupPayloadsExcept: bare(
+      db,
+      db
+        .update(challenges)
+        .set({ payload: null })
+        .where(and(signupTo, ne(challenges.id, p("exceptId")))),
+    ),
   };
 }
 

@@ -24,23 +24,26 @@ const due = or(
 // Every code sent writes and settles an outbox row: prepared once per store.
 export function prepareOutbox(db: Db) {
   return {
-    insertClaimed: bare(db, db
-      .insert(outbox)
-      .values({
-        channel: p("channel"),
-        to: p("to"),
-        purpose: p("purpose"),
-        subject: p("subject"),
-        text: p("text"),
-        html: p("html"),
-        code: p("code"),
-        challengeId: p("challengeId"),
-        status: "sending",
-        nextAttemptAt: sql`${p("leaseUntil")}`,
-        createdAt: p("createdAt"),
-      })
-      .returning()
-      , outbox),
+    insertClaimed: bare(
+      db,
+      db
+        .insert(outbox)
+        .values({
+          channel: p("channel"),
+          to: p("to"),
+          purpose: p("purpose"),
+          subject: p("subject"),
+          text: p("text"),
+          html: p("html"),
+          code: p("code"),
+          challengeId: p("challengeId"),
+          status: "sending",
+          nextAttemptAt: sql`${p("leaseUntil")}`,
+          createdAt: p("createdAt"),
+        })
+        .returning(),
+      outbox,
+    ),
     // One statement: the rows it picks are claimed before any other statement runs.
     claimDue: db
       .update(outbox)
@@ -48,27 +51,35 @@ export function prepareOutbox(db: Db) {
       .where(inArray(outbox.id, db.select({ id: outbox.id }).from(outbox).where(due).orderBy(outbox.id).limit(p("limit"))))
       .returning()
       .prepare(),
-    markSent: bare(db, db
-      .update(outbox)
-      .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null })
-      .where(eq(outbox.id, p("id")))
-      ),
-    markSentRedacted: bare(db, db
-      .update(outbox)
-      .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null, ...redacted })
-      .where(eq(outbox.id, p("id")))
-      ),
-    markFailed: bare(db, db
-      .update(outbox)
-      .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: sql`${p("retryAt")}` })
-      .where(eq(outbox.id, p("id")))
-      ),
+    markSent: bare(
+      db,
+      db
+        .update(outbox)
+        .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null })
+        .where(eq(outbox.id, p("id"))),
+    ),
+    markSentRedacted: bare(
+      db,
+      db
+        .update(outbox)
+        .set({ status: "sent", attempts: sql`${p("attempts")}`, sentAt: sql`${p("at")}`, nextAttemptAt: null, ...redacted })
+        .where(eq(outbox.id, p("id"))),
+    ),
+    markFailed: bare(
+      db,
+      db
+        .update(outbox)
+        .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: sql`${p("retryAt")}` })
+        .where(eq(outbox.id, p("id"))),
+    ),
     // Given up, the text has no more use: only a message that may still go out keeps it.
-    markGivenUp: bare(db, db
-      .update(outbox)
-      .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: null, ...redacted })
-      .where(eq(outbox.id, p("id")))
-      ),
+    markGivenUp: bare(
+      db,
+      db
+        .update(outbox)
+        .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: null, ...redacted })
+        .where(eq(outbox.id, p("id"))),
+    ),
     list: db.select().from(outbox).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
     listTo: db.select().from(outbox).where(eq(outbox.to, p("to"))).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
   };

@@ -11,78 +11,99 @@ const unrevokedOf = and(eq(sessions.userId, p("userId")), isNull(sessions.revoke
 // Every token check reads its session (and a family 001 token its row): prepared once per store.
 export function prepareSessions(db: Db) {
   return {
-    insert: bare(db, db
-      .insert(sessions)
-      .values({
-        id: p("id"),
-        userId: p("userId"),
-        kind: p("kind"),
-        createdAt: p("createdAt"),
-        expiresAt: p("expiresAt"),
-        lastUsedAt: p("lastUsedAt"),
-        authenticatedAt: p("authenticatedAt"),
-        userAgent: p("userAgent"),
-        ip: p("ip"),
-      })
-      .returning()
-      , sessions),
+    insert: bare(
+      db,
+      db
+        .insert(sessions)
+        .values({
+          id: p("id"),
+          userId: p("userId"),
+          kind: p("kind"),
+          createdAt: p("createdAt"),
+          expiresAt: p("expiresAt"),
+          lastUsedAt: p("lastUsedAt"),
+          authenticatedAt: p("authenticatedAt"),
+          userAgent: p("userAgent"),
+          ip: p("ip"),
+        })
+        .returning(),
+      sessions,
+    ),
     byId: bare(db, db.select().from(sessions).where(eq(sessions.id, p("id"))), sessions),
     // Two lookups rather than a join: in-process they cost no round trip, and a join measured
     // no faster in the token check.
     userById: bare(db, db.select().from(users).where(eq(users.id, p("id"))), users),
-    touch: bare(db, db
-      .update(sessions)
-      .set({ lastUsedAt: sql`${p("at")}` })
-      .where(eq(sessions.id, p("id")))
-      ),
-    markAuthenticated: bare(db, db
-      .update(sessions)
-      .set({ authenticatedAt: sql`${p("at")}` })
-      .where(eq(sessions.id, p("id")))
-      ),
-    advanceGeneration: bare(db, db
-      .update(sessions)
-      .set({ generation: sql`${sessions.generation} + 1`, lastUsedAt: sql`${p("at")}` })
-      .where(and(eq(sessions.id, p("id")), eq(sessions.generation, p("from"))))
-      ),
-    revoke: bare(db, db
-      .update(sessions)
-      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
-      .where(and(eq(sessions.id, p("id")), isNull(sessions.revokedAt)))
-      ),
-    revokeAll: bare(db, db
-      .update(sessions)
-      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
-      .where(unrevokedOf)
-      ),
-    revokeAllExcept: bare(db, db
-      .update(sessions)
-      .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
-      .where(and(unrevokedOf, ne(sessions.id, p("exceptId"))))
-      ),
+    touch: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ lastUsedAt: sql`${p("at")}` })
+        .where(eq(sessions.id, p("id"))),
+    ),
+    markAuthenticated: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ authenticatedAt: sql`${p("at")}` })
+        .where(eq(sessions.id, p("id"))),
+    ),
+    advanceGeneration: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ generation: sql`${sessions.generation} + 1`, lastUsedAt: sql`${p("at")}` })
+        .where(and(eq(sessions.id, p("id")), eq(sessions.generation, p("from")))),
+    ),
+    revoke: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+        .where(and(eq(sessions.id, p("id")), isNull(sessions.revokedAt))),
+    ),
+    revokeAll: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+        .where(unrevokedOf),
+    ),
+    revokeAllExcept: bare(
+      db,
+      db
+        .update(sessions)
+        .set({ revokedAt: sql`${p("at")}`, revokedReason: sql`${p("reason")}` })
+        .where(and(unrevokedOf, ne(sessions.id, p("exceptId")))),
+    ),
     listUnrevoked: bare(db, db.select().from(sessions).where(unrevokedOf).orderBy(desc(sessions.lastUsedAt)), sessions),
-    insertToken: bare(db, db
-      .insert(opaqueTokens)
-      .values({
-        tokenHash: p("tokenHash"),
-        kind: p("kind"),
-        userId: p("userId"),
-        sessionId: p("sessionId"),
-        createdAt: p("createdAt"),
-        expiresAt: p("expiresAt"),
-      })
-      ),
+    insertToken: bare(
+      db,
+      db
+        .insert(opaqueTokens)
+        .values({
+          tokenHash: p("tokenHash"),
+          kind: p("kind"),
+          userId: p("userId"),
+          sessionId: p("sessionId"),
+          createdAt: p("createdAt"),
+          expiresAt: p("expiresAt"),
+        }),
+    ),
     tokenByHash: bare(db, db.select().from(opaqueTokens).where(eq(opaqueTokens.tokenHash, p("tokenHash"))), opaqueTokens),
-    useToken: bare(db, db
-      .update(opaqueTokens)
-      .set({ usedAt: sql`${p("at")}` })
-      .where(and(eq(opaqueTokens.id, p("id")), isNull(opaqueTokens.usedAt)))
-      ),
-    useAllTokensOfUser: bare(db, db
-      .update(opaqueTokens)
-      .set({ usedAt: sql`${p("at")}` })
-      .where(and(eq(opaqueTokens.userId, p("userId")), eq(opaqueTokens.kind, p("kind")), isNull(opaqueTokens.usedAt)))
-      ),
+    useToken: bare(
+      db,
+      db
+        .update(opaqueTokens)
+        .set({ usedAt: sql`${p("at")}` })
+        .where(and(eq(opaqueTokens.id, p("id")), isNull(opaqueTokens.usedAt))),
+    ),
+    useAllTokensOfUser: bare(
+      db,
+      db
+        .update(opaqueTokens)
+        .set({ usedAt: sql`${p("at")}` })
+        .where(and(eq(opaqueTokens.userId, p("userId")), eq(opaqueTokens.kind, p("kind")), isNull(opaqueTokens.usedAt))),
+    ),
   };
 }
 

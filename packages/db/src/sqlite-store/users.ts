@@ -54,34 +54,45 @@ export function prepareUsers(db: Db) {
     byEmail: bare(db, db.select().from(users).where(eq(users.email, p("email"))), users),
     byPhone: bare(db, db.select().from(users).where(eq(users.phone, p("phone"))), users),
     byUsername: bare(db, db.select().from(users).where(sql`lower(${users.username}) = lower(${p("username")})`), users),
-    byAccount: bare(db, db
-      .select()
-      .from(users)
-      .where(and(eq(users.customerNumber, p("customerNumber")), eq(users.accountNumber, p("accountNumber"))))
-      , users),
+    byAccount: bare(
+      db,
+      db
+        .select()
+        .from(users)
+        .where(and(eq(users.customerNumber, p("customerNumber")), eq(users.accountNumber, p("accountNumber")))),
+      users,
+    ),
     customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n"))).prepare(),
     accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n"))).prepare(),
     credentials: bare(db, db.select().from(credentials).where(eq(credentials.userId, p("userId"))), credentials),
-    setPassword: bare(db, db
-      .update(credentials)
-      .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
-      .where(eq(credentials.userId, p("userId")))
-      ),
-    clearPassword: bare(db, db
-      .update(credentials)
-      .set({ passwordHash: null, passwordChangedAt: null })
-      .where(eq(credentials.userId, p("userId")))
-      ),
-    setPinIfUnlocked: bare(db, db
-      .update(credentials)
-      .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0 })
-      .where(and(eq(credentials.userId, p("userId")), isNull(credentials.pinLockedAt)))
-      ),
-    resetPin: bare(db, db
-      .update(credentials)
-      .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0, pinLockedAt: null })
-      .where(eq(credentials.userId, p("userId")))
-      ),
+    setPassword: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ passwordHash: sql`${p("hash")}`, passwordChangedAt: sql`${p("at")}` })
+        .where(eq(credentials.userId, p("userId"))),
+    ),
+    clearPassword: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ passwordHash: null, passwordChangedAt: null })
+        .where(eq(credentials.userId, p("userId"))),
+    ),
+    setPinIfUnlocked: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0 })
+        .where(and(eq(credentials.userId, p("userId")), isNull(credentials.pinLockedAt))),
+    ),
+    resetPin: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ pinHash: sql`${p("hash")}`, pinChangedAt: sql`${p("at")}`, pinFailures: 0, pinLockedAt: null })
+        .where(eq(credentials.userId, p("userId"))),
+    ),
     // One statement, so concurrent guesses can never count past the limit.
     reservePinTry: db.$client.prepare(
       `UPDATE credentials SET pin_failures = pin_failures + 1
@@ -89,16 +100,20 @@ export function prepareUsers(db: Db) {
        RETURNING pin_failures AS failures, pin_hash AS hash`,
     ),
     clearPinFailures: bare(db, db.update(credentials).set({ pinFailures: 0 }).where(eq(credentials.userId, p("userId")))),
-    lockPin: bare(db, db
-      .update(credentials)
-      .set({ pinLockedAt: sql`${p("at")}` })
-      .where(eq(credentials.userId, p("userId")))
-      ),
-    liftPinLock: bare(db, db
-      .update(credentials)
-      .set({ pinFailures: 0, pinLockedAt: null })
-      .where(and(eq(credentials.userId, p("userId")), or(isNotNull(credentials.pinLockedAt), sql`${credentials.pinFailures} > 0`)))
-      ),
+    lockPin: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ pinLockedAt: sql`${p("at")}` })
+        .where(eq(credentials.userId, p("userId"))),
+    ),
+    liftPinLock: bare(
+      db,
+      db
+        .update(credentials)
+        .set({ pinFailures: 0, pinLockedAt: null })
+        .where(and(eq(credentials.userId, p("userId")), or(isNotNull(credentials.pinLockedAt), sql`${credentials.pinFailures} > 0`))),
+    ),
   };
 }
 
