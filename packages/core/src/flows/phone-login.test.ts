@@ -82,7 +82,7 @@ describe("requestPhoneCode: its writes in one batch", () => {
   const count = async (sql: ReturnType<typeof createTestAuth>["sql"], key: string) =>
     ((await sql.get("SELECT count FROM rate_limits WHERE key = ?", key)) as { count: number } | undefined)?.count ?? 0;
 
-  it("a refusal keeps what was counted before it (the address, the new-number budget, the account) and undoes the refused send's own counts", async () => {
+  it("a refusal inside the send keeps the address count made before it and undoes the send's own counts", async () => {
     const { auth, sql } = createTestAuth({ code: { destinationPerHour: 1 } });
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }, meta);
     clock.advanceSec(60);
