@@ -1,6 +1,5 @@
 import type { Store } from "@authsvc/store";
 import { drizzle } from "drizzle-orm/node-postgres";
-import type pg from "pg";
 import { pgMigrationsApplied, type PgDb } from "../client";
 import * as schema from "../schema";
 import { pgAudit } from "./audit";
@@ -16,6 +15,7 @@ import { lazy, type Bound } from "./session";
 import { pgSessions, pgTokens } from "./sessions";
 import { inSavepoint, inTransaction, type Isolation } from "./transaction";
 import { pgCredentials, pgUsers } from "./users";
+import { onPool, type Queryable } from "./wire";
 
 export interface PgStoreOptions {
   /**
@@ -97,16 +97,16 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
   const isolation = options.isolation ?? "read committed";
   let closing: Promise<void> | undefined;
 
-  /** The store of the transaction on `client`; `drizzleOnIt` is for what is built per call. */
-  function ofTransaction(client: pg.PoolClient, drizzleOnIt: Bound["db"]): Store {
+  /** The store of the transaction on `on`; `drizzleOnIt` is for what is built per call. */
+  function ofTransaction(on: Queryable, drizzleOnIt: Bound["db"]): Store {
     return withRepositories(
       {
         // A savepoint: its failure undoes its own work only, and the caller may go on.
-        transaction: (fn) => inSavepoint(client, () => fn(ofTransaction(client, drizzleOnIt))),
+        transaction: (fn) => inSavepoint(on, () => fn(ofTransaction(on, drizzleOnIt))),
         ready: () => pgMigrationsApplied(db),
         close: () => Promise.reject(new Error("close the store, not one of its transactions")),
       },
-      { on: client, db: drizzleOnIt, locking: true },
+      { on, db: drizzleOnIt, locking: true },
     );
   }
 
@@ -114,8 +114,8 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     async transaction(fn) {
       for (let run = 1; ; run++) {
         try {
-          return await inTransaction(db.$client, isolation, (client) =>
-            fn(ofTransaction(client, lazy(() => drizzle({ client, schema })))),
+          return await inTransaction(db.$client, isolation, ({ on, client }) =>
+            fn(ofTransaction(on, lazy(() => drizzle({ client, schema })))),
           );
         } catch (error) {
           if (run >= maxRuns || !isRetryable(error)) throw withoutQueryValues(error);
@@ -127,5 +127,5 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
     // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
     close: () => (closing ??= db.$client.end()),
   };
-  return withRepositories(rest, { on: db.$client, db: () => db, locking: false });
+  return withRepositories(rest, { on: onPool(db.$client), db: () => db, locking: false });
 }

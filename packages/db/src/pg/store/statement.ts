@@ -1,55 +1,36 @@
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
-import pg from "pg";
+import type { Queryable, Statement } from "./wire";
+
+export type { Queryable, Statement } from "./wire";
 
 /**
- * Named statements: a fixed text under a name, written once per process. node-postgres has
- * the server parse a named statement once per connection and afterwards sends only its
- * values; Drizzle would also build the text again for every transaction.
+ * Named statements: a fixed text under a name, written once per process. The server parses a
+ * named statement once per connection and afterwards gets only its values; Drizzle would also
+ * build the text again for every transaction.
  */
-
-/** Where a statement runs: the pool (any free connection) or the connection of one transaction. */
-export interface Queryable {
-  query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
-  query<R extends unknown[]>(config: pg.QueryArrayConfig): Promise<pg.QueryArrayResult<R>>;
-}
-
-export interface Statement {
-  name: string;
-  text: string;
-}
 
 /** One name per text: node-postgres refuses a second text under a name a connection has parsed. */
 export const named = (name: string, text: string): Statement => ({ name: `authsvc_${name}`, text });
 
-/**
- * bigint (int8) as a number, as Drizzle reads the schema's bigint columns (mode "number"):
- * times in milliseconds, customer numbers and growing ids, all below 2^53.
- */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
-};
+export const run = (on: Queryable, statement: Statement, values: readonly unknown[] = []) => on.exchange(statement, values, "objects");
 
-export const run = <R extends pg.QueryResultRow = pg.QueryResultRow>(on: Queryable, statement: Statement, values: unknown[] = []) =>
-  on.query<R>({ name: statement.name, text: statement.text, values, types });
+export const rows = async <R>(on: Queryable, statement: Statement, values: readonly unknown[]): Promise<R[]> =>
+  (await run(on, statement, values)).rows as R[];
 
-export const rows = async <R extends pg.QueryResultRow>(on: Queryable, statement: Statement, values: unknown[]): Promise<R[]> =>
-  (await run<R>(on, statement, values)).rows;
-
-export const first = async <R extends pg.QueryResultRow>(on: Queryable, statement: Statement, values: unknown[]): Promise<R | undefined> =>
-  (await run<R>(on, statement, values)).rows[0];
+export const first = async <R>(on: Queryable, statement: Statement, values: readonly unknown[]): Promise<R | undefined> =>
+  (await run(on, statement, values)).rows[0] as R | undefined;
 
 /** The rows as arrays of values, in the order of the select list. */
-export const arrays = async (on: Queryable, statement: Statement, values: unknown[]): Promise<unknown[][]> =>
-  (await on.query<unknown[]>({ name: statement.name, text: statement.text, values, types, rowMode: "array" })).rows;
+export const arrays = async (on: Queryable, statement: Statement, values: readonly unknown[]): Promise<unknown[][]> =>
+  (await on.exchange(statement, values, "arrays")).rows as unknown[][];
 
 /** Runs a statement for what it writes. */
-export const execute = async (on: Queryable, statement: Statement, values: unknown[]): Promise<void> => {
+export const execute = async (on: Queryable, statement: Statement, values: readonly unknown[]): Promise<void> => {
   await run(on, statement, values);
 };
 
 /** How many rows the statement wrote. */
-export const changed = async (on: Queryable, statement: Statement, values: unknown[]): Promise<number> =>
+export const changed = async (on: Queryable, statement: Statement, values: readonly unknown[]): Promise<number> =>
   (await run(on, statement, values)).rowCount ?? 0;
 
 /** A table's columns: the record's key and the SQL name, in the schema's order. */
