@@ -24,8 +24,9 @@ export const first = async <R>(on: Queryable, statement: Statement, values: read
 export const arrays = async (on: Queryable, statement: Statement, values: readonly unknown[]): Promise<unknown[][]> =>
   (await on.exchange(statement, values, "arrays")).rows as unknown[][];
 
-/** Runs a statement for what it writes. */
+/** Runs a statement for what it writes; in a transaction, maybe in the round trip of the next statement (see Queryable.later). */
 export const execute = async (on: Queryable, statement: Statement, values: readonly unknown[]): Promise<void> => {
+  if (on.later?.(statement, values)) return;
   await run(on, statement, values);
 };
 

@@ -269,6 +269,68 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect((await stores.store.users.byId(u2.id))!.bio).toBe(`after ${u1.id}`);
   });
 
+  describe("a write whose answer the body does not wait for (it goes with the next statement)", () => {
+    const token = (userId: number) => ({ tokenHash: randomUUID(), kind: "bearer" as const, userId, sessionId: null, createdAt: T, expiresAt: T + 1 });
+    const noSuchUser = 2_000_000_000;
+    /** A store on one connection that has parsed the token insert: only a parsed statement goes ahead of another. */
+    async function warmed() {
+      const store = await stores.open();
+      const user = await store.users.create(newUser(), null);
+      await store.transaction((tx) => tx.tokens.insert(token(user.id)));
+      return store;
+    }
+
+    it("fails the transaction with its own error, at the next statement, and nothing of the transaction stays", async () => {
+      const store = await warmed();
+      const key = `ahead-${randomUUID()}`;
+      let after = false;
+      const err = await store
+        .transaction(async (tx) => {
+          await tx.limits.hit(key, 1, 60_000, T);
+          await tx.tokens.insert(token(noSuchUser));
+          after = true;
+          await tx.limits.peek(key);
+        })
+        .catch((e: unknown) => e);
+      expect(after).toBe(true);
+      expect(pgErrorOf(err)?.code).toBe("23503");
+      expect(await store.limits.peek(key)).toBeUndefined();
+    });
+
+    it("fails the transaction with its own error when it goes with COMMIT, or when the body swallows the failure it caused", async () => {
+      const store = await warmed();
+      const key = `ahead-${randomUUID()}`;
+      const last = await store
+        .transaction(async (tx) => {
+          await tx.limits.hit(key, 1, 60_000, T);
+          await tx.tokens.insert(token(noSuchUser));
+        })
+        .catch((e: unknown) => e);
+      expect(pgErrorOf(last)?.code).toBe("23503");
+      const swallowed = await store
+        .transaction(async (tx) => {
+          await tx.limits.hit(key, 1, 60_000, T);
+          await tx.tokens.insert(token(noSuchUser));
+          await tx.limits.peek(key).catch(() => undefined);
+          return "done";
+        })
+        .catch((e: unknown) => e);
+      expect(pgErrorOf(swallowed)?.code).toBe("23503");
+      expect(await store.limits.peek(key)).toBeUndefined();
+    });
+
+    it("is sent before a query Drizzle builds in the same transaction", async () => {
+      const store = await warmed();
+      const kind = `ahead-${randomUUID()}`;
+      await store.transaction(async (tx) => {
+        await tx.limits.hit(kind, 1, 60_000, T);
+        await tx.audit.insert({ at: T, userId: null, kind, outcome: "ok", ip: null, userAgent: null, detail: null });
+        await tx.audit.insert({ at: T, userId: null, kind, outcome: "ok", ip: null, userAgent: null, detail: null });
+        expect(await tx.audit.list({ kind, limit: 10 })).toHaveLength(2);
+      });
+    });
+  });
+
   // What SERIALIZABLE adds: a body that acts on the absence of a row (no row to lock).
   const writeOnce = (s: Store, kind: string, allRead: () => Promise<void>, runs: { n: number }) => {
     let first = true;
@@ -308,8 +370,9 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     /**
      * What `path` sends: its store calls and transactions, and the round trips they cost, once
      * the connection has parsed every statement (as a server's connections soon have); none
-     * unnamed, no savepoint. A round trip is one per store call and one per transaction
-     * (COMMIT): BEGIN goes with a transaction's first statement.
+     * unnamed, no savepoint. A round trip is one per store call whose answer is read and one per
+     * transaction (COMMIT): BEGIN goes with a transaction's first statement, and a write whose
+     * answer is not read (an audit row, a limit reset) with the statement after it.
      */
     async function sends(sent: SentStatement[], path: (store: Store) => Promise<unknown>, store: Store) {
       sent.length = 0;
@@ -337,16 +400,21 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
       return out;
     }
 
-    it("names every statement, adds no savepoint, and sends BEGIN with a transaction's first statement, on family 000's and 003's codes and a token check", async () => {
+    it("names every statement, adds no savepoint, and waits only for the answers it reads, on family 000's and 003's codes and a token check", async () => {
       const { store, sent } = await stores.openRecorded();
       // The paths run one after the other, so on one connection: the first run has it parse them.
       await pathsOnce(store, sent);
       const none = { unnamed: 0, savepoints: 0 };
       expect(await pathsOnce(store, sent)).toEqual({
-        codeRequest: { ...none, calls: 22, transactions: 2, roundTrips: 24 },
-        wrongCode: { ...none, calls: 5, transactions: 1, roundTrips: 6 },
-        codeVerify: { ...none, calls: 16, transactions: 1, roundTrips: 17 },
-        registrationVerify: { ...none, calls: 15, transactions: 1, roundTrips: 16 },
+        // 4 calls before the account's transaction, 5 in it (the audit row rides with COMMIT),
+        // 10 in the code's (the supersede and the audit row with COMMIT), 3 for the message.
+        codeRequest: { ...none, calls: 22, transactions: 2, roundTrips: 21 },
+        // The audit row rides with COMMIT.
+        wrongCode: { ...none, calls: 5, transactions: 1, roundTrips: 5 },
+        // 1 call before the transaction, 15 in it, 7 of them writes whose answer is not read.
+        codeVerify: { ...none, calls: 16, transactions: 1, roundTrips: 10 },
+        // 15 calls in the transaction, 6 of them writes whose answer is not read.
+        registrationVerify: { ...none, calls: 15, transactions: 1, roundTrips: 10 },
         tokenCheck: { ...none, calls: 2, transactions: 0, roundTrips: 2 },
       });
     });

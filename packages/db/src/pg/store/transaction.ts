@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { named, run } from "./statement";
-import { onClient, type Ahead, type Exchange, type Queryable, type Shape, type Statement } from "./wire";
+import { onClient, textsOf, type Ahead, type Exchange, type Queryable, type Shape, type Statement } from "./wire";
 
 export type Isolation = "read committed" | "serializable";
 
@@ -17,9 +17,11 @@ const releaseSavepoint = named("release_savepoint", "RELEASE SAVEPOINT authsvc_s
 const rollbackToSavepoint = named("rollback_to_savepoint", "ROLLBACK TO SAVEPOINT authsvc_sp");
 
 /**
- * One transaction's connection. Its statements go out in order, and BEGIN rides with the
- * first, in its round trip. Only a statement the connection has parsed rides along: pg's
- * Client notes as parsed only the statement of the exchange it runs.
+ * One transaction's connection. Its statements go out in order, and what need not be answered
+ * at once rides with the next statement, in its round trip: BEGIN, and the writes whose
+ * answer the body does not use (their failure fails the transaction all the same, see
+ * `deferredFailure`). Only statements the connection has parsed ride along: pg's Client notes
+ * as parsed only the statement of the exchange it runs.
  */
 class TransactionLine implements Queryable {
   private readonly pending: Ahead[] = [];
@@ -28,6 +30,15 @@ class TransactionLine implements Queryable {
   begun = false;
   /** The connection may still be in a transaction it could not end, or in none it believes it is in. */
   unusable: Error | undefined;
+  /**
+   * A write sent ahead failed, which aborted the transaction. What fails after it in the
+   * transaction fails with this error (not "current transaction is aborted"), and COMMIT is
+   * not sent: the caller sees the write's own failure, as if it had waited for it.
+   */
+  deferredFailure: Error | undefined;
+  /** Savepoints open: writes in one are each answered, since its caller may go on after a failure. */
+  savepoints = 0;
+  private tookBegin = false;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -36,11 +47,13 @@ class TransactionLine implements Queryable {
     this.on = onClient(client, {
       take: () => {
         if (!this.pending.length) return undefined;
-        this.begun = true;
+        this.tookBegin = this.pending[0]!.statement === opening;
+        if (this.tookBegin) this.begun = true;
         return this.pending.splice(0);
       },
-      failed: (error) => {
-        this.unusable = error;
+      failed: (error, index) => {
+        if (index === 0 && this.tookBegin) this.unusable = error;
+        else this.deferredFailure ??= error;
       },
     });
   }
@@ -63,31 +76,43 @@ class TransactionLine implements Queryable {
     });
   }
 
-  exchange(statement: Statement, values: readonly unknown[], shape: Shape): Promise<Exchange> {
-    return this.on.exchange(statement, values, shape);
+  async exchange(statement: Statement, values: readonly unknown[], shape: Shape): Promise<Exchange> {
+    if (this.deferredFailure) throw this.deferredFailure;
+    try {
+      return await this.on.exchange(statement, values, shape);
+    } catch (error) {
+      throw this.deferredFailure ?? error;
+    }
   }
 
-  /** Sends BEGIN if it still waits, for a query that does not go through `exchange` (Drizzle's). */
+  later(statement: Statement, values: readonly unknown[]): boolean {
+    if (this.savepoints > 0 || this.deferredFailure || !this.parsed(statement)) return false;
+    this.pending.push({ statement, texts: textsOf(values) });
+    return true;
+  }
+
+  /** Sends what waits to be sent ahead, for a query that does not go through `exchange` (Drizzle's). */
   async flush(): Promise<void> {
-    if (!this.pending.length) return;
-    this.pending.length = 0;
-    this.begun = true;
-    await run(this.on, this.opening).catch((error: Error) => {
-      this.unusable = error;
+    const last = this.pending.pop();
+    if (!last) return;
+    const opens = last.statement === this.opening;
+    if (opens) this.begun = true;
+    await this.exchange(last.statement, last.texts, "objects").catch((error: Error) => {
+      if (opens) this.unusable = error;
       throw error;
     });
   }
 
-  /** COMMIT; nothing at all when the body sent nothing. */
+  /** COMMIT, with what waits to be sent ahead; nothing at all when the body sent nothing. */
   async commit(): Promise<void> {
-    if (!this.begun) {
+    if (!this.begun && this.pending.length === 1) {
       this.pending.length = 0;
       return;
     }
     await run(this, commit);
   }
 
-  /** ROLLBACK, when BEGIN has gone. */
+  /** ROLLBACK, when BEGIN has gone; what waits to be sent ahead is dropped with the rest. */
   async rollback(): Promise<void> {
     this.pending.length = 0;
     if (!this.begun) return;
@@ -106,8 +131,9 @@ export interface TransactionConnection {
 
 /**
  * Runs `body` in a transaction on a connection of its own: committed if it resolves, rolled back
- * if it throws. BEGIN goes out with the body's first statement (see TransactionLine), so a
- * transaction costs one round trip more than its statements rather than two.
+ * if it throws. BEGIN goes out with the body's first statement, and a write whose answer the
+ * body does not use with the statement after it (see TransactionLine), so a transaction costs
+ * one round trip more than the statements whose answers it reads.
  */
 export async function inTransaction<T>(pool: pg.Pool, isolation: Isolation, body: (connection: TransactionConnection) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -122,6 +148,7 @@ export async function inTransaction<T>(pool: pg.Pool, isolation: Isolation, body
     await line.open();
     try {
       const result = await body({ on: line, client: drizzleClient });
+      if (line.deferredFailure) throw line.deferredFailure;
       await line.commit();
       return result;
     } catch (error) {
@@ -138,13 +165,17 @@ export async function inTransaction<T>(pool: pg.Pool, isolation: Isolation, body
 
 /** Runs `work` in a savepoint of the open transaction: if it throws, only its own writes are undone and the transaction goes on. */
 export async function inSavepoint<T>(on: Queryable, work: () => Promise<T>): Promise<T> {
+  const line = on instanceof TransactionLine ? on : undefined;
   await run(on, savepoint);
   let result: T;
+  if (line) line.savepoints++;
   try {
     result = await work();
   } catch (error) {
     await run(on, rollbackToSavepoint);
     throw error;
+  } finally {
+    if (line) line.savepoints--;
   }
   await run(on, releaseSavepoint);
   return result;

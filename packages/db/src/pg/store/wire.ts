@@ -167,7 +167,7 @@ export interface Ahead {
 
 /**
  * What a connection sends ahead of its next statement, in the same round trip: a
- * transaction's BEGIN. Only statements the
+ * transaction's BEGIN, and the writes its body did not wait for. Only statements the
  * connection has parsed go ahead: pg's Client notes as parsed only the statement of the
  * exchange it runs.
  */
@@ -301,6 +301,12 @@ export class Exchange {
 /** Where exchanges run: the pool (a free connection for each) or one connection. */
 export interface Queryable {
   exchange(statement: Statement, values: readonly unknown[], shape: Shape): Promise<Exchange>;
+  /**
+   * Queues a write whose answer its caller does not use, to go ahead of the next exchange in
+   * its round trip; false when the write must be sent and answered now (outside a transaction,
+   * every write commits on its own before its caller goes on).
+   */
+  later?(statement: Statement, values: readonly unknown[]): boolean;
 }
 
 /** As pg's own promise does: the stack of the caller, not of the socket's read. */
