@@ -5,7 +5,7 @@ import * as schema from "../schema";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { withoutQueryValues } from "../../query-error";
-import { storeWith, type Repositories, type StoreControls } from "../../store-repositories";
+import type { Repositories, StoreControls } from "../../store-repositories";
 import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
@@ -42,47 +42,79 @@ const hasNul = (value: unknown) => typeof value === "string" && value.includes("
  * PostgreSQL's text cannot hold U+0000 and refuses a query that compares with one, where
  * SQLite just finds nothing. No stored value holds one, so a lookup by such a value (an id or
  * a number typed into a request) answers "none", as the contract says, without asking.
+ * `repository` is a fresh object, changed in place: a transaction makes its repositories anew.
  */
-function findsNothingWithNul<R extends object>(repository: R): R {
-  const lookups = /^(by[A-Z]\w*|latest)$/;
-  return Object.fromEntries(
-    Object.entries(repository).map(([name, method]) => [
-      name,
-      lookups.test(name) ? (...args: unknown[]) => (args.some(hasNul) ? Promise.resolve(undefined) : (method as (...a: unknown[]) => unknown)(...args)) : method,
-    ]),
-  ) as R;
+const lookupNames = new Map<string, string[]>();
+function findsNothingWithNul<R extends object>(kind: string, repository: R): R {
+  const methods = repository as Record<string, (...a: unknown[]) => unknown>;
+  let names = lookupNames.get(kind);
+  if (!names) lookupNames.set(kind, (names = Object.keys(methods).filter((name) => /^(by[A-Z]\w*|latest)$/.test(name))));
+  for (const name of names) {
+    const method = methods[name]!;
+    methods[name] = (...args) => (args.some(hasNul) ? Promise.resolve(undefined) : method(...args));
+  }
+  return repository;
 }
 
-/** Every method's failure as `withoutQueryValues` leaves it: the caller logs what it gets. */
-function withoutValuesInErrors<R extends object>(repository: R): R {
-  return Object.fromEntries(
-    Object.entries(repository).map(([name, method]) => [
-      name,
-      (...args: unknown[]) =>
-        (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
-          throw withoutQueryValues(error);
-        }),
-    ]),
-  ) as R;
+/**
+ * `names` (every method when not given) with their failures as `withoutQueryValues` leaves
+ * them: the caller logs what it gets. Only what Drizzle builds needs it: its error carries the
+ * values; the store's own statements fail with the driver's error.
+ */
+function withoutValuesInErrors<R extends object>(repository: R, names?: readonly (keyof R & string)[]): R {
+  const methods = repository as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  for (const name of names ?? Object.keys(methods)) {
+    const method = methods[name]!;
+    methods[name] = (...args) =>
+      method(...args).catch((error: unknown) => {
+        throw withoutQueryValues(error);
+      });
+  }
+  return repository;
 }
 
 const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } = {
-  users: (b) => withoutValuesInErrors(findsNothingWithNul(pgUsers(b))),
-  credentials: (b) => withoutValuesInErrors(pgCredentials(b)),
-  challenges: (b) => withoutValuesInErrors(findsNothingWithNul(pgChallenges(b))),
-  sessions: (b) => withoutValuesInErrors(findsNothingWithNul(pgSessions(b))),
-  tokens: (b) => withoutValuesInErrors(findsNothingWithNul(pgTokens(b))),
-  limits: (b) => withoutValuesInErrors(pgLimits(b)),
-  audit: (b) => withoutValuesInErrors(pgAudit(b)),
-  outbox: (b) => withoutValuesInErrors(pgOutbox(b)),
+  users: (b) => findsNothingWithNul("users", pgUsers(b)),
+  credentials: (b) => pgCredentials(b),
+  challenges: (b) => findsNothingWithNul("challenges", pgChallenges(b)),
+  sessions: (b) => findsNothingWithNul("sessions", pgSessions(b)),
+  tokens: (b) => findsNothingWithNul("tokens", pgTokens(b)),
+  limits: (b) => pgLimits(b),
+  audit: (b) => withoutValuesInErrors(pgAudit(b), ["list"]),
+  outbox: (b) => withoutValuesInErrors(pgOutbox(b), ["list"]),
   maintenance: (b) => withoutValuesInErrors(pgMaintenance(b)),
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
 };
 
-/** A store of `controls` over `bound`, each repository made on first use. */
+interface Made {
+  bound: Bound;
+  made: Partial<Repositories>;
+}
+
+/**
+ * The repositories as getters on one prototype, each made on first use and then kept: a
+ * transaction's store is one object, and its body uses a few of them.
+ */
+const repositories: object = {};
+for (const name of Object.keys(makers) as (keyof Repositories)[]) {
+  Object.defineProperty(repositories, name, {
+    enumerable: true,
+    get(this: Made) {
+      return (this.made[name] ??= makers[name](this.bound) as never);
+    },
+  });
+}
+
+/** A store of `controls` over `bound`; without `batch` of its own, a batch is its body run on it. */
 function withRepositories(controls: StoreControls, bound: Bound): Store {
-  const made: Partial<Repositories> = {};
-  return storeWith(controls, Object.keys(makers) as (keyof Repositories)[], (name) => (made[name] ??= makers[name](bound)));
+  const store = Object.create(repositories) as Store & Made;
+  store.bound = bound;
+  store.made = {};
+  store.transaction = controls.transaction;
+  store.batch = controls.batch ?? ((fn) => fn(store));
+  store.ready = controls.ready;
+  store.close = controls.close;
+  return store;
 }
 
 /**
