@@ -41,6 +41,8 @@ export interface Statement {
   text: string;
   /** The Parse message, made when first sent. */
   parse?: Buffer;
+  /** The start of its Bind messages, made when first sent. */
+  bindHead?: Buffer;
   /** Set once the statement's result columns are known: null when it returns no rows. */
   reader?: Reader | null;
 }
@@ -124,31 +126,58 @@ function parseMessage(statement: Statement): Buffer {
   return message;
 }
 
+const int32 = (into: Buffer, at: number, value: number) => {
+  into[at] = value >>> 24;
+  into[at + 1] = value >>> 16;
+  into[at + 2] = value >>> 8;
+  into[at + 3] = value;
+};
+
+/** A Bind's start up to its values: the unnamed portal, the statement's name, every parameter in text format. */
+function bindHead(statement: Statement): Buffer {
+  const name = Buffer.from(statement.name, "utf8");
+  const head = Buffer.alloc(1 + 4 + 1 + name.length + 1 + 2);
+  head[0] = 0x42;
+  name.copy(head, 6);
+  return head;
+}
+
+/** `text` as UTF-8 into `into` at `at`; how many bytes. Most values are short ASCII (ids, numbers, keys, hashes): copied by hand. */
+function writeText(into: Buffer, at: number, text: string): number {
+  const length = text.length;
+  if (length < 64) {
+    let i = 0;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) break;
+      into[at + i] = c;
+    }
+    if (i === length) return length;
+  }
+  return into.write(text, at, "utf8");
+}
+
 /** Bind of the unnamed portal to `statement` with `values` as text, its results as text; written into `into` at `at`. */
 function writeBind(into: Buffer, at: number, statement: Statement, values: readonly (string | null)[]): number {
   const start = at;
-  into[at] = 0x42;
-  at += 5;
-  into[at++] = 0; // the unnamed portal
-  at += into.write(statement.name, at, "utf8");
-  into[at++] = 0;
-  into.writeInt16BE(0, at); // every parameter in text format
-  at += 2;
-  into.writeInt16BE(values.length, at);
-  at += 2;
-  for (const value of values) {
+  const head = (statement.bindHead ??= bindHead(statement));
+  at += head.copy(into, at);
+  into[at++] = values.length >>> 8;
+  into[at++] = values.length;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
     if (value === null) {
-      into.writeInt32BE(-1, at);
+      int32(into, at, -1);
       at += 4;
     } else {
-      const length = into.write(value, at + 4, "utf8");
-      into.writeInt32BE(length, at);
+      const length = writeText(into, at + 4, value);
+      int32(into, at, length);
       at += 4 + length;
     }
   }
-  into.writeInt16BE(0, at); // every result column in text format
-  at += 2;
-  into.writeInt32BE(at - start - 1, start + 1);
+  into[at++] = 0; // every result column in text format
+  into[at++] = 0;
+  int32(into, start + 1, at - start - 1);
   return at;
 }
 
