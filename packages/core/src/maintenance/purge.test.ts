@@ -10,7 +10,6 @@ import { REDACTED } from "@authsvc/store";
 import { fakeClock, lastCode, outboxRows, PASSWORD, phoneSignIn, rowCount, signUp, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
-const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const MIN = 60;
 const HOUR = 3600;
 const DAY = 86_400;
@@ -30,7 +29,7 @@ afterEach(async () => {
 });
 
 function service(options: Partial<AuthOptionsInput> = {}) {
-  const t = createTestAuth({ argon2: FAST_ARGON2, ...options } as Partial<AuthOptionsInput>);
+  const t = createTestAuth(options as Partial<AuthOptionsInput>);
   cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return t;
 }
