@@ -45,6 +45,11 @@ export const FULL_NAME_MAX_LENGTH = 128;
 /** A username's length, in characters (letters, digits, dots, dashes, underscores). */
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
+/**
+ * A session's last use is recorded at most this often, so a token check is a read, not a
+ * write; a sessions list's "last active" is that precise.
+ */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
 const digits = (n: number) => new RegExp(`^\\d{${n}}$`);
 const CODE_SHAPE = digits(CODE_LENGTH);
