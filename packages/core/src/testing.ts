@@ -71,6 +71,11 @@ export function createTestAuth(options: Partial<AuthOptionsInput> = {}, init: Pa
   return { auth, store, sql, engine, logger, dataDir, hasher };
 }
 
+/** A code's lifetime under `auth`'s options, in milliseconds. */
+export const codeLifetimeMs = (auth: Pick<Auth, "options">): number => auth.options.code.ttlSec * 1000;
+/** Just past the wait before the first resend under `auth`'s options, in milliseconds. */
+export const pastResendWaitMs = (auth: Pick<Auth, "options">): number => (auth.options.code.cooldownSec + 1) * 1000;
+
 /**
  * The next one-time codes the service makes, in this order; random ones again after them.
  * For tests that must tell two codes apart, or need one of a given shape, every run.
