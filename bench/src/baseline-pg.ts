@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { jwtVerify } from "jose";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import pg from "pg";
+import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { createPgDatabase, defaultPgPoolSize } from "@authsvc/db/pg";
 import {
   accessKey,
@@ -116,7 +117,7 @@ async function principal(req: IncomingMessage): Promise<Row | undefined> {
     const row = await get<Row>(service, q.session, payload.sid);
     const now = Date.now();
     if (!row || row.revokedAt !== null || row.expiresAt <= now || String(row.userId) !== payload.sub || row.status === "DISABLED") return undefined;
-    if (now - row.lastUsedAt >= 60_000) await run(service, q.touch, now, payload.sid);
+    if (now - row.lastUsedAt >= SESSION_TOUCH_INTERVAL_MS) await run(service, q.touch, now, payload.sid);
     return row;
   } catch {
     return undefined;

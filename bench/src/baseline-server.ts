@@ -24,6 +24,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import Database from "better-sqlite3";
 import { jwtVerify } from "jose";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { openDatabase } from "@authsvc/db";
 import {
   accessKey,
@@ -97,7 +98,7 @@ async function principal(req: IncomingMessage): Promise<Row | undefined> {
     const row = q.session.get(payload.sid) as Row | undefined;
     const now = Date.now();
     if (!row || row.revokedAt !== null || row.expiresAt <= now || String(row.userId) !== payload.sub || row.status === "DISABLED") return undefined;
-    if (now - row.lastUsedAt >= 60_000) q.touch.run(now, payload.sid);
+    if (now - row.lastUsedAt >= SESSION_TOUCH_INTERVAL_MS) q.touch.run(now, payload.sid);
     return row;
   } catch {
     return undefined;

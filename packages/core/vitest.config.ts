@@ -4,9 +4,22 @@ import { storeProjects } from "@authsvc/db/test-store/projects";
 export default defineConfig({
   test: {
     projects: storeProjects(
-      { include: ["src/**/*.test.ts"], testTimeout: 20_000, hookTimeout: 20_000 },
-      // Restarts a service on the same SQLite file: what survives is the file's business.
-      ["src/delivery/restart.test.ts"],
+      { include: ["src/**/*.test.ts"], testTimeout: 20_000, hookTimeout: 20_000, isolate: false },
+      {
+        // Restarts a service on the same SQLite file: what survives is the file's business.
+        sqliteOnly: ["src/delivery/restart.test.ts"],
+        engineFree: [
+          "src/crypto/secret-file.test.ts",
+          "src/crypto/secrets.test.ts",
+          "src/firebase/shared-key.test.ts",
+          "src/options.test.ts",
+          "src/passwords/hash.test.ts",
+          "src/pin/policy.test.ts",
+          "src/sessions/access-token.test.ts",
+          "src/sessions/device.test.ts",
+          "src/users/normalize.test.ts",
+        ],
+      },
     ),
   },
 });

@@ -4,6 +4,7 @@ import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { localPlugin } from "./local-rules.js";
 
 /** Test code: tests, their helpers and harnesses, the browser suite. */
 export const testFiles = [
@@ -42,7 +43,10 @@ export const base = defineConfig(
       globals: { ...globals.node },
     },
     linterOptions: { reportUnusedDisableDirectives: "error" },
+    plugins: { authsvc: localPlugin },
     rules: {
+      // Each package is reached through its name and exports, never by a path into its folder.
+      "authsvc/no-relative-import-outside-package": "error",
       // A leading underscore is how this code base says "unused on purpose" (a required
       // parameter, a destructured field left out of a copy).
       "@typescript-eslint/no-unused-vars": [

@@ -47,10 +47,40 @@ const drivers = packages(
 );
 
 /**
+ * Our own packages but those named (and the lint config, which every package's
+ * eslint.config.js loads).
+ *
+ * @param {string[]} allowed
+ * @param {string} message
+ * @returns {Pattern}
+ */
+const oursBut = (allowed, message) => ({
+  regex: `^@authsvc/(?!(?:${[...allowed, "eslint-config"].join("|")})(?:/|$))`,
+  caseSensitive: true,
+  message,
+});
+
+/**
  * @param {Pattern[]} patterns
  * @returns {import("eslint").Linter.RuleEntry}
  */
 const restrict = (patterns) => ["error", { patterns }];
+
+/** packages/store: the contract every other package builds on; it imports none of them. */
+export function storeBoundaries() {
+  return defineConfig({
+    rules: { [RULE]: restrict([oursBut([], "packages/store is the contract the other packages build on: it imports none of them.")]) },
+  });
+}
+
+/** packages/db: the engines behind the Store contract; of our packages it knows only that contract. */
+export function dbBoundaries() {
+  return defineConfig({
+    rules: {
+      [RULE]: restrict([oursBut(["store"], "packages/db implements the Store contract (@authsvc/store) and knows no other package of ours.")]),
+    },
+  });
+}
 
 /** Where core's tests (and the test harness it exports as `@authsvc/core/testing`, and their config) live. */
 export const coreTestFiles = ["**/*.test.ts", "src/testing.ts", "vitest.config.ts"];
@@ -68,18 +98,36 @@ export function coreBoundaries() {
   );
 }
 
-/** packages/api: a translator between HTTP/tRPC and core; it knows nothing of the web app or Next. */
-export function apiBoundaries() {
-  return defineConfig({ rules: { [RULE]: restrict([web, next]) } });
-}
+const storageForApi = packages(
+  ["@authsvc/db", ...sqlAndDrivers],
+  "packages/api translates HTTP and tRPC to core; storage is core's, reached through the Store, never from here.",
+);
 
-/** The web app's pages and components: the parts that can end up in a browser bundle. */
-export const webUiFiles = ["app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}"];
+/** @type {Pattern} */
+const storageForApiTests = {
+  ...storageForApi,
+  // The test store's vitest projects (one run per engine) are the exception.
+  regex: "^(?:@authsvc/db(?!/test-store/)|drizzle-orm|better-sqlite3|pg)(?:/.*)?$",
+};
 
 /**
- * apps/web: pages and components take core's types only (`import type`), plus the
- * `@authsvc/core/vocabulary` entry, which core keeps for them; everything else of core runs on
- * the server, behind packages/api.
+ * packages/api: a translator between HTTP/tRPC and core; it knows nothing of the web app, Next
+ * or storage (its vitest config takes the test store's projects).
+ */
+export function apiBoundaries() {
+  return defineConfig(
+    { rules: { [RULE]: restrict([web, next, storageForApi]) } },
+    { files: ["vitest.config.ts"], rules: { [RULE]: restrict([web, next, storageForApiTests]) } },
+  );
+}
+
+/** The web app's screens and what they are built from: the parts that can end up in a browser bundle. */
+export const webUiFiles = ["app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/i18n/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"];
+
+/**
+ * apps/web: screens take core's and the API's types only (`import type`), plus the
+ * `@authsvc/core/vocabulary` entry, which core keeps for them; everything else of core, the API
+ * and storage runs on the server.
  */
 export function webBoundaries() {
   return defineConfig({
@@ -93,6 +141,13 @@ export function webBoundaries() {
           message:
             "Pages and components take core's types only (`import type`) or @authsvc/core/vocabulary; the rest of core runs behind packages/api.",
         },
+        {
+          regex: "^@authsvc/api(?:/.*)?$",
+          caseSensitive: true,
+          allowTypeImports: true,
+          message: "Screens reach the API over HTTP (tRPC's client) and take its types only (`import type`); it runs on the server.",
+        },
+        packages(["@authsvc/db", ...sqlAndDrivers], "Screens never reach storage: it is behind the API, on the server."),
       ]),
       // `import { type X }` still loads the module under verbatimModuleSyntax; only
       // `import type { X }` is erased, which is what the rule above allows.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
 import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
 import { databasePath, databaseUrlWithoutSecrets, isPostgresUrl } from "@authsvc/db";
-import { compileTrustProxy, type TrustProxy } from "@authsvc/api/trust-proxy";
+import { compileTrustProxy, TRUST_PROXY_NAMES, type TrustProxy } from "@authsvc/api/trust-proxy";
 
 /**
  * The one place process.env is read. Server-only: it pulls in @authsvc/core, so Next
@@ -63,7 +63,7 @@ const flag = (name: string) =>
   z.enum(["1", "true", "0", "false"], { error: `${name} must be 1, true, 0 or false` })
     .transform((v) => v === "1" || v === "true");
 
-const trustProxyHelp = "addresses or CIDRs of your proxies, or loopback, linklocal, uniquelocal, comma-separated; 0 for none";
+const trustProxyHelp = `addresses or CIDRs of your proxies, or ${TRUST_PROXY_NAMES.join(", ")}, comma-separated; 0 for none`;
 
 /**
  * TRUST_PROXY names the proxies in front (proxy-addr's syntax, as Express reads it). The old

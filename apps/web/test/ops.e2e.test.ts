@@ -20,6 +20,7 @@ import {
   launchService,
   request,
   serverDatabase,
+  oneServerEngines,
   serverEngines,
   serverFile,
   start,
@@ -278,7 +279,7 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
 // ---------------------------------------------------------------- (b)
 
 // One process's shutdown: on each engine, with one instance.
-describe.each(serverEngines.filter((e) => instancesOf(e) === 1))("graceful shutdown on %s", (engine) => {
+describe.each(oneServerEngines)("graceful shutdown on %s", (engine) => {
   if (engineMissing(engine)) {
     it.skip("PostgreSQL: no server (the global setup said why)", () => {});
     return;

@@ -1,6 +1,6 @@
 import { AuthError, isAuthError, type Auth } from "@authsvc/core";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createRestDispatcher, type RestRequest } from "./rest/framework";
+import { createRestDispatcher, DEFAULT_RETRY_AFTER_SEC, type RestRequest } from "./rest/framework";
 import { restFamilies } from "./rest/families";
 import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
@@ -125,7 +125,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     });
     // tRPC answers some refusals of its own (415, 405) as JSON without saying so.
     if (!res.headers.get("content-type")?.includes("json")) res.headers.set("content-type", "application/json");
-    if (res.status === 429 && !res.headers.has("retry-after")) res.headers.set("retry-after", "60");
+    if (res.status === 429 && !res.headers.has("retry-after")) res.headers.set("retry-after", String(DEFAULT_RETRY_AFTER_SEC));
     return res;
   }
 

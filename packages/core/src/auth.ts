@@ -17,6 +17,7 @@ import * as registration from "./flows/registration";
 import * as sessionFlows from "./flows/session-flows";
 import { sessionToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
+import type { Hasher } from "./passwords/hash";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
 import { registerClaimsProfile } from "./sessions/claims-profiles";
 import { normalizeEmail, normalizePhone } from "./users/normalize";
@@ -28,6 +29,8 @@ export interface CreateAuthInit {
   options: AuthOptionsInput;
   logger?: Logger;
   transports?: Partial<Transports>;
+  /** Tests only: a hasher that counts argon2's calls (testing.ts). */
+  hasher?: Hasher;
   /** Tests only: see AuthContext.newCode. */
   newCode?: () => string;
 }
@@ -45,7 +48,7 @@ const bind =
 export function createAuth(init: CreateAuthInit) {
   const options = resolveOptions(init.options);
   const ctx: AuthContext = {
-    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }),
+    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }, init.hasher),
     ...(init.newCode ? { newCode: init.newCode } : {}),
   };
   const firebase = createFirebaseSigner(options);

@@ -3,6 +3,11 @@ import type { AuthContext } from "./context";
 export interface Background {
   /** Stops the timer and waits for a pass in flight. */
   stop(): Promise<void>;
+  /**
+   * Runs a pass now (after the one in flight) and resolves when it is done; nothing once
+   * stopped. Tests step a worker with it instead of sleeping through its interval.
+   */
+  tick(): Promise<void>;
 }
 
 /**
@@ -12,16 +17,22 @@ export interface Background {
  */
 export function every(ctx: AuthContext, intervalMs: number, what: string, pass: () => Promise<unknown>): Background {
   let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
   const tick = () => {
-    running = running.then(pass).catch((err: unknown) => ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+    if (!stopped) {
+      running = running.then(pass).catch((err: unknown) => ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`));
+    }
+    return running.then(() => undefined);
   };
-  tick();
+  void tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },
+    tick,
   };
 }

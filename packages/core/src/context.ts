@@ -3,6 +3,7 @@ import type { Store } from "@authsvc/store";
 import { deriveKey } from "./crypto/secrets";
 import type { Transports } from "./delivery/transport";
 import type { AuthOptions } from "./options";
+import { processHasher, type Hasher } from "./passwords/hash";
 import { newLater, type Later } from "./later";
 import type { ClaimsProfile } from "./sessions/claims-profiles";
 
@@ -36,6 +37,8 @@ export interface AuthContext {
   options: AuthOptions;
   log: Logger;
   transports: Transports;
+  /** Every password and PIN hash goes through it (passwords/hash.ts). */
+  hasher: Hasher;
   keys: { accessToken: KeyObject; code: KeyObject; device: KeyObject };
   now: () => number;
   /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
@@ -46,12 +49,19 @@ export interface AuthContext {
   later: Later;
 }
 
-export function createContext(store: Store, options: AuthOptions, log: Logger, transports: Transports): AuthContext {
+export function createContext(
+  store: Store,
+  options: AuthOptions,
+  log: Logger,
+  transports: Transports,
+  hasher: Hasher = processHasher,
+): AuthContext {
   return {
     store,
     options,
     log,
     transports,
+    hasher,
     keys: {
       accessToken: deriveKey(options.secret, "access-token"),
       code: deriveKey(options.secret, "code"),

@@ -1,3 +1,5 @@
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "./vocabulary";
+
 /**
  * The one map of error codes. Every door (tRPC, each REST family, the web app) maps these
  * codes to its own status and wording; the default message here is the plain-English one.
@@ -6,7 +8,7 @@ export const AUTH_ERRORS = {
   INVALID_INPUT: "The request is not valid.",
   INVALID_EMAIL: "That is not a valid email address.",
   INVALID_PHONE: "That is not a valid phone number.",
-  INVALID_USERNAME: "Usernames are 3 to 32 letters, digits, dots, dashes or underscores.",
+  INVALID_USERNAME: `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores.`,
   WEAK_PASSWORD: "The password does not meet the policy.",
   EMAIL_TAKEN: "That email address is already registered.",
   PHONE_TAKEN: "That phone number is already registered.",

@@ -2,7 +2,7 @@ import type { User } from "@authsvc/store";
 
 /**
  * The words and shapes core decides and screens show: roles, audit event kinds, the shape
- * of a code and of a PIN, the longest full name. Exported on its own (`@authsvc/core/vocabulary`) so a browser
+ * of a code and of a PIN, the longest full name, a username's length. Exported on its own (`@authsvc/core/vocabulary`) so a browser
  * bundle can read them without pulling in the domain; so this file imports no runtime code.
  */
 
@@ -42,6 +42,14 @@ export const CODE_LENGTH = 6;
 export const PIN_LENGTH = 6;
 /** Characters a person's full name may have (longer is refused, not cut). */
 export const FULL_NAME_MAX_LENGTH = 128;
+/** A username's length, in characters (letters, digits, dots, dashes, underscores). */
+export const USERNAME_MIN_LENGTH = 3;
+export const USERNAME_MAX_LENGTH = 32;
+/**
+ * A session's last use is recorded at most this often, so a token check is a read, not a
+ * write; a sessions list's "last active" is that precise.
+ */
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
 const digits = (n: number) => new RegExp(`^\\d{${n}}$`);
 const CODE_SHAPE = digits(CODE_LENGTH);

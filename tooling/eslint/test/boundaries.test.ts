@@ -2,11 +2,12 @@ import path from "node:path";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { base } from "../base.js";
-import { apiBoundaries, coreBoundaries, webBoundaries } from "../boundaries.js";
+import { apiBoundaries, coreBoundaries, dbBoundaries, storeBoundaries, webBoundaries } from "../boundaries.js";
 
 const RULE = "@typescript-eslint/no-restricted-imports";
+const OUTSIDE = "authsvc/no-relative-import-outside-package";
 
-/** A package directory that need not exist: ESLint lints the text as if it were that file. */
+/** The probes' package (only its package.json exists): ESLint lints each text as if it were that file. */
 const packageDir = path.join(import.meta.dirname, "fixture-package");
 
 /**
@@ -20,7 +21,7 @@ async function boundaryErrors(boundaries: Linter.Config[], file: string, code: s
   const fatal = result.messages.filter((m) => m.fatal);
   expect(fatal).toEqual([]);
   return result.messages
-    .filter((m) => m.ruleId === RULE || m.ruleId === "@typescript-eslint/no-import-type-side-effects")
+    .filter((m) => m.ruleId === RULE || m.ruleId === "@typescript-eslint/no-import-type-side-effects" || m.ruleId === OUTSIDE)
     .map((m) => `${m.ruleId}: ${m.message}`);
 }
 
@@ -85,9 +86,76 @@ describe("packages/api", () => {
     expect(await boundaryErrors(api, "src/rest/handler.ts", code)).toHaveLength(1);
   });
 
-  it("allows core, db and tRPC", async () => {
-    const code = `import { createAuth } from "@authsvc/core";\nimport { openDatabase } from "@authsvc/db";\nimport { initTRPC } from "@trpc/server";${use("createAuth, openDatabase, initTRPC")}`;
+  it.each([
+    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["@authsvc/db/pg", `import { createPgDatabase } from "@authsvc/db/pg";${use("createPgDatabase")}`],
+    ["drizzle-orm", `import { eq } from "drizzle-orm";${use("eq")}`],
+    ["pg", `import pg from "pg";${use("pg")}`],
+    ["better-sqlite3", `import Database from "better-sqlite3";${use("Database")}`],
+  ])("refuses storage: %s, in source and in tests", async (_name, code) => {
+    expect(await boundaryErrors(api, "src/rest/handler.ts", code)).toHaveLength(1);
+    expect(await boundaryErrors(api, "src/rest/handler.test.ts", code)).toHaveLength(1);
+  });
+
+  it("allows core and tRPC, and the test store's projects in its vitest config only", async () => {
+    const code = `import { createAuth } from "@authsvc/core";\nimport { initTRPC } from "@trpc/server";${use("createAuth, initTRPC")}`;
     expect(await boundaryErrors(api, "src/trpc/router.ts", code)).toEqual([]);
+    const projects = `import { storeProjects } from "@authsvc/db/test-store/projects";${use("storeProjects")}`;
+    expect(await boundaryErrors(api, "vitest.config.ts", projects)).toEqual([]);
+    expect(await boundaryErrors(api, "src/trpc/router.ts", projects)).toHaveLength(1);
+  });
+});
+
+describe("packages/store", () => {
+  const store = storeBoundaries();
+
+  it.each([
+    ["@authsvc/core", `import { createAuth } from "@authsvc/core";${use("createAuth")}`],
+    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
+    ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
+  ])("refuses %s", async (_name, code) => {
+    expect(await boundaryErrors(store, "src/store.ts", code)).toHaveLength(1);
+  });
+
+  it("allows Node, its own modules and the lint config", async () => {
+    const code = `import { existsSync } from "node:fs";\nimport { base } from "@authsvc/eslint-config/base";\nimport { x } from "./errors";${use("existsSync, base, x")}`;
+    expect(await boundaryErrors(store, "src/store.ts", code)).toEqual([]);
+  });
+});
+
+describe("packages/db", () => {
+  const db = dbBoundaries();
+
+  it.each([
+    ["@authsvc/core", `import { createAuth } from "@authsvc/core";${use("createAuth")}`],
+    ["@authsvc/core/testing", `import { createTestAuth } from "@authsvc/core/testing";${use("createTestAuth")}`],
+    ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
+    ["@authsvc/web", `import { x } from "@authsvc/web";${use("x")}`],
+  ])("refuses %s", async (_name, code) => {
+    expect(await boundaryErrors(db, "src/pg/store/users.ts", code)).toHaveLength(1);
+  });
+
+  it("allows the Store contract, Drizzle and the drivers", async () => {
+    const code = `import type { Store } from "@authsvc/store";\nimport { eq } from "drizzle-orm";\nimport pg from "pg";\nexport type S = Store;${use("eq, pg")}`;
+    expect(await boundaryErrors(db, "src/pg/store/users.ts", code)).toEqual([]);
+  });
+});
+
+describe("any package", () => {
+  it.each([
+    ["an import", `import { x } from "../../../other-package/src/x";${use("x")}`],
+    ["a re-export", `export { x } from "../../../packages/core/src/delivery/test-receivers";\n`],
+    ["a re-export of everything", `export * from "../../../other-package";\n`],
+    ["a dynamic import", `await import("../../../other-package/src/x");\n`],
+  ])("refuses a relative path out of the package: %s", async (_name, code) => {
+    const errors = await boundaryErrors([], "test/support/receivers.ts", code);
+    expect(errors).toEqual([expect.stringContaining(OUTSIDE)]);
+  });
+
+  it("allows relative paths that stay inside it", async () => {
+    const code = `import { x } from "../../src/x";\nimport { y } from "./y";\nexport { z } from "../z";${use("x, y")}`;
+    expect(await boundaryErrors([], "test/support/receivers.ts", code)).toEqual([]);
   });
 });
 
@@ -97,10 +165,29 @@ describe("apps/web", () => {
   it.each([
     ["a page", "app/login/page.tsx"],
     ["a component", "src/components/form.tsx"],
+    ["a message file", "src/i18n/admin.ts"],
+    ["the tRPC client", "src/trpc/react.tsx"],
   ])("refuses a value import of core in %s", async (_name, file) => {
     const errors = await boundaryErrors(web, file, `import { createAuth } from "@authsvc/core";${use("createAuth")}`);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("types only");
+  });
+
+  it.each([
+    ["the API at run time", `import { appRouter } from "@authsvc/api";${use("appRouter")}`],
+    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
+    ["pg", `import pg from "pg";${use("pg")}`],
+    ["better-sqlite3", `import Database from "better-sqlite3";${use("Database")}`],
+  ])("refuses %s in the screens", async (_name, code) => {
+    for (const file of ["app/account/sessions.tsx", "src/components/form.tsx", "src/i18n/admin.ts", "src/trpc/react.tsx"]) {
+      expect(await boundaryErrors(web, file, code), file).toHaveLength(1);
+    }
+  });
+
+  it("allows the API's types in the screens", async () => {
+    const code = `import type { AppRouter } from "@authsvc/api";\nexport type R = AppRouter;\n`;
+    expect(await boundaryErrors(web, "src/trpc/react.tsx", code)).toEqual([]);
   });
 
   it("refuses core's other entries in a page", async () => {

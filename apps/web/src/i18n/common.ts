@@ -1,3 +1,4 @@
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 export const common = defineMessages({
@@ -21,7 +22,7 @@ export const common = defineMessages({
     INVALID_INPUT: "Please check the highlighted fields.",
     INVALID_EMAIL: "That is not a valid email address.",
     INVALID_PHONE: "That is not a valid phone number.",
-    INVALID_USERNAME: "Usernames are 3 to 32 letters, digits, dots, dashes or underscores.",
+    INVALID_USERNAME: `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores.`,
     WEAK_PASSWORD: "The password does not meet the policy.",
     EMAIL_TAKEN: "That email address is already registered.",
     PHONE_TAKEN: "That phone number is already registered.",
@@ -73,7 +74,7 @@ export const common = defineMessages({
     INVALID_INPUT: "Periksa kembali isian yang ditandai.",
     INVALID_EMAIL: "Alamat email tidak valid.",
     INVALID_PHONE: "Nomor telepon tidak valid.",
-    INVALID_USERNAME: "Nama pengguna 3 sampai 32 huruf, angka, titik, tanda hubung, atau garis bawah.",
+    INVALID_USERNAME: `Nama pengguna ${USERNAME_MIN_LENGTH} sampai ${USERNAME_MAX_LENGTH} huruf, angka, titik, tanda hubung, atau garis bawah.`,
     WEAK_PASSWORD: "Kata sandi belum memenuhi ketentuan.",
     EMAIL_TAKEN: "Alamat email sudah terdaftar.",
     PHONE_TAKEN: "Nomor telepon sudah terdaftar.",

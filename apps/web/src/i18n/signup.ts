@@ -1,4 +1,4 @@
-import { CODE_LENGTH } from "@authsvc/core/vocabulary";
+import { CODE_LENGTH, FULL_NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
 export const signupMessages = defineMessages({
@@ -10,7 +10,7 @@ export const signupMessages = defineMessages({
     password: "Password",
     fullName: "Full name",
     username: "Username",
-    usernameHint: "3 to 32 letters, digits, dots, dashes or underscores. You log in with it and your PIN.",
+    usernameHint: `${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores. You log in with it and your PIN.`,
     phone: "Phone number (optional)",
     phoneHint: "For example 0812 3456 7890 or +62 812 3456 7890. After your email, we text a code to verify it.",
     submit: "Create account",
@@ -18,8 +18,8 @@ export const signupMessages = defineMessages({
     login: "Log in",
     // Shown at a field when the request shape was refused before any rule ran.
     invalidEmail: "Enter your email address, like name@example.com.",
-    invalidFullName: "Use at most 128 characters.",
-    invalidUsername: "Usernames are 3 to 32 letters, digits, dots, dashes or underscores.",
+    invalidFullName: `Use at most ${FULL_NAME_MAX_LENGTH} characters.`,
+    invalidUsername: `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} letters, digits, dots, dashes or underscores.`,
     invalidPhone: "Enter a phone number, like 0812 3456 7890.",
   },
   id: {
@@ -30,15 +30,15 @@ export const signupMessages = defineMessages({
     password: "Kata sandi",
     fullName: "Nama lengkap",
     username: "Nama pengguna",
-    usernameHint: "3 sampai 32 huruf, angka, titik, tanda hubung, atau garis bawah. Dipakai untuk masuk dengan PIN.",
+    usernameHint: `${USERNAME_MIN_LENGTH} sampai ${USERNAME_MAX_LENGTH} huruf, angka, titik, tanda hubung, atau garis bawah. Dipakai untuk masuk dengan PIN.`,
     phone: "Nomor telepon (opsional)",
     phoneHint: "Misalnya 0812 3456 7890 atau +62 812 3456 7890. Setelah email, kami mengirim kode SMS untuk memverifikasinya.",
     submit: "Buat akun",
     haveAccount: "Sudah punya akun?",
     login: "Masuk",
     invalidEmail: "Masukkan alamat email, misalnya nama@contoh.com.",
-    invalidFullName: "Gunakan maksimal 128 karakter.",
-    invalidUsername: "Nama pengguna 3 sampai 32 huruf, angka, titik, tanda hubung, atau garis bawah.",
+    invalidFullName: `Gunakan maksimal ${FULL_NAME_MAX_LENGTH} karakter.`,
+    invalidUsername: `Nama pengguna ${USERNAME_MIN_LENGTH} sampai ${USERNAME_MAX_LENGTH} huruf, angka, titik, tanda hubung, atau garis bawah.`,
     invalidPhone: "Masukkan nomor telepon, misalnya 0812 3456 7890.",
   },
 });

@@ -104,4 +104,3 @@ export function edgeMarks(secret = randomBytes(18).toString("base64url")) {
   };
 }
 
-export type EdgeMarks = ReturnType<typeof edgeMarks>;

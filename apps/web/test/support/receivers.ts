@@ -1,8 +1,7 @@
 /**
  * The SMTP server and SMS webhook receiver of the core delivery tests, for the e2e tests
  * of the production server. smtp-server is a devDependency of packages/core only: it is
- * reached through that package's test helper by a relative path (resolved from there),
- * so apps/web needs no new dependency.
+ * resolved from core's own folder, so apps/web needs no new dependency.
  */
 export {
   codeIn,
@@ -15,7 +14,7 @@ export {
   type WebhookReceiver,
   type WebhookReply,
   type WebhookRequest,
-} from "../../../../packages/core/src/delivery/test-receivers";
+} from "@authsvc/core/test-receivers";
 
 /** One JSON log line of the server (pino), or null for a plain line. */
 export function jsonLine(line: string): Record<string, unknown> | null {

@@ -75,12 +75,15 @@ export async function stop(server: Running | undefined): Promise<void> {
 }
 
 /**
- * The engines a production-server e2e file can run on: one server on SQLite, one on PostgreSQL,
- * and two on one PostgreSQL database behind a round-robin balancer (consecutive requests of a
- * flow land on different instances). PostgreSQL is skipped (the global setup says why) without a server.
+ * The engines a production-server e2e file runs on: one server on SQLite, and two on one
+ * PostgreSQL database behind a round-robin balancer (consecutive requests of a flow land on
+ * different instances), which also covers what one PostgreSQL instance would. PostgreSQL is
+ * skipped (the global setup says why) without a server.
  */
-export const serverEngines = ["SQLite", "PostgreSQL", "PostgreSQL, two instances"] as const;
-export type ServerEngine = (typeof serverEngines)[number];
+export const serverEngines = ["SQLite", "PostgreSQL, two instances"] as const;
+/** Where one process is the subject (its shutdown, its own log): one server on each engine. */
+export const oneServerEngines = ["SQLite", "PostgreSQL"] as const;
+export type ServerEngine = (typeof serverEngines)[number] | (typeof oneServerEngines)[number];
 
 /** How many production servers run on the engine's one database. */
 export const instancesOf = (engine: ServerEngine): number => (engine === "PostgreSQL, two instances" ? 2 : 1);

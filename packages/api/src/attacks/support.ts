@@ -10,7 +10,6 @@ import { createTestAuth } from "@authsvc/core/testing";
 import { expect, vi } from "vitest";
 import { createApiHandler, trustNobody, type ApiHandlerOptions } from "../index";
 import { jwtPayload, toWire, type Wire } from "../testing";
-import { FAST_ARGON2 } from "../test/harness";
 
 export { jwtPayload, type Wire };
 
@@ -48,8 +47,8 @@ export interface AttackSetup {
 }
 
 export function attackSetup(opts: AttackSetup = {}) {
-  const { auth, sql } = createTestAuth(
-    { argon2: FAST_ARGON2, ...opts.options } as unknown as Partial<AuthOptionsInput>,
+  const { auth, sql, hasher } = createTestAuth(
+    opts.options as Partial<AuthOptionsInput> | undefined,
     opts.transports ? { transports: opts.transports } : {},
   );
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
@@ -194,6 +193,8 @@ export function attackSetup(opts: AttackSetup = {}) {
   return {
     auth,
     sql,
+    /** Counts the argon2 calls this service makes. */
+    hasher,
     handler,
     call,
     mutate,

@@ -18,6 +18,7 @@ import {
   PIN,
   restSetup,
 } from "./test-helpers";
+import { pastResendWaitMs } from "@authsvc/core/testing";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -52,7 +53,7 @@ describe("one person, whichever door", () => {
     fakeDate();
     const h = restSetup();
     const a = await h.call("POST", "/api/v1/authentication/", { mobile_number: LOCAL });
-    advance(61_000);
+    advance(pastResendWaitMs(h.auth));
     const b = await h.call("POST", "/api/v1/authentication/", { mobile_number: E164 });
     expect000(b, 201);
     expect(b.body.payload.data[0].id).toBe(a.body.payload.data[0].id);

@@ -52,11 +52,12 @@ const CLAIMS_PROFILE = "002";
 const claims: ClaimsProfile = (user) => ({ _id: String(user.id), username: user.username ?? user.email, roles: user.role });
 const JWT = { type: "jwt", profile: CLAIMS_PROFILE } as const;
 
-
 /** The document's bounds for `password` (register) and `new_password` (update-password). */
 const DOCUMENTED_PASSWORD = { minLength: 6, maxLength: 20 };
 const PASSWORD_LENGTH = `Password harus ${DOCUMENTED_PASSWORD.minLength} sampai ${DOCUMENTED_PASSWORD.maxLength} karakter`;
 const COMMON_PASSWORD = "Password terlalu umum, pilih password lain";
+/** The document's bounds for `fullname` (register). */
+const FULLNAME = { min: 4, max: 28 };
 // Lengths are core's check under the bounds above; an empty string would read as no password.
 const passwordString = z.string().min(1);
 
@@ -81,7 +82,7 @@ export const emailPasswordFamily: RestFamily = {
       const field = String(issues[0]?.path[0] ?? "");
       if (field === "email") return "Format email tidak valid";
       if (field === "password" || field === "new_password") return PASSWORD_LENGTH;
-      if (field === "fullname") return "Nama lengkap harus 4 sampai 28 karakter";
+      if (field === "fullname") return `Nama lengkap harus ${FULLNAME.min} sampai ${FULLNAME.max} karakter`;
       if (field === "otp_number") return "Kode OTP harus 6 digit";
       return "Data yang dikirim tidak valid";
     },
@@ -94,7 +95,7 @@ export const emailPasswordFamily: RestFamily = {
       method: "POST",
       path: "/auth/register",
       summary: "Register with email, password and full name (verify the email next)",
-      body: z.object({ email: z.email(), password: passwordString, fullname: z.string().trim().min(4).max(28) }),
+      body: z.object({ email: z.email(), password: passwordString, fullname: z.string().trim().min(FULLNAME.min).max(FULLNAME.max) }),
       response: { status: 200, schema: message("Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda") },
       errors: { 400: "validation", 409: "email taken" },
       async run({ auth, input, meta }) {

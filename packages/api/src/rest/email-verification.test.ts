@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
 import { advance, expect003, expectRetryAfter, fakeDate, jwtPayload, MINUTE, PASS, PASS2, restSetup, type RestHarness } from "./test-helpers";
+import { pastResendWaitMs } from "@authsvc/core/testing";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -148,7 +149,7 @@ describe("family 003 POST /api/v1/auth/resend", () => {
     planCodes(h.auth, "111111", "222222");
     const first = (await register(h)).body;
     const oldCode = (await h.code(EMAIL));
-    advance(61_000);
+    advance(pastResendWaitMs(h.auth));
     const res = await h.call("POST", "/api/v1/auth/resend", { email: EMAIL });
     const body = expect003(res, 200, "Verification code sent to email");
     expect(Object.keys(body).sort()).toEqual(["email", "message", "timeOut", "verificationId"]);

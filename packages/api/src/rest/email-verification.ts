@@ -17,6 +17,7 @@
  * - `/login` accepts any verified account with a password, whichever door created it.
  */
 import type { AuthErrorCode, PublicUser } from "@authsvc/core";
+import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import { z } from "zod";
 import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
 import { codeInput, emailInput, phoneInput } from "./inputs";
@@ -106,7 +107,7 @@ export const emailVerificationFamily: RestFamily = {
         email: emailInput,
         phone: phoneInput.optional().nullable(),
         password: z.string().min(1).max(1024),
-        fullname: z.string().trim().min(1).max(128),
+        fullname: z.string().trim().min(1).max(FULL_NAME_MAX_LENGTH),
         profile_picture: z.string().trim().max(2048).optional().nullable(),
         bio: z.string().trim().max(2000).optional().nullable(),
         birthday: birthday.optional().nullable(),

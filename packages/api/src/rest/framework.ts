@@ -3,6 +3,9 @@ import type { z } from "zod";
 import type { PlainAnswer, PlainBodyRequest } from "../http/plain";
 import { BodyTooLarge, bearerToken, MAX_BODY_BYTES, stripSlash } from "../http/request";
 
+/** Retry-After of a 429 or 503 whose refusal named no wait of its own, on every door. */
+export const DEFAULT_RETRY_AFTER_SEC = 60;
+
 /** What a route handler gets: parsed input, path parameters, the caller's token and address. */
 export interface RestCall<I> {
   auth: Auth;
@@ -205,8 +208,8 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
     } catch (e) {
       if (!isAuthError(e)) throw e;
       const { status, message } = route.mapError?.(e) ?? family.fromAuthError(e);
-      const retry = e.detail.retryAfterSec ?? (status === 429 ? 60 : undefined);
-      return fail(status, message, status === 429 || status === 503 ? { "retry-after": String(retry ?? 60) } : {});
+      const retry = e.detail.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC;
+      return fail(status, message, status === 429 || status === 503 ? { "retry-after": String(retry) } : {});
     }
   }
 

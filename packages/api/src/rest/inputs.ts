@@ -1,3 +1,4 @@
+import { CODE_LENGTH, isCodeShape } from "@authsvc/core/vocabulary";
 import { z } from "zod";
 
 // Shapes only: the rules (number parsing, password policy) live in core.
@@ -7,13 +8,14 @@ export const phoneString = z.string();
 export const emailInput = z.string().trim().min(3).max(254);
 
 /**
- * A 6-digit code, the one reading of every door's code field (002 `otp_number`, 003 `code`,
- * ...): JSON numbers are accepted and zero-padded (12345 means "012345").
+ * A code (core's CODE_LENGTH digits), the one reading of every door's code field (002
+ * `otp_number`, 003 `code`, ...): JSON numbers are accepted and zero-padded (12345 means
+ * "012345" for six digits).
  */
 export const codeInput = z
-  .union([z.string().trim(), z.number().int().nonnegative().max(999999)])
-  .transform((v) => (typeof v === "number" ? String(v).padStart(6, "0") : v))
-  .pipe(z.string().regex(/^\d{6}$/));
+  .union([z.string().trim(), z.number().int().nonnegative().max(10 ** CODE_LENGTH - 1)])
+  .transform((v) => (typeof v === "number" ? String(v).padStart(CODE_LENGTH, "0") : v))
+  .pipe(z.string().refine(isCodeShape));
 
-/** A 6-digit PIN as documented ("string"); a JSON number is taken as written. */
+/** A PIN as documented ("string"); a JSON number is taken as written; core judges its shape. */
 export const pinInput = z.union([z.string(), z.number().int().nonnegative()]).transform((v) => String(v)).pipe(z.string().max(64));

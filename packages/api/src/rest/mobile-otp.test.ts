@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
 import { advance, expect000, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, restSetup } from "./test-helpers";
+import { pastResendWaitMs } from "@authsvc/core/testing";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -49,7 +50,7 @@ describe("family 000 POST /api/v1/authentication/", () => {
     fakeDate();
     const h = restSetup();
     const a = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
-    advance(61_000);
+    advance(pastResendWaitMs(h.auth));
     const b = await h.call("POST", "/api/v1/authentication", { mobile_number: MOBILE });
     expect000(b, 201);
     expect(b.body.payload.data[0].id).toBe(a.body.payload.data[0].id);
@@ -83,7 +84,7 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     const first = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const id = first.body.payload.data[0].id as string;
     const oldCode = (await h.code(MOBILE));
-    advance(61_000);
+    advance(pastResendWaitMs(h.auth));
     const res = await h.call("PATCH", `/api/v1/authentication/${id}/`, { mobile_number: MOBILE });
     const payload = expect000(res, 200, "Resend OTP successfully");
     const d = payload.data[0]!;
@@ -115,7 +116,7 @@ describe("family 000 PATCH /api/v1/authentication/{id}/ (resend)", () => {
     const a = await h.call("POST", "/api/v1/authentication/", { mobile_number: MOBILE });
     const idA = a.body.payload.data[0].id as string;
     await h.call("POST", "/api/v1/authentication/", { mobile_number: "081234567890" });
-    advance(61_000);
+    advance(pastResendWaitMs(h.auth));
     for (const [id, mobile_number] of [
       ["999999", MOBILE],
       ["62bc4f27eaceff44edf66e61", MOBILE],

@@ -17,6 +17,7 @@
  *   id (admins only can learn it) 404 with the documented message.
  */
 import type { AuthErrorCode } from "@authsvc/core";
+import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
 import { parseUserId } from "./ids";
@@ -80,7 +81,7 @@ export const phoneSignupFamily: RestFamily = {
       method: "POST",
       path: "/user/sign-up",
       summary: "Sign up with name, email, phone number and birth date",
-      body: z.object({ name: z.string().trim().min(1).max(128), email: emailInput, phoneNumber: phoneInput, birthDate: z.iso.date() }),
+      body: z.object({ name: z.string().trim().min(1).max(FULL_NAME_MAX_LENGTH), email: emailInput, phoneNumber: phoneInput, birthDate: z.iso.date() }),
       response: { status: 200, schema: base },
       errors: { 400: BAD_REQUEST, 409: "phone or email already taken" },
       // The route documents one 400, whatever field is wrong.

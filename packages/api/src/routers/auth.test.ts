@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { pastResendWaitMs } from "@authsvc/core/testing";
 import { expectNoLeak, expectTrpcError, expectWireError, MINUTE, PASSWORD, setup } from "../test/harness";
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
@@ -173,7 +174,7 @@ describe("auth.resendRegistration", () => {
     const h = setup();
     const first = (await h.mutate("auth.register", { email: "ana@example.com", password: PASSWORD })).body.result.data;
     const oldCode = await h.lastCode("ana@example.com");
-    vi.setSystemTime(Date.now() + 61_000);
+    vi.setSystemTime(Date.now() + pastResendWaitMs(h.auth));
 
     const res = await h.mutate("auth.resendRegistration", { email: "ana@example.com" });
     expect(res.status, res.text).toBe(200);

@@ -3,7 +3,7 @@
  * requests do to their accounts (a fuzzed logout or password change just means a new one).
  */
 import type { AuthOptionsInput } from "@authsvc/core";
-import { BASE, PASSWORD, setup, type Harness } from "./harness";
+import { BASE, PASSWORD, setup } from "./harness";
 import type { Wire } from "../testing";
 
 export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
@@ -55,4 +55,3 @@ export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
   return { ...h, token, request, errorLogs };
 }
 
-export type FuzzHarness = ReturnType<typeof fuzzSetup> & Harness;

@@ -13,9 +13,6 @@ export { expectNoLeak, type Wire };
 
 export type Auth = ReturnType<typeof createTestAuth>["auth"];
 
-/** Cheap argon2 parameters: the tests exercise the rules, not the hash's cost. */
-export const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
-
 export const META = { ip: "203.0.113.5", userAgent: "vitest" } as const;
 export const REMOTE = "127.0.0.1";
 export const BASE = "http://localhost";
@@ -43,7 +40,7 @@ export interface SetupOptions {
 }
 
 export function setup(opts: SetupOptions = {}) {
-  const { auth, logger, store, sql } = createTestAuth({ argon2: FAST_ARGON2, ...opts.options } as Partial<AuthOptionsInput>, { newCode: opts.newCode });
+  const { auth, logger, store, sql } = createTestAuth(opts.options, { newCode: opts.newCode });
   const handler = createApiHandler(auth, { trustProxy: trustNobody, devOutbox: "on", ...opts.handler });
 
   async function send(req: Request, remoteAddress = REMOTE): Promise<Wire> {

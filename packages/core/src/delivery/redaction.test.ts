@@ -12,7 +12,6 @@ import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { REDACTED } from "@authsvc/store";
 import type { OutgoingMessage, Transport } from "./transport";
 
-const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 const EMAIL = "ana@example.com";
 const PHONE = "081234567890";
 
@@ -44,7 +43,7 @@ function provider(name: string) {
 function withProviders() {
   const email = provider("test-smtp");
   const sms = provider("test-sms");
-  const t = createTestAuth({ argon2: FAST_ARGON2 }, { transports: { email: email.transport, sms: sms.transport } });
+  const t = createTestAuth({}, { transports: { email: email.transport, sms: sms.transport } });
   cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));
   return { ...t, email, sms };
 }
@@ -159,7 +158,7 @@ describe("outbox rows after a real transport took the message", () => {
 
 describe("the embedded outbox-only transport (dev outbox)", () => {
   it("keeps the code and text readable: the row is the delivery", async () => {
-    const { auth, store } = createTestAuth({ argon2: FAST_ARGON2 });
+    const { auth, store } = createTestAuth();
     cleanups.push(() => store.close());
     await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true });
     const [row] = (await auth.listOutbox(PHONE));

@@ -186,10 +186,9 @@ describe("SMS webhook: failures and retries", () => {
   it("a webhook that hangs past the timeout fails with a timeout reason", async () => {
     const t = smsAuth(200);
     receiver.replies.push("hang");
-    const started = performance.now();
+    // A hang would be caught by the test's own timeout; the row says it was the webhook's.
     const err = await authError(t.auth.requestPhoneCode({ phone: PHONE, createIfMissing: true }));
     expect(err.code).toBe("DELIVERY_FAILED");
-    expect(performance.now() - started).toBeLessThan(3_000);
     expect((await rows(t))[0]).toMatchObject({ status: "failed", attempts: 1, error: "SMS webhook timed out after 200 ms" });
     expect((await rows(t))[0]!.nextAttemptAt).toBe(Date.now() + retryDelayMs(1));
   });

@@ -141,10 +141,9 @@ describe("SMTP transport against a real SMTP server", () => {
     const hanging = await startSmtpReceiver({ hang: true });
     cleanups.push(() => hanging.close());
     const t = smtpAuth(hanging.url, {}, 300);
-    const started = performance.now();
+    // A hang would be caught by the test's own timeout; the row says it was the transport's.
     const err = await authError(t.auth.startRegistration({ email: EMAIL, password: PASSWORD }));
     expect(err.code).toBe("DELIVERY_FAILED");
-    expect(performance.now() - started).toBeLessThan(3_000);
     expect(hanging.mails).toHaveLength(1);
     const [row] = (await outboxRows(t));
     expect(row).toMatchObject({ status: "failed", attempts: 1 });

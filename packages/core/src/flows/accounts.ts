@@ -6,7 +6,6 @@ import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
-import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy, type PasswordBounds } from "../passwords/policy";
 import { transaction } from "../transaction";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
@@ -43,7 +42,7 @@ export async function createAccount(ctx: AuthContext, input: AccountInput, meta?
   if (input.password) assertPasswordPolicy(input.password, ctx.options.password, input.passwordBounds);
   await limitAddress(ctx, "signupPerIp", meta);
   await assertAvailable(ctx, { email, phone, username });
-  const passwordHash = input.password ? await hashSecret(input.password, ctx.options.argon2) : null;
+  const passwordHash = input.password ? await ctx.hasher.hash(input.password, ctx.options.argon2) : null;
   return transaction(ctx, async (tx) => {
     const user = await createUser(tx, {
       email,

@@ -9,7 +9,6 @@ import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { proveCurrentPassword } from "../passwords/check";
-import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy, type PasswordBounds } from "../passwords/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
@@ -173,7 +172,7 @@ export async function resetPasswordWithCode(
     ctx,
     sel,
     input.code,
-    () => hashSecret(input.newPassword, ctx.options.argon2),
+    () => ctx.hasher.hash(input.newPassword, ctx.options.argon2),
     async (tx, c, passwordHash) => {
       const found = c.userId === null ? undefined : await findUserById(tx, c.userId);
       if (!found || found.status === "DISABLED") throw new AuthError("INVALID_CODE");
@@ -215,7 +214,7 @@ export async function changePassword(
     if (input.currentPassword !== undefined) await proveCurrentPassword(ctx, principal.user, input.currentPassword, meta);
     else if (!isRecentlyAuthenticated(ctx, principal)) throw new AuthError("REAUTH_REQUIRED");
   }
-  const passwordHash = await hashSecret(input.newPassword, ctx.options.argon2);
+  const passwordHash = await ctx.hasher.hash(input.newPassword, ctx.options.argon2);
   await transaction(ctx, async (tx) => {
     if (principal.scope === "password_reset" && (!principal.tokenId || !(await useOpaqueToken(tx, principal.tokenId)))) {
       throw new AuthError("UNAUTHORIZED");

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeJwt } from "jose";
 import { authError, fakeClock, lastCode } from "../test-helpers";
-import { createTestAuth, planCodes } from "../testing";
+import { codeLifetimeMs, createTestAuth, planCodes } from "../testing";
 
 const PHONE = "0881829915";
 const E164 = "+62881829915";
@@ -20,7 +20,7 @@ describe("requestPhoneCode", () => {
     const first = await auth.requestPhoneCode({ phone: PHONE, createIfMissing: true, role: "customer" });
     expect(first.user).toMatchObject({ phone: E164, role: "customer", phoneVerifiedAt: null });
     expect(first.phone).toBe(E164);
-    expect(first.expiresAt).toBe(Date.now() + 300_000);
+    expect(first.expiresAt).toBe(Date.now() + codeLifetimeMs(auth));
     expect(first.resendInSec).toBe(60);
 
     clock.advanceSec(60);

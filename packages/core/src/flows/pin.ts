@@ -6,7 +6,6 @@ import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
-import { dummyHash, hashSecret, verifySecret } from "../passwords/hash";
 import { proveCurrentPassword } from "../passwords/check";
 import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
@@ -41,7 +40,7 @@ export async function setPin(
   // A locked PIN is lifted only by a reset code, never by a plain change.
   if ((await getCredentials(ctx, p.user.id))?.pinLockedAt != null) throw new AuthError("PIN_LOCKED");
   await assertProof(ctx, { ...p, meta }, input.currentPassword);
-  const pinHash = await hashSecret(input.pin, ctx.options.argon2);
+  const pinHash = await ctx.hasher.hash(input.pin, ctx.options.argon2);
   const had = Boolean((await getCredentials(ctx, p.user.id))?.pinHash);
   // Guarded by the store: a lock that landed while the PIN was being hashed still wins.
   if (!(await ctx.store.credentials.setPinIfUnlocked(p.user.id, pinHash, ctx.now()))) throw new AuthError("PIN_LOCKED");
@@ -67,7 +66,7 @@ export async function checkPin(
   const creds = user ? await getCredentials(ctx, user.id) : undefined;
   const reserved = user && creds?.pinHash ? await ctx.store.credentials.reservePinTry(user.id, ctx.options.pin.maxFailures) : undefined;
   if (!reserved && !opts.sameTime) return creds?.pinHash ? "locked" : "unset";
-  const ok = (await verifySecret(reserved?.hash ?? (await dummyHash(ctx.options.argon2)), pin)) && Boolean(reserved);
+  const ok = (await ctx.hasher.verify(reserved?.hash ?? (await ctx.hasher.dummy(ctx.options.argon2)), pin)) && Boolean(reserved);
   if (!user || !creds?.pinHash) return "unset";
   if (!reserved) return "locked";
   if (ok) {
@@ -155,7 +154,7 @@ export async function resetPinWithCode(
     ctx,
     { purpose: "pin_reset", destination: dest.to, userId: p.user.id, meta },
     input.code,
-    () => hashSecret(input.pin, ctx.options.argon2),
+    () => ctx.hasher.hash(input.pin, ctx.options.argon2),
     async (tx, _c, pinHash) => {
       await tx.store.credentials.resetPin(p.user.id, pinHash, tx.now());
       await audit(tx, { kind: "pin_changed", userId: p.user.id, meta, detail: { via: "reset_code" } });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { authError, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
-import { createTestAuth } from "../testing";
+import { codeLifetimeMs, createTestAuth } from "../testing";
 
 /** Family 003 and the web sign-up: no user exists until the emailed code comes back. */
 const EMAIL = "ana@example.com";
@@ -20,7 +20,12 @@ describe("startRegistration", () => {
   it("emails a code and creates no user until it is verified", async () => {
     const { auth, sql } = createTestAuth();
     const pending = await start(auth);
-    expect(pending).toMatchObject({ email: EMAIL, expiresInSec: 300, expiresAt: Date.now() + 300_000, resendInSec: 60 });
+    expect(pending).toMatchObject({
+      email: EMAIL,
+      expiresInSec: auth.options.code.ttlSec,
+      expiresAt: Date.now() + codeLifetimeMs(auth),
+      resendInSec: auth.options.code.cooldownSec,
+    });
     expect(pending.verificationId).toEqual(expect.any(String));
     const [msg] = (await auth.listOutbox(EMAIL));
     expect(msg).toMatchObject({ channel: "email", to: EMAIL, purpose: "signup" });

@@ -6,7 +6,6 @@ import { sendCode } from "../codes/send-code";
 import type { Locale } from "../delivery/templates";
 import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
-import { hashSecret } from "../passwords/hash";
 import { assertPasswordPolicy } from "../passwords/policy";
 import { normalizeEmail, normalizePhone, normalizeUsername } from "../users/normalize";
 import { clientOf, isFresh } from "../users/registrant";
@@ -112,7 +111,7 @@ export async function startRegistration(
   // Counted before the 409, so probing which emails are taken costs the same as signing up.
   await limitAddress(ctx, "signupPerIp", meta);
   await assertAvailable(ctx, { email, phone, username });
-  const passwordHash = await hashSecret(input.password, ctx.options.argon2);
+  const passwordHash = await ctx.hasher.hash(input.password, ctx.options.argon2);
   return sendRegistrationCode(
     ctx,
     {

@@ -7,7 +7,6 @@ import { requesterOf, type Requester } from "../limits/requester";
 import { transaction } from "../transaction";
 import type { Limit } from "../options";
 import { getCredentials } from "../users/users";
-import { dummyHash, verifySecret } from "./hash";
 
 /**
  * A subject's part of a limit key, with no `:` left in it: the `:` after it then ends the
@@ -89,7 +88,7 @@ export async function checkPasswordCounted(
   const over = attempts.filter((a) => a.count > a.limit.max);
   if (over.length) throw new AuthError("RATE_LIMITED", { retryAfterSec: Math.max(...over.map((a) => a.retryAfterSec)) });
   const stored = user ? (await getCredentials(ctx, user.id))?.passwordHash : undefined;
-  const ok = (await verifySecret(stored ?? (await dummyHash(ctx.options.argon2)), password)) && Boolean(stored);
+  const ok = (await ctx.hasher.verify(stored ?? (await ctx.hasher.dummy(ctx.options.argon2)), password)) && Boolean(stored);
   if (ok) {
     for (const [key] of counters) await resetLimit(ctx, key);
     // The right password from a known device of the account: the owner, so the strangers' count goes too.

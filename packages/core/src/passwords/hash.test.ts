@@ -1,25 +1,24 @@
 import { availableParallelism } from "node:os";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { createHasher } from "./hash";
 
 // The real argon2 would make this test slow and its timing flaky; count calls instead.
-const calls = vi.hoisted(() => ({ running: 0, most: 0, order: [] as string[], fail: new Set<string>() }));
-vi.mock("@node-rs/argon2", () => {
-  const work = async (label: string, result: unknown) => {
-    calls.running++;
-    calls.most = Math.max(calls.most, calls.running);
-    calls.order.push(label);
-    await new Promise((r) => setTimeout(r, 5));
-    calls.running--;
-    if (calls.fail.has(label)) throw new Error("argon2 failed");
-    return result;
-  };
-  return {
-    hash: (secret: string) => work(secret, `hashed:${secret}`),
-    verify: (stored: string, secret: string) => work(secret, stored === `hashed:${secret}`),
-  };
+const calls = { running: 0, most: 0, order: [] as string[], fail: new Set<string>() };
+async function work<T>(label: string, result: T): Promise<T> {
+  calls.running++;
+  calls.most = Math.max(calls.most, calls.running);
+  calls.order.push(label);
+  await new Promise((r) => setTimeout(r, 5));
+  calls.running--;
+  if (calls.fail.has(label)) throw new Error("argon2 failed");
+  return result;
+}
+const hasher = createHasher({
+  hash: (secret) => work(secret, `hashed:${secret}`),
+  verify: (stored, secret) => work(secret, stored === `hashed:${secret}`),
 });
-
-const { hashSecret, verifySecret } = await import("./hash");
+const hashSecret = hasher.hash;
+const verifySecret = hasher.verify;
 const params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 describe("hashing lanes", () => {

@@ -2,6 +2,7 @@ import type { Session, User } from "@authsvc/store";
 import type { AuthContext, RequestMeta } from "../context";
 import { audit } from "../audit/audit";
 import { randomToken } from "../crypto/secrets";
+import { SESSION_TOUCH_INTERVAL_MS } from "../vocabulary";
 
 export type SessionKind = "web" | "api" | "mobile";
 
@@ -28,10 +29,10 @@ export const findSession = (ctx: AuthContext, id: string): Promise<Session | und
 export const findSessionWithUser = (ctx: AuthContext, id: string): Promise<{ session: Session; user: User } | undefined> =>
   ctx.store.sessions.byIdWithUser(id);
 
-/** Records use at most once a minute, so a token check is a read, not a write. */
+/** Records use at most once per SESSION_TOUCH_INTERVAL_MS. */
 export async function touchSession(ctx: AuthContext, s: Session): Promise<void> {
   const now = ctx.now();
-  if (now - s.lastUsedAt < 60_000) return;
+  if (now - s.lastUsedAt < SESSION_TOUCH_INTERVAL_MS) return;
   await ctx.store.sessions.touch(s.id, now);
 }
 

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { AuthError } from "../errors";
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "../vocabulary";
 
 /**
  * No white space, no control character (U+0000 is one PostgreSQL text cannot hold: a lookup by
@@ -30,7 +31,7 @@ export function normalizePhone(input: string, rules: PhoneRules): string {
   return parsed.number;
 }
 
-const USERNAME = /^[A-Za-z0-9._-]{3,32}$/;
+const USERNAME = new RegExp(`^[A-Za-z0-9._-]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`);
 
 export function normalizeUsername(input: string): string {
   const username = input.trim().replace(/^@/, "");

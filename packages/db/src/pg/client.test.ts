@@ -2,7 +2,7 @@ import { eq, is } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { createPgDatabase, defaultPgPoolSize, isPostgresUrl, pgMigrationsApplied, type PgDb } from "./client";
+import { createPgDatabase, defaultPgPoolSize, isPostgresUrl, migrationLockKey, pgMigrationsApplied, type PgDb } from "./client";
 import * as schema from "./schema";
 import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "./testing";
 
@@ -110,7 +110,25 @@ describe.skipIf(!pgTestServerUrl())("createPgDatabase on PostgreSQL", () => {
 
   it("lets instances start together on a new database: one applies the migrations, the others wait for it", async () => {
     const url = await fresh({ migrate: false });
-    const dbs = await Promise.all([open(url), open(url), open(url)]);
+    // The lock is held here first, so the three starts are all queued behind it, whatever the
+    // timing: without the lock none would wait, and this would fail.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query("SELECT pg_advisory_lock($1)", [migrationLockKey]);
+    let started = 0;
+    const starting = [open(url), open(url), open(url)].map((p) => p.then((db) => (started++, db)));
+    const waiting = async () =>
+      (
+        await holder.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = $1 AND objsubid = 1",
+          [migrationLockKey],
+        )
+      ).rows[0]!.n;
+    await vi.waitFor(async () => expect(await waiting()).toBe(3), { timeout: 15_000, interval: 20 });
+    expect(started).toBe(0);
+    await holder.query("SELECT pg_advisory_unlock($1)", [migrationLockKey]);
+    await holder.end();
+    const dbs = await Promise.all(starting);
     for (const db of dbs) expect(await pgMigrationsApplied(db)).toBe(true);
     const applied = await dbs[0]!.$client.query("SELECT hash FROM drizzle.__drizzle_migrations");
     expect(new Set(applied.rows.map((r) => r.hash)).size).toBe(applied.rowCount);

@@ -21,7 +21,7 @@ const migrationsTable = "drizzle.__drizzle_migrations";
  * take turns, so the first applies and the others find nothing left to do. The key is arbitrary
  * but fixed: every instance of this service must use the same one.
  */
-const migrationLockKey = 0x61757468; // "auth"
+export const migrationLockKey = 0x61757468; // "auth"
 
 /** `postgres://` and `postgresql://` are PostgreSQL; anything else is for SQLite's openDatabase. */
 export function isPostgresUrl(url: string): boolean {

@@ -18,7 +18,8 @@ import { createSqliteStore } from "../sqlite-store";
 export type TestStoreEngine = "sqlite" | "postgres";
 
 export function testStoreEngine(): TestStoreEngine {
-  const engine = process.env.AUTH_TEST_STORE || "sqlite";
+  // `none`: an engine-free file (projects.js), which makes no store.
+  const engine = process.env.AUTH_TEST_STORE === "none" ? "sqlite" : process.env.AUTH_TEST_STORE || "sqlite";
   if (engine !== "sqlite" && engine !== "postgres") throw new Error(`AUTH_TEST_STORE must be sqlite or postgres, not ${engine}`);
   return engine;
 }
@@ -59,6 +60,9 @@ function parseJsonColumns(row: Row): Row {
 
 /** An empty store for one test. */
 export function createTestStore(): TestStore {
+  if (process.env.AUTH_TEST_STORE === "none") {
+    throw new Error("this file is listed as engine-free in its vitest.config.ts but makes a test store: take it off the list, so it runs on both engines");
+  }
   return testStoreEngine() === "postgres" ? pgTestStore() : sqliteTestStore();
 }
 

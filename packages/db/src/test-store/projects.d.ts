@@ -2,5 +2,5 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
 
 export function storeProjects(
   test: NonNullable<TestProjectInlineConfiguration["test"]> & { include: string[] },
-  sqliteOnly?: string[],
+  split?: { sqliteOnly?: string[]; engineFree?: string[] },
 ): TestProjectInlineConfiguration[];
