@@ -44,6 +44,8 @@ async function inEnglish<T>(page: Page, fn: () => Promise<T>): Promise<T> {
 }
 
 test("phone trap screens: sign-up phone step, account verify-now, login phone tab, in English and Indonesian", async ({ page }) => {
+  // Six screens, each checked by axe and photographed: three times the usual time, so a busy machine does not fail it.
+  test.slow();
   const account = newAccount("trap-screens", { phone: uniquePhone() });
   await startSignUp(page, account);
   await page.getByLabel("Code", { exact: true }).fill(await readCode(page.context(), account.email, "Sign-up code"));
