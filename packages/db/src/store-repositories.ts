@@ -15,8 +15,11 @@ const repositoryOf = Symbol("repositoryOf");
  * and defining each getter on each store cost more than the transaction's own statements.
  */
 const prototypes = new Map<string, object>();
+let last: { names: readonly (keyof Repositories)[]; proto: object } | undefined;
 
 function prototypeFor(names: readonly (keyof Repositories)[]): object {
+  // An engine that passes one list each time is answered without joining its names.
+  if (last?.names === names) return last.proto;
   const key = names.join(",");
   let proto = prototypes.get(key);
   if (!proto) {
@@ -31,6 +34,7 @@ function prototypeFor(names: readonly (keyof Repositories)[]): object {
     }
     prototypes.set(key, proto);
   }
+  last = { names, proto };
   return proto;
 }
 
