@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncSlot } from "@authsvc/db";
 import pino from "pino";
 import type { Env } from "./env";
 
 /** The request a line is logged for; set once per request by the server. */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+export const requestContext = new AsyncSlot<{ requestId: string }>("request");
 
 export interface Logger {
   info(obj: object, msg?: string): void;

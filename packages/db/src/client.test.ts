@@ -1,8 +1,9 @@
-import { mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { databasePath, migrationsApplied, openDatabase } from "./client";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { databasePath, migrationsApplied, migrationsFolder, openDatabase } from "./client";
 
 describe("openDatabase", () => {
   it("creates the file, applies every migration and sets WAL, foreign keys and a busy timeout", () => {
@@ -22,6 +23,34 @@ describe("openDatabase", () => {
     const again = openDatabase(`file:${path.join(dir, "nested", "auth.db")}`);
     expect(migrationsApplied(again)).toBe(true);
     again.$client.close();
+  });
+
+  it("moves rate_limits to a table clustered on its key and keeps its rows and the purge's index", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "authsvc-db-"));
+    // The migrations up to the one before, as a database made before it has them.
+    const before = path.join(dir, "drizzle");
+    cpSync(migrationsFolder, before, { recursive: true });
+    const journalFile = path.join(before, "meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { tag: string }[] };
+    const at = journal.entries.findIndex((e) => e.tag === "0005_rate_limits_without_rowid");
+    expect(at).toBeGreaterThan(0);
+    for (const e of journal.entries.slice(at)) rmSync(path.join(before, `${e.tag}.sql`));
+    writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    const file = path.join(dir, "auth.db");
+    const old = openDatabase(`file:${file}`, { migrate: false });
+    migrate(old, { migrationsFolder: before });
+    old.$client.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES (?, ?, ?)").run("code-send-h:+62811:", 3, 1000);
+    old.$client.close();
+
+    const db = openDatabase(`file:${file}`);
+    const c = db.$client;
+    expect(migrationsApplied(db)).toBe(true);
+    expect(c.prepare("SELECT key, count, window_start AS windowStart FROM rate_limits").all()).toEqual([{ key: "code-send-h:+62811:", count: 3, windowStart: 1000 }]);
+    expect(() => c.prepare("SELECT rowid FROM rate_limits")).toThrow(/rowid/);
+    expect(c.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rate_limits' AND sql IS NOT NULL").all()).toEqual([
+      { name: "rate_limits_window_start" },
+    ]);
+    c.close();
   });
 
   it("reports a database without migrations as not ready", () => {

@@ -1,6 +1,7 @@
 export * from "./schema";
 export * from "./client";
 export * from "./backup";
+export { AsyncSlot } from "@authsvc/store/async-context";
 export { createSqliteStore } from "./sqlite-store";
 export * from "./open-store";
 export { isPostgresUrl } from "./pg/client";

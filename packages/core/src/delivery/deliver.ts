@@ -3,7 +3,7 @@ import { maskDestination } from "../audit/audit";
 import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
 import { AuthError } from "../errors";
-import { renderMessage, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
+import { renderMessage, renderText, type Locale, type MessagePurpose, type TemplateInput } from "./templates";
 import { outboxOnlyTransport, type Channel, type Transport } from "./transport";
 
 export interface DeliverInput extends TemplateInput {
@@ -63,16 +63,19 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
  * does; a claim that lapses at once (`leaseMs` 0) leaves it to the next worker pass.
  */
 function insertRow(ctx: AuthContext, input: DeliverInput, leaseMs = CLAIM_MS): Promise<OutboxMessage> {
-  const { subject, text, html } = renderMessage(input.purpose, input.locale ?? "en", input);
+  const locale = input.locale ?? "en";
+  // An SMS keeps neither subject nor html: its html is not rendered to be dropped.
+  const email = input.channel === "email" ? renderMessage(input.purpose, locale, input) : undefined;
+  const text = email ? email.text : renderText(input.purpose, locale, input).text;
   const now = ctx.now();
   return ctx.store.outbox.insertClaimed(
     {
     channel: input.channel,
     to: input.to,
     purpose: input.purpose,
-    subject: input.channel === "email" ? subject : null,
+    subject: email ? email.subject : null,
     text,
-    html: input.channel === "email" ? html : null,
+    html: email ? email.html : null,
     code: input.code ?? null,
     challengeId: input.challengeId ?? null,
     createdAt: now,

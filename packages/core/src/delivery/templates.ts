@@ -103,7 +103,12 @@ function toHtml(r: Rendered, input: TemplateInput, locale: Locale): string {
   return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(r.subject)}</title></head><body style="font-family:system-ui,sans-serif;font-size:16px;line-height:1.5;color:#1a1d21"><p>${body}</p></body></html>`;
 }
 
+/** The subject and text only: what an SMS carries. */
+export function renderText(purpose: MessagePurpose, locale: Locale, input: TemplateInput): Rendered {
+  return (locale === "id" ? id : en)[purpose](input);
+}
+
 export function renderMessage(purpose: MessagePurpose, locale: Locale, input: TemplateInput): Rendered & { html: string } {
-  const rendered = (locale === "id" ? id : en)[purpose](input);
+  const rendered = renderText(purpose, locale, input);
   return { ...rendered, html: toHtml(rendered, input, locale) };
 }

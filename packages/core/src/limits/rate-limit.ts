@@ -33,9 +33,14 @@ export function resetLimitsStartingWith(ctx: AuthContext, prefix: string): Promi
   return ctx.store.limits.resetPrefix(prefix);
 }
 
+/** Throws when a count taken by `hitLimit` went over the limit. */
+export function refuseOver(state: LimitState, limit: Limit, code: AuthErrorCode = "RATE_LIMITED"): void {
+  if (state.count > limit.max) throw new AuthError(code, { retryAfterSec: state.retryAfterSec });
+}
+
 /** Counts this call and throws when it goes over the limit. */
 export async function consumeLimit(ctx: AuthContext, key: string, limit: Limit, code: AuthErrorCode = "RATE_LIMITED"): Promise<LimitState> {
   const state = await hitLimit(ctx, key, limit);
-  if (state.count > limit.max) throw new AuthError(code, { retryAfterSec: state.retryAfterSec });
+  refuseOver(state, limit, code);
   return state;
 }

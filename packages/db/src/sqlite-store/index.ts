@@ -54,6 +54,8 @@ const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope)
   keys: (_, q, scope) => keyRepository(q.keys, scope),
 };
 
+const repositoryNames = Object.keys(makers) as (keyof Repositories)[];
+
 function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
   // Made on first use: a transaction's store is made per transaction and uses a few of them.
   const made: Partial<Repositories> = {};
@@ -87,7 +89,7 @@ function storeFor(db: Db, prepared: () => Statements, scope: Scope): Store {
         }
       },
     },
-    Object.keys(makers) as (keyof Repositories)[],
+    repositoryNames,
     repo,
   );
 }

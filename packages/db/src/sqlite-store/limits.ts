@@ -2,19 +2,23 @@ import { prefixUpperBound, type LimitBucket, type LimitRepository } from "@auths
 import type { Db } from "../client";
 import type { Scope } from "./scope";
 
-// Every request hits a limit or two: raw prepared statements, the cheapest path there is.
+// Every request hits a limit several times: raw prepared statements, the cheapest path there
+// is, with values bound by position and rows read as arrays (better-sqlite3 looks each named
+// value up in the object, and builds a row object one property at a time).
 export function prepareLimits(db: Db) {
   const client = db.$client;
   return {
     // One statement, so concurrent hits from any process count exactly once each.
-    hit: client.prepare(
-      `INSERT INTO rate_limits (key, count, window_start) VALUES (@key, @n, @at)
-       ON CONFLICT(key) DO UPDATE SET
-         count = CASE WHEN window_start + @windowMs <= @at THEN @n ELSE count + @n END,
-         window_start = CASE WHEN window_start + @windowMs <= @at THEN @at ELSE window_start END
-       RETURNING count, window_start AS windowStart`,
-    ),
-    peek: client.prepare(`SELECT count, window_start AS windowStart FROM rate_limits WHERE key = ?`),
+    hit: client
+      .prepare<[key: string, n: number, at: number, windowMs: number, windowMs: number], [number, number]>(
+        `INSERT INTO rate_limits (key, count, window_start) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET
+           count = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.count ELSE count + excluded.count END,
+           window_start = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.window_start ELSE window_start END
+         RETURNING count, window_start`,
+      )
+      .raw(true),
+    peek: client.prepare<[key: string], [number, number]>(`SELECT count, window_start FROM rate_limits WHERE key = ?`).raw(true),
     reset: client.prepare(`DELETE FROM rate_limits WHERE key = ?`),
     // A key range, which the key's index serves (a test on substr(key) read every row); not
     // LIKE either: an email in a key may hold % or _.
@@ -25,10 +29,16 @@ export function prepareLimits(db: Db) {
 
 type Queries = ReturnType<typeof prepareLimits>;
 
+const bucket = ([count, windowStart]: [number, number]): LimitBucket => ({ count, windowStart });
+
 export function limitRepository(q: Queries, scope: Scope): LimitRepository {
   return {
-    hit: (key, n, windowMs, at) => scope.run(() => q.hit.get({ key, n, windowMs, at }) as LimitBucket),
-    peek: (key) => scope.run(() => q.peek.get(key) as LimitBucket | undefined),
+    hit: (key, n, windowMs, at) => scope.run(() => bucket(q.hit.get(key, n, at, windowMs, windowMs)!)),
+    peek: (key) =>
+      scope.run(() => {
+        const row = q.peek.get(key);
+        return row && bucket(row);
+      }),
     reset: (key) =>
       scope.run(() => {
         q.reset.run(key);

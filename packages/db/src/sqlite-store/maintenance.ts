@@ -21,8 +21,9 @@ export function prepareMaintenance(db: Db): Record<PurgeStep, ReturnType<Db["$cl
     ),
     // Their tokens go with them (ON DELETE CASCADE).
     sessions: client.prepare(`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= @graceCutoff LIMIT @batch)`),
+    // By key: the table has no rowid (migration 0005).
     rateLimits: client.prepare(
-      `DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start <= @limitCutoff LIMIT @batch)`,
+      `DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE window_start <= @limitCutoff LIMIT @batch)`,
     ),
     // A row still to be sent (queued, sending, or failed with a retry due) is left alone: its
     // sender needs the text, and gives it up (redacted) once its code is no longer valid.

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncSlot } from "@authsvc/store/async-context";
 import { translateError } from "./conflict";
 import { Gate } from "./gate";
 
@@ -8,7 +8,7 @@ import { Gate } from "./gate";
  * transaction opened from this level holds the connection.
  */
 /** The scopes of the transactions the running code is inside, innermost last. */
-export const openScopes = new AsyncLocalStorage<readonly Scope[]>();
+export const openScopes = new AsyncSlot<readonly Scope[]>("sqlite open scopes");
 
 export class Scope {
   readonly gate = new Gate();

@@ -62,8 +62,9 @@ export function prepareUsers(db: Db) {
         .where(and(eq(users.customerNumber, p("customerNumber")), eq(users.accountNumber, p("accountNumber")))),
       users,
     ),
-    customerNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n"))).prepare(),
-    accountNumberTaken: db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n"))).prepare(),
+    // Every new account asks both, once each: through bare() as the lookups by key are.
+    customerNumberTaken: bare(db, db.select({ id: users.id }).from(users).where(eq(users.customerNumber, p("n")))),
+    accountNumberTaken: bare(db, db.select({ id: users.id }).from(users).where(eq(users.accountNumber, p("n")))),
     credentials: bare(db, db.select().from(credentials).where(eq(credentials.userId, p("userId"))), credentials),
     setPassword: bare(
       db,
