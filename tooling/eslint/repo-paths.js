@@ -6,7 +6,7 @@
  * its `src/` (docs name core's files as `users/users.ts`), or, written as `core/...`,
  * `api/...`, from that package's `src/`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,14 +37,15 @@ export function prose(file, text) {
 
 /**
  * Every path named in `text` (the contents of `file`, relative to `root`) that resolves to
- * nothing, with its line.
+ * nothing, with its line; `ignored` says whether git ignores a path (relative to `root`).
  *
  * @param {string} root
  * @param {string} file
  * @param {string} text
+ * @param {(path: string) => boolean} [ignored]
  * @returns {{ line: number, path: string }[]}
  */
-export function missingPaths(root, file, text) {
+export function missingPaths(root, file, text, ignored = (/** @type {string} */ _p) => false) {
   const bases = [".", path.dirname(file), ...PACKAGES.flatMap((p) => [p, `${p}/src`])];
   const found = [];
   const body = prose(file, text);
@@ -54,7 +55,9 @@ export function missingPaths(root, file, text) {
     // `core/flows/pin.ts`, `core/src/...`: a package by its short name.
     const [first, ...rest] = named.split("/");
     const byName = PACKAGES.filter((p) => path.basename(p) === first).flatMap((p) => [path.join(p, ...rest), path.join(p, "src", ...rest)]);
-    const exists = [...bases.map((b) => path.join(b, named)), ...byName].some((p) => existsSync(path.join(root, p)));
+    const candidates = [...bases.map((b) => path.join(b, named)), ...byName];
+    // A build's output (dist/server.mjs) exists only once built: git ignores it.
+    const exists = candidates.some((p) => existsSync(path.join(root, p)) || ignored(p));
     if (!exists) found.push({ line: body.slice(0, m.index).split("\n").length, path: named });
   }
   return found;
@@ -65,7 +68,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const files = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" })
     .split("\n")
     .filter((f) => SCANNED.test(f));
-  const missing = files.flatMap((file) => missingPaths(root, file, readFileSync(path.join(root, file), "utf8")).map((m) => `${file}:${m.line}: ${m.path}`));
+  const ignored = (/** @type {string} */ p) => spawnSync("git", ["check-ignore", "-q", "--no-index", p], { cwd: root }).status === 0;
+  const missing = files.flatMap((file) =>
+    missingPaths(root, file, readFileSync(path.join(root, file), "utf8"), ignored).map((m) => `${file}:${m.line}: ${m.path}`),
+  );
   if (missing.length > 0) {
     console.error(`These docs and comments name files that do not exist (moved or renamed?):\n${missing.join("\n")}`);
     process.exit(1);

@@ -25,6 +25,12 @@ describe("repo-paths: docs and comments name files that exist", () => {
     expect(missingPaths(root, "docs/security.md", doc)).toEqual([]);
   });
 
+  it("takes a path git ignores (a build's output) as there, built or not", () => {
+    const doc = "Runs `apps/web/dist/server.mjs`.\n";
+    expect(missingPaths(root, "bench/README.md", doc, (p) => p.startsWith("apps/web/dist/"))).toEqual([]);
+    expect(missingPaths(root, "bench/README.md", "Runs `apps/web/nowhere/server.mjs`.\n", (p) => p.startsWith("apps/web/dist/"))).toHaveLength(1);
+  });
+
   it("does not read strings in code, such as a test fixture's file name", () => {
     const code = `lint("src/flows/sign-in.test.ts", 'src/nowhere.ts', \`src/also/nowhere.ts\`); // src/flows/none.ts\n`;
     expect(missingPaths(root, "tooling/eslint/test/boundaries.test.ts", code)).toEqual([{ line: 1, path: "src/flows/none.ts" }]);
