@@ -1,3 +1,4 @@
+import type { AuthErrorCode } from "@authsvc/core";
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "@authsvc/core/vocabulary";
 import { defineMessages } from "./define";
 
@@ -108,3 +109,8 @@ export const common = defineMessages({
     attemptsLeft1: "Sisa 1 percobaan.",
   },
 });
+
+// Every error code of core's has its line here (and so, by defineMessages, in Indonesian): a
+// code added to core without one fails the type-check.
+const everyErrorCode: Record<AuthErrorCode, string> = common.en;
+void everyErrorCode;

@@ -4,7 +4,7 @@ import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
-import { consumeLimit, hitLimit, peekLimit, refuseOver, resetLimit } from "../limits/rate-limit";
+import { consumeLimit, DAY_WINDOW_SEC, hitLimit, HOUR_WINDOW_SEC, peekLimit, refuseOver, resetLimit } from "../limits/rate-limit";
 import { requesterOf, type Requester } from "../limits/requester";
 import type { Limit } from "../options";
 import { transaction } from "../transaction";
@@ -52,10 +52,10 @@ const dayKey = (purpose: CodePurpose, destination: string, requester: string) =>
 const destinationHourKey = (destination: string) => `code-dest-h:${destination}:`;
 const destinationDayKey = (destination: string) => `code-dest-d:${destination}:`;
 const failureLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.maxAttempts, windowSec: ctx.options.code.lockSec });
-const hourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perHour, windowSec: 3600 });
-const dayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perDay, windowSec: 86400 });
-const destinationHourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerHour, windowSec: 3600 });
-const destinationDayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerDay, windowSec: 86400 });
+const hourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perHour, windowSec: HOUR_WINDOW_SEC });
+const dayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.perDay, windowSec: DAY_WINDOW_SEC });
+const destinationHourLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerHour, windowSec: HOUR_WINDOW_SEC });
+const destinationDayLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.destinationPerDay, windowSec: DAY_WINDOW_SEC });
 /** Codes made before requesters were recorded count as one requester's. */
 const requesterKeyOf = (c: Challenge) => c.requester ?? "local:";
 

@@ -9,7 +9,7 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { batch, transaction } from "../transaction";
 import { normalizePhone } from "../users/normalize";
-import { consumeLimit, hitLimit } from "../limits/rate-limit";
+import { consumeLimit, hitLimit, HOUR_WINDOW_SEC } from "../limits/rate-limit";
 import { requesterOf } from "../limits/requester";
 import type { Limit } from "../options";
 import { liftLockouts } from "../users/lockouts";
@@ -45,9 +45,9 @@ async function requestThenSend(ctx: AuthContext, work: (b: AuthContext) => Promi
  * once per hour.
  */
 async function spendNewNumberBudget(ctx: AuthContext, meta?: RequestMeta): Promise<void> {
-  const share: Limit = { max: ctx.options.smsNewNumbersPerRequesterPerHour, windowSec: 3600 };
+  const share: Limit = { max: ctx.options.smsNewNumbersPerRequesterPerHour, windowSec: HOUR_WINDOW_SEC };
   await consumeLimit(ctx, `sms-new-numbers:${requesterOf(ctx, meta).key}`, share);
-  const state = await hitLimit(ctx, "sms-new-numbers:", { max: ctx.options.smsNewNumbersPerHour, windowSec: 3600 });
+  const state = await hitLimit(ctx, "sms-new-numbers:", { max: ctx.options.smsNewNumbersPerHour, windowSec: HOUR_WINDOW_SEC });
   if (state.count <= ctx.options.smsNewNumbersPerHour) return;
   if (state.count === ctx.options.smsNewNumbersPerHour + 1) {
     await audit(ctx, { kind: "sms_budget_exhausted", outcome: "fail", meta, detail: { perHour: ctx.options.smsNewNumbersPerHour } });

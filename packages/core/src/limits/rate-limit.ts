@@ -3,6 +3,15 @@ import type { AuthContext } from "../context";
 import { AuthError, type AuthErrorCode } from "../errors";
 import type { Limit } from "../options";
 
+/**
+ * The windows written into the rules rather than into options: the code sends' per hour and
+ * per day, the new-number budget's hour. The purge keeps rows as long as the longest of these
+ * and of the options' windows (maintenance/purge.ts).
+ */
+export const HOUR_WINDOW_SEC = 3600;
+export const DAY_WINDOW_SEC = 86_400;
+export const FIXED_WINDOWS_SEC = [HOUR_WINDOW_SEC, DAY_WINDOW_SEC] as const;
+
 export interface LimitState {
   count: number;
   /** Seconds until the window ends and the count starts again. */

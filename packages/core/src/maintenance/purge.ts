@@ -2,6 +2,7 @@ import { REDACTED, type PurgeCutoffs, type PurgeStep } from "@authsvc/store";
 import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
 import type { AuthOptions } from "../options";
+import { FIXED_WINDOWS_SEC } from "../limits/rate-limit";
 
 /**
  * The scheduled purge: what the store no longer needs is deleted, and what it keeps for a
@@ -33,8 +34,6 @@ export interface PurgeOptions {
 
 const DEFAULT_BATCH = 500;
 const DAY_MS = 86_400_000;
-/** Windows written into the code rules rather than into options (codes.ts: per hour, per day). */
-const FIXED_WINDOWS_SEC = [3600, 86_400];
 
 /** Every `windowSec` among the options' limits, and the windows written into the code rules. */
 export function longestLimitWindowSec(options: AuthOptions): number {
