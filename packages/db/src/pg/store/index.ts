@@ -5,7 +5,7 @@ import * as schema from "../schema";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
 import { withoutQueryValues } from "../../query-error";
-import type { Repositories, StoreControls } from "../../store-repositories";
+import { storeWith, type Repositories, type StoreControls } from "../../store-repositories";
 import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
@@ -86,35 +86,12 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
 };
 
-interface Made {
-  bound: Bound;
-  made: Partial<Repositories>;
-}
+const repositoryNames = Object.keys(makers) as (keyof Repositories)[];
 
-/**
- * The repositories as getters on one prototype, each made on first use and then kept: a
- * transaction's store is one object, and its body uses a few of them.
- */
-const repositories: object = {};
-for (const name of Object.keys(makers) as (keyof Repositories)[]) {
-  Object.defineProperty(repositories, name, {
-    enumerable: true,
-    get(this: Made) {
-      return (this.made[name] ??= makers[name](this.bound) as never);
-    },
-  });
-}
-
-/** A store of `controls` over `bound`; without `batch` of its own, a batch is its body run on it. */
+/** A store of `controls` over `bound`, each repository made on first use and then kept. */
 function withRepositories(controls: StoreControls, bound: Bound): Store {
-  const store = Object.create(repositories) as Store & Made;
-  store.bound = bound;
-  store.made = {};
-  store.transaction = controls.transaction;
-  store.batch = controls.batch ?? ((fn) => fn(store));
-  store.ready = controls.ready;
-  store.close = controls.close;
-  return store;
+  const made: Partial<Repositories> = {};
+  return storeWith(controls, repositoryNames, (name) => (made[name] ??= makers[name](bound)));
 }
 
 /**
