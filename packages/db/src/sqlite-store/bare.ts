@@ -11,7 +11,7 @@ interface Built {
 interface Runnable {
   get(values?: Record<string, unknown>): unknown;
   all(values?: Record<string, unknown>): unknown[];
-  run(values?: Record<string, unknown>): { changes: number };
+  run(values?: Record<string, unknown>): { changes: number; lastInsertRowid: number | bigint };
 }
 
 /**
@@ -22,6 +22,11 @@ interface Runnable {
  * placeholders, and rows of `table` (a `select()` of it, or a `returning()` of it) are
  * mapped column by column, only the columns whose type converts (JSON) through Drizzle's own
  * conversion. Called like the prepared query it replaces.
+ *
+ * The inserts of every code send return the row they were given (its id from
+ * `lastInsertRowid`) rather than a `returning()`: inside a transaction SQLite runs a statement
+ * with RETURNING under a statement journal, a copy of every page it changes, and collects its
+ * rows in a temporary table, which together cost more than the insert.
  */
 export function bare<B extends Built>(db: Db, built: B, table?: Table): ReturnType<B["prepare"]> {
   const { sql, params } = built.toSQL();

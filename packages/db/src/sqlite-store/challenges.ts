@@ -50,9 +50,7 @@ export function prepareChallenges(db: Db) {
           payload: sql`${p("payload")}`,
           requester: p("requester"),
           createdAt: p("createdAt"),
-        })
-        .returning(),
-      challenges,
+        }),
     ),
     supersedeLive: bare(
       db,
@@ -113,8 +111,12 @@ export function challengeRepository(q: Queries, scope: Scope): ChallengeReposito
     latest: (purpose, destination) => scope.run(() => q.latest({ purpose, destination })[0]),
     latestFrom: (purpose, destination, requester) => scope.run(() => q.latestFrom({ purpose, destination, requester })[0]),
     live: (purpose, destination) => scope.run(() => q.live({ purpose, destination })),
+    // The row as given, not read back (see ./bare).
     insert: (c) =>
-      scope.run(() => q.insert.get({ ...c, payload: c.payload === null ? null : JSON.stringify(c.payload) })!),
+      scope.run(() => {
+        q.insert.run({ ...c, payload: c.payload === null ? null : JSON.stringify(c.payload) });
+        return { ...c, consumedAt: null, supersededAt: null };
+      }),
     supersedeLive: (purpose, destination, at, requester) =>
       scope.run(() => {
         if (requester === undefined) q.supersedeLive.run({ purpose, destination, at });

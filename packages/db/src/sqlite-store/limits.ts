@@ -8,16 +8,14 @@ import type { Scope } from "./scope";
 export function prepareLimits(db: Db) {
   const client = db.$client;
   return {
-    // One statement, so concurrent hits from any process count exactly once each.
-    hit: client
-      .prepare<[key: string, n: number, at: number, windowMs: number, windowMs: number], [number, number]>(
-        `INSERT INTO rate_limits (key, count, window_start) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET
-           count = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.count ELSE count + excluded.count END,
-           window_start = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.window_start ELSE window_start END
-         RETURNING count, window_start`,
-      )
-      .raw(true),
+    // One statement, so concurrent hits from any process count exactly once each; read back by
+    // `peek`, not RETURNING (see ./bare for why), in the same synchronous call.
+    hit: client.prepare<[key: string, n: number, at: number, windowMs: number, windowMs: number]>(
+      `INSERT INTO rate_limits (key, count, window_start) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET
+         count = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.count ELSE count + excluded.count END,
+         window_start = CASE WHEN window_start + ? <= excluded.window_start THEN excluded.window_start ELSE window_start END`,
+    ),
     peek: client.prepare<[key: string], [number, number]>(`SELECT count, window_start FROM rate_limits WHERE key = ?`).raw(true),
     reset: client.prepare(`DELETE FROM rate_limits WHERE key = ?`),
     // A key range, which the key's index serves (a test on substr(key) read every row); not
@@ -33,7 +31,11 @@ const bucket = ([count, windowStart]: [number, number]): LimitBucket => ({ count
 
 export function limitRepository(q: Queries, scope: Scope): LimitRepository {
   return {
-    hit: (key, n, windowMs, at) => scope.run(() => bucket(q.hit.get(key, n, at, windowMs, windowMs)!)),
+    hit: (key, n, windowMs, at) =>
+      scope.run(() => {
+        q.hit.run(key, n, at, windowMs, windowMs);
+        return bucket(q.peek.get(key)!);
+      }),
     peek: (key) =>
       scope.run(() => {
         const row = q.peek.get(key);

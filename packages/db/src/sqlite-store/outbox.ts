@@ -40,9 +40,7 @@ export function prepareOutbox(db: Db) {
           status: "sending",
           nextAttemptAt: sql`${p("leaseUntil")}`,
           createdAt: p("createdAt"),
-        })
-        .returning(),
-      outbox,
+        }),
     ),
     // One statement: the rows it picks are claimed before any other statement runs.
     claimDue: db
@@ -89,7 +87,12 @@ type Queries = ReturnType<typeof prepareOutbox>;
 
 export function outboxRepository(q: Queries, scope: Scope): OutboxRepository {
   return {
-    insertClaimed: (m, leaseUntil) => scope.run(() => q.insertClaimed.get({ ...m, leaseUntil })!),
+    // The row as given, not read back (see ./bare).
+    insertClaimed: (m, leaseUntil) =>
+      scope.run(() => {
+        const { lastInsertRowid } = q.insertClaimed.run({ ...m, leaseUntil });
+        return { ...m, id: Number(lastInsertRowid), status: "sending", attempts: 0, error: null, nextAttemptAt: leaseUntil, sentAt: null };
+      }),
     claimDue: (at, leaseUntil, limit) =>
       scope.run(() => q.claimDue.all({ at, leaseUntil, limit }).sort((a, b) => a.id - b.id)),
     markSent: (id, attempts, at, redact) =>

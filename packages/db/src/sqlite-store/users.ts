@@ -18,14 +18,13 @@ export function prepareUsers(db: Db) {
     db,
     db
       .insert(users)
-      .values(Object.fromEntries(Object.keys(getTableColumns(users)).filter((c) => c !== "id").map((c) => [c, p(c)])) as unknown as NewUser)
-      .returning(),
-    users,
+      .values(Object.fromEntries(Object.keys(getTableColumns(users)).filter((c) => c !== "id").map((c) => [c, p(c)])) as unknown as NewUser),
   );
+  // The row as given, with its new id, not read back (see ./bare).
   const insertUser = (user: NewUser, password: { hash: string; at: number } | null): User => {
-    const created = insertUserRow.get(user)!;
-    insertCredentials.run({ userId: created.id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
-    return created;
+    const id = Number(insertUserRow.run(user).lastInsertRowid);
+    insertCredentials.run({ userId: id, passwordHash: password?.hash ?? null, passwordChangedAt: password?.at ?? null });
+    return { ...user, id };
   };
   // An update names the columns it changes: one statement per set of names, prepared on its
   // first use (a handful in all, each a flow's own patch), instead of built and parsed per call.
