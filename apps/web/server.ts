@@ -19,9 +19,10 @@ import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
 import { registerBridge } from "./src/server/bridge";
-import { apiHeaders, edgeMarks, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/edge";
 import { plainTarget } from "./src/server/plain-target";
 import { bodyReader, discardUnread } from "./src/server/request-body";
+import { requestFactMarks } from "./src/server/request-facts";
+import { apiHeaders, newNonce, pageCsp, pageHeaders, type HeaderList } from "./src/server/security-headers";
 
 // Runs as apps/web/server.ts (tsx, dev) and as apps/web/dist/server.mjs (bundle); Next's dir is apps/web in both.
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   const worker = auth.startDeliveryWorker();
   // Expired codes, pending registrations, sessions, limit rows, old outbox and audit rows.
   const maintenance = auth.startMaintenance();
-  const marks = edgeMarks();
+  const marks = requestFactMarks();
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
     devOutboxFor: (headers) => marks.read(headers).devOutbox,

@@ -1,7 +1,8 @@
 /**
- * The requests the bench (bench.ts) and the instruction counts (instructions.ts) send, to the
- * service and to its by-hand baseline alike, and the set-up they need (signed-in users, pending
- * registrations), so both measure the same work.
+ * The requests the bench (its runs: main-run.ts, scale-run.ts, soak-run.ts) and the
+ * instruction counts (instructions.ts) send, to the service and to its by-hand baseline alike,
+ * and the set-up they need (signed-in users, pending registrations), so both measure the same
+ * work.
  */
 import { availableParallelism } from "node:os";
 import type { PhoneCode, RegistrationCode } from "./databases";

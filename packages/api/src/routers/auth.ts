@@ -48,10 +48,10 @@ export const authRouter = {
   registrationStatus: publicProcedure
     .input(z.object({ verificationId: z.string().min(1).max(64) }))
     .query(async ({ ctx, input }) => {
-      const s = await ctx.auth.registrationStatus(input.verificationId);
-      return s.state === "pending"
-        ? { state: s.state, email: s.email, expiresIn: s.expiresInSec, resendIn: s.resendInSec }
-        : { state: s.state, email: s.email };
+      const status = await ctx.auth.registrationStatus(input.verificationId);
+      return status.state === "pending"
+        ? { state: status.state, email: status.email, expiresIn: status.expiresInSec, resendIn: status.resendInSec }
+        : { state: status.state, email: status.email };
     }),
 
   /**

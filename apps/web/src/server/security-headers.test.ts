@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiHeaders, EDGE_HEADER, edgeMarks, newNonce, pageCsp, pageHeaders } from "./edge";
+import { apiHeaders, newNonce, pageCsp, pageHeaders } from "./security-headers";
 
 const names = (list: readonly (readonly [string, string])[]) => list.map(([n]) => n);
 
@@ -40,30 +40,5 @@ describe("security headers (issue 10)", () => {
     });
     expect(names(pageHeaders(prod, false))).not.toContain("strict-transport-security");
     expect(names(pageHeaders(prod, true))).toContain("strict-transport-security");
-  });
-});
-
-describe("edge marks: what server.ts tells pages about a request", () => {
-  it("reads back what the server wrote, and replaces whatever the client sent", () => {
-    const marks = edgeMarks();
-    const headers: Record<string, string | string[] | undefined> = {
-      [EDGE_HEADER]: "guess outbox secure",
-      "content-security-policy-report-only": "script-src 'nonce-attacker'",
-      "content-security-policy": "script-src 'nonce-attacker'",
-    };
-    marks.mark(headers, { devOutbox: true, secure: false }, "script-src 'nonce-ours'");
-    expect(headers["content-security-policy"]).toBe("script-src 'nonce-ours'");
-    expect(headers["content-security-policy-report-only"]).toBeUndefined();
-    expect(marks.read(new Headers(headers as Record<string, string>))).toEqual({ devOutbox: true, secure: false });
-  });
-
-  it("a mark the server did not write counts for nothing (no outbox, not secure)", () => {
-    const marks = edgeMarks();
-    const other = edgeMarks();
-    const forged: Record<string, string> = {};
-    other.mark(forged, { devOutbox: true, secure: true }, "");
-    expect(marks.read(new Headers(forged))).toEqual({ devOutbox: false, secure: false });
-    expect(marks.read(new Headers({ [EDGE_HEADER]: "x outbox secure" }))).toEqual({ devOutbox: false, secure: false });
-    expect(marks.read(new Headers())).toEqual({ devOutbox: false, secure: false });
   });
 });

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
 
 /**
- * What server.ts decides about each request before anyone answers it: the security headers
- * of the answer, and (for pages) the facts Next cannot learn from the request on its own.
- * Server-only: pages reach these facts through the bridge.
+ * The security headers server.ts puts on every answer before the API or Next writes it: the
+ * fixed lists for API answers, and for pages a per-request nonce'd Content-Security-Policy.
+ * (What server.ts tells pages about the request itself is in request-facts.ts.)
  */
 
 export type HeaderList = readonly (readonly [string, string])[];
@@ -70,37 +69,3 @@ export function pageHeaders(csp: string, secure: boolean): HeaderList {
 }
 
 export const newNonce = (): string => randomBytes(16).toString("base64");
-
-/** Header names server.ts owns on a page request: a client's own values are dropped. */
-export const EDGE_HEADER = "x-authsvc-edge";
-
-export interface EdgeFacts {
-  /** The dev outbox answers this request (its mode, and where the request came from: devOutboxAnswers in @authsvc/api). */
-  devOutbox: boolean;
-  /** The request came over HTTPS (directly, or through a trusted proxy). */
-  secure: boolean;
-}
-
-/**
- * Next sees only the request's headers, not its socket, and adds X-Forwarded-For itself;
- * server.ts therefore writes what it found into a request header that only it can write:
- * any value the client sent is replaced, and the value carries a per-process secret.
- */
-export function edgeMarks(secret = randomBytes(18).toString("base64url")) {
-  return {
-    /** Sets the facts and the nonce'd policy on a page request, replacing anything the client sent. */
-    mark(headers: IncomingHttpHeaders, facts: EdgeFacts, csp: string): void {
-      headers[EDGE_HEADER] = `${secret} ${facts.devOutbox ? "outbox" : "-"} ${facts.secure ? "secure" : "plain"}`;
-      // Next takes the nonce for its scripts from the request's policy.
-      headers["content-security-policy"] = csp;
-      delete headers["content-security-policy-report-only"];
-    },
-    /** The facts server.ts wrote; with no (or a forged) mark, the cautious answer. */
-    read(headers: Pick<Headers, "get">): EdgeFacts {
-      const [given, outbox, secure] = (headers.get(EDGE_HEADER) ?? "").split(" ");
-      if (given !== secret) return { devOutbox: false, secure: false };
-      return { devOutbox: outbox === "outbox", secure: secure === "secure" };
-    },
-  };
-}
-

@@ -1,0 +1,93 @@
+/**
+ * The main run: the service and the baseline side by side on one seeded database, token
+ * checks, logins (against the hashing ceiling) and code requests and verifications.
+ */
+import { ceilingPhase } from "./ceiling-phase";
+import { mixedPhase, phase } from "./phases";
+import type { Server } from "./procs";
+import { args, CODE_CONNECTIONS, databases, log, LOGIN_CONNECTIONS, runId, TOKEN_CONNECTIONS } from "./run-context";
+import { RATE_LIMIT_ROWS } from "./seed";
+import { scratchDatabase, seededDatabase } from "./seeded-databases";
+import { startBaseline, startService } from "./servers";
+import { accounts, codeLogin, codeRequest, firebase, me, passwordLogin, pendingRegistrations, pinLogin, registration, registrationVerify } from "./workloads";
+
+export async function mainRun() {
+  log(`seeding ${args.users} users and ${RATE_LIMIT_ROWS} rate-limit windows`);
+  const { db: dbFile, seeded } = await seededDatabase(`users-${args.users}`, args.users);
+  const scratchDb = await scratchDatabase();
+
+  log("starting the service and the baseline");
+  const servers: Server[] = [];
+  try {
+    const service = await startService("service", dbFile);
+    servers.push(service);
+    const baseline = await startBaseline(dbFile, scratchDb);
+    servers.push(baseline);
+    const list = await accounts(service.url, args.users, 200);
+
+    log("token checks");
+    const baseMe = await phase("token check", baseline, me("/me", list), { connections: TOKEN_CONNECTIONS });
+    const svcMe = await phase("token check (tRPC user.me)", service, me("/api/trpc/user.me", list), { connections: TOKEN_CONNECTIONS });
+    const baseRest = await phase("REST GET /3p/token", baseline, firebase("/3p/token", list), { connections: TOKEN_CONNECTIONS });
+    const svcRest = await phase("REST GET /3p/token", service, firebase("/3p/token", list), { connections: TOKEN_CONNECTIONS });
+
+    log("logins");
+    const ceilingNow = await ceilingPhase();
+    const password = await phase("password login (tRPC)", service, passwordLogin(args.users), { connections: LOGIN_CONNECTIONS });
+    const pin = await phase("PIN login (REST family 004)", service, pinLogin(args.users), { connections: LOGIN_CONNECTIONS });
+    const mixed = await mixedPhase(service, list, args.users);
+
+    log("codes");
+    const baseCodeReq = await phase("code request", baseline, codeRequest("/code"), { connections: CODE_CONNECTIONS });
+    const svcCodeReq = await phase("code request (family 000)", service, codeRequest("/api/v1/authentication"), { connections: CODE_CONNECTIONS });
+    const svcCodes = await databases.phoneCodes(dbFile);
+    const baseCodes = await databases.phoneCodes(scratchDb);
+    const warmOf = (n: number) => Math.min(Math.floor(n / 5), 2_000);
+    const verifyAmount = (n: number) => n - warmOf(n);
+    const svcVerify = await phase("code verify (family 000)", service, codeLogin((id) => `/api/v1/authentication/${id}`, svcCodes), {
+      connections: CODE_CONNECTIONS,
+      warmAmount: warmOf(svcCodes.length),
+      amount: verifyAmount(svcCodes.length),
+    });
+    const baseVerify = await phase("code verify", baseline, codeLogin((id) => `/code/${id}`, baseCodes), {
+      connections: CODE_CONNECTIONS,
+      warmAmount: warmOf(baseCodes.length),
+      amount: verifyAmount(baseCodes.length),
+    });
+    const register = await phase("code request (family 003 register)", service, registration(runId), { connections: LOGIN_CONNECTIONS });
+    const regCodes = await databases.registrationCodes(dbFile);
+    const svcRegVerify = await phase("code verify (family 003)", service, registrationVerify("/api/v1/auth/verify", regCodes), {
+      connections: CODE_CONNECTIONS,
+      warmAmount: warmOf(regCodes.length),
+      amount: verifyAmount(regCodes.length),
+    });
+    const fixture = await pendingRegistrations(baseline.url, regCodes.length);
+    const baseRegVerify = await phase("code verify (registration)", baseline, registrationVerify("/verify", fixture), {
+      connections: CODE_CONNECTIONS,
+      warmAmount: warmOf(fixture.length),
+      amount: verifyAmount(fixture.length),
+    });
+    const mem = service.memory();
+    return {
+      seeded,
+      ceiling: ceilingNow,
+      peakRss: Math.max(mem?.peak ?? 0, service.maxRss),
+      baseMe,
+      svcMe,
+      baseRest,
+      svcRest,
+      password,
+      pin,
+      mixed,
+      baseCodeReq,
+      svcCodeReq,
+      svcVerify,
+      baseVerify,
+      register,
+      svcRegVerify,
+      baseRegVerify,
+    };
+  } finally {
+    for (const s of servers) await s.stop();
+  }
+}
