@@ -53,6 +53,7 @@ const q = {
     `INSERT INTO rate_limits (key, count, window_start) VALUES ($1, 1, $2)
      ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
   ),
+  peek: prepared("peek", `SELECT count FROM rate_limits WHERE key = $1`),
   userByPhone: prepared("userByPhone", `SELECT id, phone_verified_at AS "phoneVerifiedAt", status FROM users WHERE phone = $1`),
   userById: prepared("userById", `SELECT id, phone, role, status, phone_verified_at AS "phoneVerifiedAt" FROM users WHERE id = $1`),
   insertUser: prepared(
@@ -137,15 +138,22 @@ const codeRequest = (phone: string, ip: string | null, ua: string | null) =>
     await get(db, q.hit, `code-ip:${ip}`, now);
     let user = await get<{ id: number }>(db, q.userByPhone, phone);
     if (!user) {
+      // The budget of SMS to new numbers: the requester's share, then everybody's.
+      await get(db, q.hit, `new-numbers:${ip}`, now);
+      await get(db, q.hit, "new-numbers:", now);
       const [customer, account] = accountNumbers();
       user = (await get<{ id: number }>(db, q.insertUser, null, phone, null, null, "customer", customer, account, null, now, now))!;
       await run(db, q.insertCredentials, user.id, null, null);
       await run(db, q.audit, now, user.id, "signup", ip, ua, JSON.stringify({ method: "phone_code" }));
     }
+    // The destination's ceiling from everybody, and the requester's wrong tries on it.
+    await get(db, q.hit, `dest-h:${phone}`, now);
+    await get(db, q.peek, `code-fail:${phone}:${ip}`);
     const previous = await get<{ consumed_at: number | null; last_sent_at: number }>(db, q.latest, "login", phone);
     if (previous && previous.consumed_at === null && previous.last_sent_at + 60_000 > now) return { wait: true as const };
     await get(db, q.hit, `code-send-h:${phone}`, now);
     await get(db, q.hit, `code-send-d:${phone}`, now);
+    await get(db, q.hit, `dest-d:${phone}`, now);
     await run(db, q.supersede, now, "login", phone);
     const id = randomUUID();
     const code = digits(6);

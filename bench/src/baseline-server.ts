@@ -6,9 +6,11 @@
  *
  *   GET  /me                 jose HS256 verify + one session-and-user lookup -> the user
  *   GET  /3p/token?userId=   the same check, then a Firebase-style RS256 custom token (jose)
- *   POST /code               family 000's code request: limits, find-or-create the user by
- *                            phone, supersede the old code, store the new one's HMAC, outbox
- *                            row, audit rows; one transaction
+ *   POST /code               family 000's code request: limits (the address, the new-number
+ *                            budget, the destination's ceilings and the requester's caps and
+ *                            wrong tries), find-or-create the user by phone, supersede the old
+ *                            code, store the new one's HMAC, outbox row, audit rows; one
+ *                            transaction
  *   PUT  /code/:id           family 000's code login: limits, latest code, constant-time
  *                            compare, consume, open a session, audit; then sign a JWT (jose)
  *   POST /verify             family 003's verify: the pending registration's code, then the
@@ -57,6 +59,7 @@ const q = {
     `INSERT INTO rate_limits (key, count, window_start) VALUES (?, 1, ?)
      ON CONFLICT(key) DO UPDATE SET count = count + 1 RETURNING count`,
   ),
+  peek: scratch.prepare(`SELECT count FROM rate_limits WHERE key = ?`),
   userByPhone: scratch.prepare(`SELECT id, phone_verified_at AS phoneVerifiedAt, status FROM users WHERE phone = ?`),
   userById: scratch.prepare(`SELECT id, phone, role, status, phone_verified_at AS phoneVerifiedAt FROM users WHERE id = ?`),
   insertUser: scratch.prepare(
@@ -117,15 +120,22 @@ const codeRequest = scratch.transaction((phone: string, ip: string | null, ua: s
   q.hit.get(`code-ip:${ip}`, now);
   let user = q.userByPhone.get(phone) as { id: number } | undefined;
   if (!user) {
+    // The budget of SMS to new numbers: the requester's share, then everybody's.
+    q.hit.get(`new-numbers:${ip}`, now);
+    q.hit.get("new-numbers:", now);
     const [customer, account] = accountNumbers();
     user = q.insertUser.get(null, phone, null, null, "customer", customer, account, null, now, now) as { id: number };
     q.insertCredentials.run(user.id, null, null);
     q.audit.run(now, user.id, "signup", ip, ua, JSON.stringify({ method: "phone_code" }));
   }
+  // The destination's ceiling from everybody, and the requester's wrong tries on it.
+  q.hit.get(`dest-h:${phone}`, now);
+  q.peek.get(`code-fail:${phone}:${ip}`);
   const previous = q.latest.get("login", phone) as { consumed_at: number | null; last_sent_at: number } | undefined;
   if (previous && previous.consumed_at === null && previous.last_sent_at + 60_000 > now) return { wait: true as const };
   q.hit.get(`code-send-h:${phone}`, now);
   q.hit.get(`code-send-d:${phone}`, now);
+  q.hit.get(`dest-d:${phone}`, now);
   q.supersede.run(now, "login", phone);
   const id = randomUUID();
   const code = digits(6);
