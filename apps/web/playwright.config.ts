@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/support/global-setup.ts",
   // One server, one database, two tests at a time, from any file: no test depends on another's
-  // order or data (each uses addresses and numbers of its own, support/accounts.ts), and the
+  // order or data (each uses addresses and numbers of its own, e2e/support/accounts.ts), and the
   // per-address limits count the suite's requests, not their order. Two, for two cores.
   workers: 2,
   fullyParallel: true,
