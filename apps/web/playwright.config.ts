@@ -10,14 +10,18 @@ const chromiumPath = findChromium(machineProbe())?.path;
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./e2e/support/global-setup.ts",
-  // One server, one database: flows run one at a time so their limits and outboxes don't mix.
-  workers: 1,
-  fullyParallel: false,
+  // One server, one database, two tests at a time, from any file: no test depends on another's
+  // order or data (each uses addresses and numbers of its own, e2e/support/accounts.ts), and the
+  // per-address limits count the suite's requests, not their order. Two, for two cores.
+  workers: 2,
+  fullyParallel: true,
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: "test-results/playwright",
   reporter: [["list"]],
+  // Every spec file's time at the end of the run: where the suite's minutes go.
+  reportSlowTests: { max: 0, threshold: 0 },
   use: {
     baseURL: process.env.E2E_BASE_URL,
     trace: "retain-on-failure",

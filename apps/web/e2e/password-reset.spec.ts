@@ -1,13 +1,13 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { loginWithPassword, newAccount, newContext, signUp, submitPasswordLogin, type Account } from "./support/accounts";
+import { loginWithPassword, newAccount, newContext, signUpByApi, submitPasswordLogin, type Account } from "./support/accounts";
 import { newestMessage, openOutbox, readCode } from "./support/outbox";
 import { arrived, visit } from "./support/page";
 
 /** An account signed up (and so signed in) in a browser context of its own: "another device". */
 async function accountSignedInElsewhere(browser: Browser, tag: string): Promise<{ account: Account; other: BrowserContext; otherPage: Page }> {
   const other = await newContext(browser);
+  const account = await signUpByApi(other, newAccount(tag));
   const otherPage = await other.newPage();
-  const account = await signUp(otherPage, newAccount(tag));
   return { account, other, otherPage };
 }
 

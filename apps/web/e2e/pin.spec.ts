@@ -1,9 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { fact, logOut, newAccount, signUp } from "./support/accounts";
+import { fact, logOut, newAccount, signUpByApi } from "./support/accounts";
 import { arrived, hydrated, visit } from "./support/page";
 
 test("set a PIN (a trivial one is refused with the reason), log in with username and PIN, then unlock with it", async ({ page }) => {
-  const account = await signUp(page, newAccount("pin"));
+  const account = await signUpByApi(page.context(), newAccount("pin"));
+  await visit(page, "/account");
   const pin = "480715";
 
   await test.step("the account page leads to /pin", async () => {

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { loginWithPassword, logOut, newAccount, newContext, sharedAccount, signUp } from "./support/accounts";
+import { loginWithPassword, logOut, newAccount, newContext, sharedAccount, signUpByApi } from "./support/accounts";
 import { visit } from "./support/page";
 
 test("one browser signs another out from the account page", async ({ page, browser }) => {
   // Context B: the other device, signed in first (by signing up there).
   const other = await newContext(browser);
+  const account = await signUpByApi(other, newAccount("sessions"));
   const otherPage = await other.newPage();
-  const account = await signUp(otherPage, newAccount("sessions"));
 
   // Context A: this device.
   await loginWithPassword(page, account.email, account.password);

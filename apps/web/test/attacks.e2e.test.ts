@@ -5,17 +5,11 @@
  * (and through two instances on one PostgreSQL database) on a fresh database (PostgreSQL is skipped, saying why, without a server).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { toWire, type Wire } from "@authsvc/api/testing";
-import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
+import { callAs, outboxCode, serverEngines, sharedServiceForBlock, uniquePhone, uniqueTag } from "./support/server";
 
 let base = "";
 
-async function call(method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-}
+const call = (method: string, route: string, body?: unknown, token?: string) => callAs(base, method, route, body, token);
 
 const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
 
@@ -26,15 +20,16 @@ const me = async (token: string) => {
 };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  const block = serviceForBlock(engine, "attacks");
+  // The run's default service, shared with other files: every name, address and number is the test's own.
+  const block = sharedServiceForBlock(engine);
   if (!block) return;
   beforeAll(() => {
     base = block.service().base;
   });
 
   it("hole 2: an account planted with the victim's phone does not receive the victim's phone login", async () => {
-    const victimPhone = "+6281277700011";
-    const attackerMail = "mallory.e2e@example.com";
+    const victimPhone = uniquePhone();
+    const attackerMail = `mallory.${uniqueTag()}@example.com`;
     // The attacker signs up with the victim's phone and proves their own email, then sets a password.
     expect((await call("POST", "/user/sign-up", { name: "M", email: attackerMail, phoneNumber: victimPhone, birthDate: "1990-01-01" })).status).toBe(200);
     expect((await call("POST", "/auth/send-otp", { email: attackerMail })).status).toBe(200);
@@ -57,24 +52,25 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   });
 
   it("hole 3: a registration someone else made of your email neither blocks yours nor lends you their credentials", async () => {
-    const victimMail = "victim.e2e@example.com";
+    const tag = uniqueTag();
+    const victimMail = `victim.${tag}@example.com`;
     const attackerReg = await call("POST", "/api/v1/auth/register", {
-      username: "mallory_e2e",
+      username: `mallory_${tag}`,
       email: victimMail,
-      phone: "+6281277700099",
+      phone: uniquePhone(),
       password: "attacker pass 1234!",
       fullname: "Mallory",
     });
     expect(attackerReg.status, attackerReg.text).toBe(200);
     // The owner registers too: registrations are independent (issue 19), each with its own code.
-    const ownReg = await call("POST", "/api/v1/auth/register", { username: "vera_e2e", email: victimMail, password: "vera's own passphrase", fullname: "Vera" });
+    const ownReg = await call("POST", "/api/v1/auth/register", { username: `vera_${tag}`, email: victimMail, password: "vera's own passphrase", fullname: "Vera" });
     expect(ownReg.status, ownReg.text).toBe(200);
     const code = await codeFor(victimMail, "signup");
     const stale = await call("POST", "/api/v1/auth/verify", { code, verificationId: attackerReg.body.verificationId });
     expect(stale.status, "ATTACK WORKED: the replaced registration still completes").toBe(400);
     const done = await call("POST", "/api/v1/auth/verify", { code, verificationId: ownReg.body.verificationId });
     expect(done.status, done.text).toBe(200);
-    expect(done.body.user).toMatchObject({ username: "vera_e2e", phone: null });
+    expect(done.body.user).toMatchObject({ username: `vera_${tag}`, phone: null });
     const attackerLogin = await call("POST", "/api/v1/auth/login", { email: victimMail, password: "attacker pass 1234!" });
     expect(attackerLogin.status, "ATTACK WORKED: the attacker's password opens the victim's account").toBe(401);
     expect((await call("POST", "/api/v1/auth/login", { email: victimMail, password: "vera's own passphrase" })).status).toBe(200);

@@ -9,17 +9,12 @@
  */
 import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expect000, expect001, expect002, expect003, expect004, expectCleanJson, toWire, type Wire } from "@authsvc/api/testing";
-import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
+import { expect000, expect001, expect002, expect003, expect004, expectCleanJson, type Wire } from "@authsvc/api/testing";
+import { callAs, outboxCode, serverEngines, sharedServiceForBlock, uniquePhone, uniqueTag } from "./support/server";
 
 let base = "";
 
-async function call(method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-}
+const call = (method: string, route: string, body?: unknown, token?: string) => callAs(base, method, route, body, token);
 
 const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
 
@@ -67,7 +62,9 @@ function raw(port: number, method: string, route: string, host: string, body?: u
 const STACK = /\n\s+at |\bat (file|node):|api handler threw|"stack"/;
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  const block = serviceForBlock(engine, "bad-input");
+  // The run's default service, shared with other files: every name and number is the test's own,
+  // and "no stack trace" is read from what the service logged since this block began.
+  const block = sharedServiceForBlock(engine);
   if (!block) return;
   beforeAll(() => {
     base = block.service().base;
@@ -76,7 +73,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   const database = () => block.database();
 
   it("ids past the stored integer range are unknown ids: family 000 answers 404, 001's /3p/token 404 to an admin and 401 to others", async () => {
-    const phone = "+6281277700041";
+    const phone = uniquePhone();
     const created = await call("POST", "/api/v1/authentication/", { mobile_number: phone });
     expect(created.status, created.text).toBe(201);
     const id = created.body.payload.data[0].id as string;
@@ -100,13 +97,16 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   });
 
   it("a login with U+0000 in the email answers exactly as a wrong email or password (002, 003, tRPC)", async () => {
-    const email = "nul.victim@example.com";
-    const wrong002 = await call("POST", "/auth/login", { email: "nobody@example.com", password: "Kopi-Susu-Gula-42" });
-    const wrong003 = await call("POST", "/api/v1/auth/login", { email: "nobody@example.com", password: "Kopi-Susu-Gula-42" });
-    const wrongTrpc = await call("POST", "/api/trpc/auth.loginWithPassword", { identifier: "nobody@example.com", password: "Kopi-Susu-Gula-42" });
+    const tag = uniqueTag();
+    const local = `nul.victim.${tag}`;
+    const email = `${local}@example.com`;
+    const nobody = `nobody.${tag}@example.com`;
+    const wrong002 = await call("POST", "/auth/login", { email: nobody, password: "Kopi-Susu-Gula-42" });
+    const wrong003 = await call("POST", "/api/v1/auth/login", { email: nobody, password: "Kopi-Susu-Gula-42" });
+    const wrongTrpc = await call("POST", "/api/trpc/auth.loginWithPassword", { identifier: nobody, password: "Kopi-Susu-Gula-42" });
     expect002(wrong002, 401);
     expect003(wrong003, 401);
-    for (const typed of [`nul\u0000.victim@example.com`, `${email}\u0000`, `nul.victim@exa\u0000mple.com`]) {
+    for (const typed of [`${local.replace(".", "\u0000.")}@example.com`, `${email}\u0000`, `${local}@exa\u0000mple.com`]) {
       const r002 = await call("POST", "/auth/login", { email: typed, password: "Kopi-Susu-Gula-42" });
       expect002(r002, 401);
       expect(r002.body).toEqual(wrong002.body);

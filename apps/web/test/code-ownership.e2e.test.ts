@@ -5,13 +5,17 @@
  * so the stranger is whoever X-Forwarded-For names; the owner calls from the machine itself,
  * where the dev outbox shows the codes.
  */
-import { describe, expect, it } from "vitest";
-import { outboxCode, request, serverEngines, serviceForBlock } from "./support/server";
+import { beforeEach, describe, expect, it } from "vitest";
+import { outboxCode, request, serverEngines, sharedServiceForBlock, uniqueAddress, uniquePhone } from "./support/server";
 
-const STRANGER = { "x-forwarded-for": "198.51.100.7" };
+// The stranger's address, new for each test: the service, and so its per-address limits, is shared with other files.
+let STRANGER: Record<string, string> = {};
+beforeEach(() => {
+  STRANGER = { "x-forwarded-for": uniqueAddress() };
+});
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  const block = serviceForBlock(engine, "code-ownership", { TRUST_PROXY: "loopback" });
+  const block = sharedServiceForBlock(engine, { TRUST_PROXY: "loopback" });
   if (!block) return;
   const service = () => block.service();
 
@@ -20,7 +24,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   const loginCode = (phone: string) => outboxCode(service().base, phone, "login");
 
   it("a stranger's request for your number neither makes you wait nor kills your code", async () => {
-    const phone = "+6281277700201";
+    const phone = uniquePhone();
     // The owner's account, by family 000.
     const created = await call("POST", "/api/v1/authentication/", { mobile_number: phone });
     expect(created.status, created.text).toBe(201);
@@ -51,7 +55,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   });
 
   it("the stranger's own second request waits for the stranger's cooldown", async () => {
-    const phone = "+6281277700202";
+    const phone = uniquePhone();
     expect((await call("POST", "/verify-phone", { phoneNumber: phone }, STRANGER)).status).toBe(200);
     const again = await call("POST", "/verify-phone", { phoneNumber: phone }, STRANGER);
     expect(again.status, again.text).toBe(429);

@@ -10,12 +10,10 @@
  * Each service runs once per engine on a fresh database (PostgreSQL is skipped, saying why,
  * without a server), the last time as two instances behind a balancer. Build first: `pnpm --filter @authsvc/web build`.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { networkInterfaces, tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, type Service, type ServerDatabase } from "./support/server";
+import { networkInterfaces } from "node:os";
+import { beforeAll, describe, expect, it } from "vitest";
+import { serverEngines, serviceForBlock } from "./support/server";
 
 const PASSWORD = "correct horse battery staple";
 const PHONE = "+6281990333364";
@@ -24,10 +22,6 @@ const PHONE = "+6281990333364";
 const outerAddress = Object.values(networkInterfaces())
   .flat()
   .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
-
-function requireBuild(): void {
-  if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` first`);
-}
 
 interface Raw {
   status: number;
@@ -102,33 +96,17 @@ function expectPageHeaders(res: Raw, label: string, hsts = false): string {
 }
 
 describe.each(serverEngines)("production server with default settings (no transport, no HOST, no AUTH_DEV_OUTBOX) on %s", (engine) => {
-  let cwd: string;
-  let database: ServerDatabase | undefined;
   let base: string;
-  let service: Service | undefined;
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    requireBuild();
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-edge-e2e-"));
-    // HOST empty counts as unset: the default is what is exercised.
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { HOST: "", ...database.env }, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  // HOST empty counts as unset: the default is what is exercised.
+  const block = serviceForBlock(engine, "edge", { HOST: "" });
+  if (!block) return;
+  const service = () => block.service();
+  beforeAll(() => {
+    base = service().base;
   });
 
   it("listens on 127.0.0.1 only, and warns at start that the outbox is on for this machine", async () => {
-    for (const { port, server } of service!.instances) {
+    for (const { port, server } of service().instances) {
       expect(server.output()).toContain(`authsvc listening on http://127.0.0.1:${port}`);
       const warning = server.output().split("\n").find((l) => l.includes("DEV OUTBOX IS ON"));
       expect(warning).toBeDefined();
@@ -211,35 +189,19 @@ describe.each(serverEngines)("production server with default settings (no transp
 });
 
 describe.each(serverEngines)("production server listening on every address, behind a trusted proxy on %s", (engine) => {
-  let cwd: string;
-  let database: ServerDatabase | undefined;
   let base: string;
-  let service: Service | undefined;
   const viaTlsProxy = { "x-forwarded-proto": "https" };
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    requireBuild();
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-edge-e2e-"));
-    // The outbox stays `local` (no transport): listening widely must not widen who reads codes.
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { HOST: "0.0.0.0", TRUST_PROXY: "loopback", ...database.env }, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  // The outbox stays `local` (no transport): listening widely must not widen who reads codes.
+  const block = serviceForBlock(engine, "edge", { HOST: "0.0.0.0", TRUST_PROXY: "loopback" });
+  if (!block) return;
+  const service = () => block.service();
+  beforeAll(() => {
+    base = service().base;
   });
 
   it.skipIf(!outerAddress)("a request from another address gets no outbox, no page and no verificationCode", async () => {
     // Straight to an instance from outside, as a client that bypasses the proxy would.
-    const outer = `http://${outerAddress}:${service!.instances[0]!.port}`;
+    const outer = `http://${outerAddress}:${service().instances[0]!.port}`;
     expect((await raw(`${outer}/api/dev/outbox`)).status).toBe(404);
     expect((await raw(`${outer}/dev/outbox`)).status).toBe(404);
     const signUp = await postJson(`${outer}/user/sign-up`, { name: "Syntia", email: "syntia@gmail.com", phoneNumber: PHONE, birthDate: "2020-03-28" });
@@ -247,7 +209,7 @@ describe.each(serverEngines)("production server listening on every address, behi
     const sent = await postJson(`${outer}/verify-phone`, { phoneNumber: PHONE });
     expect(sent.status).toBe(200);
     expect(sent.text).not.toContain("verificationCode");
-    for (const { base: own } of service!.instances) expect((await raw(`${own}/api/dev/outbox`)).status, "the machine itself still reads it").toBe(200);
+    for (const { base: own } of service().instances) expect((await raw(`${own}/api/dev/outbox`)).status, "the machine itself still reads it").toBe(200);
   });
 
   it("over https (the trusted proxy says so): HSTS on pages and API answers, and the session cookie is __Host-", async () => {

@@ -8,7 +8,7 @@
  *
  * Build first: `cd /work/main && pnpm --filter @authsvc/web build`.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,20 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   engineMissing,
   freePort,
-  instancesOf,
-  launchService,
   request,
   serverDatabase,
   oneServerEngines,
   serverEngines,
-  serverFile,
+  serviceForBlock,
   start,
   stop,
   waitForHealth,
   type Answer,
   type Running,
-  type ServerDatabase,
-  type Service,
 } from "./support/server";
 import {
   codeIn,
@@ -53,12 +49,6 @@ const NEW_PASSWORD = "a brand new passphrase 2031";
 const PHONE = "0881829915";
 const E164 = "+62881829915";
 const PIN = "582914";
-
-function requireBuild(): void {
-  if (!existsSync(serverFile)) {
-    throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
-  }
-}
 
 interface LoggedAnswer extends Answer {
   path: string;
@@ -94,47 +84,33 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 5_000
 // ---------------------------------------------------------------- (a) and (d)
 
 describe.each(serverEngines)("production server with SMTP and the SMS webhook on %s", (engine) => {
-  let cwd: string;
   let base: string;
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
   let smtp: SmtpReceiver | undefined;
   let sms: WebhookReceiver | undefined;
 
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
+  // Before the service's own hooks (registered next): it is started with the receivers' addresses, and stopped before them.
   beforeAll(async () => {
-    requireBuild();
     smtp = await startSmtpReceiver({ auth: { user: SMTP_USER, pass: SMTP_PASS } });
     sms = await startWebhookReceiver();
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-"));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(
-      cwd,
-      {
-        ...database.env,
-        AUTH_SECRET,
-        SMTP_URL: smtp.url,
-        MAIL_FROM,
-        SMS_WEBHOOK_URL: sms.url,
-        SMS_WEBHOOK_SECRET: SMS_SECRET,
-        // The most the server would ever log.
-        LOG_LEVEL: "debug",
-      },
-      instancesOf(engine),
-    );
-    base = service.base;
   });
-
   afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
     await smtp?.close();
     await sms?.close();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  });
+  const block = serviceForBlock(engine, "ops", () => ({
+    AUTH_SECRET,
+    SMTP_URL: smtp!.url,
+    MAIL_FROM,
+    SMS_WEBHOOK_URL: sms!.url,
+    SMS_WEBHOOK_SECRET: SMS_SECRET,
+    // The most the server would ever log.
+    LOG_LEVEL: "debug",
+  }));
+  if (!block) return;
+  const service = () => block.service();
+  const database = () => block.database();
+  beforeAll(() => {
+    base = service().base;
   });
 
   it("GET /api/ready answers 200 {status: ready}", async () => {
@@ -210,11 +186,11 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
 
     // The argon2 hashes the flow stored: the password (now the new one) and the PIN, plus the
     // first password's hash if the pending sign-up still keeps it.
-    const creds = await database!.rows("SELECT password_hash, pin_hash FROM credentials");
+    const creds = await database().rows("SELECT password_hash, pin_hash FROM credentials");
     const stored = creds.flatMap((r) => [r.password_hash, r.pin_hash]).filter((h): h is string => typeof h === "string" && h !== "");
     expect(stored).toHaveLength(2);
     // SQLite keeps the payload as text, PostgreSQL as jsonb (handed back parsed): searched as text alike.
-    const payloads = (await database!.rows("SELECT payload FROM challenges WHERE payload IS NOT NULL")).map((r) =>
+    const payloads = (await database().rows("SELECT payload FROM challenges WHERE payload IS NOT NULL")).map((r) =>
       typeof r.payload === "string" ? r.payload : JSON.stringify(r.payload),
     );
     const pending = payloads.flatMap((p) => p.match(/\$argon2id\$[^"\\]+/g) ?? []);
@@ -229,15 +205,15 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
     for (const a of answers) expect(a.requestId, `${a.path} ${a.status}`).toMatch(/^[\w.:-]{1,128}$/);
     expect(new Set(answers.map((a) => a.requestId)).size).toBe(answers.length);
     const requestLines = () =>
-      linesOf(service!.output())
+      linesOf(service().output())
         .map(jsonLine)
         .filter((l): l is Record<string, unknown> => l?.msg === "request");
     await until(
       () => answers.every((a) => requestLines().some((l) => l.requestId === a.requestId)),
-      () => `request lines for every answer in:\n${service!.output()}`,
+      () => `request lines for every answer in:\n${service().output()}`,
     );
 
-    const output = service!.output();
+    const output = service().output();
     const lines = linesOf(output);
     for (const a of answers) {
       const logged = requestLines().find((l) => l.requestId === a.requestId)!;
@@ -253,10 +229,10 @@ describe.each(serverEngines)("production server with SMTP and the SMS webhook on
     for (const l of requestLines()) expect(typeof l.requestId, JSON.stringify(l)).toBe("string");
     // What core logs while serving a request carries that request's id, also for a message
     // sent after the answer (the "password changed" notice), which may still be on its way.
-    const sentNow = () => linesOf(service!.output()).map(jsonLine).filter((l) => l?.msg === "message sent");
+    const sentNow = () => linesOf(service().output()).map(jsonLine).filter((l) => l?.msg === "message sent");
     await until(
       () => sentNow().length >= 4,
-      () => `four "message sent" lines in:\n${service!.output()}`,
+      () => `four "message sent" lines in:\n${service().output()}`,
     );
     const sentLines = sentNow();
     for (const l of sentLines) expect(answers.map((a) => a.requestId), JSON.stringify(l)).toContain(l!.requestId);
@@ -286,7 +262,6 @@ describe.each(oneServerEngines)("graceful shutdown on %s", (engine) => {
   }
 
   it("completes a request in flight on SIGTERM, refuses new connections, and exits 0", async () => {
-    requireBuild();
     const sms = await startWebhookReceiver({ status: 200, delayMs: 1_500 });
     const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-stop-"));
     let server: Running | undefined;
@@ -358,7 +333,6 @@ async function connectionRefused(port: number, withinMs: number): Promise<boolea
 
 describe("half a transport configuration", () => {
   const exitsNaming = async (extra: Record<string, string>) => {
-    requireBuild();
     const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-ops-half-"));
     try {
       const server = start(cwd, { PORT: String(await freePort()), AUTH_SECRET, ...extra });

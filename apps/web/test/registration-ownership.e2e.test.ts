@@ -5,22 +5,21 @@
  * trusts the loopback proxy (TRUST_PROXY=loopback) and each request names its client in
  * X-Forwarded-For. Codes are read from the dev outbox as the machine itself (no header).
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { toWire, type Wire } from "@authsvc/api/testing";
-import { outboxCode, serverEngines, serviceForBlock } from "./support/server";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { callAs, outboxCode, serverEngines, sharedServiceForBlock, uniqueAddress, uniqueTag } from "./support/server";
 
-const ATTACKER = "198.51.100.7";
-const VICTIM = "203.0.113.20";
+// The two clients' addresses, new for each test: the service, and so its per-address limits, is shared with other files.
+let ATTACKER = "";
+let VICTIM = "";
+beforeEach(() => {
+  ATTACKER = uniqueAddress();
+  VICTIM = uniqueAddress();
+});
 
 let base = "";
 
-async function call(from: string | null, method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (from) headers["x-forwarded-for"] = from;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  return toWire(await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-}
+const call = (from: string | null, method: string, route: string, body?: unknown, token?: string) =>
+  callAs(base, method, route, body, token, from ? { "x-forwarded-for": from } : {});
 
 /** The newest code of `purpose` sent to `to`, read by the machine itself. */
 const codeFor = (to: string, purpose: string) => outboxCode(base, to, purpose);
@@ -32,19 +31,20 @@ const me = async (token: string) => {
 };
 
 describe.each(serverEngines)("production server on %s", (engine) => {
-  const block = serviceForBlock(engine, "registration", { TRUST_PROXY: "loopback" });
+  const block = sharedServiceForBlock(engine, { TRUST_PROXY: "loopback" });
   if (!block) return;
   beforeAll(() => {
     base = block.service().base;
   });
 
   it("item 1: a stranger's family 003 registration of your email does not cancel yours; the first proven wins", async () => {
-    const mail = `own.reg.${engine.length}@example.com`.replace(/[^a-z0-9.@]/g, "");
-    const mine = await call(VICTIM, "POST", "/api/v1/auth/register", { username: "vera_reg", email: mail, password: "vera's own passphrase", fullname: "Vera" });
+    const tag = uniqueTag();
+    const mail = `own.reg.${tag}@example.com`;
+    const mine = await call(VICTIM, "POST", "/api/v1/auth/register", { username: `vera_${tag}`, email: mail, password: "vera's own passphrase", fullname: "Vera" });
     expect(mine.status, mine.text).toBe(200);
     const myCode = await codeFor(mail, "signup");
     const theirs = await call(ATTACKER, "POST", "/api/v1/auth/register", {
-      username: "mallory_reg",
+      username: `mallory_${tag}`,
       email: mail,
       password: "attacker pass 1234!",
       fullname: "Mallory",
@@ -55,7 +55,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
     expect(pending.status, `ATTACK WORKED: the stranger's registration cancelled yours: ${pending.text}`).toBe(200);
     const done = await call(VICTIM, "POST", "/api/v1/auth/verify", { code: myCode, verificationId: mine.body.verificationId });
     expect(done.status, `ATTACK WORKED: your own code no longer completes your registration: ${done.text}`).toBe(200);
-    expect(done.body.user).toMatchObject({ username: "vera_reg", email: mail });
+    expect(done.body.user).toMatchObject({ username: `vera_${tag}`, email: mail });
 
     expect((await call(ATTACKER, "GET", `/api/v1/auth/status?id=${theirs.body.verificationId}`)).status).toBe(410);
     const late = await call(ATTACKER, "POST", "/api/v1/auth/verify", { code: await codeFor(mail, "signup"), verificationId: theirs.body.verificationId });
@@ -65,7 +65,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   });
 
   it("item 4: family 002 pre-hijack: the attacker's registration password does not open the account the victim proves", async () => {
-    const mail = `prehijack.${engine.length}@example.com`;
+    const mail = `prehijack.${uniqueTag()}@example.com`;
     const reg = await call(ATTACKER, "POST", "/auth/register", { email: mail, password: "attacker pass 1234!", fullname: "Mallory Jahat" });
     expect(reg.status, reg.text).toBe(200);
 
@@ -89,7 +89,7 @@ describe.each(serverEngines)("production server on %s", (engine) => {
   });
 
   it("item 4, honest: the registrant proving from the same client at once keeps their password", async () => {
-    const mail = `honest.${engine.length}@example.com`;
+    const mail = `honest.${uniqueTag()}@example.com`;
     expect((await call(VICTIM, "POST", "/auth/register", { email: mail, password: "siti punya 42", fullname: "Siti Nurhaliza" })).status).toBe(200);
     expect((await call(VICTIM, "POST", "/auth/send-otp", { email: mail })).status).toBe(200);
     const ver = await call(VICTIM, "POST", "/auth/otp-verify", { email: mail, otp_number: await codeFor(mail, "verify_email") });

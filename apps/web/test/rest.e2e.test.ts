@@ -10,10 +10,7 @@
  * numbers and emails so per-destination limits never meet. The cross-family test comes
  * last and reuses family 000's person.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   expect000,
   expect001,
@@ -26,29 +23,17 @@ import {
   jwtPayload,
   PASS,
   PASS2,
-  toWire,
   type Wire,
 } from "@authsvc/api/testing";
 import type { OutboxView } from "@authsvc/core";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, type Service, type ServerDatabase } from "./support/server";
+import { callAs, serverEngines, serviceForBlock } from "./support/server";
 
 // ---------------------------------------------------------------- wire helpers
 
 let base = "";
 
 /** A REST call as a client developer writes it: JSON in, JSON out, optional bearer token. */
-async function call(method: string, route: string, body?: unknown, token?: string): Promise<Wire> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    redirect: "manual",
-  });
-  return toWire(res);
-}
+const call = (method: string, route: string, body?: unknown, token?: string): Promise<Wire> => callAs(base, method, route, body, token);
 
 /** tRPC with plain JSON (no transformer): mutations are POST with the input as the body. */
 async function trpcMutation(name: string, input: unknown, token?: string): Promise<Wire> {
@@ -117,32 +102,13 @@ let id000: string | undefined;
 // ---------------------------------------------------------------- the server
 
 describe.each(serverEngines)("REST families end to end (dist/server.mjs over HTTP) on %s", (engine) => {
-  let cwd: string;
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-
-  // The file's people and codes are per server: each engine's run starts again from an empty database.
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
-
-  beforeAll(async () => {
-    if (!existsSync(serverFile)) {
-      throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
-    }
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-rest-e2e-"));
-    // A fresh database in a temp folder; AUTH_SECRET unset on SQLite (serverEnv drops it), so one is generated there.
-    // Family 003's document shows Uzbek numbers: its clients run with Uzbekistan among the SMS countries.
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database.env, AUTH_SMS_COUNTRIES: "ID,UZ" }, instancesOf(engine));
-    base = service.base;
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
+  // The file's people and codes are per server: each engine's run starts again from an empty database
+  // (AUTH_SECRET unset on SQLite, so one is generated there). Family 003's document shows Uzbek
+  // numbers: its clients run with Uzbekistan among the SMS countries.
+  const block = serviceForBlock(engine, "rest", { AUTH_SMS_COUNTRIES: "ID,UZ" });
+  if (!block) return;
+  beforeAll(() => {
+    base = block.service().base;
   });
 
   it("000: find or create by mobile number, resend inside the cooldown, log in, renew, reuse revokes", async () => {

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { get } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineMissing, instancesOf, launchService, serverDatabase, serverEngines, serverFile, start, type Service, type ServerDatabase } from "./support/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { instancesOf, requireBuild, serverEngines, serviceForBlock, start } from "./support/server";
 
 // Exercises the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 
@@ -40,39 +40,22 @@ function rawGet(url: string, headers: Record<string, string>) {
 
 describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engine) => {
   let accessToken: string | undefined;
-  let cwd: string;
   let base: string;
-  let service: Service | undefined;
-  let database: ServerDatabase | undefined;
-
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return;
-  }
+  // On SQLite, no DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are
+  // what is exercised. On PostgreSQL a fresh database, and the secret it must be given.
+  const block = serviceForBlock(engine, "server", {}, { defaultData: true });
+  if (!block) return;
+  const service = () => block.service();
 
   beforeAll(async () => {
-    if (!existsSync(serverFile)) {
-      throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
-    }
-    cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-"));
-    // On SQLite, no DATABASE_URL and no AUTH_SECRET: the defaults (./data/auth.db, generated secret) are
-    // what is exercised. On PostgreSQL a fresh database, and the secret it must be given.
-    if (engine !== "SQLite") database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database?.env }, instancesOf(engine));
-    base = service.base;
+    base = service().base;
     const health = await fetch(`${base}/api/health`);
     expect(await health.json()).toEqual({ status: "ok" });
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
-  });
-
   const where = engine === "SQLite" ? "keeps its data and generated secret under ./data" : "makes no ./data folder: the data and the secret are given";
   it(`announces where it listens and ${where}`, () => {
-    for (const { base: own, dir, server } of service!.instances) {
+    for (const { base: own, dir, server } of service().instances) {
       expect(server.output()).toContain(`authsvc listening on ${own}`);
       const kept = [existsSync(path.join(dir, "data", "auth.db")), existsSync(path.join(dir, "data", "auth-secret"))];
       expect(kept).toEqual(engine === "SQLite" ? [true, true] : [false, false]);
@@ -136,7 +119,7 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
         const adapter = await rawGet(`${base}/api/trpc/${name}?via=adapter`, headers);
         expect(fast.status).toBe(headers.authorization ? 200 : 401);
         expect({ ...fast, requestId: "" }).toEqual({ ...adapter, requestId: "" });
-        await expect.poll(() => service!.output()).toContain(`"requestId":"${fast.requestId}","method":"GET","path":"/api/trpc/${name}","status":${fast.status}`);
+        await expect.poll(() => service().output()).toContain(`"requestId":"${fast.requestId}","method":"GET","path":"/api/trpc/${name}","status":${fast.status}`);
       }
     }
   });
@@ -144,14 +127,14 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
   it.runIf(instancesOf(engine) > 1)("shared the flows above between its instances: each answered part of them", () => {
     // The balancer takes turns, so a code sent through one instance was checked, and the
     // token it gave used, through whichever came next.
-    for (const { server } of service!.instances) expect(server.output()).toContain('"path":"/api/trpc/');
-    const all = service!.instances.map(({ server }) => server.output()).join("\n");
+    for (const { server } of service().instances) expect(server.output()).toContain('"path":"/api/trpc/');
+    const all = service().instances.map(({ server }) => server.output()).join("\n");
     expect(all).toContain('"path":"/api/trpc/auth.');
     expect(all).toContain('"path":"/api/trpc/user.me"');
   });
 
   it("shuts down cleanly on SIGTERM", async () => {
-    for (const { server } of service!.instances) {
+    for (const { server } of service().instances) {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
     }
@@ -160,7 +143,7 @@ describe.each(serverEngines)("production server (dist/server.mjs) on %s", (engin
 
 describe("production server with a bad environment", () => {
   it("exits non-zero naming the variable", async () => {
-    if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` first`);
+    requireBuild();
     const cwd = mkdtempSync(path.join(tmpdir(), "authsvc-e2e-bad-"));
     try {
       const server = start(cwd, { PORT: "abc" });

@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { readCode } from "./outbox";
 import { arrived, hydrated, visit } from "./page";
 
@@ -69,13 +69,6 @@ export async function finishSignUp(page: Page, account: Account): Promise<void> 
   await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
 }
 
-/** The whole sign-up through the screens; the page ends signed in on /account. */
-export async function signUp(page: Page, account: Account = newAccount("user")): Promise<Account> {
-  await startSignUp(page, account);
-  await finishSignUp(page, account);
-  return account;
-}
-
 /** Fills the password tab of /login (optionally with ?next=) and submits it. */
 export async function submitPasswordLogin(page: Page, identifier: string, password: string): Promise<void> {
   if (!/\/login(\?|$)/.test(page.url())) await visit(page, "/login");
@@ -101,17 +94,42 @@ export async function logOut(page: Page): Promise<void> {
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" })).toBeVisible();
 }
 
+/** A tRPC mutation's data (no transformer: the input is the JSON body), from the context's own client. */
+async function mutation(request: APIRequestContext, procedure: string, input: unknown): Promise<Record<string, unknown>> {
+  const res = await request.post(`${process.env.E2E_BASE_URL}/api/trpc/${procedure}`, { data: input });
+  const text = await res.text();
+  expect(res.status(), `${procedure}: ${text}`).toBe(200);
+  return (JSON.parse(text) as { result: { data: Record<string, unknown> } }).result.data;
+}
+
 /**
- * One signed-up account for tests that only need "some account" (sign-ups per client address
- * are limited): made once per worker through the screens, in a context of its own.
- * Nothing may change its password or PIN.
+ * An account made through the API, for tests whose subject is not sign-up (auth-signup.spec.ts
+ * and the phone trap's specs walk the screens): auth.register, the emailed code from the dev
+ * outbox's JSON, and auth.verifyRegistration with the session in a cookie, so `context` ends
+ * signed in to it as the screens would leave it (its pages then open /account signed in).
+ */
+export async function signUpByApi(context: BrowserContext, account: Account = newAccount("user")): Promise<Account> {
+  const { email, password, fullName, username } = account;
+  const { verificationId } = await mutation(context.request, "auth.register", { email, password, fullName, username });
+  const outbox = await context.request.get(`${process.env.E2E_BASE_URL}/api/dev/outbox?to=${encodeURIComponent(email)}`);
+  expect(outbox.status(), await outbox.text()).toBe(200);
+  const { messages } = (await outbox.json()) as { messages: { purpose: string; code: string | null }[] };
+  const code = messages.find((m) => m.purpose === "signup")?.code;
+  expect(code, `a sign-up code for ${email}`).toMatch(/^\d{6}$/);
+  await mutation(context.request, "auth.verifyRegistration", { verificationId, code, delivery: "cookie" });
+  return account;
+}
+
+/**
+ * One account for tests that only need "some account": made once per worker through the API
+ * (signUpByApi), in a context of its own. Nothing may change its password or PIN.
  */
 let shared: Promise<Account> | undefined;
 export function sharedAccount(browser: Browser): Promise<Account> {
   shared ??= (async () => {
     const context = await newContext(browser);
     try {
-      return await signUp(await context.newPage(), newAccount("shared"));
+      return await signUpByApi(context, newAccount("shared"));
     } finally {
       await context.close();
     }

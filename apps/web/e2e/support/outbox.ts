@@ -3,7 +3,8 @@ import { expect, type BrowserContext, type Locator, type Page } from "@playwrigh
 /**
  * The dev outbox page, read the way a person reads it: open /dev/outbox?to=… in a new tab,
  * find the newest message of the right kind, and copy the code (or follow the link) in it.
- * Never the JSON API and never the database.
+ * Never the database; its JSON API only where an account is made without the screens
+ * (signUpByApi in accounts.ts), because sign-up is not what the test is about.
  */
 
 /** The outbox's English names for what a message is for (its heading reads "<kind> to <recipient>"). */

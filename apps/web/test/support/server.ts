@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { randomInt } from "node:crypto";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { toWire, type Wire } from "@authsvc/api/testing";
 import { openDatabase } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
 import pg from "pg";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { startBalancer } from "./balancer";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
@@ -40,7 +42,13 @@ export function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Throws, saying what to run, when the production bundle has not been built. */
+export function requireBuild(): void {
+  if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` (or \`pnpm build\`) first`);
+}
+
 export function start(cwd: string, extra: Record<string, string>): Running {
+  requireBuild();
   const child = spawn(process.execPath, [serverFile], { cwd, env: serverEnv(extra), stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
@@ -177,31 +185,30 @@ async function pgRows(url: string, query: string, params: unknown[]): Promise<Re
 /** Set on PostgreSQL, where a generated secret is refused (each instance would make its own). */
 const PG_AUTH_SECRET = "e2e-postgres-auth-secret-0123456789-abcdef";
 
+/** The database a service's environment names (a `file:` URL, else PostgreSQL), to read; `drop` drops nothing. */
+export function databaseOf(env: Record<string, string>): ServerDatabase {
+  const url = env.DATABASE_URL!;
+  const file = url.startsWith("file:") ? url.slice("file:".length) : undefined;
+  return {
+    env,
+    rows: (query, ...params) => (file ? sqliteRows(file, query, params) : pgRows(url, query, params)),
+    drop: async () => {},
+  };
+}
+
 /**
  * A fresh, empty database for one service: a SQLite file in `dir` (AUTH_SECRET left to the
  * caller), or a PostgreSQL database of its own on the test server (or `pgServerUrl`, outside
  * vitest), dropped afterwards, that the service migrates.
  */
 export async function serverDatabase(engine: ServerEngine, dir: string, pgServerUrl?: string): Promise<ServerDatabase> {
-  if (engine === "SQLite") {
-    const file = path.join(dir, "auth.db");
-    return { env: { DATABASE_URL: `file:${file}` }, rows: (query, ...params) => sqliteRows(file, query, params), drop: async () => {} };
-  }
+  if (engine === "SQLite") return databaseOf({ DATABASE_URL: `file:${path.join(dir, "auth.db")}` });
   const database = await createTestPgDatabase({ migrate: false, serverUrl: pgServerUrl });
-  return {
-    env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET },
-    rows: (query, ...params) => pgRows(database.url, query, params),
-    drop: () => database.drop(),
-  };
+  return { ...databaseOf({ DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET }), drop: () => database.drop() };
 }
 
 /** An answer as the e2e tests read it: the status, headers and text, and the body when it is JSON. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
+export type Answer = Wire;
 
 /** One request to a running server; `body` is sent as JSON. Redirects are answers, not followed. */
 export async function request(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
@@ -211,15 +218,12 @@ export async function request(base: string, method: string, route: string, body?
     body: body === undefined ? undefined : JSON.stringify(body),
     redirect: "manual",
   });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
+  return toWire(res);
 }
+
+/** A JSON client's request (Accept: application/json), with a bearer token when given. */
+export const callAs = (base: string, method: string, route: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  request(base, method, route, body, { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers });
 
 /** The newest code of `purpose` sent to `to`, read from the service's dev outbox as the machine itself. */
 export async function outboxCode(base: string, to: string, purpose: string): Promise<string> {
@@ -230,30 +234,50 @@ export async function outboxCode(base: string, to: string, purpose: string): Pro
   return code!;
 }
 
+/** What a test sees of a service: its address, its instances' addresses and folders, its log. */
+export interface ServiceView {
+  base: string;
+  instances: Pick<Instance, "base" | "port" | "dir">[];
+  /** Every instance's log, one after the other (for a shared service, what it wrote since the block began). */
+  output(): string;
+}
+
 /** The service a `describe.each(serverEngines)` block runs against, once its `beforeAll` has run. */
-export interface BlockService {
-  service(): Service;
+export interface BlockService<S extends ServiceView = Service> {
+  service(): S;
   database(): ServerDatabase;
+}
+
+/** True, after one skipped test saying why, where the engine cannot run. */
+function skippedHere(engine: ServerEngine): boolean {
+  if (!engineMissing(engine)) return false;
+  it.skip("PostgreSQL: no server (the global setup said why)", () => {});
+  return true;
 }
 
 /**
  * For the body of a `describe.each(serverEngines)` block: a service of its own on a fresh
- * database (`instancesOf(engine)` instances, `env` added to the database's), started before
- * the block's tests and stopped, dropped and cleaned up after them. Where the engine cannot
- * run, one skipped test says why and the result is undefined: the block returns.
+ * database (`instancesOf(engine)` instances, `env` added to the database's; a function is read
+ * when the block starts, after the block's earlier `beforeAll`s), started before the block's
+ * tests and stopped, dropped and cleaned up after them. With `defaultData`, SQLite gets no
+ * DATABASE_URL: the service keeps its data where it would by default (`./data`). Where the
+ * engine cannot run, one skipped test says why and the result is undefined: the block returns.
  */
-export function serviceForBlock(engine: ServerEngine, name: string, env: Record<string, string> = {}): BlockService | undefined {
-  if (engineMissing(engine)) {
-    it.skip("PostgreSQL: no server (the global setup said why)", () => {});
-    return undefined;
-  }
+export function serviceForBlock(
+  engine: ServerEngine,
+  name: string,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  options: { defaultData?: boolean } = {},
+): BlockService | undefined {
+  if (skippedHere(engine)) return undefined;
   let service: Service | undefined;
   let database: ServerDatabase | undefined;
   let cwd = "";
   beforeAll(async () => {
     cwd = mkdtempSync(path.join(tmpdir(), `authsvc-${name}-e2e-`));
-    database = await serverDatabase(engine, cwd);
-    service = await launchService(cwd, { ...database.env, ...env }, instancesOf(engine));
+    const defaults = engine === "SQLite" && options.defaultData;
+    database = defaults ? { ...databaseOf({ DATABASE_URL: `file:${path.join(cwd, "data", "auth.db")}` }), env: {} } : await serverDatabase(engine, cwd);
+    service = await launchService(cwd, { ...database.env, ...(typeof env === "function" ? env() : env) }, instancesOf(engine));
   });
   afterAll(async () => {
     await service?.stop();
@@ -262,3 +286,46 @@ export function serviceForBlock(engine: ServerEngine, name: string, env: Record<
   });
   return { service: () => service!, database: () => database! };
 }
+
+/** A shared service as the global setup (shared-services.ts) describes it to a test file. */
+export interface SharedServiceInfo {
+  base: string;
+  instances: { base: string; port: number; dir: string; log: string }[];
+  env: Record<string, string>;
+}
+
+/**
+ * For the body of a `describe.each(serverEngines)` block that only calls the service: the
+ * run's one service on this engine with this `env`, started by the global setup
+ * (shared-services.ts) for the first block that asks and kept for every file that asks the
+ * same, so its tests must use identifiers and client addresses of their own (unique*
+ * below). Its output() is the log written since the block began.
+ */
+export function sharedServiceForBlock(engine: ServerEngine, env: Record<string, string> = {}): BlockService<ServiceView> | undefined {
+  if (skippedHere(engine)) return undefined;
+  let view: ServiceView | undefined;
+  let database: ServerDatabase | undefined;
+  beforeAll(async () => {
+    const res = await fetch(inject("e2eServices"), { method: "POST", body: JSON.stringify({ engine, env, pgServerUrl: pgTestServerUrl() }) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`the shared ${engine} service did not start: ${text}`);
+    const shared = JSON.parse(text) as SharedServiceInfo;
+    const from = shared.instances.map((i) => statSync(i.log).size);
+    view = {
+      base: shared.base,
+      instances: shared.instances,
+      output: () => shared.instances.map((i, n) => readFileSync(i.log).subarray(from[n]).toString()).join(""),
+    };
+    database = databaseOf(shared.env);
+  });
+  return { service: () => view!, database: () => database! };
+}
+
+let made = 0;
+/** A tag no other test of the run uses (a shared service's tests share its database). */
+export const uniqueTag = (): string => `${process.pid.toString(36)}${Date.now().toString(36)}${(made++).toString(36)}`;
+/** An Indonesian mobile number, E.164, that no other test of the run uses. */
+export const uniquePhone = (): string =>
+  `+62812${String(process.pid % 100).padStart(2, "0")}${String(made++ % 100).padStart(2, "0")}${String(randomInt(10_000)).padStart(4, "0")}`;
+/** A client address (TEST-NET benchmark range) that no other test of the run uses. */
+export const uniqueAddress = (): string => `198.${18 + (process.pid % 2)}.${(process.pid >> 1) % 256}.${(made++ % 254) + 1}`;

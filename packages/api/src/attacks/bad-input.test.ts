@@ -8,7 +8,7 @@
  */
 import type { MockInstance } from "vitest";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { expect000, expect001, expect002, expect003, expect004, expectCleanJson } from "../testing";
+import { expect000, expect001, expect002, expect003, expect004, expectCleanJson, toWire } from "../testing";
 import { ATTACKER_IP, attackSetup, PASS, VICTIM_IP, VICTIM_MAIL, VICTIM_PHONE, withoutTimestamp, type AttackHarness, type Wire } from "./support";
 
 let errors: MockInstance | undefined;
@@ -146,16 +146,7 @@ function withHost(h: AttackHarness, host: string, method: string, path: string, 
   if (body !== undefined) headers["content-type"] = "application/json";
   return h.handler
     .fetch(new Request(`http://localhost${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }), { remoteAddress: ATTACKER_IP })
-    .then(async (res) => {
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, body: parsed };
-    });
+    .then(toWire);
 }
 
 describe("hole 7: a malformed Host is a bad request, in the envelope of the route it names", () => {
