@@ -14,7 +14,7 @@ import { requesterOf } from "../limits/requester";
 import type { Limit } from "../options";
 import { liftLockouts } from "../users/lockouts";
 import { proveClaim } from "../users/claims";
-import { createUser, findUserById, findUserByPhone } from "../users/users";
+import { findUserById, findUserByPhone, insertUser } from "../users/users";
 import { issueToken, openSession, withClaimMoved, type SignedIn, type TokenRequest } from "./sign-in";
 
 export interface PhoneCodeSent {
@@ -99,7 +99,8 @@ const nothingToSend: PendingSend = async () => {};
 async function createPhoneUser(ctx: AuthContext, phone: string, role: "customer" | "user", meta?: RequestMeta): Promise<User> {
   try {
     return await transaction(ctx, async (tx) => {
-      const created = await createUser(tx, { phone, role });
+      // The number was looked up by the caller, in its batch.
+      const created = await insertUser(tx, { phone, role });
       await audit(tx, { kind: "signup", userId: created.id, meta, detail: { method: "phone_code" } });
       return created;
     });

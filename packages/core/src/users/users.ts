@@ -119,6 +119,14 @@ function takenError(err: unknown): unknown {
  */
 export async function createUser(ctx: AuthContext, account: NewAccount): Promise<User> {
   await assertAvailable(ctx, account);
+  return insertUser(ctx, account);
+}
+
+/**
+ * `createUser` for a caller that has just looked its identifiers up itself: the unique
+ * indexes still refuse a concurrent sign-up that got there first, with the same error.
+ */
+export async function insertUser(ctx: AuthContext, account: NewAccount): Promise<User> {
   const now = ctx.now();
   const customerNumber = Number(await uniqueNumber(() => nonZeroLead(12), (v) => ctx.store.users.numberTaken("customerNumber", Number(v))));
   const accountNumber = await uniqueNumber(() => nonZeroLead(10), (v) => ctx.store.users.numberTaken("accountNumber", v));
