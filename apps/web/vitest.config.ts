@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["dist/**", ".next/**", "node_modules/**", "e2e/**"],
     // Finds (or starts) the PostgreSQL server of the PostgreSQL e2e suites; they skip, saying why, without one.
-    globalSetup: ["@authsvc/db/pg-testing/global-setup"],
+    globalSetup: ["@authsvc/pg-test-server/global-setup"],
     // The e2e suite starts the production server and hashes passwords on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 90_000,

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "@authsvc/db";
-import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
+import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/pg-test-server";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startBalancer } from "./balancer";
@@ -187,7 +187,7 @@ export async function serverDatabase(engine: ServerEngine, dir: string, pgServer
     const file = path.join(dir, "auth.db");
     return { env: { DATABASE_URL: `file:${file}` }, rows: (query, ...params) => sqliteRows(file, query, params), drop: async () => {} };
   }
-  const database = await createTestPgDatabase({ migrate: false, serverUrl: pgServerUrl });
+  const database = await createTestPgDatabase({ serverUrl: pgServerUrl });
   return {
     env: { DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET },
     rows: (query, ...params) => pgRows(database.url, query, params),

@@ -1,10 +1,10 @@
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { is } from "drizzle-orm";
+import { pgTestServerUrl, usePgTestDatabase } from "@authsvc/pg-test-server";
 import { describeStoreConformance } from "@authsvc/store/conformance";
 import { afterAll, beforeAll, describe } from "vitest";
 import { createPgDatabase, type PgDb } from "../client";
 import * as schema from "../schema";
-import { pgTestServerUrl, usePgTestDatabase } from "../testing";
 import { createPgStore } from "./index";
 
 // Every table of the schema, so a table added later is emptied too.
@@ -19,7 +19,7 @@ describe.skipIf(!pgTestServerUrl())("PostgreSQL", () => {
   const database = usePgTestDatabase();
   let admin: PgDb;
   beforeAll(async () => {
-    admin = await createPgDatabase(database.url, { migrate: false, poolSize: 1 });
+    admin = await createPgDatabase(database.url, { poolSize: 1 });
   });
   afterAll(async () => {
     await admin?.$client.end();

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { pgTestServerUrl } from "@authsvc/pg-test-server";
 import { UniqueConflict, type NewChallenge, type Store } from "@authsvc/store";
 import { describe, expect, it } from "vitest";
 import { outbox } from "../schema";
-import { pgTestServerUrl } from "../testing";
 import { pgErrorOf } from "./errors";
 import { newUser, usePgStores, type SentStatement } from "./fixtures";
 import { codeRequest, codeVerify, counting, newSession, pendingRegistration, registrationVerify, tokenCheck, wrongCode, type CallCounts } from "./request-paths";

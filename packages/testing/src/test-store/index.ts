@@ -2,17 +2,15 @@ import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Store } from "@authsvc/store";
-import { openDatabase } from "../client";
-import type { PgDb } from "../pg/client";
-import * as pgSchema from "../pg/schema";
-import { createPgStore } from "../pg/store";
-import { createSqliteStore } from "../sqlite-store";
+import { createSqliteStore, openDatabase } from "@authsvc/db";
+import { createPgStore, type PgDb } from "@authsvc/db/pg";
+import * as pgSchema from "@authsvc/db/pg/schema";
 
 /**
  * Test-only: an empty store on the engine the test run names (AUTH_TEST_STORE, `sqlite` by
  * default), and a little SQL that reads the same on both, for tests that look at rows the
  * Store contract does not show. On PostgreSQL the test file's database comes from
- * "@authsvc/db/test-store/setup" (a setupFile), made before the file's tests and dropped after.
+ * "@authsvc/testing/setup" (a setupFile), made before the file's tests and dropped after.
  */
 
 export type TestStoreEngine = "sqlite" | "postgres";
@@ -145,7 +143,7 @@ function numbered(query: string): string {
 function pgTestStore(): TestStore {
   if (!fileDatabase) {
     throw new Error(
-      skippedBecause ?? 'no PostgreSQL database for this file: put "@authsvc/db/test-store/setup" in setupFiles (and the pg globalSetup)',
+      skippedBecause ?? 'no PostgreSQL database for this file: put "@authsvc/testing/setup" in setupFiles (and the pg globalSetup)',
     );
   }
   const file = fileDatabase;
