@@ -75,3 +75,20 @@ export function usePgTestDatabase(): { readonly url: string } {
     },
   };
 }
+
+/**
+ * One statement that empties `tables` (in the order given: a table before those its rows are
+ * referenced from only by cascading keys) and restarts the identities they own, so ids number
+ * from 1 again, as on a fresh database. DELETE rather than TRUNCATE: on tables this small it is
+ * far faster, since TRUNCATE makes new files for every table and index and waits for the disk,
+ * and tests empty their database once per test.
+ */
+export function emptyingSql(tables: readonly string[]): string {
+  const quoted = tables.map((t) => `"${t.replaceAll('"', '""')}"`);
+  const owners = quoted.map((t) => `'${t.replaceAll("'", "''")}'::regclass`).join(", ");
+  return [
+    ...quoted.map((t) => `DELETE FROM ${t}`),
+    // The sequences behind identity (and serial) columns depend on their table.
+    `SELECT setval(d.objid::regclass, 1, false) FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid WHERE d.refobjid IN (${owners}) AND d.deptype IN ('i', 'a')`,
+  ].join(";\n");
+}

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { Store } from "@authsvc/store";
 import { createSqliteStore, openDatabase } from "@authsvc/db";
 import { createPgStore, type PgDb } from "@authsvc/db/pg";
+import { emptyingSql } from "@authsvc/pg-test-server";
 import * as pgSchema from "@authsvc/db/pg/schema";
 
 /**
@@ -113,19 +114,8 @@ const types = {
     oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? Number : pg.types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
-/**
- * Empties the service's tables and restarts their identities. DELETE rather than TRUNCATE: on
- * tables this small it is far faster, since TRUNCATE makes new files for every table and
- * index and waits for the disk, once per test. Deleting a user deletes what hangs from it.
- */
-const emptyingSql = [
-  ...tableNames.map((t) => `DELETE FROM "${t}"`),
-  ...serviceTables.flatMap((t) =>
-    Object.values(getTableColumns(t))
-      .filter((c) => c.generatedIdentity)
-      .map((c) => `SELECT setval(pg_get_serial_sequence('"${getTableName(t)}"', '${c.name}'), 1, false)`),
-  ),
-].join(";\n");
+/** In the schema's order: deleting a user deletes what hangs from it. */
+const emptying = emptyingSql(tableNames);
 
 /** `?` to `$1`, `$2`, ... outside quoted strings and names. */
 function numbered(query: string): string {
@@ -148,7 +138,7 @@ function pgTestStore(): TestStore {
   }
   const file = fileDatabase;
   const generation = ++file.generation;
-  const emptied = file.emptying.catch(() => undefined).then(() => file.db.$client.query(emptyingSql));
+  const emptied = file.emptying.catch(() => undefined).then(() => file.db.$client.query(emptying));
   file.emptying = emptied;
   // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
   emptied.catch(() => {});

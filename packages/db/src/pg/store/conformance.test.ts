@@ -1,6 +1,6 @@
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { is } from "drizzle-orm";
-import { pgTestServerUrl, usePgTestDatabase } from "@authsvc/pg-test-server";
+import { emptyingSql, pgTestServerUrl, usePgTestDatabase } from "@authsvc/pg-test-server";
 import { describeStoreConformance } from "@authsvc/store/conformance";
 import { afterAll, beforeAll, describe } from "vitest";
 import { createPgDatabase, type PgDb } from "../client";
@@ -8,10 +8,9 @@ import * as schema from "../schema";
 import { createPgStore } from "./index";
 
 // Every table of the schema, so a table added later is emptied too.
-const tables = (Object.values(schema) as unknown[])
-  .filter((v): v is PgTable => is(v, PgTable))
-  .map((t) => `"${getTableConfig(t).name}"`)
-  .join(", ");
+const emptying = emptyingSql(
+  (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTable)).map((t) => getTableConfig(t).name),
+);
 
 describe.skipIf(!pgTestServerUrl())("PostgreSQL", () => {
   // One database for the file, emptied before each test: a database per test would spend
@@ -28,7 +27,7 @@ describe.skipIf(!pgTestServerUrl())("PostgreSQL", () => {
   describeStoreConformance({
     name: "PostgreSQL",
     async open() {
-      await admin.$client.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      await admin.$client.query(emptying);
       return createPgStore(await createPgDatabase(database.url, { migrate: false }));
     },
   });
