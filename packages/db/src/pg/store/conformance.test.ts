@@ -24,11 +24,19 @@ describe.skipIf(!pgTestServerUrl())("PostgreSQL", () => {
     await admin?.$client.end();
   });
 
+  const openOne = async () => createPgStore(await createPgDatabase(database.url, { migrate: false }));
+
   describeStoreConformance({
     name: "PostgreSQL",
     async open() {
       await admin.$client.query(emptying);
-      return createPgStore(await createPgDatabase(database.url, { migrate: false }));
+      return openOne();
     },
+    // Two pools, as two instances have.
+    async openTwo() {
+      await admin.$client.query(emptying);
+      return [await openOne(), await openOne()];
+    },
+    transactionsWaitAcrossInstances: true,
   });
 });
