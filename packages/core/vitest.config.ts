@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { storeProjects } from "@authsvc/db/test-store/projects";
+import { storeProjects } from "@authsvc/testing/projects";
 
 export default defineConfig({
   test: {

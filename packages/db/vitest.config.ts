@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
-    globalSetup: ["@authsvc/db/pg-testing/global-setup"],
+    globalSetup: ["@authsvc/pg-test-server/global-setup"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

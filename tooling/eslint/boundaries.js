@@ -42,9 +42,11 @@ const storageEngines = packages(
   "core reaches storage through the Store contract (@authsvc/store), never SQL, Drizzle or a driver.",
 );
 const drivers = packages(
-  sqlAndDrivers,
-  "core's tests reach a database through @authsvc/db, not through Drizzle or a driver directly.",
+  ["@authsvc/db", ...sqlAndDrivers],
+  "core's tests reach a database through @authsvc/testing (core depends on no engine), not through @authsvc/db, Drizzle or a driver.",
 );
+/** The test infrastructure: only tests, test harnesses and vitest configs use it. */
+const testInfrastructure = ["@authsvc/testing", "@authsvc/pg-test-server"];
 
 /**
  * Our own packages but those named (and the lint config, which every package's
@@ -73,11 +75,46 @@ export function storeBoundaries() {
   });
 }
 
-/** packages/db: the engines behind the Store contract; of our packages it knows only that contract. */
-export function dbBoundaries() {
+/** tooling/pg-test-server: a PostgreSQL server for tests, below packages/db (whose tests use it); it imports none of ours. */
+export function pgTestServerBoundaries() {
   return defineConfig({
     rules: {
-      [RULE]: restrict([oursBut(["store"], "packages/db implements the Store contract (@authsvc/store) and knows no other package of ours.")]),
+      [RULE]: restrict([oursBut([], "@authsvc/pg-test-server knows no schema and no package of ours: packages/db's own tests use it.")]),
+    },
+  });
+}
+
+/** Where packages/db's tests and their fixtures live. */
+export const dbTestFiles = ["**/*.test.ts", "src/pg/store/fixtures.ts", "vitest.config.ts"];
+
+/**
+ * packages/db: the engines behind the Store contract; of our packages it knows only that
+ * contract, and its tests the PostgreSQL test server. Never @authsvc/testing, which is built
+ * on db (a cycle).
+ */
+export function dbBoundaries() {
+  const message = "packages/db implements the Store contract (@authsvc/store) and knows no other package of ours.";
+  return defineConfig(
+    { rules: { [RULE]: restrict([oursBut(["store"], message)]) } },
+    {
+      files: dbTestFiles,
+      rules: {
+        [RULE]: restrict([oursBut(["store", "pg-test-server"], `${message} Its tests also use @authsvc/pg-test-server, never @authsvc/testing (built on db).`)]),
+      },
+    },
+  );
+}
+
+/**
+ * packages/testing: the test store (on db's engines), the vitest projects, the transports'
+ * receivers. Core's and the API's tests use it, so it knows neither of them (nor the web app).
+ */
+export function testingBoundaries() {
+  return defineConfig({
+    rules: {
+      [RULE]: restrict([
+        oursBut(["store", "db", "pg-test-server"], "@authsvc/testing sits under core's and the API's tests: it knows the Store contract and the engines, not core, the API or the web app."),
+      ]),
     },
   });
 }
@@ -85,15 +122,20 @@ export function dbBoundaries() {
 /** Where core's tests (and the test harness it exports as `@authsvc/core/testing`, and their config) live. */
 export const coreTestFiles = ["**/*.test.ts", "src/testing.ts", "vitest.config.ts"];
 
+const testingForCore = packages(
+  testInfrastructure,
+  "Test infrastructure is for core's tests, its test harness (src/testing.ts) and vitest config only: it is a devDependency.",
+);
+
 /**
- * packages/core: the domain. No HTTP, Next, React or tRPC; no SQL, Drizzle or driver outside
- * its tests (which may open a database through @authsvc/db): state goes through the Store
- * contract (@authsvc/store).
+ * packages/core: the domain. No HTTP, Next, React or tRPC; no SQL, Drizzle or driver: state
+ * goes through the Store contract (@authsvc/store). Its tests reach a database through
+ * @authsvc/testing only.
  */
 export function coreBoundaries() {
   const outward = [api, web, next, httpAndUi];
   return defineConfig(
-    { rules: { [RULE]: restrict([...outward, storageEngines]) } },
+    { rules: { [RULE]: restrict([...outward, storageEngines, testingForCore]) } },
     { files: coreTestFiles, rules: { [RULE]: restrict([...outward, drivers]) } },
   );
 }
@@ -103,55 +145,66 @@ const storageForApi = packages(
   "packages/api translates HTTP and tRPC to core; storage is core's, reached through the Store, never from here.",
 );
 
-/** @type {Pattern} */
-const storageForApiTests = {
-  ...storageForApi,
-  // The test store's vitest projects (one run per engine) are the exception.
-  regex: "^(?:@authsvc/db(?!/test-store/)|drizzle-orm|better-sqlite3|pg)(?:/.*)?$",
-};
+const testingForApi = packages(
+  testInfrastructure,
+  "Test infrastructure is for the API's tests, its test harness and vitest config only: it is a devDependency.",
+);
+
+/** Where the API's tests, its test harness (exported as `@authsvc/api/testing`) and their config live. */
+export const apiTestFiles = ["**/*.test.ts", "src/test/**", "src/testing.ts", "src/attacks/support.ts", "src/rest/test-helpers.ts", "vitest.config.ts"];
 
 /**
  * packages/api: a translator between HTTP/tRPC and core; it knows nothing of the web app, Next
- * or storage (its vitest config takes the test store's projects).
+ * or storage (its tests run on both engines through @authsvc/testing's vitest projects).
  */
 export function apiBoundaries() {
   return defineConfig(
-    { rules: { [RULE]: restrict([web, next, storageForApi]) } },
-    { files: ["vitest.config.ts"], rules: { [RULE]: restrict([web, next, storageForApiTests]) } },
+    { rules: { [RULE]: restrict([web, next, storageForApi, testingForApi]) } },
+    { files: apiTestFiles, rules: { [RULE]: restrict([web, next, storageForApi]) } },
   );
 }
 
 /** The web app's screens and what they are built from: the parts that can end up in a browser bundle. */
 export const webUiFiles = ["app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/i18n/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"];
 
+/** The web app's tests and what runs them: the only files of the app that may use the test infrastructure. */
+export const webTestFiles = ["test/**", "e2e/**", "scripts/browser-tests.ts", "vitest.config.ts"];
+
 /**
  * apps/web: screens take core's and the API's types only (`import type`), plus the
  * `@authsvc/core/vocabulary` entry, which core keeps for them; everything else of core, the API
- * and storage runs on the server.
+ * and storage runs on the server. Only the app's tests use the test infrastructure.
  */
 export function webBoundaries() {
-  return defineConfig({
-    files: webUiFiles,
-    rules: {
-      [RULE]: restrict([
-        {
-          regex: "^@authsvc/core(?:/(?!vocabulary$).*)?$",
-          caseSensitive: true,
-          allowTypeImports: true,
-          message:
-            "Pages and components take core's types only (`import type`) or @authsvc/core/vocabulary; the rest of core runs behind packages/api.",
-        },
-        {
-          regex: "^@authsvc/api(?:/.*)?$",
-          caseSensitive: true,
-          allowTypeImports: true,
-          message: "Screens reach the API over HTTP (tRPC's client) and take its types only (`import type`); it runs on the server.",
-        },
-        packages(["@authsvc/db", ...sqlAndDrivers], "Screens never reach storage: it is behind the API, on the server."),
-      ]),
-      // `import { type X }` still loads the module under verbatimModuleSyntax; only
-      // `import type { X }` is erased, which is what the rule above allows.
-      "@typescript-eslint/no-import-type-side-effects": "error",
+  return defineConfig(
+    {
+      ignores: webTestFiles,
+      rules: { [RULE]: restrict([packages(testInfrastructure, "Test infrastructure belongs to the web app's tests, never to the service it ships.")]) },
     },
-  });
+    {
+      files: webUiFiles,
+      rules: {
+        [RULE]: restrict([
+          {
+            regex: "^@authsvc/core(?:/(?!vocabulary$).*)?$",
+            caseSensitive: true,
+            allowTypeImports: true,
+            message:
+              "Pages and components take core's types only (`import type`) or @authsvc/core/vocabulary; the rest of core runs behind packages/api.",
+          },
+          {
+            regex: "^@authsvc/api(?:/.*)?$",
+            caseSensitive: true,
+            allowTypeImports: true,
+            message: "Screens reach the API over HTTP (tRPC's client) and take its types only (`import type`); it runs on the server.",
+          },
+          packages(["@authsvc/db", ...sqlAndDrivers], "Screens never reach storage: it is behind the API, on the server."),
+          packages(testInfrastructure, "Test infrastructure belongs to the tests, never to a screen."),
+        ]),
+        // `import { type X }` still loads the module under verbatimModuleSyntax; only
+        // `import type { X }` is erased, which is what the rule above allows.
+        "@typescript-eslint/no-import-type-side-effects": "error",
+      },
+    },
+  );
 }

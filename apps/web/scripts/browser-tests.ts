@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { pgTestServer } from "@authsvc/db/pg-testing/global-setup";
+import { pgTestServer } from "@authsvc/pg-test-server/global-setup";
 import { findOrInstallChromium, machineProbe, withoutChromium } from "./find-chromium";
 
 const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");

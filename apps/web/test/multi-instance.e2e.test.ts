@@ -17,7 +17,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultOptions, FIREBASE_AUDIENCE, sharedServiceAccount } from "@authsvc/core";
 import { openStore } from "@authsvc/db";
-import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/db/pg-testing";
+import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/pg-test-server";
 import { jwtPayload } from "@authsvc/api/testing";
 import { freePort, request, serverFile, start, stop, waitForHealth, type Answer, type Running } from "./support/server";
 import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./support/receivers";
@@ -108,7 +108,7 @@ describe.skipIf(!pgTestServerUrl())("two instances on one PostgreSQL database", 
 
   beforeAll(async () => {
     if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` first`);
-    database = await createTestPgDatabase({ migrate: false });
+    database = await createTestPgDatabase();
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     smtp = await startSmtpReceiver();

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/db/pg-testing";
+import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/pg-test-server";
 import { appDir, freePort, serverEnv, serverFile, start, stop, waitForHealth, type Running } from "./support/server";
 
 const AUTH_SECRET = "postgres-ops-e2e-secret-0123456789-abcdef";
@@ -31,7 +31,7 @@ describe.skipIf(!pgTestServerUrl())("operations on PostgreSQL", () => {
 
   beforeAll(async () => {
     if (!existsSync(serverFile)) throw new Error(`${serverFile} is missing: run \`pnpm --filter @authsvc/web build\` first`);
-    database = await createTestPgDatabase({ migrate: false });
+    database = await createTestPgDatabase();
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     cwd = mkdtempSync(path.join(tmpdir(), "authsvc-pg-ops-"));

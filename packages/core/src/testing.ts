@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTestStore } from "@authsvc/db/test-store";
+import { createTestStore } from "@authsvc/testing";
 import * as nodeArgon2 from "@node-rs/argon2";
 import { createAuth, type Auth, type CreateAuthInit } from "./auth";
 import type { Logger } from "./context";
@@ -41,7 +41,7 @@ export function countingHasher(): Hasher & { calls: { hash: number; verify: numb
 }
 
 // A test service's data folder (where the local Firebase key is made, on first use) is only
-// created when used, under the run's folder (db's test-store/data-dirs.ts removes it), or
+// created when used, under the run's folder (@authsvc/testing's data-dirs.ts removes it), or
 // under one per process where no vitest run made one.
 let dataRoot: string | undefined;
 let dataDirs = 0;

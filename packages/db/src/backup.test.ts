@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { backupDatabase } from "./backup";
-import { openDatabase } from "./client";
+import { openDatabase } from "./sqlite/client";
 
 describe("backupDatabase", () => {
   it("copies a database under write load to a consistent, complete copy", async () => {

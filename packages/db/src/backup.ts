@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { Db } from "./client";
+import type { Db } from "./sqlite/client";
 import { ensurePrivateFile, ensurePrivateParent } from "@authsvc/store/files";
 
 export interface BackupResult {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { backupDatabase } from "./backup";
-import { openDatabase } from "./client";
+import { openDatabase } from "./sqlite/client";
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 

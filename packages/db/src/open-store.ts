@@ -1,8 +1,8 @@
 import type { Store } from "@authsvc/store";
-import { openDatabase } from "./client";
+import { openDatabase } from "./sqlite/client";
 import { createPgDatabase, isPostgresUrl, type PgOpenOptions } from "./pg/client";
 import { createPgStore } from "./pg/store";
-import { createSqliteStore } from "./sqlite-store";
+import { createSqliteStore } from "./sqlite/store";
 
 export interface OpenStoreOptions extends Pick<PgOpenOptions, "poolSize" | "onIdleError"> {
   /** Apply pending migrations before returning (the default). */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { base } from "../base.js";
-import { apiBoundaries, coreBoundaries, dbBoundaries, storeBoundaries, webBoundaries } from "../boundaries.js";
+import { apiBoundaries, coreBoundaries, dbBoundaries, pgTestServerBoundaries, storeBoundaries, testingBoundaries, webBoundaries } from "../boundaries.js";
 
 const RULE = "@typescript-eslint/no-restricted-imports";
 const OUTSIDE = "authsvc/no-relative-import-outside-package";
@@ -42,6 +42,8 @@ describe("packages/core", () => {
     ["@authsvc/db", `import { users } from "@authsvc/db";${use("users")}`],
     ["@authsvc/db/pg", `import { pool } from "@authsvc/db/pg";${use("pool")}`],
     ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
+    ["@authsvc/testing", `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`],
+    ["@authsvc/pg-test-server", `import { pgTestServerUrl } from "@authsvc/pg-test-server";${use("pgTestServerUrl")}`],
   ])("refuses %s in a source file", async (_name, code) => {
     const errors = await boundaryErrors(core, "src/flows/sign-in.ts", code);
     expect(errors).toHaveLength(1);
@@ -63,11 +65,16 @@ describe("packages/core", () => {
     expect(await boundaryErrors(core, "src/flows/sign-in.ts", code)).toEqual([]);
   });
 
-  it("lets its tests and test harness open a database through @authsvc/db, not through a driver", async () => {
-    const db = `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`;
-    expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", db)).toEqual([]);
-    expect(await boundaryErrors(core, "src/testing.ts", db)).toEqual([]);
+  it("lets its tests, test harness and vitest config use @authsvc/testing, not @authsvc/db or a driver", async () => {
+    const testing = `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`;
+    expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", testing)).toEqual([]);
+    expect(await boundaryErrors(core, "src/testing.ts", testing)).toEqual([]);
+    const projects = `import { storeProjects } from "@authsvc/testing/projects";${use("storeProjects")}`;
+    expect(await boundaryErrors(core, "vitest.config.ts", projects)).toEqual([]);
 
+    const db = `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`;
+    expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", db)).toHaveLength(1);
+    expect(await boundaryErrors(core, "src/testing.ts", db)).toHaveLength(1);
     const driver = `import { eq } from "drizzle-orm";${use("eq")}`;
     expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", driver)).toHaveLength(1);
     const next = `import { NextResponse } from "next/server";${use("NextResponse")}`;
@@ -97,12 +104,17 @@ describe("packages/api", () => {
     expect(await boundaryErrors(api, "src/rest/handler.test.ts", code)).toHaveLength(1);
   });
 
-  it("allows core and tRPC, and the test store's projects in its vitest config only", async () => {
+  it("allows core and tRPC, and the test infrastructure in its tests, test harness and vitest config only", async () => {
     const code = `import { createAuth } from "@authsvc/core";\nimport { initTRPC } from "@trpc/server";${use("createAuth, initTRPC")}`;
     expect(await boundaryErrors(api, "src/trpc/router.ts", code)).toEqual([]);
-    const projects = `import { storeProjects } from "@authsvc/db/test-store/projects";${use("storeProjects")}`;
+    const projects = `import { storeProjects } from "@authsvc/testing/projects";${use("storeProjects")}`;
     expect(await boundaryErrors(api, "vitest.config.ts", projects)).toEqual([]);
     expect(await boundaryErrors(api, "src/trpc/router.ts", projects)).toHaveLength(1);
+    const testing = `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`;
+    for (const file of ["src/rest/handler.test.ts", "src/test/harness.ts", "src/testing.ts"]) {
+      expect(await boundaryErrors(api, file, testing), file).toEqual([]);
+    }
+    expect(await boundaryErrors(api, "src/rest/handler.ts", testing)).toHaveLength(1);
   });
 });
 
@@ -114,6 +126,7 @@ describe("packages/store", () => {
     ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
     ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
     ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
+    ["@authsvc/testing", `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`],
   ])("refuses %s", async (_name, code) => {
     expect(await boundaryErrors(store, "src/store.ts", code)).toHaveLength(1);
   });
@@ -140,12 +153,67 @@ describe("packages/db", () => {
     const code = `import type { Store } from "@authsvc/store";\nimport { eq } from "drizzle-orm";\nimport pg from "pg";\nexport type S = Store;${use("eq, pg")}`;
     expect(await boundaryErrors(db, "src/pg/store/users.ts", code)).toEqual([]);
   });
+
+  it("lets its tests and their fixtures use the PostgreSQL test server, never @authsvc/testing (built on db: a cycle)", async () => {
+    const server = `import { usePgTestDatabase } from "@authsvc/pg-test-server";${use("usePgTestDatabase")}`;
+    expect(await boundaryErrors(db, "src/pg/store/store.test.ts", server)).toEqual([]);
+    expect(await boundaryErrors(db, "src/pg/store/fixtures.ts", server)).toEqual([]);
+    expect(await boundaryErrors(db, "vitest.config.ts", `import "@authsvc/pg-test-server/global-setup";\n`)).toEqual([]);
+    expect(await boundaryErrors(db, "src/pg/store/users.ts", server)).toHaveLength(1);
+
+    const testing = `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`;
+    expect(await boundaryErrors(db, "src/pg/store/store.test.ts", testing)).toHaveLength(1);
+    expect(await boundaryErrors(db, "src/pg/store/users.ts", testing)).toHaveLength(1);
+  });
+});
+
+describe("tooling/pg-test-server", () => {
+  const server = pgTestServerBoundaries();
+
+  it.each([
+    ["@authsvc/db", `import { createPgDatabase } from "@authsvc/db/pg";${use("createPgDatabase")}`],
+    ["@authsvc/store", `import type { Store } from "@authsvc/store";\nexport type S = Store;\n`],
+    ["@authsvc/testing", `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`],
+  ])("refuses %s", async (_name, code) => {
+    expect(await boundaryErrors(server, "src/databases.ts", code)).toHaveLength(1);
+  });
+
+  it("allows the driver and vitest", async () => {
+    const code = `import pg from "pg";\nimport { inject } from "vitest";${use("pg, inject")}`;
+    expect(await boundaryErrors(server, "src/databases.ts", code)).toEqual([]);
+  });
+});
+
+describe("packages/testing", () => {
+  const testing = testingBoundaries();
+
+  it.each([
+    ["@authsvc/core", `import { createAuth } from "@authsvc/core";${use("createAuth")}`],
+    ["@authsvc/core/testing", `import { createTestAuth } from "@authsvc/core/testing";${use("createTestAuth")}`],
+    ["a type from @authsvc/core", `import type { Auth } from "@authsvc/core";\nexport type A = Auth;\n`],
+    ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
+    ["@authsvc/web", `import { x } from "@authsvc/web";${use("x")}`],
+  ])("refuses %s: core's and the API's tests use it", async (_name, code) => {
+    expect(await boundaryErrors(testing, "src/test-store/index.ts", code)).toHaveLength(1);
+  });
+
+  it("allows the engines, the Store contract and the PostgreSQL test server", async () => {
+    const code = [
+      `import { openDatabase } from "@authsvc/db";`,
+      `import { createPgStore } from "@authsvc/db/pg";`,
+      `import type { Store } from "@authsvc/store";`,
+      `import { pgTestServerUrl } from "@authsvc/pg-test-server";`,
+      `export type S = Store;`,
+      use("openDatabase, createPgStore, pgTestServerUrl"),
+    ].join("\n");
+    expect(await boundaryErrors(testing, "src/test-store/index.ts", code)).toEqual([]);
+  });
 });
 
 describe("any package", () => {
   it.each([
     ["an import", `import { x } from "../../../other-package/src/x";${use("x")}`],
-    ["a re-export", `export { x } from "../../../packages/core/src/delivery/test-receivers";\n`],
+    ["a re-export", `export { x } from "../../../packages/testing/src/receivers";\n`],
     ["a re-export of everything", `export * from "../../../other-package";\n`],
     ["a dynamic import", `await import("../../../other-package/src/x");\n`],
   ])("refuses a relative path out of the package: %s", async (_name, code) => {
@@ -182,6 +250,19 @@ describe("apps/web", () => {
   ])("refuses %s in the screens", async (_name, code) => {
     for (const file of ["app/account/sessions.tsx", "src/components/form.tsx", "src/i18n/admin.ts", "src/trpc/react.tsx"]) {
       expect(await boundaryErrors(web, file, code), file).toHaveLength(1);
+    }
+  });
+
+  it("refuses the test infrastructure outside the app's tests", async () => {
+    const code = `import { startSmtpReceiver } from "@authsvc/testing/receivers";${use("startSmtpReceiver")}`;
+    for (const file of ["app/login/page.tsx", "src/env.ts", "server.ts", "scripts/backup.ts"]) {
+      expect(await boundaryErrors(web, file, code), file).toHaveLength(1);
+    }
+    const server = `import { pgTestServer } from "@authsvc/pg-test-server/global-setup";${use("pgTestServer")}`;
+    expect(await boundaryErrors(web, "src/env.ts", server)).toHaveLength(1);
+    for (const file of ["test/support/receivers.ts", "e2e/support/global-setup.ts", "scripts/browser-tests.ts", "vitest.config.ts"]) {
+      expect(await boundaryErrors(web, file, code), file).toEqual([]);
+      expect(await boundaryErrors(web, file, server), file).toEqual([]);
     }
   });
 

@@ -18,7 +18,7 @@ describe("repo-paths: docs and comments name files that exist", () => {
   it("reads a path from the root, a package, a package's src/ or a package's short name", () => {
     const doc = [
       "`packages/store/src/files.ts`",
-      "`users/users.ts` and `sqlite-store/bare.ts`",
+      "`users/users.ts` and `sqlite/store/bare.ts`",
       "`core/flows/pin.ts` and `api/src/rest/framework.ts`",
       "`test/server.e2e.test.ts` and `app/not-found.tsx`",
     ].join("\n");

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { testServerUrl } from "@authsvc/db/pg-testing/global-setup";
+import { testServerUrl } from "@authsvc/pg-test-server/global-setup";
 import { instancesOf, launchService, serverDatabase, type ServerEngine } from "../../test/support/server";
 
 /**

@@ -1,7 +1,6 @@
 /**
  * The SMTP server and SMS webhook receiver of the core delivery tests, for the e2e tests
- * of the production server. smtp-server is a devDependency of packages/core only: it is
- * resolved from core's own folder, so apps/web needs no new dependency.
+ * of the production server, with helpers to read the server's log.
  */
 export {
   codeIn,
@@ -14,7 +13,7 @@ export {
   type WebhookReceiver,
   type WebhookReply,
   type WebhookRequest,
-} from "@authsvc/core/test-receivers";
+} from "@authsvc/testing/receivers";
 
 /** One JSON log line of the server (pino), or null for a plain line. */
 export function jsonLine(line: string): Record<string, unknown> | null {

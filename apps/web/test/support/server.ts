@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { toWire, type Wire } from "@authsvc/api/testing";
 import { openDatabase } from "@authsvc/db";
-import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/db/pg-testing";
+import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/pg-test-server";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { startBalancer } from "./balancer";
@@ -203,7 +203,7 @@ export function databaseOf(env: Record<string, string>): ServerDatabase {
  */
 export async function serverDatabase(engine: ServerEngine, dir: string, pgServerUrl?: string): Promise<ServerDatabase> {
   if (engine === "SQLite") return databaseOf({ DATABASE_URL: `file:${path.join(dir, "auth.db")}` });
-  const database = await createTestPgDatabase({ migrate: false, serverUrl: pgServerUrl });
+  const database = await createTestPgDatabase({ serverUrl: pgServerUrl });
   return { ...databaseOf({ DATABASE_URL: database.url, AUTH_SECRET: PG_AUTH_SECRET }), drop: () => database.drop() };
 }
 

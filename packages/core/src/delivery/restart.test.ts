@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/db";
+import { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/testing/sqlite";
 import { createAuth } from "../auth";
 import { fakeClock, PASSWORD } from "../test-helpers";
 import { memoryLogger, TEST_SECRET } from "../testing";
@@ -15,7 +15,7 @@ import type { Transport } from "./transport";
 import { CLAIM_MS } from "./deliver";
 import { smsWebhookTransport } from "./sms-webhook";
 import { smtpTransport } from "./smtp";
-import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./test-receivers";
+import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "@authsvc/testing/receivers";
 
 const SECRET = "webhook-shared-secret-0123456789";
 const PHONE = "0881829915";

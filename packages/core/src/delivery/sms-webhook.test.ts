@@ -9,7 +9,7 @@ import { authError, fakeClock, outboxRows } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { smsWebhookTransport } from "./sms-webhook";
-import { codeIn, startWebhookReceiver, verifyWebhookSignature, type WebhookReceiver } from "./test-receivers";
+import { codeIn, startWebhookReceiver, verifyWebhookSignature, type WebhookReceiver } from "@authsvc/testing/receivers";
 
 const SECRET = "webhook-shared-secret-0123456789";
 const PHONE = "0881829915";

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { authError, outboxRows, PASSWORD, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { smtpTransport } from "./smtp";
-import { codeIn, startSmtpReceiver, type SmtpReceiver } from "./test-receivers";
+import { codeIn, startSmtpReceiver, type SmtpReceiver } from "@authsvc/testing/receivers";
 
 const MAIL_FROM = '"Authsvc Test" <no-reply@authsvc.test>';
 const EMAIL = "ana@example.com";

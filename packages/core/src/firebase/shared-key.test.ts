@@ -1,5 +1,5 @@
 import { createPublicKey } from "node:crypto";
-import { createSqliteStore, openDatabase } from "@authsvc/db";
+import { createSqliteStore, openDatabase } from "@authsvc/testing/sqlite";
 import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "@authsvc/store";

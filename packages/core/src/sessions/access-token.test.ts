@@ -1,4 +1,4 @@
-import type { Session, User } from "@authsvc/db";
+import type { Session, User } from "@authsvc/store";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { consoleLogger, createContext } from "../context";

@@ -1,10 +1,10 @@
 import { eq, is } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
+import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/pg-test-server";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createPgDatabase, defaultPgPoolSize, isPostgresUrl, migrationLockKey, pgMigrationsApplied, type PgDb } from "./client";
 import * as schema from "./schema";
-import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "./testing";
 
 const tables = (Object.values(schema) as unknown[]).filter((v): v is PgTable => is(v, PgTable));
 
@@ -16,8 +16,9 @@ afterAll(async () => {
   await Promise.all(made.map((d) => d.drop()));
 });
 
-async function fresh(options: { migrate?: boolean } = {}): Promise<string> {
-  const database = await createTestPgDatabase(options);
+/** An empty database: the test's createPgDatabase migrates it (or not). */
+async function fresh(): Promise<string> {
+  const database = await createTestPgDatabase();
   made.push(database);
   return database.url;
 }
@@ -30,7 +31,7 @@ async function open(url: string, options: Parameters<typeof createPgDatabase>[1]
 
 describe.skipIf(!pgTestServerUrl())("createPgDatabase on PostgreSQL", () => {
   it("is not ready before the migrations and is after createPgDatabase applied them", async () => {
-    const url = await fresh({ migrate: false });
+    const url = await fresh();
     const bare = await open(url, { migrate: false });
     expect(await pgMigrationsApplied(bare)).toBe(false);
 
@@ -109,7 +110,7 @@ describe.skipIf(!pgTestServerUrl())("createPgDatabase on PostgreSQL", () => {
   });
 
   it("lets instances start together on a new database: one applies the migrations, the others wait for it", async () => {
-    const url = await fresh({ migrate: false });
+    const url = await fresh();
     // The lock is held here first, so the three starts are all queued behind it, whatever the
     // timing: without the lock none would wait, and this would fail.
     const holder = new pg.Client({ connectionString: url });
@@ -156,7 +157,7 @@ describe.skipIf(!pgTestServerUrl())("createPgDatabase on PostgreSQL", () => {
   });
 
   it("closes its pool when the migrations fail, so a failed start leaves no connection behind", async () => {
-    const url = await fresh({ migrate: false });
+    const url = await fresh();
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     // A table of that name makes the first migration fail.

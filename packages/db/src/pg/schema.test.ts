@@ -2,7 +2,7 @@ import { is, type SQL } from "drizzle-orm";
 import { PgDialect, PgTable, getTableConfig as pgTableConfig } from "drizzle-orm/pg-core";
 import { SQLiteSyncDialect, SQLiteTable, getTableConfig as sqliteTableConfig } from "drizzle-orm/sqlite-core";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import * as sqlite from "../schema";
+import * as sqlite from "../sqlite/schema";
 import * as postgres from "./schema";
 
 // The PostgreSQL schema must not drift from SQLite's: a column, index or key added to one

@@ -3,6 +3,7 @@ import type { Store } from "../store";
 import { auditConformance } from "./audit";
 import { challengeConformance } from "./challenges";
 import { failureConformance } from "./failures";
+import { instanceConformance } from "./instances";
 import { keyConformance } from "./keys";
 import { limitConformance } from "./limits";
 import { maintenanceConformance } from "./maintenance";
@@ -22,6 +23,18 @@ export interface ConformanceEngine {
   name: string;
   /** A store on an empty, migrated database of its own; closed by the suite. */
   open(): Promise<Store>;
+  /**
+   * Two stores on one empty, migrated database, each on connections of its own, as two
+   * instances of the service would open it (PostgreSQL: two pools; SQLite: two connections to
+   * one file); closed by the suite. Without it the races between instances are skipped.
+   */
+  openTwo?(): Promise<[Store, Store]>;
+  /**
+   * Whether a transaction of one of those stores may wait for a transaction of the other. Not
+   * SQLite's in one process: a connection waiting for the write lock blocks the thread the
+   * holder needs to commit (separate processes wait their turn instead).
+   */
+  transactionsWaitAcrossInstances?: boolean;
 }
 
 /**
@@ -41,5 +54,6 @@ export function describeStoreConformance(engine: ConformanceEngine): void {
     keyConformance(engine);
     transactionConformance(engine);
     failureConformance(engine);
+    instanceConformance(engine);
   });
 }

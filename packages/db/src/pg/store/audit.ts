@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
 import type { AuditRepository } from "@authsvc/store";
 import { auditEvents } from "../schema";
-import type { Bound } from "./session";
+import type { Bound } from "./bound";
 import { execute, inserter } from "./statement";
 
 const insert = inserter("audit_insert", auditEvents, { omit: ["id"], returning: false });

@@ -1,6 +1,6 @@
 import { LIVE_CHALLENGES_READ, type Challenge, type ChallengeRepository } from "@authsvc/store";
 import { challenges } from "../schema";
-import { readOf, type Bound } from "./session";
+import { readOf, type Bound } from "./bound";
 import { changed, execute, first, inserter, lockableRead, named, rows, selectList, type Statement } from "./statement";
 
 const live = "consumed_at IS NULL AND superseded_at IS NULL";

@@ -1,9 +1,9 @@
+import { usePgTestDatabase } from "@authsvc/pg-test-server";
 import type { NewUser, Store } from "@authsvc/store";
 import type pg from "pg";
 import { newUser as contractUser } from "@authsvc/store/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { createPgDatabase, type PgDb } from "../client";
-import { usePgTestDatabase } from "../testing";
 import { createPgStore, type PgStoreOptions } from "./index";
 
 /** Stores on one fresh database for the file; each store has its own pool, as an instance would. */
@@ -29,7 +29,7 @@ export function usePgStores(options: PgStoreOptions = {}) {
   };
   const first = { store: undefined as unknown as Store, db: undefined as unknown as PgDb };
   beforeAll(async () => {
-    first.db = await createPgDatabase(database.url, { migrate: false, poolSize: 1 });
+    first.db = await createPgDatabase(database.url, { poolSize: 1 });
     opened.push(createPgStore(first.db));
     first.store = await open();
   });

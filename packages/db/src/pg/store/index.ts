@@ -11,7 +11,7 @@ import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
 import { pgMaintenance } from "./maintenance";
 import { pgOutbox } from "./outbox";
-import { lazy, type Bound } from "./session";
+import { lazy, type Bound } from "./bound";
 import { pgSessions, pgTokens } from "./sessions";
 import { inSavepoint, inTransaction, type Isolation } from "./transaction";
 import { pgCredentials, pgUsers } from "./users";

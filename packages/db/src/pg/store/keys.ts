@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { KeyRepository } from "@authsvc/store";
 import { keptKeys } from "../schema";
-import type { Bound } from "./session";
+import type { Bound } from "./bound";
 
 /**
  * Read at each start, so plain queries rather than named statements. `keepFirst` is one

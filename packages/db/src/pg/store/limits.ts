@@ -1,5 +1,5 @@
 import { prefixUpperBound, type LimitRepository } from "@authsvc/store";
-import type { Bound } from "./session";
+import type { Bound } from "./bound";
 import { execute, first, named } from "./statement";
 
 // One statement, so concurrent hits from any instance each count exactly once: the row lock

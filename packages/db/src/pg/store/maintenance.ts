@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { MaintenanceRepository, PurgeCutoffs, PurgeStep } from "@authsvc/store";
-import type { Bound } from "./session";
+import type { Bound } from "./bound";
 
 /** A message row that will not be sent again: delivered, or given up. */
 const settled = (t: string) => sql.raw(`(${t}status = 'sent' OR (${t}status = 'failed' AND ${t}next_attempt_at IS NULL))`);

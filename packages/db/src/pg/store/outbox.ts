@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { REDACTED, type OutboxMessage, type OutboxRepository } from "@authsvc/store";
 import { outbox } from "../schema";
-import type { Bound } from "./session";
+import type { Bound } from "./bound";
 import { execute, first, inserter, named, rows, selectList } from "./statement";
 
 const messageList = selectList(outbox);

@@ -1,6 +1,6 @@
 import type { OpaqueToken, OpaqueTokenRepository, Session, SessionRepository, User } from "@authsvc/store";
 import { opaqueTokens, sessions, users } from "../schema";
-import { readOf, type Bound } from "./session";
+import { readOf, type Bound } from "./bound";
 import { arrays, changed, columnsOf, execute, first, inserter, lockableRead, named, rows, selectList } from "./statement";
 
 const sessionList = selectList(sessions);

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { pgTestServerUrl } from "@authsvc/pg-test-server";
 import { UniqueConflict, type NewChallenge, type Store } from "@authsvc/store";
 import { describe, expect, it } from "vitest";
 import { outbox } from "../schema";
-import { pgTestServerUrl } from "../testing";
 import { pgErrorOf } from "./errors";
 import { newUser, usePgStores, type SentStatement } from "./fixtures";
 import { codeRequest, codeVerify, counting, newSession, pendingRegistration, registrationVerify, tokenCheck, wrongCode, type CallCounts } from "./request-paths";
@@ -53,16 +53,6 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(await stores.store.challenges.byId(c.id)).toEqual({ ...c, payload: { passwordHash: "x", n: 1 }, consumedAt: null, supersededAt: null });
   });
 
-  it("counts 100 concurrent hits of one limit exactly, and starts a new window in the same step", async () => {
-    const other = await stores.open();
-    const hits = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => (i % 2 ? stores.store : other).limits.hit("k:concurrent", 1, 60_000, T)),
-    );
-    expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    expect(await stores.store.limits.peek("k:concurrent")).toEqual({ count: 100, windowStart: T });
-    expect(await stores.store.limits.hit("k:concurrent", 1, 60_000, T + 60_000)).toEqual({ count: 1, windowStart: T + 60_000 });
-  });
-
   it("clears buckets by a key range the primary key's index serves: the key collates in code point order", async () => {
     const { rows } = await stores.db.$client.query<{ collation: string }>(
       "SELECT collation_name AS collation FROM information_schema.columns WHERE table_name = 'rate_limits' AND column_name = 'key'",
@@ -91,33 +81,12 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(await limits.peek("p:axbx3")).toEqual({ count: 1, windowStart: T });
   });
 
-  it("consumes a code once when two instances race for it", async () => {
-    const other = await stores.open();
-    const c = await stores.store.challenges.insert(challenge());
-    const results = await Promise.all([stores.store.challenges.consume(c.id, T + 1), other.challenges.consume(c.id, T + 2)]);
-    expect(results.filter(Boolean)).toHaveLength(1);
-  });
-
   it("counts 50 concurrent wrong attempts exactly, and never below zero", async () => {
     const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 40 }));
     const left = await Promise.all(Array.from({ length: 50 }, () => stores.store.challenges.spendAttempt(c.id)));
     expect(left.filter((l) => l === undefined)).toHaveLength(10);
     expect(left.filter((l) => l !== undefined).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(0);
-  });
-
-  it("gives two concurrent sign-ups of one email one account and one UniqueConflict on email", async () => {
-    const other = await stores.open();
-    const email = `race-${randomUUID()}@example.com`;
-    const results = await Promise.allSettled([
-      stores.store.users.create(newUser({ email }), null),
-      other.users.create(newUser({ email }), null),
-    ]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const rejected = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toBeInstanceOf(UniqueConflict);
-    expect(rejected[0]!.reason.field).toBe("email");
   });
 
   it("names each unique field, case-insensitively for the username, and lets a transaction go on after one", async () => {
@@ -143,20 +112,6 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(await stores.store.users.byId(other.id)).toMatchObject({ phone: null, bio: "kept" });
   });
 
-  it("renews a session generation once and revokes it once under a race", async () => {
-    const other = await stores.open();
-    const user = await stores.store.users.create(newUser(), null);
-    const s = await stores.store.sessions.insert({
-      id: randomUUID(), userId: user.id, kind: "web", createdAt: T, expiresAt: T + 1e6, lastUsedAt: T, authenticatedAt: T, userAgent: null, ip: null,
-    });
-    expect(s).toMatchObject({ generation: 0, revokedAt: null });
-    const advanced = await Promise.all([stores.store.sessions.advanceGeneration(s.id, 0, T + 1), other.sessions.advanceGeneration(s.id, 0, T + 1)]);
-    expect(advanced.filter(Boolean)).toHaveLength(1);
-    const revoked = await Promise.all([stores.store.sessions.revoke(s.id, T + 2, "token_reuse"), other.sessions.revoke(s.id, T + 3, "token_reuse")]);
-    expect(revoked.filter(Boolean)).toHaveLength(1);
-    expect(await other.sessions.byId(s.id)).toMatchObject({ generation: 1, revokedReason: "token_reuse" });
-  });
-
   it("rolls a transaction back when its body throws, savepoints included", async () => {
     const before = await stores.store.users.create(newUser(), null);
     await expect(
@@ -177,46 +132,6 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(await stores.store.users.byId(before.id)).toMatchObject({ fullName: "outer", updatedAt: T + 1 });
   });
 
-  it("runs 50 concurrent transactions spending tries of one code from two instances without a failure, counting each", async () => {
-    const other = await stores.open();
-    const c = await stores.store.challenges.insert(challenge({ attemptsLeft: 100 }));
-    const key = `code-fail:${c.id}`;
-    const counts = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? stores.store : other).transaction(async (tx) => {
-          await tx.limits.peek(key);
-          const live = await tx.challenges.byId(c.id);
-          await tx.challenges.spendAttempt(live!.id);
-          const bucket = await tx.limits.hit(key, 1, 60_000, T);
-          await tx.audit.insert({ at: T, userId: null, kind: "code_failed", outcome: "fail", ip: null, userAgent: null, detail: { key } });
-          return bucket.count;
-        }),
-      ),
-    );
-    expect(counts.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect((await stores.store.challenges.byId(c.id))!.attemptsLeft).toBe(50);
-  });
-
-  it("gives each due message to one of two instances claiming at once, and a lapsed claim to the next", async () => {
-    const other = await stores.open();
-    const to = `claim-${randomUUID()}@example.com`;
-    const message = { channel: "email" as const, to, purpose: "login", subject: "s", text: "t", html: null, code: "123456", challengeId: null, createdAt: T };
-    const ids: number[] = [];
-    for (let i = 0; i < 30; i++) ids.push((await stores.store.outbox.insertClaimed(message, T)).id);
-    const drain = async (s: Store) => {
-      const got: number[] = [];
-      for (let batch = await s.outbox.claimDue(T, T + 30_000, 4); batch.length; batch = await s.outbox.claimDue(T, T + 30_000, 4)) {
-        got.push(...batch.map((m) => m.id));
-      }
-      return got;
-    };
-    const [a, b] = await Promise.all([drain(stores.store), drain(other)]);
-    expect([...a, ...b].sort((x, y) => x - y)).toEqual(ids);
-    expect((await stores.store.outbox.list(to, 100)).every((m) => m.status === "sending" && m.nextAttemptAt === T + 30_000)).toBe(true);
-    expect(await other.outbox.claimDue(T + 29_999, T + 60_000, 100)).toEqual([]);
-    expect((await other.outbox.claimDue(T + 30_000, T + 60_000, 100)).filter((m) => m.to === to)).toHaveLength(30);
-  });
-
   it("claims a message queued by an older version once a lease has passed since it was written", async () => {
     const to = `queued-${randomUUID()}@example.com`;
     const [queued] = await stores.db
@@ -229,19 +144,6 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     expect(mine(await stores.store.outbox.claimDue(T + 30_000, T + 60_000, 100))).toEqual([
       { ...queued, status: "sending", nextAttemptAt: T + 60_000 },
     ]);
-  });
-
-  it("in a transaction, makes a body that reads a row and then writes it wait for another such body", async () => {
-    const other = await stores.open();
-    const user = await stores.store.users.create(newUser({ fullName: "0" }), null);
-    const increment = (s: typeof other) =>
-      s.transaction(async (tx) => {
-        const seen = Number((await tx.users.byId(user.id))!.fullName);
-        await new Promise((r) => setTimeout(r, 5));
-        await tx.users.update(user.id, { fullName: String(seen + 1) });
-      });
-    await Promise.all([increment(stores.store), increment(other), increment(stores.store), increment(other)]);
-    expect((await stores.store.users.byId(user.id))!.fullName).toBe("4");
   });
 
   it("runs a body again when PostgreSQL ends it to break a deadlock", async () => {

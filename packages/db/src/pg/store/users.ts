@@ -1,7 +1,7 @@
 import { UniqueConflict, type CredentialRepository, type NewUser, type User, type UserRepository } from "@authsvc/store";
 import { credentials, users } from "../schema";
 import { asUniqueConflict, uniqueUserFields } from "./errors";
-import { readOf, type Bound } from "./session";
+import { readOf, type Bound } from "./bound";
 import { changed, columnsOf, execute, first, insertion, lockableRead, named, selectList, type Statement } from "./statement";
 import { inSavepoint } from "./transaction";
 

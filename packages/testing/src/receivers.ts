@@ -1,7 +1,7 @@
 /**
  * Test-only receivers for the real transports: an SMTP server and an SMS webhook endpoint,
- * both on 127.0.0.1 with a port picked by the system. Nothing in src imports this file; the
- * web app's e2e tests reach it by a relative path (apps/web/test/support/receivers.ts).
+ * both on 127.0.0.1 with a port picked by the system, for core's delivery tests and the web
+ * app's e2e tests (apps/web/test/support/receivers.ts).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";

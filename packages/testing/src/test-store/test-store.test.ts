@@ -1,6 +1,6 @@
+import { pgTestServerUrl, usePgTestDatabase } from "@authsvc/pg-test-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createPgDatabase, type PgDb } from "../pg/client";
-import { pgTestServerUrl, usePgTestDatabase } from "../pg/testing";
+import { createPgDatabase, type PgDb } from "@authsvc/db/pg";
 import { createTestStore, setFileDatabase } from "./index";
 
 const user = { email: "ana@example.com", phone: null, username: null, fullName: null, birthDate: null, bio: null, pictureUrl: null, role: "user", status: "ACTIVE", customerNumber: 123456789012, accountNumber: "1234567890", emailVerifiedAt: null, phoneVerifiedAt: null, createdAt: 1, updatedAt: 1 } as const;
@@ -36,7 +36,7 @@ describe.skipIf(!pgTestServerUrl())("createTestStore on PostgreSQL", () => {
   let db: PgDb;
   beforeAll(async () => {
     vi.stubEnv("AUTH_TEST_STORE", "postgres");
-    db = await createPgDatabase(database.url, { migrate: false });
+    db = await createPgDatabase(database.url);
     setFileDatabase(db);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { Store } from "@authsvc/store";
 import { migrationsApplied, type Db } from "../client";
-import { storeWith, type Repositories } from "../store-repositories";
+import { storeWith, type Repositories } from "../../store-repositories";
 import { auditRepository, prepareAudit } from "./audit";
 import { challengeRepository, prepareChallenges } from "./challenges";
 import { keyRepository, prepareKeys } from "./keys";

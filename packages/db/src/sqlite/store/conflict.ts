@@ -1,5 +1,5 @@
 import { UniqueConflict } from "@authsvc/store";
-import { withoutQueryValues } from "../query-error";
+import { withoutQueryValues } from "../../query-error";
 
 /** SQLite names a column index by `table.column` and an expression index by its name. */
 const FIELDS: [string, UniqueConflict["field"]][] = [

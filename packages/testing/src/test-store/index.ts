@@ -2,17 +2,16 @@ import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Store } from "@authsvc/store";
-import { openDatabase } from "../client";
-import type { PgDb } from "../pg/client";
-import * as pgSchema from "../pg/schema";
-import { createPgStore } from "../pg/store";
-import { createSqliteStore } from "../sqlite-store";
+import { createSqliteStore, openDatabase } from "@authsvc/db";
+import { createPgStore, type PgDb } from "@authsvc/db/pg";
+import { emptyingSql } from "@authsvc/pg-test-server";
+import * as pgSchema from "@authsvc/db/pg/schema";
 
 /**
  * Test-only: an empty store on the engine the test run names (AUTH_TEST_STORE, `sqlite` by
  * default), and a little SQL that reads the same on both, for tests that look at rows the
  * Store contract does not show. On PostgreSQL the test file's database comes from
- * "@authsvc/db/test-store/setup" (a setupFile), made before the file's tests and dropped after.
+ * "@authsvc/testing/setup" (a setupFile), made before the file's tests and dropped after.
  */
 
 export type TestStoreEngine = "sqlite" | "postgres";
@@ -115,19 +114,8 @@ const types = {
     oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? Number : pg.types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
-/**
- * Empties the service's tables and restarts their identities. DELETE rather than TRUNCATE: on
- * tables this small it is far faster, since TRUNCATE makes new files for every table and
- * index and waits for the disk, once per test. Deleting a user deletes what hangs from it.
- */
-const emptyingSql = [
-  ...tableNames.map((t) => `DELETE FROM "${t}"`),
-  ...serviceTables.flatMap((t) =>
-    Object.values(getTableColumns(t))
-      .filter((c) => c.generatedIdentity)
-      .map((c) => `SELECT setval(pg_get_serial_sequence('"${getTableName(t)}"', '${c.name}'), 1, false)`),
-  ),
-].join(";\n");
+/** In the schema's order: deleting a user deletes what hangs from it. */
+const emptying = emptyingSql(tableNames);
 
 /** `?` to `$1`, `$2`, ... outside quoted strings and names. */
 function numbered(query: string): string {
@@ -145,12 +133,12 @@ function numbered(query: string): string {
 function pgTestStore(): TestStore {
   if (!fileDatabase) {
     throw new Error(
-      skippedBecause ?? 'no PostgreSQL database for this file: put "@authsvc/db/test-store/setup" in setupFiles (and the pg globalSetup)',
+      skippedBecause ?? 'no PostgreSQL database for this file: put "@authsvc/testing/setup" in setupFiles (and the pg globalSetup)',
     );
   }
   const file = fileDatabase;
   const generation = ++file.generation;
-  const emptied = file.emptying.catch(() => undefined).then(() => file.db.$client.query(emptyingSql));
+  const emptied = file.emptying.catch(() => undefined).then(() => file.db.$client.query(emptying));
   file.emptying = emptied;
   // Awaited by every call below; this only keeps an unused store's failure from going unhandled.
   emptied.catch(() => {});

@@ -1,6 +1,6 @@
+import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/pg-test-server";
 import { afterAll, beforeAll } from "vitest";
-import { createPgDatabase, type PgDb } from "../pg/client";
-import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "../pg/testing";
+import { createPgDatabase, type PgDb } from "@authsvc/db/pg";
 import { setFileDatabase, testStoreEngine } from "./index";
 
 /**
@@ -14,7 +14,7 @@ if (testStoreEngine() === "postgres") {
     let db: PgDb | undefined;
     beforeAll(async () => {
       database = await createTestPgDatabase();
-      db = await createPgDatabase(database.url, { migrate: false });
+      db = await createPgDatabase(database.url);
       setFileDatabase(db);
     });
     afterAll(async () => {

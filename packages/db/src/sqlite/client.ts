@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { ensurePrivateFile, ensurePrivateParent, restrictFile } from "@authsvc/store/files";
-import { packageDir } from "./package-dir";
+import { packageDir } from "../package-dir";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };

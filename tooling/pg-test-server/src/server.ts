@@ -6,11 +6,11 @@ import path from "node:path";
 import pg from "pg";
 
 /**
- * Vitest global setup for PostgreSQL suites (`globalSetup: ["@authsvc/db/pg-testing/global-setup"]`).
+ * Vitest global setup for PostgreSQL suites (`globalSetup: ["@authsvc/pg-test-server/global-setup"]`).
  * It finds a server at TEST_DATABASE_URL; when none answers it starts a throwaway one from the
  * machine's PostgreSQL binaries; when that is impossible too, PostgreSQL suites are skipped with
  * one line saying why, except under CI=true, where a skip fails the run. Suites read the result
- * with pgTestServerUrl() from "@authsvc/db/pg-testing".
+ * with pgTestServerUrl() from "@authsvc/pg-test-server".
  */
 
 const defaultTestServerUrl = "postgres://postgres@127.0.0.1:5432/postgres";

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { findTestServer, postgresBinDir, setup, teardown } from "./test-server";
-import { pgTestServerUrl } from "./testing";
+import { findTestServer, postgresBinDir, setup, teardown } from "./server";
+import { pgTestServerUrl } from "./databases";
 
 // Port 1 on loopback: a privileged port nothing here listens on.
 const nobody = "postgres://postgres@127.0.0.1:1/postgres";

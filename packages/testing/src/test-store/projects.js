@@ -1,6 +1,15 @@
 // @ts-check
 // JavaScript, not TypeScript: vitest configs load it through Node, which does not read .ts here.
+import { createRequire } from "node:module";
 import { configDefaults } from "vitest/config";
+
+// Absolute paths: vitest resolves these from the suite's own package, which need not depend
+// on the packages that hold them.
+const resolve = createRequire(import.meta.url).resolve;
+const dataDirs = resolve("@authsvc/testing/data-dirs");
+const pgServer = resolve("@authsvc/pg-test-server/global-setup");
+const setupFile = resolve("@authsvc/testing/setup");
+const runner = resolve("@authsvc/testing/runner");
 
 /**
  * The vitest projects of a suite that runs on both engines: `sqlite` (in-memory databases)
@@ -15,7 +24,6 @@ import { configDefaults } from "vitest/config";
  * @returns {import("vitest/config").TestProjectInlineConfiguration[]}
  */
 export function storeProjects(test, { sqliteOnly = [], engineFree = [] } = {}) {
-  const dataDirs = "@authsvc/db/test-store/data-dirs";
   const exclude = [...(test.exclude ?? configDefaults.exclude), ...engineFree];
   return [
     {
@@ -29,10 +37,10 @@ export function storeProjects(test, { sqliteOnly = [], engineFree = [] } = {}) {
         name: "postgres",
         exclude: [...exclude, ...sqliteOnly],
         env: { ...test.env, AUTH_TEST_STORE: "postgres" },
-        globalSetup: ["@authsvc/db/pg-testing/global-setup", dataDirs],
-        setupFiles: [...[test.setupFiles ?? []].flat(), "@authsvc/db/test-store/setup"],
+        globalSetup: [pgServer, dataDirs],
+        setupFiles: [...[test.setupFiles ?? []].flat(), setupFile],
         // Skips every file when there is no server (the global setup printed one line why).
-        runner: "@authsvc/db/test-store/runner",
+        runner,
       },
     },
     ...(engineFree.length
