@@ -2,7 +2,7 @@
  * Small helpers shared by the core tests. Test-only: nothing in src imports this file.
  */
 import type { OutboxMessage, User } from "@authsvc/store";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { AuthError } from "./errors";
 import type { TokenRequest } from "./flows/sign-in";
 import type { createTestAuth } from "./testing";
@@ -61,13 +61,43 @@ export async function phoneSignIn(auth: Auth, phone: string, t: TokenRequest = {
   return auth.loginWithPhoneCode({ phone, code: (await lastCode(auth, phone)) }, t);
 }
 
+/** Moves the faked Date (fakeClock) of the running test. */
+const clock = {
+  advanceSec: (sec: number) => vi.advanceTimersByTime(sec * 1000),
+};
+export type FakeClock = typeof clock;
+
 /** Fakes only Date (argon2 runs on the thread pool, real timers must keep working). */
-export function fakeClock(start = "2030-01-01T00:00:00.000Z") {
+export function fakeClock(start = "2030-01-01T00:00:00.000Z"): FakeClock {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(new Date(start));
-  return {
-    advanceSec: (sec: number) => vi.advanceTimersByTime(sec * 1000),
-  };
+  return clock;
+}
+
+/**
+ * Every test of the file runs on a fake Date set to `start` (fakeClock), and gets the real
+ * timers back after it. Call at the top of the file; the handle moves the running test's Date.
+ */
+export function fakeClockEachTest(start?: string): FakeClock {
+  beforeEach(() => {
+    fakeClock(start);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return clock;
+}
+
+/**
+ * What a test set up and must undo (close a store, a receiver, remove a folder): push it
+ * here, and after each test it runs, newest first. Call at the top of the file.
+ */
+export function cleanupsEachTest(): (() => unknown)[] {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
 }
 
 type WithSql = Pick<TestAuth, "sql">;

@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeClock, lastCode } from "./test-helpers";
+import { describe, expect, it } from "vitest";
+import { fakeClockEachTest, lastCode } from "./test-helpers";
 import { createTestAuth } from "./testing";
 import { CODE_LENGTH, isCodeShape, isPinShape, PIN_LENGTH } from "./vocabulary";
 import { pinProblem } from "./pin/policy";
 
-beforeEach(() => {
-  fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+fakeClockEachTest();
 
 describe("the vocabulary screens read", () => {
   it("imports nothing at run time, so a browser bundle can take it alone", () => {

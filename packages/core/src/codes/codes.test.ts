@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { auditOf, authError, fakeClock, lastCode, tally } from "../test-helpers";
+import { describe, expect, it } from "vitest";
+import { auditOf, authError, fakeClockEachTest, lastCode, tally } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 
 /**
@@ -9,13 +9,7 @@ import { createTestAuth, planCodes } from "../testing";
 const PHONE = "0881829915";
 const E164 = "+62881829915";
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 /** A code different from the right one. */
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");

@@ -4,9 +4,9 @@
  * a stolen disk, an admin) learns who was sent what, when, but no code or reset link.
  */
 import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OutboxMessage } from "@authsvc/store";
-import { authError, fakeClock, outboxRows, PASSWORD, tableRows } from "../test-helpers";
+import { authError, cleanupsEachTest, fakeClockEachTest, outboxRows, PASSWORD, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { REDACTED } from "@authsvc/store";
@@ -15,16 +15,8 @@ import type { OutgoingMessage, Transport } from "./transport";
 const EMAIL = "ana@example.com";
 const PHONE = "081234567890";
 
-let clock: ReturnType<typeof fakeClock>;
-let cleanups: (() => unknown)[] = [];
-beforeEach(() => {
-  clock = fakeClock();
-  cleanups = [];
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const c of cleanups.reverse()) await c();
-});
+const clock = fakeClockEachTest();
+const cleanups = cleanupsEachTest();
 
 /** A provider that records what it was given and fails while `failing` is set. */
 function provider(name: string) {

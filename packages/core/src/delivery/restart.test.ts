@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/testing/sqlite";
 import { createAuth } from "../auth";
-import { fakeClock, PASSWORD } from "../test-helpers";
+import { cleanupsEachTest, fakeClockEachTest, PASSWORD } from "../test-helpers";
 import { memoryLogger, TEST_SECRET } from "../testing";
 import type { Transport } from "./transport";
 import { CLAIM_MS } from "./deliver";
@@ -21,23 +21,17 @@ const SECRET = "webhook-shared-secret-0123456789";
 const PHONE = "0881829915";
 const EMAIL = "ana@example.com";
 
-let clock: ReturnType<typeof fakeClock>;
+const clock = fakeClockEachTest();
+const cleanups = cleanupsEachTest();
 let dir: string;
 let receiver: WebhookReceiver;
 let smtp: SmtpReceiver;
-let cleanups: (() => unknown)[] = [];
 
 beforeEach(async () => {
-  clock = fakeClock();
   dir = mkdtempSync(path.join(tmpdir(), "authsvc-restart-"));
   receiver = await startWebhookReceiver();
   smtp = await startSmtpReceiver();
-  cleanups = [() => receiver.close(), () => smtp.close(), () => rmSync(dir, { recursive: true, force: true })];
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const c of cleanups.reverse()) await c();
+  cleanups.push(() => receiver.close(), () => smtp.close(), () => rmSync(dir, { recursive: true, force: true }));
 });
 
 /** A provider that accepts the message and never answers: the process stops before it does. */

@@ -3,9 +3,9 @@
  * the JSON, and what happens when the receiver fails (the outbox row, the code, the retry).
  */
 import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { OutboxMessage } from "@authsvc/store";
-import { authError, fakeClock, outboxRows } from "../test-helpers";
+import { authError, cleanupsEachTest, fakeClockEachTest, outboxRows } from "../test-helpers";
 import { createTestAuth, planCodes } from "../testing";
 import { MAX_ATTEMPTS, retryDelayMs, retryPending } from "./deliver";
 import { smsWebhookTransport } from "./sms-webhook";
@@ -16,19 +16,13 @@ const PHONE = "0881829915";
 const E164 = "+62881829915";
 const jwt = { type: "jwt" } as const;
 
-let clock: ReturnType<typeof fakeClock>;
+const clock = fakeClockEachTest();
+const cleanups = cleanupsEachTest();
 let receiver: WebhookReceiver;
-let cleanups: (() => unknown)[] = [];
 
 beforeEach(async () => {
-  clock = fakeClock();
   receiver = await startWebhookReceiver();
-  cleanups = [() => receiver.close()];
-});
-
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const c of cleanups.reverse()) await c();
+  cleanups.push(() => receiver.close());
 });
 
 function smsAuth(timeoutMs = 5_000) {
@@ -196,7 +190,7 @@ describe("SMS webhook: failures and retries", () => {
   it("an unreachable webhook fails with an unreachable reason", async () => {
     const url = receiver.url;
     await receiver.close();
-    cleanups = [];
+    cleanups.length = 0;
     const sms = smsWebhookTransport({ url, secret: SECRET, timeoutMs: 2_000 });
     const t = createTestAuth({}, { transports: { sms } });
     cleanups.push(() => t.store.close(), () => rmSync(t.dataDir, { recursive: true, force: true }));

@@ -3,8 +3,8 @@
  * listening on 127.0.0.1, and the test reads the message as it came over the wire.
  */
 import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authError, outboxRows, PASSWORD, tableRows } from "../test-helpers";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { authError, cleanupsEachTest, outboxRows, PASSWORD, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 import { smtpTransport } from "./smtp";
 import { codeIn, startSmtpReceiver, type SmtpReceiver } from "@authsvc/testing/receivers";
@@ -12,16 +12,12 @@ import { codeIn, startSmtpReceiver, type SmtpReceiver } from "@authsvc/testing/r
 const MAIL_FROM = '"Authsvc Test" <no-reply@authsvc.test>';
 const EMAIL = "ana@example.com";
 
+const cleanups = cleanupsEachTest();
 let smtp: SmtpReceiver;
-let cleanups: (() => unknown)[] = [];
 
 beforeEach(async () => {
   smtp = await startSmtpReceiver();
-  cleanups = [() => smtp.close()];
-});
-
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
+  cleanups.push(() => smtp.close());
 });
 
 /** An Auth whose email goes through real SMTP to the test's server. */
@@ -125,7 +121,7 @@ describe("SMTP transport against a real SMTP server", () => {
   it("a refused connection answers DELIVERY_FAILED and leaves a failed row to retry; the reason never holds the message", async () => {
     const port = smtp.port;
     await smtp.close();
-    cleanups = [];
+    cleanups.length = 0;
     const t = smtpAuth(`smtp://127.0.0.1:${port}`);
     const err = await authError(t.auth.startRegistration({ email: EMAIL, password: PASSWORD }));
     expect(err.code).toBe("DELIVERY_FAILED");

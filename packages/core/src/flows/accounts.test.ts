@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { authError, fakeClock, lastCode, PASSWORD } from "../test-helpers";
+import { authError, fakeClockEachTest, lastCode, PASSWORD } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 /** Families 001 and 002: the account exists at once; an emailed code proves the address. */
 const EMAIL = "bo@example.com";
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 describe("createAccount", () => {
   it("creates a user at once; with email and password it waits for the email to be verified", async () => {

@@ -2,8 +2,8 @@
  * Issue 10, hole 4: work that costs a password hash runs only after everything cheaper has
  * passed. Every argon2 call is counted by the test Auth's hasher (testing.ts).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authError, fakeClock, lastCode, phoneSignIn, signUp } from "../test-helpers";
+import { describe, expect, it } from "vitest";
+import { authError, fakeClockEachTest, lastCode, phoneSignIn, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 
@@ -19,12 +19,7 @@ async function hashesDuring(hasher: { total(): number }, run: () => Promise<unkn
   return hasher.total() - before;
 }
 
-beforeEach(() => {
-  fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+fakeClockEachTest();
 
 describe("reset by code", () => {
   it("a wrong code, for a known or an unknown account, costs no hash; the right one costs one", async () => {

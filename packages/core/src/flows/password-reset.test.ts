@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authError, fakeClock, lastCode, PASSWORD, signUp } from "../test-helpers";
+import { describe, expect, it } from "vitest";
+import { authError, fakeClockEachTest, lastCode, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";
 const NEW_PASSWORD = "a brand new passphrase";
 const jwt = { type: "jwt" } as const;
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 async function withUser() {
   const t = createTestAuth({ publicUrl: "https://auth.example.com/" });

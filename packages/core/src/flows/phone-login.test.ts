@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { authError, fakeClock, lastCode } from "../test-helpers";
+import { authError, fakeClockEachTest, lastCode } from "../test-helpers";
 import { codeLifetimeMs, createTestAuth, planCodes } from "../testing";
 
 const PHONE = "0881829915";
 const E164 = "+62881829915";
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 describe("requestPhoneCode", () => {
   it("with createIfMissing creates exactly one user for a number, in any of its forms", async () => {

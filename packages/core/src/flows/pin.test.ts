@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { auditOf, authError, fakeClock, PASSWORD, signUp, tally } from "../test-helpers";
+import { describe, expect, it } from "vitest";
+import { auditOf, authError, fakeClockEachTest, PASSWORD, signUp, tally } from "../test-helpers";
 import { codeLifetimeMs, createTestAuth } from "../testing";
 
 /** Family 004's MPIN: set by a signed-in person, used to log in and to unlock a session. */
@@ -7,13 +7,7 @@ const EMAIL = "ana@example.com";
 const PIN = "480215";
 const OTHER_PIN = "975310";
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 /** A signed-up user with a PIN, and their (fresh) principal. */
 async function withPin() {

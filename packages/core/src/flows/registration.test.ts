@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { authError, fakeClock, lastCode, PASSWORD, tally } from "../test-helpers";
+import { describe, expect, it } from "vitest";
+import { authError, fakeClockEachTest, lastCode, PASSWORD, tally } from "../test-helpers";
 import { codeLifetimeMs, createTestAuth } from "../testing";
 
 /** Family 003 and the web sign-up: no user exists until the emailed code comes back. */
 const EMAIL = "ana@example.com";
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 const start = (auth: ReturnType<typeof createTestAuth>["auth"], extra: Record<string, string> = {}) =>
   auth.startRegistration({ email: "Ana@Example.com", password: PASSWORD, username: "ana", phone: "0881829915", fullName: " Ana M ", ...extra });

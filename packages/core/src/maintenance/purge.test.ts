@@ -3,11 +3,11 @@
  * purge is called directly (the schedule is tested once at the end).
  */
 import { rmSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AuthOptionsInput } from "../options";
 import { deliver } from "../delivery/deliver";
 import { REDACTED } from "@authsvc/store";
-import { fakeClock, lastCode, outboxRows, PASSWORD, phoneSignIn, rowCount, signUp, tableRows } from "../test-helpers";
+import { cleanupsEachTest, fakeClockEachTest, lastCode, outboxRows, PASSWORD, phoneSignIn, rowCount, signUp, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const MIN = 60;
@@ -17,16 +17,8 @@ const EMAIL = "ana@example.com";
 const PHONE = "081234567890";
 const E164 = "+6281234567890";
 
-let clock: ReturnType<typeof fakeClock>;
-let cleanups: (() => unknown)[] = [];
-beforeEach(() => {
-  clock = fakeClock();
-  cleanups = [];
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const c of cleanups.reverse()) await c();
-});
+const clock = fakeClockEachTest();
+const cleanups = cleanupsEachTest();
 
 function service(options: Partial<AuthOptionsInput> = {}) {
   const t = createTestAuth(options as Partial<AuthOptionsInput>);

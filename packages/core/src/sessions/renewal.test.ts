@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
-import { auditOf, authError, fakeClock, PASSWORD, signUp } from "../test-helpers";
+import { auditOf, authError, fakeClockEachTest, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";
 const DAY = 24 * 3600;
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 /** A door's extra claims, registered as a REST family registers its own. */
 const PROFILE = "door";

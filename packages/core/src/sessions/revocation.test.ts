@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TokenRequest } from "../flows/sign-in";
-import { authError, fakeClock, PASSWORD, signUp } from "../test-helpers";
+import { authError, fakeClockEachTest, PASSWORD, signUp } from "../test-helpers";
 import { createTestAuth } from "../testing";
 
 const EMAIL = "ana@example.com";
 const TYPES: TokenRequest[] = [{ type: "jwt" }, { type: "bearer" }, { type: "cookie" }];
 
-let clock: ReturnType<typeof fakeClock>;
-beforeEach(() => {
-  clock = fakeClock();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const clock = fakeClockEachTest();
 
 async function withUser() {
   const t = createTestAuth();
