@@ -6,7 +6,7 @@
  * nothing reaches the last-resort error handlers. Seeded and bounded (test/fuzz.ts).
  */
 import { fc, it } from "@fast-check/vitest";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { appRouter } from "./root";
 import { PASS } from "./rest/test-helpers";
 import {
@@ -24,17 +24,10 @@ import {
   rawBody,
   remoteAddress,
 } from "./test/fuzz";
-import { fuzzSetup } from "./test/fuzz-session";
+import { fuzzSessionForFile } from "./test/fuzz-session";
 import type { z } from "zod";
 
-type H = ReturnType<typeof fuzzSetup>;
-let h: H;
-beforeAll(() => {
-  h = fuzzSetup();
-});
-afterAll(() => {
-  expect(h.errorLogs(), "no fuzzed request reached a last-resort error handler").toEqual([]);
-});
+const h = fuzzSessionForFile();
 
 interface Procedure {
   _def: { type: "query" | "mutation"; inputs: z.ZodType[] };

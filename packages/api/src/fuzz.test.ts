@@ -6,7 +6,7 @@
  * last-resort error handlers. Seeded and bounded (test/fuzz.ts).
  */
 import { fc, it } from "@fast-check/vitest";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { restFamilies } from "./rest/families";
 import { expectCleanJson, PASS, type FamilyId } from "./rest/test-helpers";
 import {
@@ -26,16 +26,9 @@ import {
   rawBody,
   remoteAddress,
 } from "./test/fuzz";
-import { fuzzSetup } from "./test/fuzz-session";
+import { fuzzSessionForFile } from "./test/fuzz-session";
 
-type H = ReturnType<typeof fuzzSetup>;
-let h: H;
-beforeAll(() => {
-  h = fuzzSetup();
-});
-afterAll(() => {
-  expect(h.errorLogs(), "no fuzzed request reached a last-resort error handler").toEqual([]);
-});
+const h = fuzzSessionForFile();
 
 const MOBILE = "0881829915";
 const EMAIL = "fuzz.target@example.com";

@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { expectNoLeak, expectWireError, MINUTE, PASSWORD, setup, type Harness, type Wire } from "./test/harness";
+import { describe, expect, it, vi } from "vitest";
+import { expectNoLeak, expectWireError, MINUTE, PASSWORD, realTimersAfterEach, setup, type Harness, type Wire } from "./test/harness";
 import { compileTrustProxy, trustNobody } from "./index";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 describe("simple routes", () => {
   it("GET /api/health answers 200 {status: ok}, with or without a trailing slash", async () => {

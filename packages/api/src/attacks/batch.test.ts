@@ -3,12 +3,10 @@
  * (more: a 4xx before any runs), and `auth.resetPassword` has a per-address limit, so one
  * client cannot buy unbounded argon2 work. (Hash counting per call is tested in core.)
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { ATTACKER_IP, attackSetup, PASS, PASS2, VICTIM_IP, type AttackHarness } from "./support";
+import { describe, expect, it } from "vitest";
+import { ATTACKER_IP, attackSetup, PASS, PASS2, realTimersAfterEach, VICTIM_IP, type AttackHarness } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const mail = (i: number) => `batch.victim${i}@example.com`;
 

@@ -5,19 +5,26 @@
  * tries per code are shared. Replayed through the API's fetch handler, each request from
  * the address it names.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expect000, expect001, expectRetryAfter, toWire } from "../testing";
-import { advance, ATTACKER_IP, attackSetup, fakeDate, MINUTE, OTHER_IP, VICTIM_IP, VICTIM_PHONE, type AttackHarness } from "./support";
+import { advance, ATTACKER_IP, attackSetup, fakeDate, MINUTE, OTHER_IP, realTimersAfterEach, VICTIM_IP, VICTIM_PHONE, type AttackHarness } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 /** The owner's account: a phone proven through family 000, as a person who uses the app has. */
 async function ownerAccount(h: AttackHarness): Promise<string> {
   const { id } = await h.phoneLogin000(VICTIM_IP, VICTIM_PHONE);
   advance(60 * MINUTE);
   return id;
+}
+
+/** A service on a fake Date, the owner's account, and a login code the owner asked for through family 001. */
+async function ownerAsksForCode() {
+  fakeDate();
+  const h = attackSetup();
+  await ownerAccount(h);
+  expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
+  return { h, code: await h.code(VICTIM_PHONE, "login") };
 }
 
 /** Four anonymous POST /verify-phone, each as soon as the stranger's cooldown allows (60, 120, 240 s). */
@@ -67,22 +74,14 @@ describe("hole 1: a stranger's code requests do not block the owner's", () => {
   });
 
   it("a stranger's request does not kill the owner's live code", async () => {
-    fakeDate();
-    const h = attackSetup();
-    await ownerAccount(h);
-    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
-    const ownersCode = await h.code(VICTIM_PHONE, "login");
+    const { h, code: ownersCode } = await ownerAsksForCode();
     expect001(await h.call(ATTACKER_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
     const login = await h.call(VICTIM_IP, "POST", "/login", { phoneNumber: VICTIM_PHONE, verificationCode: ownersCode });
     expect(login.status, `ATTACK WORKED: the stranger's request killed the owner's code: ${login.text}`).toBe(200);
   });
 
   it("strangers from as many addresses as the destination's ceiling allows cannot hide the owner's code behind theirs", async () => {
-    fakeDate();
-    const h = attackSetup();
-    await ownerAccount(h);
-    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
-    const ownersCode = await h.code(VICTIM_PHONE, "login");
+    const { h, code: ownersCode } = await ownerAsksForCode();
     for (let i = 1; i < h.auth.options.code.destinationPerHour; i++) {
       expect001(await h.call(`198.51.100.${i}`, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
     }
@@ -91,11 +90,7 @@ describe("hole 1: a stranger's code requests do not block the owner's", () => {
   });
 
   it("the owner's own resend still replaces the owner's previous code", async () => {
-    fakeDate();
-    const h = attackSetup();
-    await ownerAccount(h);
-    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
-    const first = await h.code(VICTIM_PHONE, "login");
+    const { h, code: first } = await ownerAsksForCode();
     advance(MINUTE);
     expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
     const second = await h.code(VICTIM_PHONE, "login");
@@ -115,11 +110,7 @@ describe("hole 1: a stranger's code requests do not block the owner's", () => {
 
 describe("hole 1: a stranger's wrong codes do not kill the owner's code", () => {
   it("five wrong codes to family 001 /login from a stranger: the owner's code still signs in", async () => {
-    fakeDate();
-    const h = attackSetup();
-    await ownerAccount(h);
-    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
-    const right = await h.code(VICTIM_PHONE, "login");
+    const { h, code: right } = await ownerAsksForCode();
     const wrong = right === "111111" ? "222222" : "111111";
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await h.call(ATTACKER_IP, "POST", "/login", { phoneNumber: VICTIM_PHONE, verificationCode: wrong })).status);
@@ -150,11 +141,7 @@ describe("hole 1: a stranger's wrong codes do not kill the owner's code", () => 
 
 describe("hole 1: the limits still stop the attacks they were made for", () => {
   it("guessing one code: wrong tries from everybody together kill it (a small total per code)", async () => {
-    fakeDate();
-    const h = attackSetup();
-    await ownerAccount(h);
-    expect001(await h.call(VICTIM_IP, "POST", "/verify-phone", { phoneNumber: VICTIM_PHONE }), 200);
-    const right = await h.code(VICTIM_PHONE, "login");
+    const { h, code: right } = await ownerAsksForCode();
     const wrong = right === "111111" ? "222222" : "111111";
     const max = h.auth.options.code.maxAttemptsPerCode;
     // From as many addresses as it takes, each below its own lock.

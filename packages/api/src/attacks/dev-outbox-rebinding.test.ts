@@ -5,12 +5,10 @@
  * the machine itself. "Loopback" is an IP literal in 127.0.0.0/8 or `::1`, or exactly
  * `localhost` / `*.localhost`, each with an optional port.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { advance, attackSetup, fakeDate, MINUTE, VICTIM_PHONE, type AttackHarness } from "./support";
+import { describe, expect, it } from "vitest";
+import { advance, attackSetup, fakeDate, MINUTE, realTimersAfterEach, VICTIM_PHONE, type AttackHarness } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const LOCAL = "127.0.0.1";
 

@@ -5,7 +5,7 @@
  * body; cooldowns and limits count per destination whether or not an account exists; a 409
  * comes only after the per-address limit counted; wrong phone codes answer alike.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Transport } from "@authsvc/core";
 import {
   ATTACKER_IP,
@@ -14,6 +14,7 @@ import {
   fakeDate,
   hangingTransport,
   PASS,
+  realTimersAfterEach,
   VICTIM_IP,
   VICTIM_MAIL,
   VICTIM_PHONE,
@@ -23,9 +24,7 @@ import {
   type Wire,
 } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const UNKNOWN_MAIL = "nobody.here@example.com";
 const UNKNOWN_PHONE = "+6281234567899";

@@ -4,24 +4,12 @@
  * wrong passwords from elsewhere do not lock the owner's own address out, and a code to a
  * proven channel lifts PIN and password lockouts.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expect004 } from "../testing";
-import {
-  advance,
-  ATTACKER_IP,
-  attackSetup,
-  fakeDate,
-  MINUTE,
-  PASS,
-  VICTIM_IP,
-  VICTIM_MAIL,
-  VICTIM_PHONE,
-  type AttackHarness,
-} from "./support";
+import { advance, attackSetup, fakeDate, MINUTE, realTimersAfterEach, type AttackHarness } from "./support";
+import { ATTACKER_IP, PASS, VICTIM_IP, VICTIM_MAIL, VICTIM_PHONE } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const PIN = "902734";
 

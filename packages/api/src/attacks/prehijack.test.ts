@@ -6,7 +6,7 @@
  * that account and the prover gets a new account of their own (DESIGN.md, "Who owns an
  * identifier").
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ATTACKER_IP,
   ATTACKER_MAIL,
@@ -14,21 +14,16 @@ import {
   jwtPayload,
   PASS,
   PASS2,
+  realTimersAfterEach,
   VICTIM_IP,
   VICTIM_PHONE,
   type AttackHarness,
 } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
-/**
- * The attack of the issue: family 001 sign-up with the victim's number and the attacker's
- * mail, the mail proven through family 002, a password set with that fresh session.
- * Answers the attacker's account id.
- */
-async function plantAccount(h: AttackHarness): Promise<number> {
+/** Family 001 sign-up by the attacker: their own email, the victim's phone (nothing proven yet). */
+async function attackerSignsUpWithVictimsPhone(h: AttackHarness) {
   const signUp = await h.call(ATTACKER_IP, "POST", "/user/sign-up", {
     name: "Mallory",
     email: ATTACKER_MAIL,
@@ -36,6 +31,15 @@ async function plantAccount(h: AttackHarness): Promise<number> {
     birthDate: "1990-01-01",
   });
   expect(signUp.status, signUp.text).toBe(200);
+}
+
+/**
+ * The attack of the issue: family 001 sign-up with the victim's number and the attacker's
+ * mail, the mail proven through family 002, a password set with that fresh session.
+ * Answers the attacker's account id.
+ */
+async function plantAccount(h: AttackHarness): Promise<number> {
+  await attackerSignsUpWithVictimsPhone(h);
   const token = await h.proveEmail002(ATTACKER_IP, ATTACKER_MAIL);
   const set = await h.call(ATTACKER_IP, "PATCH", "/auth/update-password", { new_password: PASS2 }, token);
   expect(set.status, `a fresh session may set a password: ${set.text}`).toBe(200);
@@ -93,13 +97,7 @@ describe("hole 2 a: 001 sign-up with the victim's phone, attacker's email proven
 describe("hole 2 b: the reverse, the victim proves the phone first, the attacker proves the planted email later", () => {
   it("the attacker's email code gives the attacker a new account, not a token for the victim's; the victim's account drops the email", async () => {
     const h = attackSetup();
-    const signUp = await h.call(ATTACKER_IP, "POST", "/user/sign-up", {
-      name: "Mallory",
-      email: ATTACKER_MAIL,
-      phoneNumber: VICTIM_PHONE,
-      birthDate: "1990-01-01",
-    });
-    expect(signUp.status, signUp.text).toBe(200);
+    await attackerSignsUpWithVictimsPhone(h);
     const createdId = (await h.userIdByPhone(VICTIM_PHONE))!;
 
     // Nobody established control yet: the victim's phone code takes the account.

@@ -3,24 +3,16 @@
  * needs a session authenticated in the last 10 minutes (a login, a code or the reset link);
  * otherwise 401 in family 002's envelope. Renewing a token is not a sign-in.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expect002 } from "../testing";
-import { advance, attackSetup, fakeDate, MINUTE, PASS, PASS2, VICTIM_IP, VICTIM_MAIL, VICTIM_PHONE, type AttackHarness } from "./support";
+import { advance, attackSetup, fakeDate, MINUTE, PASS, PASS2, realTimersAfterEach, resetLinkTokenIn, VICTIM_IP, VICTIM_MAIL, VICTIM_PHONE, type AttackHarness } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const update = (h: AttackHarness, token: string) => h.call(VICTIM_IP, "PATCH", "/auth/update-password", { new_password: PASS2 }, token);
 
 /** The reset link's token from the newest reset email. */
-async function resetLinkToken(h: AttackHarness, email: string): Promise<string> {
-  const mail = (await h.outbox(email)).find((m) => m.purpose === "password_reset");
-  expect(mail, "a reset email").toBeDefined();
-  const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(mail!.text);
-  expect(m, mail!.text).not.toBeNull();
-  return decodeURIComponent(m![1]!);
-}
+const resetLinkToken = async (h: AttackHarness, email: string) => resetLinkTokenIn(await h.outbox(email));
 
 describe("hole 5: PATCH /auth/update-password needs a recent sign-in", () => {
   it("a family 002 token whose session signed in 11 minutes ago gets 401 {error}; the password stays", async () => {

@@ -7,24 +7,11 @@
  * Issue 19 changed one rule: pending registrations of one email are independent (a newer
  * one no longer replaces an older one); the first one proven wins and ends the others.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  advance,
-  ATTACKER_IP,
-  ATTACKER_PASS,
-  ATTACKER_PHONE,
-  attackSetup,
-  fakeDate,
-  MINUTE,
-  PASS,
-  VICTIM_IP,
-  VICTIM_MAIL,
-  type AttackHarness,
-} from "./support";
+import { describe, expect, it } from "vitest";
+import { advance, attackSetup, fakeDate, MINUTE, realTimersAfterEach, type AttackHarness } from "./support";
+import { ATTACKER_IP, ATTACKER_PASS, ATTACKER_PHONE, PASS, VICTIM_IP, VICTIM_MAIL } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const register003 = (h: AttackHarness, ip: string, over: Record<string, unknown>) =>
   h.call(ip, "POST", "/api/v1/auth/register", { fullname: "John Doe", birthday: "10.01.1996", ...over });

@@ -13,25 +13,11 @@
  *   signed in and sets their own password; the registrant's password, username and names go.
  *   The same for family 003's resend by email.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  advance,
-  ATTACKER_IP,
-  ATTACKER_PASS,
-  ATTACKER_PHONE,
-  attackSetup,
-  fakeDate,
-  MINUTE,
-  PASS,
-  PASS2,
-  VICTIM_IP,
-  VICTIM_MAIL,
-  type AttackHarness,
-} from "./support";
+import { describe, expect, it, vi } from "vitest";
+import { advance, attackSetup, fakeDate, MINUTE, realTimersAfterEach, type AttackHarness } from "./support";
+import { ATTACKER_IP, ATTACKER_PASS, ATTACKER_PHONE, PASS, PASS2, VICTIM_IP, VICTIM_MAIL } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 /** Same /64 and same IPv4 address: one client for the limits and for "who registered". */
 const VICTIM_NEIGHBOUR_IP = VICTIM_IP;
@@ -48,13 +34,18 @@ const register002 = (h: AttackHarness, ip: string, email: string, password: stri
 /** Rows of a table, read the same way on both engines. */
 const rowCount = async (h: AttackHarness, table: string) => Number((await h.sql.get(`select count(*) as n from ${table}`))!.n);
 
+/** A service on a fake Date where the victim has a pending family 003 registration; its code. */
+async function victimRegistered003() {
+  fakeDate();
+  const h = attackSetup();
+  const victim = await register003(h, VICTIM_IP, { username: "siti", email: VICTIM_MAIL, password: PASS });
+  expect(victim.status, victim.text).toBe(200);
+  return { h, victim, victimCode: await h.code(VICTIM_MAIL, "signup") };
+}
+
 describe("item 1: a stranger's registration of your email does not cancel yours", () => {
   it("family 003: the victim's pending registration still completes after the attacker registers the same email; the attacker's then answers expired", async () => {
-    fakeDate();
-    const h = attackSetup();
-    const victim = await register003(h, VICTIM_IP, { username: "siti", email: VICTIM_MAIL, password: PASS });
-    expect(victim.status, victim.text).toBe(200);
-    const victimCode = await h.code(VICTIM_MAIL, "signup");
+    const { h, victim, victimCode } = await victimRegistered003();
 
     advance(2 * MINUTE);
     const attacker = await register003(h, ATTACKER_IP, { username: "mallory", email: VICTIM_MAIL, password: ATTACKER_PASS, phone: ATTACKER_PHONE });
@@ -97,11 +88,7 @@ describe("item 1: a stranger's registration of your email does not cancel yours"
   });
 
   it("family 003: a stranger's resend by email does not cancel the victim's registration nor change it", async () => {
-    fakeDate();
-    const h = attackSetup();
-    const victim = await register003(h, VICTIM_IP, { username: "siti", email: VICTIM_MAIL, password: PASS });
-    expect(victim.status, victim.text).toBe(200);
-    const victimCode = await h.code(VICTIM_MAIL, "signup");
+    const { h, victim, victimCode } = await victimRegistered003();
 
     advance(2 * MINUTE);
     const resend = await h.call(ATTACKER_IP, "POST", "/api/v1/auth/resend", { email: VICTIM_MAIL });

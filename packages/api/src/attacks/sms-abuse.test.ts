@@ -4,13 +4,11 @@
  * on every door. A global hourly budget of SMS to new numbers, with an audit event when
  * reached. Per-address limits group IPv6 by /64.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expect000, expect001, expectRetryAfter } from "../testing";
-import { advance, ATTACKER_IP, attackSetup, fakeDate, MINUTE, VICTIM_IP } from "./support";
+import { advance, ATTACKER_IP, attackSetup, fakeDate, MINUTE, realTimersAfterEach, VICTIM_IP } from "./support";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 /** A valid US number (premium-rate pumping would use any such foreign range). */
 const US = "+14155550100";

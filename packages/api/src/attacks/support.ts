@@ -7,7 +7,7 @@
 import type { AuthOptionsInput, OutboxView } from "@authsvc/core";
 import type { Transport, Transports } from "@authsvc/core";
 import { createTestAuth } from "@authsvc/core/testing";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import { createApiHandler, trustNobody, type ApiHandlerOptions } from "../index";
 import { jwtPayload, toWire, type Wire } from "../testing";
 
@@ -27,7 +27,8 @@ export const PASS = "Kopi-Susu-Gula-42";
 export const PASS2 = "Teh-Manis-Dingin-77";
 export const ATTACKER_PASS = "attacker pass 1234!";
 
-export const MINUTE = 60_000;
+/** Time: only Date is faked, per test; shared with the other API tests. */
+export { advance, fakeDate, MINUTE, realTimersAfterEach, resetLinkTokenIn } from "../test/harness";
 
 /** A provider that accepts the message and never answers. */
 export const hangingTransport: Transport = { name: "hanging", send: () => new Promise<void>(() => {}) };
@@ -220,16 +221,6 @@ export function attackSetup(opts: AttackSetup = {}) {
 }
 
 export type AttackHarness = ReturnType<typeof attackSetup>;
-
-/** Fake only Date (timers and I/O keep running), frozen at the real now. */
-export function fakeDate() {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(new Date());
-}
-
-export function advance(ms: number) {
-  vi.setSystemTime(new Date(Date.now() + ms));
-}
 
 /** Fails (with `what`) when `p` has not settled after `ms` of real time. */
 export async function within<T>(p: Promise<T>, what: string, ms = 2_000): Promise<T> {

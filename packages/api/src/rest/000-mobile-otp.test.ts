@@ -2,14 +2,12 @@
  * Family 000 (seeds/000_*.txt): mobile OTP. Envelope `{code, success, payload: {message,
  * data: [...]}}`, HTTP status = code. docs/contracts.md, "Family 000".
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
-import { advance, expect000, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, restSetup } from "./test-helpers";
+import { advance, expect000, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, realTimersAfterEach, restSetup } from "./test-helpers";
 import { pastResendWaitMs } from "@authsvc/core/testing";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const MOBILE = "0881829915";
 const E164 = "+62881829915";

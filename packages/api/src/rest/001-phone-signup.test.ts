@@ -5,12 +5,10 @@
 import { createPublicKey, createVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { advance, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, restSetup } from "./test-helpers";
+import { describe, expect, it } from "vitest";
+import { advance, expect001, expectRetryAfter, fakeDate, jwtHeader, jwtPayload, MINUTE, realTimersAfterEach, restSetup } from "./test-helpers";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const PHONE = "+6281990333364";
 /** A valid number of a country outside the default smsCountries (ID, UZ in these tests). */

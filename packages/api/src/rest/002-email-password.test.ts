@@ -2,7 +2,7 @@
  * Family 002 (seeds/002_*.txt): email + password, Indonesian messages word for word.
  * Success `{message, token?}`, errors `{error}`. docs/contracts.md, "Family 002".
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   advance,
   expect001,
@@ -15,13 +15,13 @@ import {
   PASS,
   PASS2,
   PIN,
+  realTimersAfterEach,
+  resetLinkTokenIn,
   restSetup,
   type RestHarness,
 } from "./test-helpers";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const EMAIL = "siti@example.com";
 const MSG = {
@@ -43,13 +43,7 @@ const register = (h: RestHarness, over: Record<string, unknown> = {}) =>
   h.call("POST", "/auth/register", { email: EMAIL, password: PASS, fullname: "Siti Nurhaliza", ...over });
 
 /** The reset link's token from the newest reset email. */
-async function resetToken(h: RestHarness, email = EMAIL): Promise<string> {
-  const mail = (await h.auth.listOutbox(email)).find((m) => m.purpose === "password_reset");
-  expect(mail, "a reset email").toBeDefined();
-  const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(mail!.text);
-  expect(m, mail!.text).not.toBeNull();
-  return decodeURIComponent(m![1]!);
-}
+const resetToken = async (h: RestHarness, email = EMAIL) => resetLinkTokenIn(await h.auth.listOutbox(email));
 
 describe("family 002 POST /auth/register", () => {
   it(`answers 200 {message: "${MSG.register}"} and sends nothing yet`, async () => {

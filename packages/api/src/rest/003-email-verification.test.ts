@@ -2,14 +2,12 @@
  * Family 003 (seeds/003_*.txt): sign-up verified by `verificationId`, base `/api/v1/auth`.
  * Errors `{message}`. docs/contracts.md, "Family 003".
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planCodes } from "@authsvc/core/testing";
-import { advance, expect003, expectRetryAfter, fakeDate, jwtPayload, MINUTE, PASS, PASS2, restSetup, type RestHarness } from "./test-helpers";
+import { advance, expect003, expectRetryAfter, fakeDate, jwtPayload, MINUTE, PASS, PASS2, realTimersAfterEach, restSetup, type RestHarness } from "./test-helpers";
 import { pastResendWaitMs } from "@authsvc/core/testing";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const EMAIL = "johndoe@gmail.com";
 const FULL = {

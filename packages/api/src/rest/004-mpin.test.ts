@@ -2,12 +2,10 @@
  * Family 004 (seeds/004_*.txt): username + MPIN. Envelope `{status, message, data}`.
  * docs/contracts.md, "Family 004".
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { advance, expect003, expect004, expectRetryAfter, fakeDate, MINUTE, OTHER_PIN, PASS, PASS2, PIN, restSetup, type RestHarness } from "./test-helpers";
+import { describe, expect, it } from "vitest";
+import { advance, expect003, expect004, expectRetryAfter, fakeDate, MINUTE, OTHER_PIN, PASS, PASS2, PIN, realTimersAfterEach, restSetup, type RestHarness } from "./test-helpers";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const INVALID_LOGIN = "Username or Password is invalid";
 const PIN_INVALID = "Pin is invalid";

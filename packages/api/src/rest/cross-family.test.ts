@@ -3,7 +3,7 @@
  * any spelling are one person, and any access token of any family is accepted by every
  * protected route of every family and by the tRPC API.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   advance,
   expect000,
@@ -16,13 +16,12 @@ import {
   PASS,
   PASS2,
   PIN,
+  realTimersAfterEach,
   restSetup,
 } from "./test-helpers";
 import { pastResendWaitMs } from "@authsvc/core/testing";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 const LOCAL = "0881829915";
 const E164 = "+62881829915";

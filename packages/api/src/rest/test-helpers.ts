@@ -3,11 +3,11 @@
  * checks of ../testing.ts (shared with the web app's tests against the production server),
  * and shortcuts to users in a known state. Built on the tRPC harness (test/harness.ts).
  */
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import { expect000, expect001, expect002, expect003, expect004, PASS, type Wire } from "../testing";
-import { MINUTE, setup, type SetupOptions } from "../test/harness";
+import { setup, type SetupOptions } from "../test/harness";
 
-export { MINUTE };
+export { advance, fakeDate, MINUTE, realTimersAfterEach, resetLinkTokenIn } from "../test/harness";
 export * from "../testing";
 
 export const JSON_CT = { "content-type": "application/json" } as const;
@@ -116,16 +116,6 @@ export function restSetup(opts: SetupOptions = {}) {
 }
 
 export type RestHarness = ReturnType<typeof restSetup>;
-
-/** Fake only Date, so timers and I/O keep running. */
-export function fakeDate() {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(new Date());
-}
-
-export function advance(ms: number) {
-  vi.setSystemTime(new Date(Date.now() + ms));
-}
 
 // ---------------------------------------------------------------- the 23 documented routes
 

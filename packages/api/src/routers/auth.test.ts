@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pastResendWaitMs } from "@authsvc/core/testing";
-import { expectNoLeak, expectTrpcError, expectWireError, MINUTE, PASSWORD, setup } from "../test/harness";
+import { expectNoLeak, expectTrpcError, expectWireError, MINUTE, PASSWORD, realTimersAfterEach, setup } from "../test/harness";
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 const userCount = async (h: ReturnType<typeof setup>) => Number((await h.sql.get("select count(*) as n from users"))!.n);
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 describe("auth.register", () => {
   it("starts a pending registration and creates no user until the code comes back", async () => {

@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { expectTrpcError, expectWireError, MINUTE, NEW_PASSWORD, PASSWORD, setup, type Harness } from "../test/harness";
+import { describe, expect, it, vi } from "vitest";
+import { expectTrpcError, expectWireError, MINUTE, NEW_PASSWORD, PASSWORD, realTimersAfterEach, resetLinkTokenIn, setup, type Harness } from "../test/harness";
 
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
 /** The reset link's token, read from the newest password_reset email. */
-async function resetLinkToken(h: Harness, email: string): Promise<string> {
-  const msg = (await h.outbox(email)).find((m) => m.purpose === "password_reset");
-  expect(msg, "a password_reset email").toBeDefined();
-  const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(msg!.text);
-  expect(m, msg!.text).not.toBeNull();
-  return decodeURIComponent(m![1]!);
-}
+const resetLinkToken = async (h: Harness, email: string) => resetLinkTokenIn(await h.outbox(email));
 
 const login = (h: Harness, identifier: string, password: string) => h.mutate("auth.loginWithPassword", { identifier, password });
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 describe("auth.forgotPassword", () => {
   it("answers with the same body for a known and an unknown account; only the known one gets a code and a link", async () => {

@@ -1,11 +1,9 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { expectTrpcError, expectWireError, MINUTE, PASSWORD, setup } from "../test/harness";
+import { describe, expect, it, vi } from "vitest";
+import { expectTrpcError, expectWireError, MINUTE, PASSWORD, realTimersAfterEach, setup } from "../test/harness";
 
 const PIN = "418207";
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 describe("pin.set + auth.loginWithPin", () => {
   it("sets a PIN right after sign-in; username + PIN then signs in", async () => {

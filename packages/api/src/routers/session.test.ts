@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { expectTrpcError, expectWireError, MINUTE, PASSWORD, setup, type Harness } from "../test/harness";
+import { describe, expect, it, vi } from "vitest";
+import { expectTrpcError, expectWireError, MINUTE, PASSWORD, realTimersAfterEach, setup, type Harness } from "../test/harness";
 
 const signIn = async (h: Harness, identifier = "ana@example.com") =>
   (await h.caller().auth.loginWithPassword({ identifier, password: PASSWORD })) as { accessToken: string; sessionId: string; user: { id: number } };
 
-afterEach(() => {
-  vi.useRealTimers();
-});
+realTimersAfterEach();
 
 describe("auth.renew", () => {
   it("rotates: a new token for the same session; the old token coming back closes the session", async () => {

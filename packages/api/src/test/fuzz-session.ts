@@ -3,6 +3,7 @@
  * requests do to their accounts (a fuzzed logout or password change just means a new one).
  */
 import type { AuthOptionsInput } from "@authsvc/core";
+import { afterAll, beforeAll, expect } from "vitest";
 import { BASE, PASSWORD, setup } from "./harness";
 import type { Wire } from "../testing";
 
@@ -53,5 +54,26 @@ export function fuzzSetup(options: Partial<AuthOptionsInput> = {}) {
   const errorLogs = () => h.logger.lines.filter((l) => l.level === "error");
 
   return { ...h, token, request, errorLogs };
+}
+
+export type FuzzSession = ReturnType<typeof fuzzSetup>;
+
+/**
+ * The fuzz service of a test file: made before its first test and, after its last, checked
+ * for error lines (no fuzzed request may reach a last-resort error handler). Call at the top
+ * of the file; the answer reaches the file's service from inside its tests.
+ */
+export function fuzzSessionForFile(options?: Partial<AuthOptionsInput>): Pick<FuzzSession, "token" | "request"> {
+  let h: FuzzSession;
+  beforeAll(() => {
+    h = fuzzSetup(options);
+  });
+  afterAll(() => {
+    expect(h.errorLogs(), "no fuzzed request reached a last-resort error handler").toEqual([]);
+  });
+  return {
+    token: (...args) => h.token(...args),
+    request: (...args) => h.request(...args),
+  };
 }
 

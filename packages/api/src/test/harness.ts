@@ -5,7 +5,7 @@
 import type { AuthOptionsInput, OutboxView } from "@authsvc/core";
 import { createTestAuth } from "@authsvc/core/testing";
 import { TRPCError } from "@trpc/server";
-import { expect } from "vitest";
+import { afterEach, expect, vi } from "vitest";
 import { createApiContext, createApiHandler, createCaller, trustNobody, type ApiHandlerOptions } from "../index";
 import { expectNoLeak, toWire, type Wire } from "../testing";
 
@@ -162,6 +162,15 @@ export async function expectTrpcError(p: Promise<unknown>, code: string, authCod
   return err;
 }
 
+/** The token of the reset link in the newest password_reset email of `messages` (an outbox, newest first). */
+export function resetLinkTokenIn(messages: OutboxView[]): string {
+  const mail = messages.find((m) => m.purpose === "password_reset");
+  expect(mail, "a password_reset email").toBeDefined();
+  const m = /\/reset-password\?token=([^\s"'<>]+)/.exec(mail!.text);
+  expect(m, mail!.text).not.toBeNull();
+  return decodeURIComponent(m![1]!);
+}
+
 /** Checks a tRPC error envelope on the wire. */
 export function expectWireError(res: Wire, httpStatus: number, authCode?: string) {
   expect(res.status, res.text).toBe(httpStatus);
@@ -186,5 +195,22 @@ export function cookieValue(line: string): string {
   return decodeURIComponent(m![1]!);
 }
 
-/** Moves the faked Date by `ms` (needs vi.useFakeTimers({ toFake: ["Date"] })). */
 export const MINUTE = 60_000;
+
+/** Fakes only Date, frozen at the real now: timers and I/O keep running. */
+export function fakeDate() {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date());
+}
+
+/** Moves the faked Date (fakeDate) by `ms`. */
+export function advance(ms: number) {
+  vi.setSystemTime(new Date(Date.now() + ms));
+}
+
+/** Gives the real timers back after each test of the file (undoes a test's fakeDate). Call at the top of the file. */
+export function realTimersAfterEach() {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
