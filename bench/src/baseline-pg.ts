@@ -38,7 +38,7 @@ import {
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 
 const service = new pg.Pool({ connectionString: env("SERVICE_DB"), max: defaultPgPoolSize });
-// Migrations on the scratch database, as the SQLite baseline's openDatabase applies them.
+// Migrations on the scratch database, as the SQLite baseline's createSqliteDatabase applies them.
 await (await createPgDatabase(env("SCRATCH_DB"), { poolSize: 1 })).$client.end();
 const scratch = new pg.Pool({ connectionString: env("SCRATCH_DB"), max: defaultPgPoolSize });
 

@@ -27,7 +27,7 @@ import Database from "better-sqlite3";
 import { jwtVerify } from "jose";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
-import { openDatabase } from "@authsvc/db";
+import { createSqliteDatabase } from "@authsvc/db";
 import {
   accessKey,
   accountNumbers,
@@ -49,8 +49,8 @@ import {
 } from "./baseline-common";
 
 // Same pragmas as the service (the shared client factory), migrations only on the scratch file.
-const service: Database.Database = openDatabase(`file:${env("SERVICE_DB")}`, { migrate: false }).$client;
-const scratch: Database.Database = openDatabase(`file:${env("SCRATCH_DB")}`).$client;
+const service: Database.Database = createSqliteDatabase(`file:${env("SERVICE_DB")}`, { migrate: false }).$client;
+const scratch: Database.Database = createSqliteDatabase(`file:${env("SCRATCH_DB")}`).$client;
 
 const q = {
   session: service.prepare(`SELECT ${SESSION_AND_USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`),

@@ -16,7 +16,7 @@ import { hash } from "@node-rs/argon2";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { defaultOptions } from "@authsvc/core";
-import { isPostgresUrl, openDatabase } from "@authsvc/db";
+import { isPostgresUrl, createSqliteDatabase } from "@authsvc/db";
 import { createPgDatabase } from "@authsvc/db/pg";
 
 export const SEED_PASSWORD = "bench-Password-2026";
@@ -43,7 +43,7 @@ export async function seedUsers(db: string, count: number): Promise<SeedResult> 
 }
 
 function seedSqlite(dbPath: string, count: number, passwordHash: string, pinHash: string): SeedResult {
-  const db = openDatabase(`file:${dbPath}`);
+  const db = createSqliteDatabase(`file:${dbPath}`);
   const sqlite = db.$client;
   // A big page cache for the one bulk transaction: index pages stay in memory until commit.
   sqlite.pragma("cache_size = -262144");
@@ -160,7 +160,7 @@ export async function seedRateLimits(db: string, rows: number): Promise<void> {
 /** The schema on a new, empty database (the baseline's scratch), so it can be seeded before the baseline starts. */
 export async function createSchema(db: string): Promise<void> {
   if (isPostgresUrl(db)) await (await createPgDatabase(db, { poolSize: 1 })).$client.end();
-  else openDatabase(`file:${db}`).$client.close();
+  else createSqliteDatabase(`file:${db}`).$client.close();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

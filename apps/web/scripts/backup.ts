@@ -4,7 +4,7 @@
  * On PostgreSQL the server's own tools do it: this says which command, and fails.
  */
 import path from "node:path";
-import { backupDatabase, databaseUrlWithoutSecrets, openDatabase } from "@authsvc/db";
+import { backupDatabase, databaseUrlWithoutSecrets, createSqliteDatabase } from "@authsvc/db";
 import { EnvError, loadEnv } from "../src/env";
 
 /**
@@ -32,7 +32,7 @@ async function main() {
   }
   if (env.databasePath === ":memory:") throw new Error("DATABASE_URL is :memory:; there is nothing to back up");
   const destination = process.argv[2] ?? path.join(env.dataDir, "backups", `auth-${stamp}.db`);
-  const db = openDatabase(env.databaseUrl, { migrate: false });
+  const db = createSqliteDatabase(env.databaseUrl, { migrate: false });
   try {
     const result = await backupDatabase(db, destination);
     if (result.integrity !== "ok") throw new Error(`the copy failed its integrity check: ${result.integrity}`);

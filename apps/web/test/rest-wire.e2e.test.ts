@@ -11,7 +11,7 @@
  */
 import { connect } from "node:net";
 import { Agent, request as httpRequest } from "node:http";
-import { openDatabase } from "@authsvc/db";
+import { createSqliteDatabase } from "@authsvc/db";
 import { beforeAll, describe, expect, it } from "vitest";
 import { outboxCode, serviceForBlock, type Instance } from "./support/server";
 
@@ -175,7 +175,7 @@ describe("REST answers from node:http are the fetch adapter's, byte for byte", (
 
   it("answers a route that fails (the database refuses) with its family's 500, logged", async () => {
     const alter = (sql: string) => {
-      const db = openDatabase(block.database().env.DATABASE_URL!, { migrate: false }).$client;
+      const db = createSqliteDatabase(block.database().env.DATABASE_URL!, { migrate: false }).$client;
       try {
         db.exec(sql);
       } finally {

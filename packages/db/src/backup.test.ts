@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { backupDatabase } from "./backup";
-import { openDatabase } from "./sqlite/client";
+import { createSqliteDatabase } from "./sqlite/client";
 
 describe("backupDatabase", () => {
   it("copies a database under write load to a consistent, complete copy", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "authsvc-backup-"));
-    const live = openDatabase(`file:${path.join(dir, "live.db")}`);
+    const live = createSqliteDatabase(`file:${path.join(dir, "live.db")}`);
     const insert = live.$client.prepare("insert into audit_events (at, kind, outcome) values (?, 'load', 'ok')");
     // Enough rows that the backup takes several steps, so writes land between them.
     live.$client.transaction(() => {
@@ -32,7 +32,7 @@ describe("backupDatabase", () => {
     expect(result.integrity).toBe("ok");
     expect(result.bytes).toBeGreaterThan(0);
     expect(written).toBeGreaterThan(0);
-    const restored = openDatabase(`file:${result.file}`);
+    const restored = createSqliteDatabase(`file:${result.file}`);
     const n = (restored.$client.prepare("select count(*) as n from audit_events").get() as { n: number }).n;
     const total = (live.$client.prepare("select count(*) as n from audit_events").get() as { n: number }).n;
     // A moment's snapshot: everything before the copy began, nothing half-written.

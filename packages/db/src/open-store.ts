@@ -1,5 +1,5 @@
 import type { Store } from "@authsvc/store";
-import { openDatabase } from "./sqlite/client";
+import { createSqliteDatabase } from "./sqlite/client";
 import { createPgDatabase, isPostgresUrl, type PgOpenOptions } from "./pg/client";
 import { createPgStore } from "./pg/store";
 import { createSqliteStore } from "./sqlite/store";
@@ -16,5 +16,5 @@ export interface OpenStoreOptions extends Pick<PgOpenOptions, "poolSize" | "onId
  */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(url)) return createPgStore(await createPgDatabase(url, options));
-  return createSqliteStore(openDatabase(url, { migrate: options.migrate }));
+  return createSqliteStore(createSqliteDatabase(url, { migrate: options.migrate }));
 }

@@ -2,4 +2,4 @@
  * SQLite itself, for core's tests of what a database file keeps (a service restarted on the
  * same file): core depends on no engine, and reaches this one through its test package only.
  */
-export { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/db";
+export { createSqliteStore, createSqliteDatabase, outbox, type Db } from "@authsvc/db";

@@ -72,7 +72,7 @@ describe("packages/core", () => {
     const projects = `import { storeProjects } from "@authsvc/testing/projects";${use("storeProjects")}`;
     expect(await boundaryErrors(core, "vitest.config.ts", projects)).toEqual([]);
 
-    const db = `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`;
+    const db = `import { createSqliteDatabase } from "@authsvc/db";${use("createSqliteDatabase")}`;
     expect(await boundaryErrors(core, "src/flows/sign-in.test.ts", db)).toHaveLength(1);
     expect(await boundaryErrors(core, "src/testing.ts", db)).toHaveLength(1);
     const driver = `import { eq } from "drizzle-orm";${use("eq")}`;
@@ -94,7 +94,7 @@ describe("packages/api", () => {
   });
 
   it.each([
-    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["@authsvc/db", `import { createSqliteDatabase } from "@authsvc/db";${use("createSqliteDatabase")}`],
     ["@authsvc/db/pg", `import { createPgDatabase } from "@authsvc/db/pg";${use("createPgDatabase")}`],
     ["drizzle-orm", `import { eq } from "drizzle-orm";${use("eq")}`],
     ["pg", `import pg from "pg";${use("pg")}`],
@@ -123,7 +123,7 @@ describe("packages/store", () => {
 
   it.each([
     ["@authsvc/core", `import { createAuth } from "@authsvc/core";${use("createAuth")}`],
-    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["@authsvc/db", `import { createSqliteDatabase } from "@authsvc/db";${use("createSqliteDatabase")}`],
     ["@authsvc/api", `import { createApi } from "@authsvc/api";${use("createApi")}`],
     ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
     ["@authsvc/testing", `import { createTestStore } from "@authsvc/testing";${use("createTestStore")}`],
@@ -199,12 +199,12 @@ describe("packages/testing", () => {
 
   it("allows the engines, the Store contract and the PostgreSQL test server", async () => {
     const code = [
-      `import { openDatabase } from "@authsvc/db";`,
+      `import { createSqliteDatabase } from "@authsvc/db";`,
       `import { createPgStore } from "@authsvc/db/pg";`,
       `import type { Store } from "@authsvc/store";`,
       `import { pgTestServerUrl } from "@authsvc/pg-test-server";`,
       `export type S = Store;`,
-      use("openDatabase, createPgStore, pgTestServerUrl"),
+      use("createSqliteDatabase, createPgStore, pgTestServerUrl"),
     ].join("\n");
     expect(await boundaryErrors(testing, "src/test-store/index.ts", code)).toEqual([]);
   });
@@ -243,7 +243,7 @@ describe("apps/web", () => {
 
   it.each([
     ["the API at run time", `import { appRouter } from "@authsvc/api";${use("appRouter")}`],
-    ["@authsvc/db", `import { openDatabase } from "@authsvc/db";${use("openDatabase")}`],
+    ["@authsvc/db", `import { createSqliteDatabase } from "@authsvc/db";${use("createSqliteDatabase")}`],
     ["a type from @authsvc/db", `import type { User } from "@authsvc/db";\nexport type U = User;\n`],
     ["pg", `import pg from "pg";${use("pg")}`],
     ["better-sqlite3", `import Database from "better-sqlite3";${use("Database")}`],

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { toWire, type Wire } from "@authsvc/api/testing";
-import { openDatabase } from "@authsvc/db";
+import { createSqliteDatabase } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/pg-test-server";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
@@ -161,7 +161,7 @@ export interface ServerDatabase {
 
 /** The rows of one query in a SQLite file, opened without migrating (the server did that). */
 async function sqliteRows(file: string, query: string, params: unknown[]): Promise<Record<string, unknown>[]> {
-  const db = openDatabase(`file:${file}`, { migrate: false }).$client;
+  const db = createSqliteDatabase(`file:${file}`, { migrate: false }).$client;
   try {
     return db.prepare(query).all(...params) as Record<string, unknown>[];
   } finally {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createSqliteStore, openDatabase, outbox, type Db } from "@authsvc/testing/sqlite";
+import { createSqliteStore, createSqliteDatabase, outbox, type Db } from "@authsvc/testing/sqlite";
 import { createAuth } from "../auth";
 import { cleanupsEachTest, fakeClockEachTest, PASSWORD } from "../test-helpers";
 import { memoryLogger, TEST_SECRET } from "../testing";
@@ -49,7 +49,7 @@ function stuckTransport(): Transport & { calls: number } {
 
 /** One "process": its own connection to the database file and its own Auth. */
 function processOver(transports: Parameters<typeof createAuth>[0]["transports"]) {
-  const db: Db = openDatabase(`file:${path.join(dir, "auth.db")}`);
+  const db: Db = createSqliteDatabase(`file:${path.join(dir, "auth.db")}`);
   const auth = createAuth({ store: createSqliteStore(db), options: { secret: TEST_SECRET, dataDir: dir }, logger: memoryLogger(), transports });
   let closed = false;
   const close = () => {

@@ -1,5 +1,5 @@
 import { createPublicKey } from "node:crypto";
-import { createSqliteStore, openDatabase } from "@authsvc/testing/sqlite";
+import { createSqliteStore, createSqliteDatabase } from "@authsvc/testing/sqlite";
 import { jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "@authsvc/store";
@@ -9,7 +9,7 @@ import { sharedServiceAccount } from "./shared-key";
 const SECRET = "shared-key-test-secret-0123456789-abcdef";
 const stores: Store[] = [];
 function newStore(): Store {
-  const store = createSqliteStore(openDatabase(":memory:"));
+  const store = createSqliteStore(createSqliteDatabase(":memory:"));
   stores.push(store);
   return store;
 }

@@ -23,7 +23,7 @@ const migrationsTable = "drizzle.__drizzle_migrations";
  */
 export const migrationLockKey = 0x61757468; // "auth"
 
-/** `postgres://` and `postgresql://` are PostgreSQL; anything else is for SQLite's openDatabase. */
+/** `postgres://` and `postgresql://` are PostgreSQL; anything else is for SQLite's createSqliteDatabase. */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { databasePath, migrationsApplied, migrationsFolder, openDatabase } from "./client";
+import { databasePath, migrationsApplied, migrationsFolder, createSqliteDatabase } from "./client";
 
-describe("openDatabase", () => {
+describe("createSqliteDatabase", () => {
   it("creates the file, applies every migration and sets WAL, foreign keys and a busy timeout", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "authsvc-db-"));
-    const db = openDatabase(`file:${path.join(dir, "nested", "auth.db")}`);
+    const db = createSqliteDatabase(`file:${path.join(dir, "nested", "auth.db")}`);
     const c = db.$client;
     expect(c.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(c.pragma("foreign_keys", { simple: true })).toBe(1);
@@ -20,7 +20,7 @@ describe("openDatabase", () => {
     );
     c.close();
     // Opening again is a no-op for migrations and keeps the data.
-    const again = openDatabase(`file:${path.join(dir, "nested", "auth.db")}`);
+    const again = createSqliteDatabase(`file:${path.join(dir, "nested", "auth.db")}`);
     expect(migrationsApplied(again)).toBe(true);
     again.$client.close();
   });
@@ -37,12 +37,12 @@ describe("openDatabase", () => {
     for (const e of journal.entries.slice(at)) rmSync(path.join(before, `${e.tag}.sql`));
     writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
     const file = path.join(dir, "auth.db");
-    const old = openDatabase(`file:${file}`, { migrate: false });
+    const old = createSqliteDatabase(`file:${file}`, { migrate: false });
     migrate(old, { migrationsFolder: before });
     old.$client.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES (?, ?, ?)").run("code-send-h:+62811:", 3, 1000);
     old.$client.close();
 
-    const db = openDatabase(`file:${file}`);
+    const db = createSqliteDatabase(`file:${file}`);
     const c = db.$client;
     expect(migrationsApplied(db)).toBe(true);
     expect(c.prepare("SELECT key, count, window_start AS windowStart FROM rate_limits").all()).toEqual([{ key: "code-send-h:+62811:", count: 3, windowStart: 1000 }]);
@@ -54,12 +54,12 @@ describe("openDatabase", () => {
   });
 
   it("reports a database without migrations as not ready", () => {
-    const db = openDatabase(":memory:", { migrate: false });
+    const db = createSqliteDatabase(":memory:", { migrate: false });
     expect(migrationsApplied(db)).toBe(false);
   });
 
   it("enforces foreign keys: a session cannot point at a missing user", () => {
-    const db = openDatabase(":memory:");
+    const db = createSqliteDatabase(":memory:");
     expect(() =>
       db.$client
         .prepare("insert into sessions (id, user_id, kind, created_at, expires_at, last_used_at, authenticated_at) values ('s', 999, 'api', 0, 1, 0, 0)")

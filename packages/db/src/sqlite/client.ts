@@ -23,7 +23,7 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
-export function openDatabase(url: string, options: OpenOptions = {}): Db {
+export function createSqliteDatabase(url: string, options: OpenOptions = {}): Db {
   const file = databasePath(url);
   if (file !== ":memory:") {
     // SQLite creates the -wal and -shm files with the main file's mode, so 0600 here is

@@ -2,7 +2,7 @@ import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Store } from "@authsvc/store";
-import { createSqliteStore, openDatabase } from "@authsvc/db";
+import { createSqliteStore, createSqliteDatabase } from "@authsvc/db";
 import { createPgStore, type PgDb } from "@authsvc/db/pg";
 import { emptyingSql } from "@authsvc/pg-test-server";
 import * as pgSchema from "@authsvc/db/pg/schema";
@@ -66,7 +66,7 @@ export function createTestStore(): TestStore {
 }
 
 function sqliteTestStore(): TestStore {
-  const db = openDatabase(":memory:");
+  const db = createSqliteDatabase(":memory:");
   const client = db.$client;
   const rows = (query: string, params: unknown[]) => (client.prepare(query).all(...params) as Row[]).map(parseJsonColumns);
   const sql: TestSql = {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../client";
+import { createSqliteDatabase, type Db } from "../client";
 import { createSqliteStore } from "./index";
 import { prepareLimits } from "./limits";
 import { prepareMaintenance } from "./maintenance";
@@ -14,7 +14,7 @@ describe("createSqliteStore", () => {
   });
 
   it("runs a call at once when no transaction is open, before the caller awaits it", async () => {
-    db = openDatabase(":memory:");
+    db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     const pending = store.limits.hit("k", 1, 60_000, T0);
     expect(rows(db)).toEqual([{ key: "k", count: 1 }]);
@@ -22,7 +22,7 @@ describe("createSqliteStore", () => {
   });
 
   it("holds a call from outside an open transaction until it has ended", async () => {
-    db = openDatabase(":memory:");
+    db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -45,7 +45,7 @@ describe("createSqliteStore", () => {
   });
 
   it("refuses work on a transaction's store once the transaction has ended", async () => {
-    db = openDatabase(":memory:");
+    db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     const kept = await store.transaction(async (t) => t);
     await expect(kept.limits.hit("late", 1, 60_000, T0)).rejects.toThrow(/transaction has ended/);
@@ -53,7 +53,7 @@ describe("createSqliteStore", () => {
   });
 
   it("answers a call with a rejection, not a throw, when its statements cannot be prepared", async () => {
-    db = openDatabase(":memory:");
+    db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     db.$client.close();
     let call: Promise<unknown> | undefined;
@@ -62,12 +62,12 @@ describe("createSqliteStore", () => {
   });
 
   it("is not ready before the migrations are applied", async () => {
-    db = openDatabase(":memory:", { migrate: false });
+    db = createSqliteDatabase(":memory:", { migrate: false });
     expect(await createSqliteStore(db).ready()).toBe(false);
   });
 
   it("closes the connection", async () => {
-    db = openDatabase(":memory:");
+    db = createSqliteDatabase(":memory:");
     await createSqliteStore(db).close();
     expect(db.$client.open).toBe(false);
   });
@@ -75,7 +75,7 @@ describe("createSqliteStore", () => {
 
 describe("outbox rows queued by a version without claims", () => {
   it("are claimed once a lease length has passed since they were written, not before", async () => {
-    const db = openDatabase(":memory:");
+    const db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     const queue = db.$client.prepare(
       `INSERT INTO outbox (channel, "to", purpose, text, status, created_at) VALUES ('email', ?, 'login', 'code 123456', 'queued', ?)`,
@@ -91,7 +91,7 @@ describe("outbox rows queued by a version without claims", () => {
 
 describe("a transaction's body", () => {
   it("is refused the store it was opened from instead of waiting for itself for ever", async () => {
-    const db = openDatabase(":memory:");
+    const db = createSqliteDatabase(":memory:");
     const store = createSqliteStore(db);
     const err = await store
       .transaction(async (tx) => {
@@ -108,7 +108,7 @@ describe("a transaction's body", () => {
 
 describe("rate limit queries", () => {
   it("a prefix reset and the purge of ended windows read through an index, not the whole table", () => {
-    const db = openDatabase(":memory:");
+    const db = createSqliteDatabase(":memory:");
     try {
       // The plans of the store's own statements, with values bound as the store binds them.
       const plan = (statement: { source: string }, values: Record<string, unknown>) =>
