@@ -1,6 +1,7 @@
 import type { Auth } from "@authsvc/core";
-import { createCaller } from "./root";
-import { createApiContext, type ApiContext } from "./trpc";
+import { me } from "./routers/user";
+import { sessionList } from "./routers/session";
+import { createApiContext, sessionPrincipal, type ApiContext, type SignedInContext } from "./trpc";
 import type { TrustProxy } from "./http/trust-proxy";
 import type { PlainAnswer, PlainRequest } from "./http/plain";
 import { bearerToken, isSecure, readSessionCookie, requestMeta, stripSlash } from "./http/request";
@@ -28,8 +29,6 @@ export function contextFor(
   });
 }
 
-type Caller = ReturnType<typeof createCaller>;
-
 /** The adapter's headers for a single query, in the order `Headers` iterates them. */
 const ADAPTER_HEADERS: readonly (readonly [string, string])[] = [
   ["content-type", "application/json"],
@@ -37,16 +36,17 @@ const ADAPTER_HEADERS: readonly (readonly [string, string])[] = [
 ];
 
 /**
- * Queries without input that clients make on every screen, answered through the router's
- * own caller (the same procedure, middlewares and context) instead of tRPC's fetch adapter,
- * which costs ~100 µs a call on Node 20 (request parsing, AbortSignals, Headers, response
- * streams) against ~35 µs for the procedure itself: a token check measured by `pnpm bench`.
- * Only the plain case: GET, no query string, no streaming. The server calls this straight
- * from `node:http` too, so that the hottest request builds no `Request` or `Response`.
+ * Queries without input that clients make on every screen, answered by the procedure's own
+ * check and body (`sessionPrincipal`, then the router's function) instead of through tRPC: its
+ * fetch adapter cost ~100 µs a call on Node 20 (request parsing, AbortSignals, Headers, response
+ * streams), and its caller copies the call's options and context at each layer of the chain,
+ * against tens of µs for the work itself (`pnpm bench`'s token check). Only the plain case: GET,
+ * no query string, no streaming. The server calls this straight from `node:http` too, so that
+ * the hottest request builds no `Request` or `Response`.
  */
-const FAST_QUERIES: Record<string, (caller: Caller) => Promise<unknown>> = {
-  [`${TRPC_PREFIX}/user.me`]: (c) => c.user.me(),
-  [`${TRPC_PREFIX}/session.list`]: (c) => c.session.list(),
+const FAST_QUERIES: Record<string, (ctx: SignedInContext) => Promise<unknown> | unknown> = {
+  [`${TRPC_PREFIX}/user.me`]: me,
+  [`${TRPC_PREFIX}/session.list`]: sessionList,
 };
 
 /**
@@ -64,10 +64,10 @@ export function createFastQuery(auth: Auth, trustProxy: TrustProxy): FastQuery {
   };
 }
 
-async function answer(query: (caller: Caller) => Promise<unknown>, ctx: ApiContext): Promise<PlainAnswer | undefined> {
+async function answer(query: (ctx: SignedInContext) => Promise<unknown> | unknown, ctx: ApiContext): Promise<PlainAnswer | undefined> {
   let data: unknown;
   try {
-    data = await query(createCaller(ctx));
+    data = await query({ ...ctx, principal: await sessionPrincipal(ctx, "query") });
   } catch {
     return undefined;
   }

@@ -73,18 +73,27 @@ export const publicProcedure = t.procedure.use(mapErrors);
  * the call's options and context, and this one runs on every token check (`pnpm bench`).
  */
 export const protectedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
-  let principal: Principal & { session: NonNullable<Principal["session"]> };
+  let principal: SessionPrincipal;
   try {
-    if (!ctx.credential) throw new AuthError("UNAUTHORIZED");
-    if (ctx.credential.from === "cookie" && type === "mutation" && ctx.req && !isSameOrigin(ctx.req)) {
-      throw new AuthError("FORBIDDEN", {}, "Cross-site request refused.");
-    }
-    principal = ctx.auth.requireSession(await ctx.auth.authenticate(ctx.credential.token));
+    principal = await sessionPrincipal(ctx, type);
   } catch (err) {
     throw isAuthError(err) ? typed(err) : err;
   }
   return typedFailure(await next({ ctx: { principal } }));
 });
+
+export type SessionPrincipal = Principal & { session: NonNullable<Principal["session"]> };
+/** The context of a protected procedure's body. */
+export type SignedInContext = ApiContext & { principal: SessionPrincipal };
+
+/** Who a protected call is from, or the AuthError it is refused with (`protectedProcedure`, and the fast queries). */
+export async function sessionPrincipal(ctx: ApiContext, type: "query" | "mutation" | "subscription"): Promise<SessionPrincipal> {
+  if (!ctx.credential) throw new AuthError("UNAUTHORIZED");
+  if (ctx.credential.from === "cookie" && type === "mutation" && ctx.req && !isSameOrigin(ctx.req)) {
+    throw new AuthError("FORBIDDEN", {}, "Cross-site request refused.");
+  }
+  return ctx.auth.requireSession(await ctx.auth.authenticate(ctx.credential.token));
+}
 
 /** How the client wants its sign-in: a bearer token in the body, or the web app's cookie. */
 export const deliveryInput = z.enum(["token", "cookie"]).default("token");
