@@ -5,6 +5,7 @@ import type { Transports } from "./delivery/transport";
 import type { AuthOptions } from "./options";
 import { processHasher, type Hasher } from "./passwords/hash";
 import { newLater, type Later } from "./later";
+import type { AccessClaims } from "./sessions/access-token";
 import type { ClaimsProfile } from "./sessions/claims-profiles";
 
 export interface Logger {
@@ -47,6 +48,8 @@ export interface AuthContext {
   newCode?: () => string;
   /** Work deferred until after a request's answer (later.ts); shared by every transaction's context. */
   later: Later;
+  /** Access tokens whose signature and claims held, by token (sessions/access-token.ts). */
+  verifiedTokens: Map<string, AccessClaims>;
 }
 
 export function createContext(
@@ -71,5 +74,6 @@ export function createContext(
     now: () => Date.now(),
     claimsProfiles: new Map(),
     later: newLater(),
+    verifiedTokens: new Map(),
   };
 }

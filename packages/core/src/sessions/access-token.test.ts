@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { consoleLogger, createContext } from "../context";
 import { embeddedTransports } from "../delivery/transport";
 import { resolveOptions } from "../options";
-import { signAccessToken, verifyAccessToken } from "./access-token";
+import { signAccessToken, VERIFIED_TOKENS_KEPT, verifyAccessToken } from "./access-token";
 
 const options = resolveOptions({ secret: "s".repeat(40) });
 const ctx = { ...createContext({} as never, options, consoleLogger, embeddedTransports), now: () => Date.UTC(2030, 0, 1) };
@@ -52,5 +52,45 @@ describe("verifyAccessToken", () => {
       const token = await sign(header, claims());
       expect(() => verifyAccessToken(ctx, token), JSON.stringify(header)).toThrow(expect.objectContaining({ code: "UNAUTHORIZED" }));
     }
+  });
+});
+
+describe("verifyAccessToken's memory of verified tokens", () => {
+  const fresh = () => {
+    let now = Date.UTC(2030, 0, 1);
+    const c = { ...createContext({} as never, options, consoleLogger, embeddedTransports), now: () => now };
+    return { c, advance: (ms: number) => (now += ms) };
+  };
+
+  it("reads the clock on every call: a remembered token still expires", async () => {
+    const { c, advance } = fresh();
+    const { token } = await signAccessToken(c, { user, session });
+    expect(verifyAccessToken(c, token)).toMatchObject({ sid: "sess-abc" });
+    expect(c.verifiedTokens.has(token)).toBe(true);
+    advance(options.accessTokenTtlSec * 1000);
+    expect(() => verifyAccessToken(c, token)).toThrow(expect.objectContaining({ code: "UNAUTHORIZED" }));
+    expect(verifyAccessToken(c, token, { allowExpired: true })).toMatchObject({ sid: "sess-abc" });
+  });
+
+  it("serves only the exact text it verified: a changed signature is refused after the real one passed", async () => {
+    const { c } = fresh();
+    const { token } = await signAccessToken(c, { user, session });
+    verifyAccessToken(c, token);
+    const last = token.at(-1) === "A" ? "B" : "A";
+    expect(() => verifyAccessToken(c, token.slice(0, -1) + last)).toThrow(expect.objectContaining({ code: "UNAUTHORIZED" }));
+    expect(c.verifiedTokens.size).toBe(1);
+  });
+
+  it(`keeps at most ${VERIFIED_TOKENS_KEPT} tokens, forgetting the oldest, which verifies again when it returns`, async () => {
+    const { c } = fresh();
+    const tokens: string[] = [];
+    for (let i = 0; i <= VERIFIED_TOKENS_KEPT; i++) {
+      const { token } = await signAccessToken(c, { user, session: { ...session, id: `s${i}` } });
+      tokens.push(token);
+      verifyAccessToken(c, token);
+    }
+    expect(c.verifiedTokens.size).toBe(VERIFIED_TOKENS_KEPT);
+    expect(c.verifiedTokens.has(tokens[0]!)).toBe(false);
+    expect(verifyAccessToken(c, tokens[0]!)).toMatchObject({ sid: "s0" });
   });
 });
