@@ -43,12 +43,19 @@ export interface Credentials {
 
 export type CodePurpose = "signup" | "login" | "verify_email" | "verify_phone" | "password_reset" | "pin_reset";
 export type CodeChannel = "sms" | "email";
+/**
+ * What a challenge is for: a code sent for a purpose, or a step that sends nothing: the
+ * second step of a sign-in (`second_factor`, its "code" the ticket's secret) and a passkey
+ * ceremony's challenge (`webauthn`).
+ */
+export type ChallengePurpose = CodePurpose | "second_factor" | "webauthn";
+export type ChallengeChannel = CodeChannel | "none";
 
 export interface Challenge {
   id: string;
   userId: number | null;
-  purpose: CodePurpose;
-  channel: CodeChannel;
+  purpose: ChallengePurpose;
+  channel: ChallengeChannel;
   destination: string;
   codeHash: string;
   expiresAt: number;
@@ -142,3 +149,47 @@ export interface OutboxMessage {
 }
 
 export type NewOutboxMessage = Pick<OutboxMessage, "channel" | "to" | "purpose" | "subject" | "text" | "html" | "code" | "challengeId" | "createdAt">;
+
+export type SecondFactorKind = "totp" | "passkey";
+
+/**
+ * A second factor of an account: an authenticator app (TOTP) or a passkey (WebAuthn). A TOTP
+ * factor counts only once confirmed by a first code; a passkey is confirmed when registered.
+ */
+export interface SecondFactor {
+  id: number;
+  userId: number;
+  kind: SecondFactorKind;
+  /** The holder's name for it ("Pixel 8", "Authenticator"). */
+  name: string;
+  /** TOTP: the shared secret, sealed by core (never in clear); null for a passkey. */
+  secret: string | null;
+  /** TOTP: the last time step a code was accepted for (a code is accepted once); null before any. */
+  lastStep: number | null;
+  /** Passkey: the credential id (base64url), unique across accounts; null for TOTP. */
+  credentialId: string | null;
+  /** Passkey: the COSE public key (base64url). */
+  publicKey: string | null;
+  /** Passkey: the authenticator's signature counter, as last seen. */
+  signCount: number;
+  /** Passkey: the transports the browser reported (JSON array), for the next ceremony's hints. */
+  transports: string[] | null;
+  /** Passkey: whether it is backed up (synced), and may be. */
+  backedUp: boolean;
+  multiDevice: boolean;
+  createdAt: number;
+  /** Null while a TOTP enrolment waits for its first code. */
+  confirmedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export type NewSecondFactor = Omit<SecondFactor, "id" | "lastUsedAt">;
+
+/** One single-use recovery code of an account, as its keyed hash. */
+export interface RecoveryCode {
+  id: number;
+  userId: number;
+  codeHash: string;
+  createdAt: number;
+  usedAt: number | null;
+}

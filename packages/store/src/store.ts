@@ -1,7 +1,7 @@
 import type {
   AuditEvent,
   Challenge,
-  CodePurpose,
+  ChallengePurpose,
   Credentials,
   NewAuditEvent,
   NewChallenge,
@@ -9,8 +9,10 @@ import type {
   NewOutboxMessage,
   NewSession,
   NewUser,
+  NewSecondFactor,
   OpaqueToken,
   OutboxMessage,
+  SecondFactor,
   Session,
   User,
 } from "./records";
@@ -33,6 +35,7 @@ export interface Store {
   outbox: OutboxRepository;
   maintenance: MaintenanceRepository;
   keys: KeyRepository;
+  factors: SecondFactorRepository;
   /**
    * Runs `fn` with a store bound to one transaction: all or nothing, serialisable with
    * respect to the other transactions that touch the same rows. Nested calls are savepoints.
@@ -120,24 +123,24 @@ export interface ChallengeRepository {
    * The newest for (purpose, destination), live or not. Of two created in the same
    * millisecond (a frozen clock), the one not superseded: the later one replaced the other.
    */
-  latest(purpose: CodePurpose, destination: string): Promise<Challenge | undefined>;
+  latest(purpose: ChallengePurpose, destination: string): Promise<Challenge | undefined>;
   /** The newest for (purpose, destination) that `requester` asked for, live or not (ties as `latest`). */
-  latestFrom(purpose: CodePurpose, destination: string, requester: string): Promise<Challenge | undefined>;
+  latestFrom(purpose: ChallengePurpose, destination: string, requester: string): Promise<Challenge | undefined>;
   /**
    * The live ones (not consumed, not replaced; expired or not) for (purpose, destination),
    * newest first, at most LIVE_CHALLENGES_READ of them.
    */
-  live(purpose: CodePurpose, destination: string): Promise<Challenge[]>;
+  live(purpose: ChallengePurpose, destination: string): Promise<Challenge[]>;
   insert(c: NewChallenge): Promise<Challenge>;
   /** Marks every live one for (purpose, destination) replaced; with `requester`, only that requester's. */
-  supersedeLive(purpose: CodePurpose, destination: string, at: number, requester?: string): Promise<void>;
+  supersedeLive(purpose: ChallengePurpose, destination: string, at: number, requester?: string): Promise<void>;
   /**
    * Marks this one replaced if still live, and drops its payload (a registration's data, with
    * its password hash, dies with it); false when it was not live.
    */
   supersede(id: string, at: number): Promise<boolean>;
   /** Marks every live one of the user for the purpose replaced. */
-  supersedeLiveOfUser(userId: number, purpose: CodePurpose, at: number): Promise<void>;
+  supersedeLiveOfUser(userId: number, purpose: ChallengePurpose, at: number): Promise<void>;
   /** Consumes it only if still live (not consumed, not replaced); false otherwise. */
   consume(id: string, at: number): Promise<boolean>;
   /** Takes one try if any is left; the tries left after it, or undefined when none was. */
@@ -269,6 +272,56 @@ export interface KeyRepository {
    * Two instances keeping one at the same moment both get the same winner.
    */
   keepFirst(name: string, value: string, at: number): Promise<string>;
+}
+
+export interface SecondFactorRepository {
+  /** The account's factors, confirmed or not, oldest first. */
+  listOfUser(userId: number): Promise<SecondFactor[]>;
+  /**
+   * Whether the account has a confirmed factor, and of which kinds: every sign-in asks, so
+   * one indexed read that returns nothing for most accounts.
+   */
+  confirmedKinds(userId: number): Promise<SecondFactor["kind"][]>;
+  byId(id: number): Promise<SecondFactor | undefined>;
+  /** A passkey by its credential id (any account). */
+  byCredentialId(credentialId: string): Promise<SecondFactor | undefined>;
+  /** Throws CredentialTaken when a passkey's credential id is already registered. */
+  insert(f: NewSecondFactor): Promise<SecondFactor>;
+  /** Confirms an unconfirmed factor of the user; false when there was none such. */
+  confirm(id: number, userId: number, at: number): Promise<boolean>;
+  /**
+   * TOTP: accepts `step` only if it is later than the last one accepted (compare-and-set), and
+   * records it with the time of use; false for a replay (or no such factor). Concurrent calls
+   * with one step: exactly one true.
+   */
+  useStep(id: number, step: number, at: number): Promise<boolean>;
+  /**
+   * Passkey: records a use and the authenticator's new counter and backup state. A counter
+   * that does not grow (both non-zero) is the caller's to refuse before calling.
+   */
+  usePasskey(id: number, signCount: number, backedUp: boolean, at: number): Promise<void>;
+  /** Removes one factor of the user; false when it was not theirs or not there. */
+  remove(id: number, userId: number): Promise<boolean>;
+  /** Removes every factor of the user (and, in the same statement set, nothing else); how many. */
+  removeAllOfUser(userId: number): Promise<number>;
+  /** Unconfirmed TOTP enrolments of the user (a new enrolment replaces the one pending). */
+  removeUnconfirmed(userId: number): Promise<void>;
+  /** Replaces the user's recovery codes with these hashes (all unused). */
+  replaceRecoveryCodes(userId: number, hashes: string[], at: number): Promise<void>;
+  /** Marks the user's unused code with this hash used; false when none (used, wrong, or another's). Concurrent: one true. */
+  useRecoveryCode(userId: number, hash: string, at: number): Promise<boolean>;
+  /** How many unused recovery codes the user has. */
+  recoveryCodesLeft(userId: number): Promise<number>;
+  /** Deletes the user's recovery codes. */
+  removeRecoveryCodes(userId: number): Promise<void>;
+}
+
+/** A passkey's credential id that another factor already holds. */
+export class CredentialTaken extends Error {
+  constructor() {
+    super("credential id already registered");
+    this.name = "CredentialTaken";
+  }
 }
 
 export interface MaintenanceRepository {

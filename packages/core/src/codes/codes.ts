@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Challenge } from "@authsvc/store";
+import type { Challenge, CodeChannel, CodePurpose } from "@authsvc/store";
 import { audit, maskDestination } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomDigits, safeEqual } from "../crypto/secrets";
@@ -10,8 +10,7 @@ import type { Limit } from "../options";
 import { transaction } from "../transaction";
 import { CODE_LENGTH, isCodeShape } from "../vocabulary";
 
-export type CodePurpose = Challenge["purpose"];
-export type CodeChannel = Challenge["channel"];
+export type { CodeChannel, CodePurpose };
 
 export interface IssueCodeInput {
   purpose: CodePurpose;
@@ -46,9 +45,9 @@ export interface IssuedCode {
  * purposes together) against message bombing, and a small ceiling of wrong tries per code.
  * Every key ends with a delimiter.
  */
-const failureKey = (purpose: CodePurpose, destination: string, r: Requester) => `code-fail:${purpose}:${destination}:${r.key}`;
-const hourKey = (purpose: CodePurpose, destination: string, requester: string) => `code-send-h:${purpose}:${destination}:${requester}`;
-const dayKey = (purpose: CodePurpose, destination: string, requester: string) => `code-send-d:${purpose}:${destination}:${requester}`;
+const failureKey = (purpose: Challenge["purpose"], destination: string, r: Requester) => `code-fail:${purpose}:${destination}:${r.key}`;
+const hourKey = (purpose: Challenge["purpose"], destination: string, requester: string) => `code-send-h:${purpose}:${destination}:${requester}`;
+const dayKey = (purpose: Challenge["purpose"], destination: string, requester: string) => `code-send-d:${purpose}:${destination}:${requester}`;
 const destinationHourKey = (destination: string) => `code-dest-h:${destination}:`;
 const destinationDayKey = (destination: string) => `code-dest-d:${destination}:`;
 const failureLimit = (ctx: AuthContext): Limit => ({ max: ctx.options.code.maxAttempts, windowSec: ctx.options.code.lockSec });
@@ -89,7 +88,7 @@ export function resendWaitOf(ctx: AuthContext, c: Challenge): Promise<number> {
   return waitFor(ctx, c.purpose, c.destination, requesterKeyOf(c));
 }
 
-async function waitFor(ctx: AuthContext, purpose: CodePurpose, destination: string, requester: string): Promise<number> {
+async function waitFor(ctx: AuthContext, purpose: Challenge["purpose"], destination: string, requester: string): Promise<number> {
   const previous = await ctx.store.challenges.latestFrom(purpose, destination, requester);
   if (!previous) return 0;
   return waitAfter(ctx, previous, (await peekLimit(ctx, hourKey(purpose, destination, requester), hourLimit(ctx))).count);
