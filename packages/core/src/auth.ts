@@ -15,6 +15,9 @@ import * as phoneLogin from "./flows/phone-login";
 import * as pin from "./flows/pin";
 import * as registration from "./flows/registration";
 import * as sessionFlows from "./flows/session-flows";
+import { signInSecondStep } from "./flows/second-step";
+import * as factors from "./factors/manage";
+import { stepUp } from "./factors/step-up";
 import { sessionToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
 import type { Hasher } from "./passwords/hash";
@@ -76,6 +79,16 @@ export function createAuth(init: CreateAuthInit) {
     setPin: bind(ctx, pin.setPin),
     requestPinReset: bind(ctx, pin.requestPinReset),
     resetPinWithCode: bind(ctx, pin.resetPinWithCode),
+    signInSecondStep: bind(ctx, signInSecondStep),
+    // second factors and step-up
+    stepUp: bind(ctx, stepUp),
+    listFactors: bind(ctx, factors.listFactors),
+    startTotp: bind(ctx, factors.startTotp),
+    confirmTotp: bind(ctx, factors.confirmTotp),
+    removeFactor: bind(ctx, factors.removeFactor),
+    regenerateRecoveryCodes: bind(ctx, factors.regenerateRecoveryCodes),
+    adminListFactors: bind(ctx, factors.adminListFactors),
+    adminResetFactors: bind(ctx, factors.adminResetFactors),
     // passwords
     requestPasswordReset: bind(ctx, passwordReset.requestPasswordReset),
     requestPasswordResetByAccount: bind(ctx, passwordReset.requestPasswordResetByAccount),

@@ -40,7 +40,15 @@ export interface AuthContext {
   transports: Transports;
   /** Every password and PIN hash goes through it (passwords/hash.ts). */
   hasher: Hasher;
-  keys: { accessToken: KeyObject; code: KeyObject; device: KeyObject };
+  keys: {
+    accessToken: KeyObject;
+    code: KeyObject;
+    device: KeyObject;
+    /** Seals authenticator-app secrets at rest (factors/totp.ts). */
+    factorSeal: KeyObject;
+    /** Keys the hashes of recovery codes and second-step tickets (factors/). */
+    factor: KeyObject;
+  };
   now: () => number;
   /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
   claimsProfiles: Map<string, ClaimsProfile>;
@@ -69,6 +77,8 @@ export function createContext(
       accessToken: deriveKey(options.secret, "access-token"),
       code: deriveKey(options.secret, "code"),
       device: deriveKey(options.secret, "device-token"),
+      factorSeal: deriveKey(options.secret, "factor-seal"),
+      factor: deriveKey(options.secret, "factor"),
     },
     // Date.now, read at call time so fake timers in tests move it.
     now: () => Date.now(),

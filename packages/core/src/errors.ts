@@ -36,6 +36,10 @@ export const AUTH_ERRORS = {
   VERIFICATION_EXPIRED: "This verification has expired. Register again or ask for a new code.",
   ALREADY_VERIFIED: "This is already verified.",
   DELIVERY_FAILED: "The message could not be sent. Try again shortly.",
+  SECOND_FACTOR_REQUIRED: "Right, and this account also needs its second factor: a code from the authenticator app, a passkey or a recovery code.",
+  SECOND_STEP_EXPIRED: "This sign-in step has expired or was already used. Sign in again.",
+  STEP_UP_REQUIRED: "Confirm it is you first: with a passkey, an authenticator code, or your current password or PIN.",
+  FACTOR_NOT_FOUND: "No such second factor on this account.",
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERRORS;
@@ -48,6 +52,10 @@ export interface AuthErrorDetail {
   /** Why a password or PIN was refused: too_short, too_long, common, not_digits, trivial. */
   reason?: string;
   field?: string;
+  /** SECOND_FACTOR_REQUIRED: the single-use ticket of the second step, its end, and the factors that can take it. */
+  ticket?: string;
+  ticketExpiresAt?: number;
+  factors?: string[];
 }
 
 export class AuthError extends Error {

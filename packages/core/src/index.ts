@@ -17,3 +17,6 @@ export { sharedServiceAccount, SharedKeyError } from "./firebase/shared-key";
 export { smtpTransport } from "./delivery/smtp";
 export { smsWebhookTransport } from "./delivery/sms-webhook";
 export type { AuditKind } from "./audit/audit";
+export type { FactorsView, FactorView } from "./factors/manage";
+export type { StepUpProof } from "./factors/step-up";
+export type { SecondStepProof } from "./factors/second-step";

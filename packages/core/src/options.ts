@@ -54,6 +54,21 @@ export interface AuthOptions {
   };
   password: { minLength: number; maxLength: number };
   pin: { maxFailures: number };
+  /** Second factors (factors/): the sign-in's second step and step-up. */
+  secondFactor: {
+    /** How long the second step of a sign-in may wait: its ticket's life. */
+    ticketTtlSec: number;
+    /** Wrong second steps one ticket takes before it dies (the first factor must be given again). */
+    triesPerTicket: number;
+    /** A proof this recent on a session lets it change what guards the account (step-up). */
+    stepUpSec: number;
+    /** How long an authenticator-app enrolment waits for its first code. */
+    enrolmentTtlSec: number;
+    /** Recovery codes made at a time. */
+    recoveryCodes: number;
+    /** The name core gives an authenticator app, in its QR code (`otpauth://` issuer). */
+    issuerName: string;
+  };
   limits: {
     /** Wrong passwords per account (and per identifier typed) from one client address before that client is locked out. */
     loginFailuresPerIdentifier: Limit;
@@ -67,6 +82,11 @@ export interface AuthOptions {
     signupPerIp: Limit;
     /** Code checks that cost a password or PIN hash (reset by code, PIN re-login) per client address. */
     codeCheckPerIp: Limit;
+    /**
+     * Wrong second steps (authenticator code, recovery code) per account and requester
+     * (limits/requester.ts): a stranger's tries never spend the owner's.
+     */
+    secondFactorFailures: Limit;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   /** What the scheduled purge keeps (maintenance/purge.ts). */
@@ -124,6 +144,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   },
   password: { minLength: 8, maxLength: 128 },
   pin: { maxFailures: 10 },
+  secondFactor: { ticketTtlSec: 5 * 60, triesPerTicket: 5, stepUpSec: 5 * 60, enrolmentTtlSec: 15 * 60, recoveryCodes: 10, issuerName: "authsvc" },
   limits: {
     loginFailuresPerIdentifier: { max: 10, windowSec: 15 * 60 },
     loginFailuresPerAccount: { max: 100, windowSec: 15 * 60 },
@@ -131,6 +152,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
     codeSendPerIp: { max: 60, windowSec: 3600 },
     signupPerIp: { max: 30, windowSec: 3600 },
     codeCheckPerIp: { max: 50, windowSec: 15 * 60 },
+    secondFactorFailures: { max: 10, windowSec: 15 * 60 },
   },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },

@@ -33,6 +33,15 @@ export const AUDIT_KINDS = [
   "claim_dropped",
   "lockout_lifted",
   "sms_budget_exhausted",
+  "second_factor_required",
+  "second_factor_failed",
+  "factor_added",
+  "factor_removed",
+  "factors_reset",
+  "factors_viewed",
+  "recovery_codes_made",
+  "recovery_code_used",
+  "step_up",
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

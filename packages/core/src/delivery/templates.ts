@@ -8,7 +8,12 @@ export type MessagePurpose =
   | "pin_reset"
   | "password_changed"
   /** To an account's owner: a proof elsewhere took an unproven phone or email off the account (users/claims.ts). */
-  | "claim_removed";
+  | "claim_removed"
+  /** To an account's owner: its second factors changed, or a recovery code was used (factors/notices.ts). */
+  | "factor_added"
+  | "factor_removed"
+  | "factors_reset"
+  | "recovery_code_used";
 
 export interface TemplateInput {
   code?: string;
@@ -24,7 +29,27 @@ interface Rendered {
   text: string;
 }
 
+const enNotices = {
+  factor_added: () => ({
+    subject: "A second factor was added to your account",
+    text: "A second factor (an authenticator app or a passkey) was just added to your account. If this was not you, reset your password and contact us.",
+  }),
+  factor_removed: () => ({
+    subject: "A second factor was removed from your account",
+    text: "A second factor was just removed from your account. If this was not you, reset your password and contact us.",
+  }),
+  factors_reset: () => ({
+    subject: "Your account's second factors were reset",
+    text: "An administrator reset your account's second factors. You now sign in without a second factor until you add one again.",
+  }),
+  recovery_code_used: () => ({
+    subject: "A recovery code was used",
+    text: "One of your account's recovery codes was just used to sign in. If this was not you, reset your password and contact us.",
+  }),
+} satisfies Record<string, (i: TemplateInput) => Rendered>;
+
 const en: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
+  ...enNotices,
   signup: (i) => ({ subject: "Your sign-up code", text: `Your sign-up code is ${i.code}. It expires in ${i.minutes} minutes.` }),
   login: (i) => ({ subject: "Your login code", text: `Your login code is ${i.code}. It expires in ${i.minutes} minutes. Never share it.` }),
   verify_email: (i) => ({ subject: "Verify your email", text: `Your email verification code is ${i.code}. It expires in ${i.minutes} minutes.` }),
@@ -53,7 +78,27 @@ const en: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
   },
 };
 
+const idNotices = {
+  factor_added: () => ({
+    subject: "Faktor kedua ditambahkan ke akun Anda",
+    text: "Faktor kedua (aplikasi autentikator atau passkey) baru saja ditambahkan ke akun Anda. Jika ini bukan Anda, atur ulang kata sandi dan hubungi kami.",
+  }),
+  factor_removed: () => ({
+    subject: "Faktor kedua dihapus dari akun Anda",
+    text: "Faktor kedua baru saja dihapus dari akun Anda. Jika ini bukan Anda, atur ulang kata sandi dan hubungi kami.",
+  }),
+  factors_reset: () => ({
+    subject: "Faktor kedua akun Anda diatur ulang",
+    text: "Seorang admin mengatur ulang faktor kedua akun Anda. Anda kini masuk tanpa faktor kedua sampai Anda menambahkannya lagi.",
+  }),
+  recovery_code_used: () => ({
+    subject: "Kode pemulihan digunakan",
+    text: "Salah satu kode pemulihan akun Anda baru saja digunakan untuk masuk. Jika ini bukan Anda, atur ulang kata sandi dan hubungi kami.",
+  }),
+} satisfies Record<string, (i: TemplateInput) => Rendered>;
+
 const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
+  ...idNotices,
   signup: (i) => ({ subject: "Kode pendaftaran Anda", text: `Kode pendaftaran Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
   login: (i) => ({ subject: "Kode masuk Anda", text: `Kode masuk Anda adalah ${i.code}. Berlaku ${i.minutes} menit. Jangan bagikan kode ini.` }),
   verify_email: (i) => ({ subject: "Verifikasi email Anda", text: `Kode verifikasi email Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),

@@ -8,6 +8,7 @@ import { issueOpaqueToken } from "../sessions/opaque-token";
 import { issueDeviceToken } from "../sessions/device";
 import { createSession, type SessionKind } from "../sessions/sessions";
 import { rolesHeld } from "../users/users";
+import { isSecondStepOwed, owedSecondStep, secondFactorRequired, type SecondStepOwed } from "../factors/second-step";
 
 /** What the door hands back to its client after a sign-in. */
 export type TokenRequest =
@@ -51,8 +52,25 @@ export function assertRoleHeld(user: User, t: TokenRequest): void {
   }
 }
 
-/** Opens the session; runs inside the flow's transaction. */
-export async function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Promise<Session> {
+/** What a first factor opens: the session, or, for an account with a second factor, the second step it owes. */
+export type Opened = Session | SecondStepOwed;
+
+/**
+ * Opens the session for a first factor (password, PIN, a code); runs inside the flow's
+ * transaction. Every sign-in passes here, so an account with a confirmed second factor gets a
+ * ticket for the second step instead, whichever door it came through (factors/second-step.ts);
+ * `issueToken` then answers SECOND_FACTOR_REQUIRED, after the transaction commits the first
+ * step's work (a code consumed stays consumed).
+ */
+export async function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Promise<Opened> {
+  assertRoleHeld(user, t);
+  const factors = await ctx.store.factors.confirmedKinds(user.id);
+  if (factors.length > 0) return owedSecondStep(ctx, user, t, meta, method, factors);
+  return openSessionNow(ctx, user, t, meta, method);
+}
+
+/** The session itself: after a first factor on an account without a second, or after the second step. */
+export async function openSessionNow(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Promise<Session> {
   assertRoleHeld(user, t);
   const session = await createSession(ctx, { userId: user.id, kind: sessionKind(t), meta });
   await audit(ctx, { kind: "login", userId: user.id, meta, detail: { method, sessionId: session.id } });
@@ -76,6 +94,8 @@ export async function sessionToken(ctx: AuthContext, user: User, session: Sessio
  * device token: every door that signs in passes here, so each sign-in makes the client a
  * known device of the account (sessions/device.ts).
  */
-export async function issueToken(ctx: AuthContext, user: User, session: Session, t: TokenRequest): Promise<SignedIn> {
+export async function issueToken(ctx: AuthContext, user: User, opened: Opened, t: TokenRequest): Promise<SignedIn> {
+  if (isSecondStepOwed(opened)) throw secondFactorRequired(opened);
+  const session = opened;
   return { ...(await sessionToken(ctx, user, session, t)), deviceToken: issueDeviceToken(ctx, user.id) };
 }

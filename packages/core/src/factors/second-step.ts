@@ -1,0 +1,175 @@
+/**
+ * The second step of a sign-in. An account with a confirmed second factor never gets a
+ * session for a password, PIN or code alone: `owedSecondStep` (called by `openSession`, in
+ * the first step's transaction) writes a ticket instead, and the door answers
+ * SECOND_FACTOR_REQUIRED with it. `completeSecondStep` takes the ticket back with an
+ * authenticator code or a recovery code (passkeys: factors/passkeys.ts) and opens the session.
+ *
+ * A ticket is a challenge (purpose `second_factor`): single-use (consumed by the step that
+ * opens the session), short-lived, with its own count of wrong tries. It is bound to the
+ * client that earned it: to the delivery it asked for (a token ticket never yields a web
+ * cookie, nor the reverse) and, when the first step came from a known device of the account,
+ * to that device. Wrong tries also count per account and requester, so a stranger who has the
+ * password spends only their own tries, never the owner's.
+ */
+import { randomUUID } from "node:crypto";
+import type { Challenge, SecondFactor, User } from "@authsvc/store";
+import { audit } from "../audit/audit";
+import type { AuthContext, RequestMeta } from "../context";
+import { hmac, randomToken, safeEqual } from "../crypto/secrets";
+import { AuthError } from "../errors";
+import { hitLimit, peekLimit } from "../limits/rate-limit";
+import { requesterOf } from "../limits/requester";
+import { knownDevice } from "../sessions/device";
+import { transaction } from "../transaction";
+import { matchingStep, openSecret } from "./totp";
+import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
+import { notifyOwner } from "./notices";
+
+/** What a ticket remembers of the first step. */
+interface TicketPayload {
+  /** The first factor's method ("password", "pin", "phone_code", "email_code"). */
+  method: string;
+  /** The delivery the first step asked for, as the door passed it. */
+  delivery: { type: string; role?: string; profile?: string };
+  /** The known device the first step came from, if any. */
+  device: string | null;
+}
+
+/** The first step was right; the session waits for the second. */
+export interface SecondStepOwed {
+  secondStepOwed: true;
+  ticket: string;
+  expiresAt: number;
+  factors: SecondFactor["kind"][];
+}
+
+export const isSecondStepOwed = (v: object): v is SecondStepOwed => "secondStepOwed" in v;
+
+const ticketHash = (ctx: AuthContext, id: string, secret: string) => hmac(ctx.keys.factor, `ticket:${id}:${secret}`);
+const failureKey = (userId: number, requester: string) => `2fa-fail:${userId}:${requester}`;
+
+/** Writes the ticket, inside the first step's transaction. */
+export async function owedSecondStep(
+  ctx: AuthContext,
+  user: User,
+  delivery: TicketPayload["delivery"],
+  meta: RequestMeta | undefined,
+  method: string,
+  factors: SecondFactor["kind"][],
+): Promise<SecondStepOwed> {
+  const now = ctx.now();
+  const id = randomUUID();
+  const secret = randomToken(24);
+  const expiresAt = now + ctx.options.secondFactor.ticketTtlSec * 1000;
+  const payload: TicketPayload = { method, delivery, device: knownDevice(ctx, meta, user.id) };
+  await ctx.store.challenges.insert({
+    id,
+    userId: user.id,
+    purpose: "second_factor",
+    channel: "none",
+    destination: `user:${user.id}`,
+    codeHash: ticketHash(ctx, id, secret),
+    expiresAt,
+    attemptsLeft: ctx.options.secondFactor.triesPerTicket,
+    sendCount: 0,
+    lastSentAt: now,
+    payload: payload as unknown as Record<string, unknown>,
+    requester: requesterOf(ctx, meta, user.id).key,
+    createdAt: now,
+  });
+  await audit(ctx, { kind: "second_factor_required", userId: user.id, meta, detail: { method, factors: factors.join(",") } });
+  return { secondStepOwed: true, ticket: `${id}.${secret}`, expiresAt, factors };
+}
+
+/** The error a door answers for an owed second step; its detail carries the ticket. */
+export const secondFactorRequired = (owed: SecondStepOwed) =>
+  new AuthError("SECOND_FACTOR_REQUIRED", { ticket: owed.ticket, ticketExpiresAt: owed.expiresAt, factors: owed.factors });
+
+const sameDelivery = (a: TicketPayload["delivery"], b: TicketPayload["delivery"]) =>
+  a.type === b.type && (a.role ?? null) === (b.role ?? null) && (a.profile ?? null) === (b.profile ?? null);
+
+/**
+ * The live ticket named by `ticket`, for this client, or SECOND_STEP_EXPIRED (unknown, used,
+ * expired, out of tries, another client's: one answer, nothing to tell them apart).
+ */
+export async function liveTicket(
+  ctx: AuthContext,
+  ticket: string,
+  delivery: TicketPayload["delivery"],
+  meta: RequestMeta | undefined,
+): Promise<{ challenge: Challenge; payload: TicketPayload; userId: number }> {
+  const dot = ticket.indexOf(".");
+  const id = dot > 0 ? ticket.slice(0, dot) : "";
+  const secret = dot > 0 ? ticket.slice(dot + 1) : "";
+  const c = id.length <= 64 && secret ? await ctx.store.challenges.byId(id) : undefined;
+  const expired = new AuthError("SECOND_STEP_EXPIRED");
+  if (!c || c.purpose !== "second_factor" || c.userId === null || !safeEqual(ticketHash(ctx, c.id, secret), c.codeHash)) throw expired;
+  if (c.consumedAt !== null || c.supersededAt !== null || c.expiresAt <= ctx.now() || c.attemptsLeft <= 0) throw expired;
+  const payload = c.payload as unknown as TicketPayload;
+  if (!sameDelivery(payload.delivery, delivery)) throw expired;
+  if (payload.device !== null && knownDevice(ctx, meta, c.userId) !== payload.device) throw expired;
+  return { challenge: c, payload, userId: c.userId };
+}
+
+export type SecondStepProof = { totp: string } | { recoveryCode: string };
+
+/**
+ * Checks an authenticator code against the account's confirmed apps and spends its step:
+ * a code is accepted once. True when one took it.
+ */
+export async function acceptTotp(ctx: AuthContext, userId: number, code: string): Promise<boolean> {
+  const now = ctx.now();
+  for (const f of await ctx.store.factors.listOfUser(userId)) {
+    if (f.kind !== "totp" || f.confirmedAt === null || !f.secret) continue;
+    const secret = openSecret(ctx.keys.factorSeal, userId, f.secret);
+    const step = secret === null ? null : matchingStep(secret, code.trim(), now);
+    if (step !== null && (await ctx.store.factors.useStep(f.id, step, now))) return true;
+  }
+  return false;
+}
+
+/** Spends one of the account's recovery codes; true when `input` was an unused one. */
+export async function acceptRecoveryCode(ctx: AuthContext, userId: number, input: string): Promise<boolean> {
+  const normalized = normalizeRecoveryCode(input);
+  if (normalized === null) return false;
+  return ctx.store.factors.useRecoveryCode(userId, recoveryCodeHash(ctx.keys.factor, normalized), ctx.now());
+}
+
+/**
+ * The second step: the ticket and a proof. A wrong proof spends one of the ticket's tries and
+ * one of the requester's for this account; the right one consumes the ticket and hands the
+ * caller the user to open the session for (in `open`, inside the transaction that consumes).
+ */
+export async function completeSecondStep<T>(
+  ctx: AuthContext,
+  input: { ticket: string } & SecondStepProof,
+  delivery: TicketPayload["delivery"],
+  meta: RequestMeta | undefined,
+  open: (tx: AuthContext, user: User, method: string) => Promise<T>,
+): Promise<{ user: User; opened: T }> {
+  const { challenge, payload, userId } = await liveTicket(ctx, input.ticket, delivery, meta);
+  const requester = requesterOf(ctx, meta, userId);
+  const limit = ctx.options.limits.secondFactorFailures;
+  const failures = await peekLimit(ctx, failureKey(userId, requester.key), limit);
+  if (failures.count >= limit.max) throw new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: failures.retryAfterSec });
+  // The try is spent before the proof is checked, so concurrent guesses cannot outrun the count.
+  const left = await ctx.store.challenges.spendAttempt(challenge.id);
+  if (left === undefined) throw new AuthError("SECOND_STEP_EXPIRED");
+  const how = "totp" in input ? "totp" : "recovery_code";
+  const ok = "totp" in input ? await acceptTotp(ctx, userId, input.totp) : await acceptRecoveryCode(ctx, userId, input.recoveryCode);
+  if (!ok) {
+    await hitLimit(ctx, failureKey(userId, requester.key), limit);
+    await audit(ctx, { kind: "second_factor_failed", outcome: "fail", userId, meta, detail: { how, attemptsLeft: left } });
+    throw new AuthError("INVALID_CODE", { attemptsLeft: left });
+  }
+  const user = await ctx.store.users.byId(userId);
+  if (!user || user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");
+  const opened = await transaction(ctx, async (tx) => {
+    if (!(await tx.store.challenges.consume(challenge.id, tx.now()))) throw new AuthError("SECOND_STEP_EXPIRED");
+    if (how === "recovery_code") await audit(tx, { kind: "recovery_code_used", userId, meta });
+    return open(tx, user, `${payload.method}+${how}`);
+  });
+  if (how === "recovery_code") await notifyOwner(ctx, user, "recovery_code_used");
+  return { user, opened };
+}
