@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth";
 import { firebaseRouter } from "./routers/firebase";
 import { passwordRouter } from "./routers/password";
 import { pinRouter } from "./routers/pin";
+import { securityRouter } from "./routers/security";
 import { sessionRouter } from "./routers/session";
 import { userRouter } from "./routers/user";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   user: userRouter,
   pin: pinRouter,
+  security: securityRouter,
   password: passwordRouter,
   session: sessionRouter,
   firebase: firebaseRouter,

@@ -26,6 +26,8 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   NOT_FOUND: [404, "Authentication not found"],
   INVALID_CODE: [400, "Invalid or expired OTP code"],
   CODE_EXPIRED: [400, "Invalid or expired OTP code"],
+  // A right code for an account with a second factor: the wrong-code refusal, saying why (CONTRACTS.md).
+  SECOND_FACTOR_REQUIRED: [400, "Second factor required: this account signs in with its authenticator app or passkey"],
   ROLE_NOT_HELD: [403, "Role is not allowed for this user"],
   UNAUTHORIZED: [401, "Invalid or expired access token"],
   TOKEN_REUSED: [401, "Invalid or expired access token"],

@@ -47,6 +47,8 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   CODE_EXPIRED: [401, UNAUTHORIZED],
   UNAUTHORIZED: [401, UNAUTHORIZED],
   INVALID_CREDENTIALS: [401, UNAUTHORIZED],
+  // A right code for an account with a second factor: the wrong-code refusal, saying why (CONTRACTS.md).
+  SECOND_FACTOR_REQUIRED: [401, "Unauthorized: This account needs its second factor to sign in."],
   RESEND_COOLDOWN: [429, "Too Many Requests: Please wait before requesting a new code."],
   TOO_MANY_ATTEMPTS: [429, "Too Many Requests: Too many wrong codes, try again later."],
   RATE_LIMITED: [429, "Too Many Requests: Try again later."],

@@ -25,10 +25,12 @@
  *   token: an older token alone answers 401. It signs out every other session (every
  *   session, for a reset link).
  */
-import type { AuthErrorCode, ClaimsProfile } from "@authsvc/core";
+import { AuthError, isAuthError, type AuthErrorCode, type ClaimsProfile } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
 import { codeInput, emailInput } from "./inputs";
+
+const SECOND_FACTOR = "Akun ini memerlukan faktor kedua untuk masuk";
 
 const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   INVALID_INPUT: [400, "Data yang dikirim tidak valid"],
@@ -40,6 +42,8 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   RESEND_COOLDOWN: [429, "Harap tunggu sebelum meminta kode baru"],
   RATE_LIMITED: [429, "Terlalu banyak permintaan, coba lagi nanti"],
   INVALID_CREDENTIALS: [401, "Email atau password salah"],
+  // A right password for an account with a second factor: the wrong-password refusal, saying why (CONTRACTS.md).
+  SECOND_FACTOR_REQUIRED: [401, SECOND_FACTOR],
   EMAIL_NOT_VERIFIED: [403, "Akun belum diverifikasi, harap verifikasi email Anda"],
   ACCOUNT_DISABLED: [403, "Akun dinonaktifkan"],
   UNAUTHORIZED: [401, "Token tidak valid atau sudah kedaluwarsa"],
@@ -72,7 +76,11 @@ export const emailPasswordFamily: RestFamily = {
   errorBody: (_status, error) => ({ error }),
   // Passwords are set only by register and update-password, both under the document's bounds.
   fromAuthError: (e) =>
-    e.code === "WEAK_PASSWORD" ? { status: 400, message: e.detail.reason === "common" ? COMMON_PASSWORD : PASSWORD_LENGTH } : fromStatus(e),
+    e.code === "WEAK_PASSWORD"
+      ? { status: 400, message: e.detail.reason === "common" ? COMMON_PASSWORD : PASSWORD_LENGTH }
+      : e.code === "SECOND_FACTOR_REQUIRED" && e.detail.field === "otp_number"
+        ? { status: 400, message: SECOND_FACTOR } // otp-verify's wrong-code status
+        : fromStatus(e),
   malformed: {
     json: "Body JSON tidak valid",
     contentType: "Content-Type harus application/json",
@@ -123,7 +131,9 @@ export const emailPasswordFamily: RestFamily = {
       response: { status: 200, schema: withToken("berhasil menverifikasi akun") },
       errors: { 400: "wrong or expired code", 429: "too many wrong codes" },
       async run({ auth, input, meta }) {
-        const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, JWT, meta);
+        const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, JWT, meta).catch((e: unknown) => {
+          throw isAuthError(e) && e.code === "SECOND_FACTOR_REQUIRED" ? new AuthError(e.code, { field: "otp_number" }) : e;
+        });
         return { status: 200, body: { message: "berhasil menverifikasi akun", token: s.token } };
       },
     }),

@@ -40,6 +40,8 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   RESEND_COOLDOWN: [429, "Please wait before requesting a new code"],
   RATE_LIMITED: [429, "Too many requests"],
   INVALID_CREDENTIALS: [401, "Invalid email or password"],
+  // A right password for an account with a second factor: the wrong-password refusal, saying why (CONTRACTS.md).
+  SECOND_FACTOR_REQUIRED: [401, "This account needs its second factor to sign in"],
   EMAIL_NOT_VERIFIED: [401, "Invalid email or password"],
   ACCOUNT_DISABLED: [401, "Invalid email or password"],
   DELIVERY_FAILED: [503, "The code could not be sent, try again later"],

@@ -43,6 +43,8 @@ const BY_CODE = messages({
   ...COMMON,
   INVALID_CREDENTIALS: [400, INVALID_LOGIN],
   INVALID_PIN: [400, "Pin is invalid"],
+  // A right PIN for an account with a second factor: the wrong-login refusal, saying why (CONTRACTS.md).
+  SECOND_FACTOR_REQUIRED: [400, "This account needs its second factor to sign in"],
   PIN_LOCKED: [400, "Pin is invalid"],
   PIN_NOT_SET: [400, "Pin is invalid"],
   USER_NOT_FOUND: [400, "Invalid username"],

@@ -22,4 +22,14 @@ export const adminRouter = {
   setRole: protectedProcedure
     .input(z.object({ userId: z.number().int().positive(), role: z.enum(USER_ROLES) }))
     .mutation(async ({ ctx, input }) => ctx.auth.publicUser(await ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
+
+  /** Which second factors an account has (names, kinds, dates; never a secret). Audited. */
+  factors: protectedProcedure
+    .input(z.object({ userId: z.number().int().positive() }))
+    .query(({ ctx, input }) => ctx.auth.adminListFactors(ctx.principal, input.userId, ctx.meta)),
+
+  /** Removes every second factor and recovery code of an account; needs the admin's own step-up. Audited, the owner told. */
+  resetFactors: protectedProcedure
+    .input(z.object({ userId: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => ctx.auth.adminResetFactors(ctx.principal, input.userId, ctx.meta)),
 } satisfies TRPCRouterRecord;

@@ -121,6 +121,22 @@ export const authRouter = {
       signedInResponse(ctx, await ctx.auth.loginWithPin(input, tokenRequestFor(input.delivery), ctx.meta)),
     ),
 
+  /**
+   * The second step of a sign-in that answered SECOND_FACTOR_REQUIRED (its `data.ticket`): an
+   * authenticator code or a recovery code, with the delivery the first step asked for.
+   */
+  secondStep: publicProcedure
+    .input(
+      z.union([
+        z.object({ ticket: s.ticket, totp: s.code, delivery: deliveryInput }),
+        z.object({ ticket: s.ticket, recoveryCode: s.recoveryCode, delivery: deliveryInput }),
+      ]),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { delivery, ...proof } = input;
+      return signedInResponse(ctx, await ctx.auth.signInSecondStep(proof, tokenRequestFor(delivery), ctx.meta));
+    }),
+
   /** Same answer whether or not the account exists. */
   forgotPassword: publicProcedure
     .input(z.object({ identifier: s.identifier, locale: s.locale }))

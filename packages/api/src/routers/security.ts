@@ -1,0 +1,33 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { protectedProcedure } from "../trpc";
+import * as s from "./schemas";
+
+/** The signed-in holder's second factors and step-up. Changes need a proof within the last few minutes (`stepUp`). */
+export const securityRouter = {
+  /** The account's confirmed factors (never a secret) and how many recovery codes are left. */
+  factors: protectedProcedure.query(({ ctx }) => ctx.auth.listFactors(ctx.principal)),
+
+  /** Proves it is you again on this session: a passkey, an authenticator code, the password, or the PIN on a known device. */
+  stepUp: protectedProcedure
+    .input(z.union([z.object({ password: s.password }), z.object({ totp: s.code }), z.object({ pin: z.string().max(64) })]))
+    .mutation(({ ctx, input }) => ctx.auth.stepUp(ctx.principal, input, ctx.meta)),
+
+  /** Starts an authenticator-app enrolment: the key as text and as an `otpauth://` URI for a QR code. Needs step-up. */
+  startTotp: protectedProcedure
+    .input(z.object({ name: z.string().max(64).optional() }).optional())
+    .mutation(({ ctx, input }) => ctx.auth.startTotp(ctx.principal, input ?? {})),
+
+  /** Confirms the enrolment with a first code; the account's first factor comes with its recovery codes, shown once. */
+  confirmTotp: protectedProcedure
+    .input(z.object({ factorId: s.factorId, code: s.code }))
+    .mutation(({ ctx, input }) => ctx.auth.confirmTotp(ctx.principal, input, ctx.meta)),
+
+  /** Removes a factor; the last one takes the recovery codes with it. Needs step-up. */
+  removeFactor: protectedProcedure
+    .input(z.object({ factorId: s.factorId }))
+    .mutation(({ ctx, input }) => ctx.auth.removeFactor(ctx.principal, input.factorId, ctx.meta)),
+
+  /** New recovery codes, shown once; the old ones stop working. Needs step-up. */
+  regenerateRecoveryCodes: protectedProcedure.mutation(({ ctx }) => ctx.auth.regenerateRecoveryCodes(ctx.principal, ctx.meta)),
+} satisfies TRPCRouterRecord;
