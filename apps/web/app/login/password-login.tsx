@@ -11,9 +11,11 @@ import { useLocale, useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
+import { secondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { EmailConfirm } from "./email-confirm";
 import { useRefusal } from "./refusal";
+import { SecondStep } from "./second-step";
 
 export function PasswordLogin({ next }: { next: string | null }) {
   const t = useMessages(loginMessages);
@@ -29,6 +31,8 @@ export function PasswordLogin({ next }: { next: string | null }) {
   const [leaving, setLeaving] = useState(false);
   // Set once the person asked for a code to confirm the email that blocked the login.
   const [confirm, setConfirm] = useState<{ email: string; resendIn: number } | null>(null);
+  // Set when the password was right and the account has a second factor.
+  const [ticket, setTicket] = useState<string | null>(null);
   useFocusInvalid(form, missing.at);
 
   async function submit(e: FormEvent) {
@@ -46,6 +50,7 @@ export function PasswordLogin({ next }: { next: string | null }) {
       // A full load, so the server renders the next page with the new session cookie.
       window.location.assign(safeNext(next));
     } catch (err) {
+      setTicket(secondStepTicket(err));
       refusal.fail(err);
     }
   }
@@ -63,6 +68,14 @@ export function PasswordLogin({ next }: { next: string | null }) {
     }
   }
 
+  if (ticket) {
+    const restart = () => {
+      setTicket(null);
+      setPassword("");
+      refusal.clear();
+    };
+    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+  }
   if (confirm) return <EmailConfirm email={confirm.email} resendIn={confirm.resendIn} next={next} onBack={() => setConfirm(null)} />;
 
   const p = refusal.problem;

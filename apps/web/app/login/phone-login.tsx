@@ -10,8 +10,10 @@ import { useLocale, useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
+import { secondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { ClaimMoved } from "./claim-moved";
+import { SecondStep } from "./second-step";
 import { useRefusal } from "./refusal";
 
 /** Find-or-create by phone: the number gets a code by SMS, and the code signs in. */
@@ -30,6 +32,8 @@ export function PhoneLogin({ next }: { next: string | null }) {
   const [returned, setReturned] = useState(false);
   // The code moved this number off an account that had not verified it: say so before going on.
   const [moved, setMoved] = useState<"phone" | "email" | null>(null);
+  // Set when the code was right and the account has a second factor.
+  const [ticket, setTicket] = useState<string | null>(null);
   useFocusInvalid(form, missing ?? refusal.problem);
 
   async function submit(e: FormEvent) {
@@ -52,6 +56,13 @@ export function PhoneLogin({ next }: { next: string | null }) {
   }
 
   if (moved) return <ClaimMoved what={moved} next={next} />;
+  if (ticket) {
+    const restart = () => {
+      setTicket(null);
+      setSent(null);
+    };
+    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+  }
 
   if (sent) {
     return (
@@ -61,7 +72,10 @@ export function PhoneLogin({ next }: { next: string | null }) {
           resendIn={sent.resendIn}
           submitLabel={t.submit}
           onVerify={async (code) => {
-            const signedIn = await login.mutateAsync({ phone: sent.phone, code, delivery: "cookie" });
+            const signedIn = await login.mutateAsync({ phone: sent.phone, code, delivery: "cookie" }).catch((err: unknown) => {
+              setTicket(secondStepTicket(err));
+              throw err;
+            });
             if (signedIn.claimMoved) setMoved(signedIn.claimMoved);
             else window.location.assign(safeNext(next));
           }}

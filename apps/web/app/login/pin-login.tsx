@@ -10,8 +10,10 @@ import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
+import { secondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { useRefusal } from "./refusal";
+import { SecondStep } from "./second-step";
 
 export function PinLogin({ next }: { next: string | null }) {
   const t = useMessages(loginMessages);
@@ -23,6 +25,8 @@ export function PinLogin({ next }: { next: string | null }) {
   const [pin, setPin] = useState("");
   const [invalid, setInvalid] = useState<{ username?: string; pin?: string; at?: object }>({});
   const [leaving, setLeaving] = useState(false);
+  // Set when the PIN was right and the account has a second factor.
+  const [ticket, setTicket] = useState<string | null>(null);
   useFocusInvalid(form, invalid.at);
 
   async function submit(e: FormEvent) {
@@ -43,10 +47,19 @@ export function PinLogin({ next }: { next: string | null }) {
       setLeaving(true);
       window.location.assign(safeNext(next));
     } catch (err) {
+      setTicket(secondStepTicket(err));
       refusal.fail(err);
     }
   }
 
+  if (ticket) {
+    const restart = () => {
+      setTicket(null);
+      setPin("");
+      refusal.clear();
+    };
+    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+  }
   const p = refusal.problem;
   return (
     <form ref={form} method="post" onSubmit={submit} noValidate className="stack">

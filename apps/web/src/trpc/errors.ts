@@ -14,6 +14,8 @@ export interface ApiProblem {
   attemptsLeft?: number;
   reason?: string;
   field?: string;
+  /** SECOND_FACTOR_REQUIRED: the ticket the second step takes back. */
+  ticket?: string;
   /** Field-level problems from input validation: field path → message. */
   fields: Record<string, string>;
 }
@@ -24,6 +26,7 @@ interface ErrorData {
   attemptsLeft?: number;
   reason?: string;
   field?: string;
+  ticket?: string;
   issues?: { path: string; message: string }[];
 }
 
@@ -41,5 +44,11 @@ export function toProblem(err: unknown, t: Common): ApiProblem {
   const fields: Record<string, string> = {};
   for (const issue of data.issues ?? []) fields[issue.path] ??= issue.message;
   if (data.field && code !== "UNKNOWN") fields[data.field] ??= message;
-  return { code, message, retryAfterSec: data.retryAfterSec, attemptsLeft: data.attemptsLeft, reason: data.reason, field: data.field, fields };
+  return { code, message, retryAfterSec: data.retryAfterSec, attemptsLeft: data.attemptsLeft, reason: data.reason, field: data.field, ticket: data.ticket, fields };
+}
+
+/** The ticket of a sign-in's first step that answered SECOND_FACTOR_REQUIRED, or null for any other outcome. */
+export function secondStepTicket(err: unknown): string | null {
+  const data = err instanceof TRPCClientError ? (err.data as ErrorData | undefined) : undefined;
+  return data?.authCode === "SECOND_FACTOR_REQUIRED" && typeof data.ticket === "string" ? data.ticket : null;
 }
