@@ -57,7 +57,7 @@ describe.skipIf(!pgTestServerUrl())("createPgDatabase on PostgreSQL", () => {
     const indexes = await db.$client.query<{ tablename: string; indexname: string; indexdef: string }>(
       "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'",
     );
-    const typeNames: Record<string, string> = { PgInteger: "integer", PgBigInt53: "bigint", PgText: "text", PgJsonb: "jsonb" };
+    const typeNames: Record<string, string> = { PgInteger: "integer", PgBigInt53: "bigint", PgText: "text", PgJsonb: "jsonb", PgBoolean: "boolean" };
     const expectedColumns = tables.flatMap((t) => {
       const c = getTableConfig(t);
       return c.columns.map((col) => ({

@@ -115,5 +115,9 @@ describe("the PostgreSQL schema mirrors SQLite's", () => {
     expectTypeOf<typeof postgres.auditEvents.$inferInsert>().toEqualTypeOf<typeof sqlite.auditEvents.$inferInsert>();
     expectTypeOf<typeof postgres.outbox.$inferSelect>().toEqualTypeOf<typeof sqlite.outbox.$inferSelect>();
     expectTypeOf<typeof postgres.outbox.$inferInsert>().toEqualTypeOf<typeof sqlite.outbox.$inferInsert>();
+    expectTypeOf<typeof postgres.secondFactors.$inferSelect>().toEqualTypeOf<typeof sqlite.secondFactors.$inferSelect>();
+    expectTypeOf<typeof postgres.secondFactors.$inferInsert>().toEqualTypeOf<typeof sqlite.secondFactors.$inferInsert>();
+    expectTypeOf<typeof postgres.recoveryCodes.$inferSelect>().toEqualTypeOf<typeof sqlite.recoveryCodes.$inferSelect>();
+    expectTypeOf<typeof postgres.recoveryCodes.$inferInsert>().toEqualTypeOf<typeof sqlite.recoveryCodes.$inferInsert>();
   });
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * The PostgreSQL twin of ../schema.ts: same tables, columns, names and indexes, so a row reads
@@ -11,8 +11,8 @@ import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizz
 const ms = (name: string) => bigint(name, { mode: "number" });
 
 /**
- * Identity for the tables that only grow (tokens, audit, outbox): bigint, since the counter keeps
- * going after the rows are purged. By default rather than always, so rows copied from SQLite keep
+ * Identity for the tables that only grow (tokens, audit, outbox, recovery codes): bigint, since
+ * the counter keeps going after the rows are purged or replaced. By default rather than always, so rows copied from SQLite keep
  * their ids.
  */
 const growingId = () => bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity();
@@ -66,10 +66,11 @@ export const challenges = pgTable(
   {
     id: text("id").primaryKey(),
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    // Plain text, as on SQLite: the enums are the types' only, so a new purpose needs no migration.
     purpose: text("purpose", {
-      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset"],
+      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset", "second_factor", "webauthn"],
     }).notNull(),
-    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    channel: text("channel", { enum: ["sms", "email", "none"] }).notNull(),
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),
     expiresAt: ms("expires_at").notNull(),
@@ -179,3 +180,43 @@ export const keptKeys = pgTable("kept_keys", {
   value: text("value").notNull(),
   createdAt: ms("created_at").notNull(),
 });
+
+export const secondFactors = pgTable(
+  "second_factors",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["totp", "passkey"] }).notNull(),
+    name: text("name").notNull(),
+    secret: text("secret"),
+    // bigint, as SQLite's integer: a step is core's to choose, and a wider one costs nothing here.
+    lastStep: bigint("last_step", { mode: "number" }),
+    credentialId: text("credential_id"),
+    publicKey: text("public_key"),
+    // An authenticator's counter is unsigned 32-bit: past integer's range.
+    signCount: bigint("sign_count", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    multiDevice: boolean("multi_device").notNull().default(false),
+    createdAt: ms("created_at").notNull(),
+    confirmedAt: ms("confirmed_at"),
+    lastUsedAt: ms("last_used_at"),
+  },
+  (t) => [index("second_factors_user").on(t.userId), uniqueIndex("second_factors_credential_id_unique").on(t.credentialId)],
+);
+
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: growingId(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: ms("created_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [index("recovery_codes_user_hash").on(t.userId, t.codeHash)],
+);

@@ -54,10 +54,11 @@ export const challenges = sqliteTable(
   {
     id: text("id").primaryKey(),
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    // A sign-in's second step and a passkey ceremony send nothing: their channel is `none`.
     purpose: text("purpose", {
-      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset"],
+      enum: ["signup", "login", "verify_email", "verify_phone", "password_reset", "pin_reset", "second_factor", "webauthn"],
     }).notNull(),
-    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    channel: text("channel", { enum: ["sms", "email", "none"] }).notNull(),
     destination: text("destination").notNull(),
     codeHash: text("code_hash").notNull(),
     expiresAt: ms("expires_at").notNull(),
@@ -175,6 +176,50 @@ export const keptKeys = sqliteTable("kept_keys", {
   createdAt: ms("created_at").notNull(),
 });
 
+/** An account's authenticator apps (TOTP) and passkeys; a TOTP enrolment is unconfirmed until its first code. */
+export const secondFactors = sqliteTable(
+  "second_factors",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["totp", "passkey"] }).notNull(),
+    name: text("name").notNull(),
+    /** TOTP: the shared secret, sealed by core. */
+    secret: text("secret"),
+    /** TOTP: the last time step a code was accepted for; a code is accepted only for a later one. */
+    lastStep: integer("last_step"),
+    /** Passkey: unique across accounts; TOTP factors have none (NULLs never collide). */
+    credentialId: text("credential_id"),
+    publicKey: text("public_key"),
+    signCount: integer("sign_count").notNull().default(0),
+    transports: text("transports", { mode: "json" }).$type<string[]>(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull().default(false),
+    multiDevice: integer("multi_device", { mode: "boolean" }).notNull().default(false),
+    createdAt: ms("created_at").notNull(),
+    confirmedAt: ms("confirmed_at"),
+    lastUsedAt: ms("last_used_at"),
+  },
+  // Every sign-in asks whether the account has a confirmed factor: by user.
+  (t) => [index("second_factors_user").on(t.userId), uniqueIndex("second_factors_credential_id_unique").on(t.credentialId)],
+);
+
+/** Single-use recovery codes, as their keyed hashes: a code is looked up by its account and hash. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: ms("created_at").notNull(),
+    usedAt: ms("used_at"),
+  },
+  (t) => [index("recovery_codes_user_hash").on(t.userId, t.codeHash)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Credentials = typeof credentials.$inferSelect;
@@ -183,3 +228,5 @@ export type Session = typeof sessions.$inferSelect;
 export type OpaqueToken = typeof opaqueTokens.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
+export type SecondFactor = typeof secondFactors.$inferSelect;
+export type RecoveryCode = typeof recoveryCodes.$inferSelect;

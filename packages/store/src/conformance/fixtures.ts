@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from "vitest";
-import type { NewChallenge, NewOpaqueToken, NewOutboxMessage, NewSession, NewUser, User } from "../records";
+import type { NewChallenge, NewOpaqueToken, NewOutboxMessage, NewSecondFactor, NewSession, NewUser, User } from "../records";
 import type { Store } from "../store";
 import type { ConformanceEngine } from "./index";
 
@@ -112,6 +112,48 @@ export function newMessage(overrides: Partial<NewOutboxMessage> = {}): NewOutbox
     code: "123456",
     challengeId: null,
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** An authenticator app waiting for its first code. */
+export function newTotp(userId: number, overrides: Partial<NewSecondFactor> = {}): NewSecondFactor {
+  return {
+    userId,
+    kind: "totp",
+    name: "Authenticator",
+    secret: "sealed-secret",
+    lastStep: null,
+    credentialId: null,
+    publicKey: null,
+    signCount: 0,
+    transports: null,
+    backedUp: false,
+    multiDevice: false,
+    createdAt: T0,
+    confirmedAt: null,
+    ...overrides,
+  };
+}
+
+let credentialSerial = 0;
+/** A passkey, confirmed when registered, with a credential id of its own. */
+export function newPasskey(userId: number, overrides: Partial<NewSecondFactor> = {}): NewSecondFactor {
+  credentialSerial++;
+  return {
+    userId,
+    kind: "passkey",
+    name: "Pixel 8",
+    secret: null,
+    lastStep: null,
+    credentialId: `cred-${credentialSerial}-${Math.random().toString(36).slice(2)}`,
+    publicKey: "pQECAyYgASFYIB",
+    signCount: 0,
+    transports: ["internal", "hybrid"],
+    backedUp: true,
+    multiDevice: true,
+    createdAt: T0,
+    confirmedAt: T0,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import type { Store } from "../store";
 import { auditConformance } from "./audit";
 import { challengeConformance } from "./challenges";
+import { factorConformance } from "./factors";
 import { failureConformance } from "./failures";
 import { instanceConformance } from "./instances";
 import { keyConformance } from "./keys";
@@ -52,6 +53,7 @@ export function describeStoreConformance(engine: ConformanceEngine): void {
     outboxConformance(engine);
     maintenanceConformance(engine);
     keyConformance(engine);
+    factorConformance(engine);
     transactionConformance(engine);
     failureConformance(engine);
     instanceConformance(engine);

@@ -4,7 +4,7 @@ import { aUser, newChallenge, newMessage, newSession, newUser, T0 } from "./fixt
 import type { ConformanceEngine } from "./index";
 
 /** Two stores on one database for each test, as two instances of the service would open it. */
-function useTwoStores(openTwo: () => Promise<[Store, Store]>): () => [Store, Store] {
+export function useTwoStores(openTwo: () => Promise<[Store, Store]>): () => [Store, Store] {
   let stores: [Store, Store] | undefined;
   beforeEach(async () => {
     stores = await openTwo();

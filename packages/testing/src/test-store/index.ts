@@ -169,6 +169,7 @@ function pgTestStore(): TestStore {
     outbox: repository("outbox"),
     maintenance: repository("maintenance"),
     keys: repository("keys"),
+    factors: repository("factors"),
     transaction: async (fn) => (await current()).transaction(fn),
     batch: async (fn) => (await current()).batch(fn),
     ready: async () => (await current()).ready(),

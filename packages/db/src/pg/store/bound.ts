@@ -19,6 +19,11 @@ export interface Bound {
   /** Drizzle on the same connection, made when first asked for. */
   db: () => PgSession;
   locking: boolean;
+  /**
+   * Runs `work`'s statements all or nothing, on one connection: in the transaction when bound to
+   * one, else in a transaction of their own (run again after a deadlock, as `transaction` is).
+   */
+  atomically<T>(work: (on: Queryable) => Promise<T>): Promise<T>;
 }
 
 /** The variant of `read` for the bound: locking in a transaction. */

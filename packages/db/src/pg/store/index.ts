@@ -4,6 +4,7 @@ import { pgMigrationsApplied, type PgDb } from "../client";
 import * as schema from "../schema";
 import { pgAudit } from "./audit";
 import { pgChallenges } from "./challenges";
+import { pgFactors } from "./factors";
 import { withoutQueryValues } from "../../query-error";
 import { storeWith, type Repositories, type StoreControls } from "../../store-repositories";
 import { isRetryable } from "./errors";
@@ -13,7 +14,7 @@ import { pgMaintenance } from "./maintenance";
 import { pgOutbox } from "./outbox";
 import { lazy, type Bound } from "./bound";
 import { pgSessions, pgTokens } from "./sessions";
-import { inSavepoint, inTransaction, type Isolation } from "./transaction";
+import { inSavepoint, inTransaction, type Isolation, type TransactionConnection } from "./transaction";
 import { pgCredentials, pgUsers } from "./users";
 import { onPool, type Queryable } from "./wire";
 
@@ -84,6 +85,7 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
   outbox: (b) => withoutValuesInErrors(pgOutbox(b), ["list"]),
   maintenance: (b) => withoutValuesInErrors(pgMaintenance(b)),
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
+  factors: (b) => findsNothingWithNul("factors", pgFactors(b)),
 };
 
 const repositoryNames = Object.keys(makers) as (keyof Repositories)[];
@@ -97,7 +99,8 @@ function withRepositories(controls: StoreControls, bound: Bound): Store {
 /**
  * The store on PostgreSQL, for one pool (one per process). Each primitive is one statement
  * that is race-safe by itself, whatever the instance: a guarded UPDATE ... RETURNING, an
- * upsert that restarts a window in the same step, SKIP LOCKED for the outbox. `transaction`
+ * upsert that restarts a window in the same step, SKIP LOCKED for the outbox; what takes two
+ * statements runs them in a transaction of its own (Bound.atomically). `transaction`
  * is all or nothing, nests as savepoints, and runs its body again after a deadlock (or, at
  * SERIALIZABLE, a serialisation failure), as the contract allows.
  */
@@ -115,26 +118,32 @@ export function createPgStore(db: PgDb, options: PgStoreOptions = {}): Store {
         ready: () => pgMigrationsApplied(db),
         close: () => Promise.reject(new Error("close the store, not one of its transactions")),
       },
-      { on, db: drizzleOnIt, locking: true },
+      { on, db: drizzleOnIt, locking: true, atomically: (work) => work(on) },
     );
   }
 
-  const rest: StoreControls = {
-    async transaction(fn) {
-      for (let run = 1; ; run++) {
-        try {
-          return await inTransaction(db.$client, isolation, ({ on, client }) =>
-            fn(ofTransaction(on, lazy(() => drizzle({ client, schema })))),
-          );
-        } catch (error) {
-          if (run >= maxRuns || !isRetryable(error)) throw withoutQueryValues(error);
-          await backoff(run);
-        }
+  /** `body` in a transaction of its own, run again after a deadlock or serialisation failure. */
+  async function retried<T>(body: (connection: TransactionConnection) => Promise<T>): Promise<T> {
+    for (let run = 1; ; run++) {
+      try {
+        return await inTransaction(db.$client, isolation, body);
+      } catch (error) {
+        if (run >= maxRuns || !isRetryable(error)) throw withoutQueryValues(error);
+        await backoff(run);
       }
-    },
+    }
+  }
+
+  const rest: StoreControls = {
+    transaction: (fn) => retried(({ on, client }) => fn(ofTransaction(on, lazy(() => drizzle({ client, schema }))))),
     ready: () => pgMigrationsApplied(db),
     // Once: pg refuses a second end of a pool, and a shutdown may come from several places.
     close: () => (closing ??= db.$client.end()),
   };
-  return withRepositories(rest, { on: onPool(db.$client), db: () => db, locking: false });
+  return withRepositories(rest, {
+    on: onPool(db.$client),
+    db: () => db,
+    locking: false,
+    atomically: (work) => retried(({ on }) => work(on)),
+  });
 }

@@ -3,6 +3,7 @@ import { migrationsApplied, type Db } from "../client";
 import { storeWith, type Repositories } from "../../store-repositories";
 import { auditRepository, prepareAudit } from "./audit";
 import { challengeRepository, prepareChallenges } from "./challenges";
+import { factorRepository, prepareFactors } from "./factors";
 import { keyRepository, prepareKeys } from "./keys";
 import { limitRepository, prepareLimits } from "./limits";
 import { maintenanceRepository, prepareMaintenance } from "./maintenance";
@@ -24,6 +25,7 @@ function prepareStatements(db: Db) {
     outbox: prepareOutbox(db),
     maintenance: prepareMaintenance(db),
     keys: prepareKeys(db),
+    factors: prepareFactors(db),
   };
 }
 
@@ -52,6 +54,7 @@ const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope)
   outbox: (_, q, scope) => outboxRepository(q.outbox, scope),
   maintenance: (_, q, scope) => maintenanceRepository(q.maintenance, scope),
   keys: (_, q, scope) => keyRepository(q.keys, scope),
+  factors: (_, q, scope) => factorRepository(q.factors, scope),
 };
 
 const repositoryNames = Object.keys(makers) as (keyof Repositories)[];

@@ -12,5 +12,7 @@ describe("SQLite rows and the store's records", () => {
     expectTypeOf<schema.OpaqueToken>().toEqualTypeOf<records.OpaqueToken>();
     expectTypeOf<schema.AuditEvent>().toEqualTypeOf<records.AuditEvent>();
     expectTypeOf<schema.OutboxMessage>().toEqualTypeOf<records.OutboxMessage>();
+    expectTypeOf<schema.SecondFactor>().toEqualTypeOf<records.SecondFactor>();
+    expectTypeOf<schema.RecoveryCode>().toEqualTypeOf<records.RecoveryCode>();
   });
 });
