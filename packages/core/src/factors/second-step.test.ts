@@ -54,6 +54,8 @@ describe("an account with an authenticator app", () => {
     const t = await enrolled();
     await t.auth.stepUp(t.principal, { password: PASSWORD }, owner);
     await t.auth.setPin(t.principal, { pin: "480913" }, owner);
+    // A proven phone: an unproven one would sign in to a new account of its own (users/claims.ts).
+    await t.sql.run("update users set phone_verified_at = ? where id = ?", Date.now(), t.user.id);
     const sessions = await rowCount(t, "sessions");
     await ticketOf(loginPassword(t));
     await ticketOf(t.auth.loginWithPin({ username: "ana", pin: "480913" }, jwt, owner));
@@ -76,9 +78,14 @@ describe("an account with an authenticator app", () => {
 
   it("accepts a code one step old or early, and not two", async () => {
     const t = await enrolled();
+    // Past the step the enrolment spent, so the step before now is a fresh one.
+    clock.advanceSec(30);
     const ticket = await ticketOf(loginPassword(t));
     expect((await authError(t.auth.signInSecondStep({ ticket, totp: appCode(t.secret, -60) }, jwt, owner))).code).toBe("INVALID_CODE");
     await expect(t.auth.signInSecondStep({ ticket, totp: appCode(t.secret, -30) }, jwt, owner)).resolves.toMatchObject({ user: { id: t.user.id } });
+    const early = await ticketOf(loginPassword(t));
+    expect((await authError(t.auth.signInSecondStep({ ticket: early, totp: appCode(t.secret, 60) }, jwt, owner))).code).toBe("INVALID_CODE");
+    await expect(t.auth.signInSecondStep({ ticket: early, totp: appCode(t.secret, 30) }, jwt, owner)).resolves.toMatchObject({ user: { id: t.user.id } });
   });
 
   it("lets a ticket die after its time, and after its tries", async () => {
