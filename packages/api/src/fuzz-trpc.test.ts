@@ -64,6 +64,11 @@ const WELL_FORMED: Record<string, Record<string, unknown>> = {
   "firebase.token": { userId: 1 },
   "admin.audit": { userId: 1, kind: "login", from: 0, to: 1, before: 10, limit: 5 },
   "admin.setRole": { userId: 1, role: "customer" },
+  "admin.factors": { userId: 1 },
+  "admin.resetFactors": { userId: 1 },
+  "security.startTotp": { name: "Pixel" },
+  "security.confirmTotp": { factorId: 1, code: "123456" },
+  "security.removeFactor": { factorId: 1 },
 };
 
 /** Who calls: nobody, a signed-in user, an admin, or someone with a bogus credential. */

@@ -11,6 +11,7 @@ import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { transaction } from "../transaction";
+import { findUserById, isUserId } from "../users/users";
 import { notifyOwner } from "./notices";
 import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { requireRecentProof } from "./step-up";
@@ -34,6 +35,10 @@ export interface FactorsView {
 
 const NAME_MAX = 64;
 
+/** A factor id no row can have (factor ids are stored in the same integer range as user ids) finds nothing. */
+const findFactor = (ctx: AuthContext, id: number): Promise<SecondFactor | undefined> =>
+  isUserId(id) ? ctx.store.factors.byId(id) : Promise.resolve(undefined);
+
 const view = (f: SecondFactor): FactorView => ({
   id: f.id,
   kind: f.kind,
@@ -53,6 +58,8 @@ export function listFactors(ctx: AuthContext, principal: Principal): Promise<Fac
 }
 
 function cleanName(name: string | undefined, fallback: string): string {
+  // Control characters (NUL among them) and lone surrogates: no name has them, and not every engine can store them.
+  if (name !== undefined && /[\p{Cc}\p{Cs}]/u.test(name)) throw new AuthError("INVALID_INPUT", { field: "name" }, "A name cannot contain control characters.");
   const trimmed = (name ?? "").trim().replace(/\s+/g, " ");
   if (trimmed.length > NAME_MAX) throw new AuthError("INVALID_INPUT", { field: "name" }, `A name is at most ${NAME_MAX} characters.`);
   return trimmed || fallback;
@@ -114,7 +121,7 @@ export async function confirmTotp(
   meta?: RequestMeta,
 ): Promise<{ factor: FactorView; recoveryCodes: string[] | null }> {
   const p = requireSession(principal);
-  const f = await ctx.store.factors.byId(input.factorId);
+  const f = await findFactor(ctx, input.factorId);
   const now = ctx.now();
   if (!f || f.userId !== p.user.id || f.kind !== "totp" || f.confirmedAt !== null || !f.secret) throw new AuthError("FACTOR_NOT_FOUND");
   if (f.createdAt + ctx.options.secondFactor.enrolmentTtlSec * 1000 <= now) throw new AuthError("CODE_EXPIRED", {}, "This enrolment has expired. Start again.");
@@ -138,7 +145,7 @@ export async function removeFactor(ctx: AuthContext, principal: Principal, facto
   const p = requireSession(principal);
   requireRecentProof(ctx, p.session);
   await transaction(ctx, async (tx) => {
-    const f = await tx.store.factors.byId(factorId);
+    const f = await findFactor(tx, factorId);
     if (!f || f.userId !== p.user.id || f.confirmedAt === null || !(await tx.store.factors.remove(factorId, p.user.id))) {
       throw new AuthError("FACTOR_NOT_FOUND");
     }
@@ -166,7 +173,7 @@ export async function regenerateRecoveryCodes(ctx: AuthContext, principal: Princ
 /** An admin's view of an account's factors (never a secret); audited. */
 export async function adminListFactors(ctx: AuthContext, principal: Principal, userId: number, meta?: RequestMeta): Promise<FactorsView> {
   const admin = requireSession(requireAdmin(principal));
-  const user = await ctx.store.users.byId(userId);
+  const user = await findUserById(ctx, userId);
   if (!user) throw new AuthError("USER_NOT_FOUND");
   await audit(ctx, { kind: "factors_viewed", userId, meta, detail: { by: admin.user.id } });
   return factorsOf(ctx, userId);
@@ -178,7 +185,7 @@ export async function adminResetFactors(ctx: AuthContext, principal: Principal, 
   requireRecentProof(ctx, admin.session);
   let user: User | undefined;
   const removed = await transaction(ctx, async (tx) => {
-    user = await tx.store.users.byId(userId);
+    user = await findUserById(tx, userId);
     if (!user) throw new AuthError("USER_NOT_FOUND");
     const count = await tx.store.factors.removeAllOfUser(userId);
     await tx.store.factors.removeRecoveryCodes(userId);
