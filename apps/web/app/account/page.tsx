@@ -6,6 +6,7 @@ import { serverLocale } from "../../src/i18n/server";
 import { requireUser, serverCaller } from "../../src/server/session";
 import styles from "./account.module.css";
 import { Profile } from "./profile";
+import { SecondFactors } from "./second-factors";
 import { Sessions } from "./sessions";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -14,7 +15,8 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AccountPage() {
   const [user, locale] = await Promise.all([requireUser("/account"), serverLocale()]);
-  const sessions = await (await serverCaller()).session.list();
+  const caller = await serverCaller();
+  const [sessions, factors] = await Promise.all([caller.session.list(), caller.security.factors()]);
   const t = accountMessages[locale];
   return (
     <div className="stack">
@@ -55,6 +57,11 @@ export default async function AccountPage() {
             <Link href="/unlock?next=%2Faccount">{t.unlockLink}</Link>
           </li>
         </ul>
+      </section>
+
+      <section aria-labelledby="factors-title">
+        <h2 id="factors-title">{t.factorsTitle}</h2>
+        <SecondFactors initial={factors} />
       </section>
 
       <section aria-labelledby="sessions-title">
