@@ -1,0 +1,82 @@
+import { expect, test, type Page } from "@playwright/test";
+import { Secret, TOTP } from "otpauth";
+import { loginWithPassword, logOut, newAccount, signUpByApi, submitPasswordLogin } from "./support/accounts";
+import { checkScreen } from "./support/checks";
+import { arrived } from "./support/page";
+
+/** The code an authenticator app shows for `secret`, `steps` periods from now. */
+const appCode = (secret: string, steps = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + steps * 30_000 });
+
+/** Adds an authenticator app on the account page, reading the key from the page; its recovery codes. */
+async function enrolTotp(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const section = page.getByRole("region", { name: "Second factors" });
+  await section.getByRole("button", { name: "Add an authenticator app" }).click();
+  await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  await checkScreen(page, "account-totp-enrol");
+  const secret = (await section.getByTestId("totp-key").innerText()).replace(/\s/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await section.getByLabel("The 6-digit code the app shows").fill(appCode(secret));
+  await section.getByRole("button", { name: "Confirm", exact: true }).click();
+  const codes = section.getByRole("list", { name: "Your recovery codes" }).getByRole("listitem");
+  await expect(codes).toHaveCount(10);
+  await checkScreen(page, "account-recovery-codes");
+  const recoveryCodes = (await codes.allInnerTexts()).map((c) => c.trim());
+  await section.getByRole("button", { name: "I have saved them" }).click();
+  await expect(section.getByRole("list", { name: "Second factors" }).getByRole("listitem")).toHaveCount(1);
+  return { secret, recoveryCodes };
+}
+
+test("an authenticator app: enrol on the account page, then the password alone does not sign in; the app's code and a recovery code do", async ({
+  page,
+  context,
+}) => {
+  const account = await signUpByApi(context, newAccount("totp"));
+  await page.goto("/account");
+  const { secret, recoveryCodes } = await enrolTotp(page);
+  await logOut(page);
+
+  await test.step("the right password leads to the second step, not into the account", async () => {
+    await submitPasswordLogin(page, account.email, account.password);
+    await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
+    await checkScreen(page, "login-second-step");
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
+  });
+
+  await test.step("a code from the app signs in", async () => {
+    await submitPasswordLogin(page, account.email, account.password);
+    // The code of the next period: the one that confirmed the app is spent, and one step of drift is allowed.
+    await page.getByLabel("Authenticator code").fill(appCode(secret, 1));
+    await page.getByRole("button", { name: "Verify and log in" }).click();
+    await arrived(page, /\/account$/);
+    await logOut(page);
+  });
+
+  await test.step("a recovery code signs in once", async () => {
+    await submitPasswordLogin(page, account.email, account.password);
+    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
+    await page.getByRole("button", { name: "Verify and log in" }).click();
+    await arrived(page, /\/account$/);
+    await expect(page.getByRole("region", { name: "Second factors" })).toContainText("Recovery codes left: 9");
+    await logOut(page);
+    await submitPasswordLogin(page, account.email, account.password);
+    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
+    await page.getByRole("button", { name: "Verify and log in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "That code is not right" })).toBeVisible();
+  });
+});
+
+test("removing the app within minutes of signing in (the sign-in is the fresh proof); afterwards the password signs in alone", async ({ page, context }) => {
+  const account = await signUpByApi(context, newAccount("totp-remove"));
+  await page.goto("/account");
+  await enrolTotp(page);
+  const section = page.getByRole("region", { name: "Second factors" });
+  await section.getByRole("button", { name: /^Remove/ }).click();
+  await expect(section.getByRole("status")).toHaveText("The second factor is removed.");
+  await expect(section.getByText("No second factor yet.")).toBeVisible();
+  await logOut(page);
+  await loginWithPassword(page, account.email, account.password);
+});
