@@ -67,7 +67,7 @@ export default async function AccountPage() {
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t.sessions}</h2>
         <p>{t.sessionsIntro}</p>
-        <Sessions initial={sessions} />
+        <Sessions initial={sessions} hasTotp={factors.factors.some((f) => f.kind === "totp")} />
       </section>
 
       <p>

@@ -6,9 +6,9 @@ import type { inferRouterOutputs } from "@trpc/server";
 import QRCode from "qrcode";
 import { useState, type FormEvent } from "react";
 import { LocalTime } from "../../src/components/account/local-time";
+import { StepUp } from "../../src/components/account/step-up";
 import { Field } from "../../src/components/field";
 import { FormAlert } from "../../src/components/form-alert";
-import { PasswordField } from "../../src/components/password-field";
 import { SubmitButton } from "../../src/components/submit-button";
 import { accountMessages } from "../../src/i18n/account";
 import { useMessages } from "../../src/i18n/client";
@@ -216,79 +216,6 @@ function ConfirmTotp({
       <SubmitButton busy={busy} busyLabel={c.working}>
         {t.totpConfirm}
       </SubmitButton>
-      <button type="button" className="link" onClick={onCancel}>
-        {t.cancel}
-      </button>
-    </form>
-  );
-}
-
-/** A fresh proof on this session: the password, or a code from the authenticator app. */
-function StepUp({ hasTotp, onProved, onCancel }: { hasTotp: boolean; onProved(): void; onCancel(): void }) {
-  const t = useMessages(accountMessages);
-  const l = useMessages(loginMessages);
-  const c = useMessages(common);
-  const stepUp = api.security.stepUp.useMutation();
-  const [withCode, setWithCode] = useState(false);
-  const [value, setValue] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setProblem(null);
-    if (!value.trim()) {
-      setError(c.required);
-      return;
-    }
-    if (withCode && !isCodeShape(value.trim())) {
-      setError(l.authenticatorFormat);
-      return;
-    }
-    setError(null);
-    try {
-      await stepUp.mutateAsync(withCode ? { totp: value.trim() } : { password: value });
-      onProved();
-    } catch (err) {
-      setProblem(toProblem(err, c));
-    }
-  }
-
-  return (
-    <form method="post" onSubmit={submit} noValidate className="stack" aria-labelledby="step-up-title">
-      <h3 id="step-up-title">{t.stepUpTitle}</h3>
-      <p>{t.stepUpIntro}</p>
-      {withCode ? (
-        <Field
-          label={l.authenticatorCode}
-          name="totp"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          required
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={error}
-        />
-      ) : (
-        <PasswordField label={t.stepUpPassword} name="password" autoComplete="current-password" value={value} onChange={setValue} error={error} />
-      )}
-      <FormAlert>{problem?.message}</FormAlert>
-      <SubmitButton busy={stepUp.isPending} busyLabel={c.working}>
-        {t.stepUpSubmit}
-      </SubmitButton>
-      {hasTotp ? (
-        <button
-          type="button"
-          className="link"
-          onClick={() => {
-            setWithCode(!withCode);
-            setValue("");
-            setError(null);
-          }}
-        >
-          {withCode ? t.stepUpWithPassword : t.stepUpWithCode}
-        </button>
-      ) : null}
       <button type="button" className="link" onClick={onCancel}>
         {t.cancel}
       </button>

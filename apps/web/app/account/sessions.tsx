@@ -4,6 +4,7 @@ import type { AppRouter } from "@authsvc/api";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useRef, useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
+import { StepUp } from "../../src/components/account/step-up";
 import { LocalTime } from "../../src/components/account/local-time";
 import { accountMessages } from "../../src/i18n/account";
 import { common } from "../../src/i18n/common";
@@ -31,7 +32,7 @@ const kindLabel = (kind: string, t: T) =>
 const ordered = (rows: SessionRow[]) =>
   [...rows].sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt);
 
-export function Sessions({ initial }: { initial: SessionRow[] }) {
+export function Sessions({ initial, hasTotp }: { initial: SessionRow[]; hasTotp: boolean }) {
   const t = useMessages(accountMessages);
   const c = useMessages(common);
   const utils = api.useUtils();
@@ -41,6 +42,8 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
   const revokeAll = api.session.revokeAll.useMutation();
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
+  // Signing other devices out needs a fresh proof: the action waits here for it.
+  const [proving, setProving] = useState<(() => Promise<string | null>) | null>(null);
   const rows = ordered(sessions.data ?? initial);
   const others = rows.filter((s) => !s.current).length;
 
@@ -54,7 +57,9 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
     try {
       setNotice(await action());
     } catch (err) {
-      setProblem(toProblem(err, c));
+      const p = toProblem(err, c);
+      if (p.code === "STEP_UP_REQUIRED") setProving(() => action);
+      else setProblem(p);
     }
     await utils.session.list.invalidate();
   }
@@ -72,6 +77,19 @@ export function Sessions({ initial }: { initial: SessionRow[] }) {
   }
 
   const busy = revoke.isPending || revokeAll.isPending;
+  if (proving) {
+    const then = proving;
+    return (
+      <StepUp
+        hasTotp={hasTotp}
+        onProved={() => {
+          setProving(null);
+          void run(then);
+        }}
+        onCancel={() => setProving(null)}
+      />
+    );
+  }
   return (
     <div className="stack">
       <FormAlert kind="success">{notice}</FormAlert>

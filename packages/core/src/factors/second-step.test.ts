@@ -167,6 +167,24 @@ describe("step-up", () => {
     expect((await t.auth.regenerateRecoveryCodes(fresh, owner)).recoveryCodes).toHaveLength(10);
   });
 
+  it("guards signing other devices out, not this one: a stolen old session cannot sign the owner out", async () => {
+    const t = createTestAuth();
+    await signUp(t.auth, { email: EMAIL });
+    const a = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, jwt, owner);
+    const b = await t.auth.loginWithPassword({ identifier: EMAIL, password: PASSWORD }, jwt, stranger);
+    clock.advanceSec(t.auth.options.secondFactor.stepUpSec + 1);
+    const thief = await t.auth.authenticate((await t.auth.issueToken(await t.auth.authenticate(b.token), jwt)).token);
+    expect((await authError(t.auth.revokeSession(thief, a.session.id, stranger))).code).toBe("STEP_UP_REQUIRED");
+    expect((await authError(t.auth.revokeAllSessions(thief, { keepCurrent: true }, stranger))).code).toBe("STEP_UP_REQUIRED");
+    expect((await t.auth.authenticate(a.token)).session!.id).toBe(a.session.id);
+    // The owner proves it (or signs in afresh) and signs the thief out; signing out here needs nothing.
+    const ownerToken = (await t.auth.issueToken(await t.auth.authenticate(a.token), jwt)).token;
+    await t.auth.stepUp(await t.auth.authenticate(ownerToken), { password: PASSWORD }, owner);
+    expect(await t.auth.revokeAllSessions(await t.auth.authenticate(ownerToken), { keepCurrent: true }, owner)).toBe(2); // the thief's, and the sign-up's
+    await expect(t.auth.authenticate(b.token)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await t.auth.revokeSession(await t.auth.authenticate(ownerToken), a.session.id, owner);
+  });
+
   it("takes a PIN only on a known device of the account", async () => {
     const t = await enrolled();
     await t.auth.setPin(t.principal, { pin: "480913" }, owner);

@@ -4,6 +4,7 @@ import { audit } from "../audit/audit";
 import { AuthError } from "../errors";
 import { signAccessToken, verifyAccessToken } from "../sessions/access-token";
 import { requireSession, type Principal } from "../sessions/authenticate";
+import { requireRecentProof } from "../factors/step-up";
 import { PROFILE_CLAIM, profileClaims } from "../sessions/claims-profiles";
 import { findSession, isSessionLive, listLiveSessions, revokeSession, revokeUserSessions } from "../sessions/sessions";
 import { findUserById, rolesHeld } from "../users/users";
@@ -80,10 +81,13 @@ export async function revokeOwnSession(ctx: AuthContext, principal: Principal, s
   const p = requireSession(principal);
   const s = await findSession(ctx, sessionId);
   if (!s || s.userId !== p.user.id || !isSessionLive(ctx, s)) throw new AuthError("NOT_FOUND");
+  // Signing another device out needs a fresh proof (a stolen session must not lock the owner out); signing this one out does not.
+  if (s.id !== p.session.id) requireRecentProof(ctx, p.session);
   await revokeSession(ctx, s, "revoked_by_user", meta);
 }
 
-export function revokeAllSessions(ctx: AuthContext, principal: Principal, opts: { keepCurrent: boolean }, meta?: RequestMeta): Promise<number> {
+export async function revokeAllSessions(ctx: AuthContext, principal: Principal, opts: { keepCurrent: boolean }, meta?: RequestMeta): Promise<number> {
   const p = requireSession(principal);
+  requireRecentProof(ctx, p.session);
   return revokeUserSessions(ctx, p.user.id, "revoked_by_user", { exceptId: opts.keepCurrent ? p.session.id : undefined, meta });
 }
