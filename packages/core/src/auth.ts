@@ -17,7 +17,8 @@ import * as registration from "./flows/registration";
 import * as sessionFlows from "./flows/session-flows";
 import { signInSecondStep } from "./flows/second-step";
 import * as factors from "./factors/manage";
-import { stepUp } from "./factors/step-up";
+import { stepUp, stepUpPasskeyOptions } from "./factors/step-up";
+import * as passkeyLogin from "./flows/passkey-login";
 import { sessionToken, type TokenRequest } from "./flows/sign-in";
 import { resolveOptions, type AuthOptionsInput } from "./options";
 import type { Hasher } from "./passwords/hash";
@@ -80,8 +81,14 @@ export function createAuth(init: CreateAuthInit) {
     requestPinReset: bind(ctx, pin.requestPinReset),
     resetPinWithCode: bind(ctx, pin.resetPinWithCode),
     signInSecondStep: bind(ctx, signInSecondStep),
+    secondStepPasskeyOptions: bind(ctx, passkeyLogin.secondStepPasskeyOptions),
+    passkeySignInOptions: bind(ctx, passkeyLogin.passkeySignInOptions),
+    loginWithPasskey: bind(ctx, passkeyLogin.loginWithPasskey),
     // second factors and step-up
     stepUp: bind(ctx, stepUp),
+    stepUpPasskeyOptions: bind(ctx, stepUpPasskeyOptions),
+    startPasskey: bind(ctx, factors.startPasskey),
+    finishPasskey: bind(ctx, factors.finishPasskey),
     listFactors: bind(ctx, factors.listFactors),
     startTotp: bind(ctx, factors.startTotp),
     confirmTotp: bind(ctx, factors.confirmTotp),

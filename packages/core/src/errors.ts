@@ -40,6 +40,8 @@ export const AUTH_ERRORS = {
   SECOND_STEP_EXPIRED: "This sign-in step has expired or was already used. Sign in again.",
   STEP_UP_REQUIRED: "Confirm it is you first: with a passkey, an authenticator code, or your current password or PIN.",
   FACTOR_NOT_FOUND: "No such second factor on this account.",
+  PASSKEY_REFUSED: "That passkey could not be verified. Try again.",
+  PASSKEYS_UNAVAILABLE: "Passkeys are not available on this site.",
 } as const;
 
 export type AuthErrorCode = keyof typeof AUTH_ERRORS;

@@ -20,3 +20,5 @@ export type { AuditKind } from "./audit/audit";
 export type { FactorsView, FactorView } from "./factors/manage";
 export type { StepUpProof } from "./factors/step-up";
 export type { SecondStepProof } from "./factors/second-step";
+export type { PasskeyAssertion } from "./factors/passkeys";
+export { relyingPartyProblem } from "./options";

@@ -52,3 +52,25 @@ describe("the ceiling of sends to one destination", () => {
     expect(defaultOptions.code.destinationPerHour).toBeLessThanOrEqual(LIVE_CHALLENGES_READ);
   });
 });
+
+describe("the passkey relying party", () => {
+  it("comes from publicUrl by default", () => {
+    expect(resolveOptions({ secret, publicUrl: "https://login.bank.example/" }).webauthn).toMatchObject({
+      rpId: "login.bank.example",
+      origins: ["https://login.bank.example"],
+      unavailable: null,
+    });
+    expect(resolveOptions({ secret }).webauthn).toMatchObject({ rpId: "localhost", origins: ["http://localhost:3000"], unavailable: null });
+  });
+
+  it("derived from a publicUrl that cannot host passkeys, leaves the service running and says why", () => {
+    expect(resolveOptions({ secret, publicUrl: "http://10.0.0.5:3000" }).webauthn.unavailable).toMatch(/not a domain name/);
+    expect(resolveOptions({ secret, publicUrl: "http://auth.internal:3000" }).webauthn.unavailable).toMatch(/must be https/);
+  });
+
+  it("set explicitly and unworkable, stops the start naming the value", () => {
+    expect(() => resolveOptions({ secret, webauthn: { rpId: "other.example", origins: ["https://login.bank.example"] } })).toThrow(/"other.example"/);
+    expect(() => resolveOptions({ secret, webauthn: { rpId: "bank.example", origins: ["https://login.bank.example/path"] } })).toThrow(/origin only/);
+    expect(resolveOptions({ secret, webauthn: { rpId: "bank.example", origins: ["https://login.bank.example", "https://app.bank.example"] } }).webauthn.unavailable).toBeNull();
+  });
+});

@@ -54,6 +54,23 @@ export interface AuthOptions {
   };
   password: { minLength: number; maxLength: number };
   pin: { maxFailures: number };
+  /**
+   * The WebAuthn relying party (factors/passkeys.ts): its id (the site's domain, or a parent
+   * domain of it), the origins ceremonies may come from, and the name authenticators show.
+   * By default the host and origin of `publicUrl`.
+   */
+  webauthn: {
+    rpId: string;
+    origins: string[];
+    rpName: string;
+    /**
+     * Why passkeys cannot work here, when the relying party was only derived from a
+     * `publicUrl` that cannot host them (plain http off localhost, an IP address): the
+     * service runs, and a passkey ceremony is refused saying so. Set explicitly, a relying
+     * party that cannot work stops the start instead.
+     */
+    unavailable: string | null;
+  };
   /** Second factors (factors/): the sign-in's second step and step-up. */
   secondFactor: {
     /** How long the second step of a sign-in may wait: its ticket's life. */
@@ -144,6 +161,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   },
   password: { minLength: 8, maxLength: 128 },
   pin: { maxFailures: 10 },
+  webauthn: { rpId: "", origins: [], rpName: "authsvc", unavailable: null },
   secondFactor: { ticketTtlSec: 5 * 60, triesPerTicket: 5, stepUpSec: 5 * 60, enrolmentTtlSec: 15 * 60, recoveryCodes: 10, issuerName: "authsvc" },
   limits: {
     loginFailuresPerIdentifier: { max: 10, windowSec: 15 * 60 },
@@ -180,6 +198,15 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   const options = merge({ ...defaultOptions, secret: input.secret } as AuthOptions, input);
   options.publicUrl = options.publicUrl.replace(/\/+$/, "");
   if (options.smsCountries.length === 0) options.smsCountries = [options.defaultCountry];
+  const site = new URL(options.publicUrl);
+  options.webauthn = {
+    ...options.webauthn,
+    rpId: options.webauthn.rpId || site.hostname,
+    origins: options.webauthn.origins.length ? options.webauthn.origins.map((o) => o.replace(/\/+$/, "")) : [site.origin],
+  };
+  const rpProblem = relyingPartyProblem(options.webauthn.rpId, options.webauthn.origins);
+  if (rpProblem && (input.webauthn?.rpId || input.webauthn?.origins?.length)) throw new Error(rpProblem);
+  options.webauthn.unavailable = rpProblem;
   const { auditDays, outboxDays, graceSec } = options.retention;
   for (const [name, value, min] of [["auditDays", auditDays, 0], ["outboxDays", outboxDays, 1], ["graceSec", graceSec, 0]] as const) {
     if (!(Number.isInteger(value) && value >= min)) throw new Error(`retention.${name} must be a whole number, ${min} or more`);
@@ -205,4 +232,31 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
     options.smsNewNumbersPerRequesterPerHour = scaled(options.smsNewNumbersPerRequesterPerHour);
   }
   return options;
+}
+
+/**
+ * Why a relying party would not work, or null: WebAuthn takes an RP id only on its own host
+ * or a subdomain of it, and a ceremony only from a secure origin (https, or http on localhost).
+ * The server's settings check (AUTH_RP_ID, AUTH_RP_ORIGINS) says the same at start.
+ */
+export function relyingPartyProblem(rpId: string, origins: readonly string[]): string | null {
+  if (!/^[a-z0-9.-]+$/i.test(rpId) || rpId.startsWith(".") || rpId.endsWith(".") || /^[\d.]+$/.test(rpId)) {
+    return `the passkey RP id "${rpId}" is not a domain name (an IP address cannot be one)`;
+  }
+  if (origins.length === 0) return "passkeys need at least one allowed origin";
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return `the passkey origin "${origin}" is not a URL`;
+    }
+    if (url.origin !== origin) return `the passkey origin "${origin}" must be an origin only (scheme, host and port), like ${url.origin}`;
+    const local = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && local)) return `the passkey origin "${origin}" must be https (http only on localhost)`;
+    const host = url.hostname.toLowerCase();
+    const id = rpId.toLowerCase();
+    if (host !== id && !host.endsWith(`.${id}`)) return `the passkey RP id "${rpId}" is neither the host of "${origin}" nor a parent domain of it`;
+  }
+  return null;
 }

@@ -87,3 +87,4 @@ export function planCodes(auth: Auth, ...codes: string[]): void {
     return code;
   };
 }
+export { SoftAuthenticator, type Forgery } from "./factors/soft-authenticator";

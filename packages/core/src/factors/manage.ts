@@ -16,6 +16,8 @@ import { notifyOwner } from "./notices";
 import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { requireRecentProof } from "./step-up";
 import { matchingStep, newTotpSecret, openSecret, sealSecret, totpUri } from "./totp";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { registrationOptions, storePasskey, verifiedRegistration } from "./passkeys";
 
 /** A factor as its holder (or an admin) sees it: never its secret. */
 export interface FactorView {
@@ -131,13 +133,44 @@ export async function confirmTotp(
   const recoveryCodes = await transaction(ctx, async (tx) => {
     const hadFactor = (await tx.store.factors.confirmedKinds(p.user.id)).length > 0;
     if (!(await tx.store.factors.confirm(f.id, p.user.id, now))) throw new AuthError("FACTOR_NOT_FOUND");
-    await audit(tx, { kind: "factor_added", userId: p.user.id, meta, detail: { kind: "totp", factorId: f.id } });
-    if (hadFactor && (await tx.store.factors.recoveryCodesLeft(p.user.id)) > 0) return null;
-    await audit(tx, { kind: "recovery_codes_made", userId: p.user.id, meta });
-    return makeRecoveryCodes(tx, p.user.id);
+    return factorAdded(tx, p.user.id, f, hadFactor, meta);
   });
   await notifyOwner(ctx, p.user, "factor_added");
   return { factor: view({ ...f, confirmedAt: now, lastStep: step, lastUsedAt: now }), recoveryCodes };
+}
+
+/** Audits a factor just added; the account's first factor comes with recovery codes (returned once), unless it still has some. */
+async function factorAdded(tx: AuthContext, userId: number, f: SecondFactor, hadFactor: boolean, meta?: RequestMeta): Promise<string[] | null> {
+  await audit(tx, { kind: "factor_added", userId, meta, detail: { kind: f.kind, factorId: f.id } });
+  if (hadFactor && (await tx.store.factors.recoveryCodesLeft(userId)) > 0) return null;
+  await audit(tx, { kind: "recovery_codes_made", userId, meta });
+  return makeRecoveryCodes(tx, userId);
+}
+
+/** Starts registering a passkey on the account (needs step-up): the options for the browser's `navigator.credentials.create`. */
+export async function startPasskey(ctx: AuthContext, principal: Principal, meta?: RequestMeta) {
+  const p = requireSession(principal);
+  requireRecentProof(ctx, p.session);
+  return registrationOptions(ctx, p.user, meta);
+}
+
+/** Stores the passkey the browser made for that ceremony; the account's first factor comes with its recovery codes. */
+export async function finishPasskey(
+  ctx: AuthContext,
+  principal: Principal,
+  input: { ceremonyId: string; response: RegistrationResponseJSON; name?: string },
+  meta?: RequestMeta,
+): Promise<{ factor: FactorView; recoveryCodes: string[] | null }> {
+  const p = requireSession(principal);
+  const name = cleanName(input.name, "Passkey");
+  const verified = await verifiedRegistration(ctx, p.user, input);
+  const { factor, recoveryCodes } = await transaction(ctx, async (tx) => {
+    const hadFactor = (await tx.store.factors.confirmedKinds(p.user.id)).length > 0;
+    const stored = await storePasskey(tx, p.user.id, verified, name);
+    return { factor: stored, recoveryCodes: await factorAdded(tx, p.user.id, stored, hadFactor, meta) };
+  });
+  await notifyOwner(ctx, p.user, "factor_added");
+  return { factor: view(factor), recoveryCodes };
 }
 
 /** Removes one of the holder's factors; the last one takes the recovery codes with it. */

@@ -25,6 +25,7 @@ import { transaction } from "../transaction";
 import { matchingStep, openSecret } from "./totp";
 import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { notifyOwner } from "./notices";
+import { verifiedAssertion, type PasskeyAssertion } from "./passkeys";
 
 /** What a ticket remembers of the first step. */
 interface TicketPayload {
@@ -112,7 +113,7 @@ export async function liveTicket(
   return { challenge: c, payload, userId: c.userId };
 }
 
-export type SecondStepProof = { totp: string } | { recoveryCode: string };
+export type SecondStepProof = { totp: string } | { recoveryCode: string } | { passkey: PasskeyAssertion };
 
 /**
  * Checks an authenticator code against the account's confirmed apps and spends its step:
@@ -156,12 +157,20 @@ export async function completeSecondStep<T>(
   // The try is spent before the proof is checked, so concurrent guesses cannot outrun the count.
   const left = await ctx.store.challenges.spendAttempt(challenge.id);
   if (left === undefined) throw new AuthError("SECOND_STEP_EXPIRED");
-  const how = "totp" in input ? "totp" : "recovery_code";
-  const ok = "totp" in input ? await acceptTotp(ctx, userId, input.totp) : await acceptRecoveryCode(ctx, userId, input.recoveryCode);
+  const how = "totp" in input ? "totp" : "passkey" in input ? "passkey" : "recovery_code";
+  const ok =
+    "totp" in input
+      ? await acceptTotp(ctx, userId, input.totp)
+      : "passkey" in input
+        ? await verifiedAssertion(ctx, input.passkey, userId, meta).then(
+            () => true,
+            () => false,
+          )
+        : await acceptRecoveryCode(ctx, userId, input.recoveryCode);
   if (!ok) {
     await hitLimit(ctx, failureKey(userId, requester.key), limit);
     await audit(ctx, { kind: "second_factor_failed", outcome: "fail", userId, meta, detail: { how, attemptsLeft: left } });
-    throw new AuthError("INVALID_CODE", { attemptsLeft: left });
+    throw new AuthError(how === "passkey" ? "PASSKEY_REFUSED" : "INVALID_CODE", { attemptsLeft: left });
   }
   const user = await ctx.store.users.byId(userId);
   if (!user || user.status === "DISABLED") throw new AuthError("ACCOUNT_DISABLED");

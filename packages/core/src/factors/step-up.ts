@@ -14,8 +14,9 @@ import { requireSession, type Principal } from "../sessions/authenticate";
 import { knownDevice } from "../sessions/device";
 import { markAuthenticated } from "../sessions/sessions";
 import { acceptTotp } from "./second-step";
+import { assertionOptions, verifiedAssertion, type PasskeyAssertion } from "./passkeys";
 
-export type StepUpProof = { password: string } | { totp: string } | { pin: string };
+export type StepUpProof = { password: string } | { totp: string } | { pin: string } | { passkey: PasskeyAssertion };
 
 /** Refuses with STEP_UP_REQUIRED unless the session proved its holder recently enough. */
 export function requireRecentProof(ctx: AuthContext, session: Session): void {
@@ -38,6 +39,12 @@ export async function stepUp(ctx: AuthContext, principal: Principal, proof: Step
   } else if ("totp" in proof) {
     how = "totp";
     ok = await acceptTotp(ctx, user.id, proof.totp);
+  } else if ("passkey" in proof) {
+    how = "passkey";
+    ok = await verifiedAssertion(ctx, proof.passkey, user.id, meta).then(
+      () => true,
+      () => false,
+    );
   } else {
     how = "pin";
     // Family 004's bearer session is the device its PIN was set on; elsewhere the device token says so.
@@ -50,9 +57,14 @@ export async function stepUp(ctx: AuthContext, principal: Principal, proof: Step
   }
   if (!ok) {
     await audit(ctx, { kind: "step_up", outcome: "fail", userId: user.id, meta, detail: { how } });
-    throw new AuthError(how === "password" ? "INVALID_CREDENTIALS" : how === "pin" ? "INVALID_PIN" : "INVALID_CODE");
+    throw new AuthError(how === "password" ? "INVALID_CREDENTIALS" : how === "pin" ? "INVALID_PIN" : how === "passkey" ? "PASSKEY_REFUSED" : "INVALID_CODE");
   }
   await markAuthenticated(ctx, p.session.id);
   await audit(ctx, { kind: "step_up", userId: user.id, meta, detail: { how, sessionId: p.session.id } });
   return { validForSec: ctx.options.secondFactor.stepUpSec };
+}
+
+/** Options for a passkey step-up: this account's passkeys. */
+export function stepUpPasskeyOptions(ctx: AuthContext, principal: Principal, meta?: RequestMeta) {
+  return assertionOptions(ctx, requireSession(principal).user.id, meta);
 }
