@@ -69,6 +69,13 @@ const WELL_FORMED: Record<string, Record<string, unknown>> = {
   "security.startTotp": { name: "Pixel" },
   "security.confirmTotp": { factorId: 1, code: "123456" },
   "security.removeFactor": { factorId: 1 },
+  "security.finishPasskey": { ceremonyId: "1", response: { id: "a", rawId: "a", type: "public-key", response: { clientDataJSON: "a", attestationObject: "a" } }, name: "Phone" },
+  "auth.secondStepPasskeyOptions": { ticket: "a.b", delivery: "token" },
+  "auth.loginWithPasskey": {
+    ceremonyId: "1",
+    response: { id: "a", rawId: "a", type: "public-key", response: { clientDataJSON: "a", authenticatorData: "a", signature: "a" } },
+    delivery: "token",
+  },
 };
 
 /** Who calls: nobody, a signed-in user, an admin, or someone with a bogus credential. */

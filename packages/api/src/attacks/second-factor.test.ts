@@ -6,6 +6,7 @@
  */
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
+import { SoftAuthenticator } from "@authsvc/core/testing";
 import { PIN, restSetup, type RestHarness } from "../rest/test-helpers";
 import { expect000, expect001, expect002, expect003, expect004, PASS } from "../testing";
 
@@ -125,5 +126,45 @@ describe("an enrolled account on the typed API", () => {
     const removed = await h.mutate("security.removeFactor", { factorId }, { token: ana.token });
     expect(removed.body.result.data).toEqual({ factors: [], recoveryCodesLeft: 0 });
     expect((await h.call("POST", "/api/v1/auth/login", { email: EMAIL, password: PASS })).status).toBe(200);
+  });
+});
+
+describe("passkeys on the typed API", () => {
+  const ORIGIN = "https://login.bank.example";
+  const passkeySetup = () => restSetup({ options: { publicUrl: ORIGIN, webauthn: { rpId: "bank.example" } } });
+
+  async function withPasskey(h: RestHarness) {
+    const ana = await h.verifiedUser({ username: "ana", email: EMAIL });
+    const device = new SoftAuthenticator(ORIGIN, "bank.example");
+    const started = await h.mutate("security.startPasskey", undefined, { token: ana.token });
+    expect(started.status, started.text).toBe(200);
+    const { ceremonyId, options } = started.body.result.data;
+    const done = await h.mutate("security.finishPasskey", { ceremonyId, response: device.register(options), name: "Phone" }, { token: ana.token });
+    expect(done.status, done.text).toBe(200);
+    return { ...ana, device };
+  }
+
+  it("signs in with no username; a replayed response is refused; the password alone answers 003's refusal", async () => {
+    const h = passkeySetup();
+    const ana = await withPasskey(h);
+    const opts = await h.mutate("auth.passkeyOptions");
+    const { ceremonyId, options } = opts.body.result.data;
+    const response = ana.device.assert(options);
+    const signedIn = await h.mutate("auth.loginWithPasskey", { ceremonyId, response });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    expect((await h.me(signedIn.body.result.data.accessToken)).body.result.data.id).toBe(ana.id);
+    const replay = await h.mutate("auth.loginWithPasskey", { ceremonyId, response });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.data.authCode).toBe("PASSKEY_REFUSED");
+    expect003(await h.call("POST", "/api/v1/auth/login", { email: EMAIL, password: PASS }), 401, "This account needs its second factor to sign in");
+  });
+
+  it("refuses an assertion made on another origin (a phishing page relaying the ceremony)", async () => {
+    const h = passkeySetup();
+    const ana = await withPasskey(h);
+    const { ceremonyId, options } = (await h.mutate("auth.passkeyOptions")).body.result.data;
+    const phished = await h.mutate("auth.loginWithPasskey", { ceremonyId, response: ana.device.assert(options, { origin: "https://login.bank-example.com" }) });
+    expect(phished.body.error.data.authCode).toBe("PASSKEY_REFUSED");
+    noToken(phished.text);
   });
 });

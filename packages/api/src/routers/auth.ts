@@ -1,4 +1,4 @@
-import { AuthError, passwordProblem, type PendingRegistration } from "@authsvc/core";
+import { AuthError, passwordProblem, type PasskeyAssertion, type PendingRegistration, type SecondStepProof } from "@authsvc/core";
 import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -130,12 +130,29 @@ export const authRouter = {
       z.union([
         z.object({ ticket: s.ticket, totp: s.code, delivery: deliveryInput }),
         z.object({ ticket: s.ticket, recoveryCode: s.recoveryCode, delivery: deliveryInput }),
+        z.object({ ticket: s.ticket, passkey: s.passkeyAssertion, delivery: deliveryInput }),
       ]),
     )
     .mutation(async ({ ctx, input }) => {
       const { delivery, ...proof } = input;
-      return signedInResponse(ctx, await ctx.auth.signInSecondStep(proof, tokenRequestFor(delivery), ctx.meta));
+      // The passkey's response: its shape checked here, its content by the WebAuthn library in core.
+      return signedInResponse(ctx, await ctx.auth.signInSecondStep(proof as SecondStepProof & { ticket: string }, tokenRequestFor(delivery), ctx.meta));
     }),
+
+  /** Options for the second step with one of the ticket's account's passkeys (`navigator.credentials.get`). */
+  secondStepPasskeyOptions: publicProcedure
+    .input(z.object({ ticket: s.ticket, delivery: deliveryInput }))
+    .mutation(({ ctx, input }) => ctx.auth.secondStepPasskeyOptions(input.ticket, tokenRequestFor(input.delivery), ctx.meta)),
+
+  /** Options for a sign-in with a passkey and no username; the browser may offer them as autofill. */
+  passkeyOptions: publicProcedure.mutation(({ ctx }) => ctx.auth.passkeySignInOptions(ctx.meta)),
+
+  /** A sign-in with a passkey: the answer to `passkeyOptions`' ceremony. */
+  loginWithPasskey: publicProcedure
+    .input(s.passkeyAssertion.extend({ delivery: deliveryInput }))
+    .mutation(async ({ ctx, input }) =>
+      signedInResponse(ctx, await ctx.auth.loginWithPasskey(input as PasskeyAssertion, tokenRequestFor(input.delivery), ctx.meta)),
+    ),
 
   /** Same answer whether or not the account exists. */
   forgotPassword: publicProcedure

@@ -17,3 +17,34 @@ export const ticket = z.string().trim().min(1).max(200);
 export const recoveryCode = z.string().trim().min(1).max(32);
 /** A factor's id, as `security.factors` lists it. */
 export const factorId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** base64url (WebAuthn's JSON), at most `max` characters. */
+const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, "Not base64url.");
+const credentialFields = {
+  id: b64url(1400),
+  rawId: b64url(1400),
+  type: z.literal("public-key"),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+};
+/** What `navigator.credentials.create` answered, as @simplewebauthn/browser sends it; its content is the library's to check. */
+export const registrationResponse = z.object({
+  ...credentialFields,
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    attestationObject: b64url(65536),
+    transports: z.array(z.string().max(32)).max(10).optional(),
+  }),
+});
+/** What `navigator.credentials.get` answered. */
+export const authenticationResponse = z.object({
+  ...credentialFields,
+  response: z.object({
+    clientDataJSON: b64url(8192),
+    authenticatorData: b64url(8192),
+    signature: b64url(1024),
+    userHandle: b64url(256).optional(),
+  }),
+});
+/** A passkey's answer to a ceremony the service started (`ceremonyId`). */
+export const passkeyAssertion = z.object({ ceremonyId: z.string().min(1).max(64), response: authenticationResponse });

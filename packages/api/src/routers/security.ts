@@ -1,3 +1,4 @@
+import type { StepUpProof } from "@authsvc/core";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { protectedProcedure } from "../trpc";
@@ -10,8 +11,26 @@ export const securityRouter = {
 
   /** Proves it is you again on this session: a passkey, an authenticator code, the password, or the PIN on a known device. */
   stepUp: protectedProcedure
-    .input(z.union([z.object({ password: s.password }), z.object({ totp: s.code }), z.object({ pin: z.string().max(64) })]))
-    .mutation(({ ctx, input }) => ctx.auth.stepUp(ctx.principal, input, ctx.meta)),
+    .input(
+      z.union([
+        z.object({ password: s.password }),
+        z.object({ totp: s.code }),
+        z.object({ pin: z.string().max(64) }),
+        z.object({ passkey: s.passkeyAssertion }),
+      ]),
+    )
+    .mutation(({ ctx, input }) => ctx.auth.stepUp(ctx.principal, input as StepUpProof, ctx.meta)),
+
+  /** Options for a passkey step-up: this account's passkeys (`navigator.credentials.get`). */
+  stepUpPasskeyOptions: protectedProcedure.mutation(({ ctx }) => ctx.auth.stepUpPasskeyOptions(ctx.principal, ctx.meta)),
+
+  /** Starts registering a passkey (`navigator.credentials.create`). Needs step-up. */
+  startPasskey: protectedProcedure.mutation(({ ctx }) => ctx.auth.startPasskey(ctx.principal, ctx.meta)),
+
+  /** Stores the passkey the browser made; the account's first factor comes with its recovery codes, shown once. */
+  finishPasskey: protectedProcedure
+    .input(z.object({ ceremonyId: z.string().min(1).max(64), response: s.registrationResponse, name: z.string().max(64).optional() }))
+    .mutation(({ ctx, input }) => ctx.auth.finishPasskey(ctx.principal, input as Parameters<typeof ctx.auth.finishPasskey>[1], ctx.meta)),
 
   /** Starts an authenticator-app enrolment: the key as text and as an `otpauth://` URI for a QR code. Needs step-up. */
   startTotp: protectedProcedure
