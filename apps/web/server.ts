@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       secret: env.authSecret,
       dataDir: env.dataDir,
       publicUrl: env.publicUrl,
+      webauthn: env.webauthn,
       defaultCountry: env.defaultCountry,
       smsCountries: env.smsCountries,
       smsNewNumbersPerHour: env.smsNewNumbersPerHour,

@@ -39,6 +39,7 @@ describe("loadEnv", () => {
       defaultCountry: "ID",
       trustedProxies: [],
       publicUrl: "http://localhost:3000",
+      webauthn: {},
       firebaseServiceAccount: undefined,
       nodeEnv: undefined,
       rateLimitScale: 1,
@@ -90,6 +91,7 @@ describe("loadEnv", () => {
       trustedProxies: ["10.0.0.0/8", "loopback"],
       trustProxy: expect.any(Function),
       publicUrl: "https://auth.example.com",
+      webauthn: {},
       firebaseServiceAccount: "/etc/firebase.json",
       smtp: { url: "smtp://mailer:pw@mail.example.com:587", from: "Acme <no-reply@acme.example>" },
       smsWebhook: { url: "https://sms.example.com/send", secret: "0123456789abcdef0123" },
@@ -100,6 +102,16 @@ describe("loadEnv", () => {
       smsNewNumbersPerHour: 50,
       auditRetentionDays: 90,
     });
+  });
+
+  it("reads the passkey relying party, and refuses one that cannot work, naming the value", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).webauthn).toEqual({});
+    expect(loadEnv({ AUTH_SECRET: SECRET, PUBLIC_URL: "https://login.bank.example", AUTH_RP_ID: "bank.example" }, cwd).webauthn).toEqual({ rpId: "bank.example" });
+    expect(
+      loadEnv({ AUTH_SECRET: SECRET, AUTH_RP_ID: "bank.example", AUTH_RP_ORIGINS: "https://login.bank.example, https://app.bank.example" }, cwd).webauthn,
+    ).toEqual({ rpId: "bank.example", origins: ["https://login.bank.example", "https://app.bank.example"] });
+    expect(problemsFor({ AUTH_SECRET: SECRET, PUBLIC_URL: "https://login.bank.example", AUTH_RP_ID: "other.example" }).join("\n")).toMatch(/"other\.example"/);
+    expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_RP_ID: "bank.example", AUTH_RP_ORIGINS: "http://login.bank.example" }).join("\n")).toMatch(/must be https/);
   });
 
   it("reads AUTH_AUDIT_RETENTION_DAYS as whole days, 0 meaning for ever", () => {

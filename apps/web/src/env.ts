@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
-import { defaultOptions, loadOrCreateSecret, type AuthOptionsInput } from "@authsvc/core";
+import { defaultOptions, loadOrCreateSecret, relyingPartyProblem, type AuthOptionsInput } from "@authsvc/core";
 import { databasePath, databaseUrlWithoutSecrets, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, TRUST_PROXY_NAMES, type TrustProxy } from "@authsvc/api/trust-proxy";
 
@@ -39,6 +39,8 @@ export interface Env {
   trustProxy: TrustProxy;
   /** Without a trailing slash, so links can be built by appending a path. */
   publicUrl: string;
+  /** Passkeys' relying party when set (AUTH_RP_ID, AUTH_RP_ORIGINS); else core derives it from publicUrl. */
+  webauthn: { rpId?: string; origins?: string[] };
   firebaseServiceAccount: string | undefined;
   /** Email over SMTP; absent: email goes to the outbox only. */
   smtp: { url: string; from: string } | undefined;
@@ -165,6 +167,11 @@ const schema = z.object({
     .optional(),
   TRUST_PROXY: trustProxySetting.default([]),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" }).optional(),
+  AUTH_RP_ID: z.string().trim().min(1).optional(),
+  AUTH_RP_ORIGINS: z
+    .string()
+    .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
+    .optional(),
   FIREBASE_SERVICE_ACCOUNT: z.string().optional(),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL, like smtp://user:pass@mail.example.com:587" })
@@ -235,6 +242,17 @@ function engineProblems(v: Parsed): string[] {
   return problems;
 }
 
+/**
+ * A passkey relying party set by hand must work (core's rule, relyingPartyProblem); the
+ * one derived from PUBLIC_URL may not, and then passkeys are simply off (core says so).
+ */
+function relyingParty(v: Parsed): string[] {
+  if (!v.AUTH_RP_ID && !v.AUTH_RP_ORIGINS?.length) return [];
+  const site = new URL(v.PUBLIC_URL ?? `http://localhost:${v.PORT}`);
+  const problem = relyingPartyProblem(v.AUTH_RP_ID ?? site.hostname, v.AUTH_RP_ORIGINS?.length ? v.AUTH_RP_ORIGINS : [site.origin]);
+  return problem ? [`AUTH_RP_ID / AUTH_RP_ORIGINS: ${problem}`] : [];
+}
+
 /** Half a transport would fail on the first message; refuse it at start, naming what is missing. */
 function halfConfigured(v: Parsed): string[] {
   const problems: string[] = [];
@@ -269,7 +287,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     throw new EnvError(problems);
   }
-  const problems = [...engineProblems(result.data), ...halfConfigured(result.data)];
+  const problems = [...engineProblems(result.data), ...halfConfigured(result.data), ...relyingParty(result.data)];
   if (problems.length) throw new EnvError(problems);
   return settle(result.data, source, cwd);
 }
@@ -307,6 +325,7 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     trustedProxies: v.TRUST_PROXY,
     trustProxy: compileTrustProxy(v.TRUST_PROXY),
     publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ""),
+    webauthn: { ...(v.AUTH_RP_ID ? { rpId: v.AUTH_RP_ID } : {}), ...(v.AUTH_RP_ORIGINS?.length ? { origins: v.AUTH_RP_ORIGINS } : {}) },
     firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,
     smtp: v.SMTP_URL && v.MAIL_FROM ? { url: v.SMTP_URL, from: v.MAIL_FROM } : undefined,
     smsWebhook: v.SMS_WEBHOOK_URL && v.SMS_WEBHOOK_SECRET ? { url: v.SMS_WEBHOOK_URL, secret: v.SMS_WEBHOOK_SECRET } : undefined,
