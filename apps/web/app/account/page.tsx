@@ -67,7 +67,11 @@ export default async function AccountPage() {
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t.sessions}</h2>
         <p>{t.sessionsIntro}</p>
-        <Sessions initial={sessions} hasTotp={factors.factors.some((f) => f.kind === "totp")} />
+        <Sessions
+          initial={sessions}
+          hasTotp={factors.factors.some((f) => f.kind === "totp")}
+          hasPasskey={factors.factors.some((f) => f.kind === "passkey")}
+        />
       </section>
 
       <p>

@@ -3,6 +3,7 @@
 import type { AppRouter } from "@authsvc/api";
 import { isCodeShape } from "@authsvc/core/vocabulary";
 import type { inferRouterOutputs } from "@trpc/server";
+import { startRegistration } from "@simplewebauthn/browser";
 import QRCode from "qrcode";
 import { useState, type FormEvent } from "react";
 import { LocalTime } from "../../src/components/account/local-time";
@@ -44,11 +45,14 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
   const confirm = api.security.confirmTotp.useMutation();
   const remove = api.security.removeFactor.useMutation();
   const regenerate = api.security.regenerateRecoveryCodes.useMutation();
+  const startPasskey = api.security.startPasskey.useMutation();
+  const finishPasskey = api.security.finishPasskey.useMutation();
   const [mode, setMode] = useState<Mode>({ kind: "idle" });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const view = factors.data ?? initial;
   const hasTotp = view.factors.some((f) => f.kind === "totp");
+  const hasPasskey = view.factors.some((f) => f.kind === "passkey");
 
   /** Runs a change; when it needs a fresh proof, asks for one and runs it again after. */
   async function guarded(action: () => Promise<void>) {
@@ -71,6 +75,22 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
       setMode({ kind: "enrol", enrolment: { factorId: started.factorId, secret: started.secret, qr } });
     });
 
+  const addPasskey = () =>
+    guarded(async () => {
+      const { ceremonyId, options } = await startPasskey.mutateAsync();
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: options });
+      } catch (err) {
+        // The person closed the browser's prompt, or this browser has no way to make one.
+        if (err instanceof Error && (err.name === "NotAllowedError" || err.name === "InvalidStateError")) return;
+        throw err;
+      }
+      const done = await finishPasskey.mutateAsync({ ceremonyId, response, name: t.passkeyDefaultName });
+      setNotice(t.passkeyAdded);
+      setMode(done.recoveryCodes ? { kind: "codes", codes: done.recoveryCodes } : { kind: "idle" });
+    });
+
   const removeFactor = (factorId: number) =>
     guarded(async () => {
       await remove.mutateAsync({ factorId });
@@ -85,7 +105,7 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
     });
 
   if (mode.kind === "stepUp") {
-    return <StepUp hasTotp={hasTotp} onProved={() => void mode.then()} onCancel={() => setMode({ kind: "idle" })} />;
+    return <StepUp hasTotp={hasTotp} hasPasskey={hasPasskey} onProved={() => void mode.then()} onCancel={() => setMode({ kind: "idle" })} />;
   }
   if (mode.kind === "codes") {
     return (
@@ -151,11 +171,16 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
       ) : null}
       <div role="status">{notice}</div>
       <FormAlert>{problem?.message}</FormAlert>
-      {hasTotp ? null : (
-        <button type="button" onClick={() => void startTotp()} disabled={start.isPending}>
-          {start.isPending ? c.working : t.addTotp}
-        </button>
-      )}
+      <p>
+        <button type="button" onClick={() => void addPasskey()} disabled={startPasskey.isPending || finishPasskey.isPending}>
+          {startPasskey.isPending || finishPasskey.isPending ? c.working : t.addPasskey}
+        </button>{" "}
+        {hasTotp ? null : (
+          <button type="button" onClick={() => void startTotp()} disabled={start.isPending}>
+            {start.isPending ? c.working : t.addTotp}
+          </button>
+        )}
+      </p>
     </div>
   );
 }

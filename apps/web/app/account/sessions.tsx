@@ -32,7 +32,7 @@ const kindLabel = (kind: string, t: T) =>
 const ordered = (rows: SessionRow[]) =>
   [...rows].sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt);
 
-export function Sessions({ initial, hasTotp }: { initial: SessionRow[]; hasTotp: boolean }) {
+export function Sessions({ initial, hasTotp, hasPasskey }: { initial: SessionRow[]; hasTotp: boolean; hasPasskey: boolean }) {
   const t = useMessages(accountMessages);
   const c = useMessages(common);
   const utils = api.useUtils();
@@ -82,6 +82,7 @@ export function Sessions({ initial, hasTotp }: { initial: SessionRow[]; hasTotp:
     return (
       <StepUp
         hasTotp={hasTotp}
+        hasPasskey={hasPasskey}
         onProved={() => {
           setProving(null);
           void run(then);

@@ -5,7 +5,7 @@ import { CodeEntry } from "../../src/components/code-entry";
 import { useLocale, useMessages } from "../../src/i18n/client";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
-import { secondStepTicket } from "../../src/trpc/errors";
+import { secondStepTicket, type SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { ClaimMoved } from "./claim-moved";
 import { SecondStep } from "./second-step";
@@ -19,9 +19,9 @@ export function EmailConfirm({ email, resendIn, next, onBack }: { email: string;
   // The code moved this email off an account that had not verified it: say so before going on.
   const [moved, setMoved] = useState<"phone" | "email" | null>(null);
   // Set when the code was right and the account has a second factor.
-  const [ticket, setTicket] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<SecondStepTicket | null>(null);
   if (moved) return <ClaimMoved what={moved} next={next} />;
-  if (ticket) return <SecondStep ticket={ticket} next={next} onRestart={onBack} />;
+  if (ticket) return <SecondStep step={ticket} next={next} onRestart={onBack} />;
   return (
     <div className="stack">
       <CodeEntry

@@ -11,7 +11,7 @@ import { useLocale, useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
-import { secondStepTicket } from "../../src/trpc/errors";
+import { secondStepTicket, type SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { EmailConfirm } from "./email-confirm";
 import { useRefusal } from "./refusal";
@@ -32,7 +32,7 @@ export function PasswordLogin({ next }: { next: string | null }) {
   // Set once the person asked for a code to confirm the email that blocked the login.
   const [confirm, setConfirm] = useState<{ email: string; resendIn: number } | null>(null);
   // Set when the password was right and the account has a second factor.
-  const [ticket, setTicket] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<SecondStepTicket | null>(null);
   useFocusInvalid(form, missing.at);
 
   async function submit(e: FormEvent) {
@@ -74,7 +74,7 @@ export function PasswordLogin({ next }: { next: string | null }) {
       setPassword("");
       refusal.clear();
     };
-    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+    return <SecondStep step={ticket} next={next} onRestart={restart} />;
   }
   if (confirm) return <EmailConfirm email={confirm.email} resendIn={confirm.resendIn} next={next} onBack={() => setConfirm(null)} />;
 

@@ -10,7 +10,7 @@ import { useLocale, useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
-import { secondStepTicket } from "../../src/trpc/errors";
+import { secondStepTicket, type SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { ClaimMoved } from "./claim-moved";
 import { SecondStep } from "./second-step";
@@ -33,7 +33,7 @@ export function PhoneLogin({ next }: { next: string | null }) {
   // The code moved this number off an account that had not verified it: say so before going on.
   const [moved, setMoved] = useState<"phone" | "email" | null>(null);
   // Set when the code was right and the account has a second factor.
-  const [ticket, setTicket] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<SecondStepTicket | null>(null);
   useFocusInvalid(form, missing ?? refusal.problem);
 
   async function submit(e: FormEvent) {
@@ -61,7 +61,7 @@ export function PhoneLogin({ next }: { next: string | null }) {
       setTicket(null);
       setSent(null);
     };
-    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+    return <SecondStep step={ticket} next={next} onRestart={restart} />;
   }
 
   if (sent) {

@@ -10,7 +10,7 @@ import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
-import { secondStepTicket } from "../../src/trpc/errors";
+import { secondStepTicket, type SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { useRefusal } from "./refusal";
 import { SecondStep } from "./second-step";
@@ -26,7 +26,7 @@ export function PinLogin({ next }: { next: string | null }) {
   const [invalid, setInvalid] = useState<{ username?: string; pin?: string; at?: object }>({});
   const [leaving, setLeaving] = useState(false);
   // Set when the PIN was right and the account has a second factor.
-  const [ticket, setTicket] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<SecondStepTicket | null>(null);
   useFocusInvalid(form, invalid.at);
 
   async function submit(e: FormEvent) {
@@ -58,7 +58,7 @@ export function PinLogin({ next }: { next: string | null }) {
       setPin("");
       refusal.clear();
     };
-    return <SecondStep ticket={ticket} next={next} onRestart={restart} />;
+    return <SecondStep step={ticket} next={next} onRestart={restart} />;
   }
   const p = refusal.problem;
   return (

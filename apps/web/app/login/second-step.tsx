@@ -10,17 +10,21 @@ import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
+import { startAuthentication } from "@simplewebauthn/browser";
+import type { SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { useRefusal } from "./refusal";
 
-/** The second step of a sign-in: a code from the authenticator app, or a recovery code. */
-export function SecondStep({ ticket, next, onRestart }: { ticket: string; next: string | null; onRestart(): void }) {
+/** The second step of a sign-in: a passkey, a code from the authenticator app, or a recovery code. */
+export function SecondStep({ step: { ticket, factors }, next, onRestart }: { step: SecondStepTicket; next: string | null; onRestart(): void }) {
   const t = useMessages(loginMessages);
   const c = useMessages(common);
   const step = api.auth.secondStep.useMutation();
+  const passkeyOptions = api.auth.secondStepPasskeyOptions.useMutation();
   const refusal = useRefusal();
   const form = useRef<HTMLFormElement>(null);
-  const [recovery, setRecovery] = useState(false);
+  // Without an authenticator app (passkeys only), the typed way in is a recovery code.
+  const [recovery, setRecovery] = useState(!factors.includes("totp"));
   const [value, setValue] = useState("");
   const [invalid, setInvalid] = useState<{ message?: string; at?: object }>({});
   const [leaving, setLeaving] = useState(false);
@@ -46,10 +50,31 @@ export function SecondStep({ ticket, next, onRestart }: { ticket: string; next: 
     }
   }
 
+  async function withPasskey() {
+    if (step.isPending || leaving) return;
+    refusal.clear();
+    try {
+      const { ceremonyId, options } = await passkeyOptions.mutateAsync({ ticket, delivery: "cookie" });
+      const response = await startAuthentication({ optionsJSON: options });
+      await step.mutateAsync({ ticket, passkey: { ceremonyId, response }, delivery: "cookie" });
+      setLeaving(true);
+      window.location.assign(safeNext(next));
+    } catch (err) {
+      // The person closed the browser's passkey prompt: nothing to say.
+      if (err instanceof Error && err.name === "NotAllowedError") return;
+      refusal.fail(err);
+    }
+  }
+
   const expired = refusal.problem?.code === "SECOND_STEP_EXPIRED";
   return (
     <form ref={form} method="post" onSubmit={submit} noValidate className="stack" aria-labelledby="second-step-title">
       <h2 id="second-step-title">{t.secondStepTitle}</h2>
+      {factors.includes("passkey") && !expired ? (
+        <button type="button" className="primary" onClick={() => void withPasskey()} disabled={passkeyOptions.isPending || step.isPending || leaving}>
+          {t.usePasskey}
+        </button>
+      ) : null}
       <p>{recovery ? t.secondStepRecoveryIntro : t.secondStepIntro}</p>
       <Field
         key={recovery ? "recovery" : "totp"}
@@ -75,6 +100,7 @@ export function SecondStep({ ticket, next, onRestart }: { ticket: string; next: 
           {t.secondStepSubmit}
         </WaitSubmit>
       )}
+      {factors.includes("totp") ? (
       <p>
         <button
           type="button"
@@ -89,6 +115,7 @@ export function SecondStep({ ticket, next, onRestart }: { ticket: string; next: 
           {recovery ? t.useAuthenticator : t.useRecoveryCode}
         </button>
       </p>
+      ) : null}
     </form>
   );
 }

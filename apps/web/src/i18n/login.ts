@@ -33,6 +33,8 @@ export const loginMessages = defineMessages({
     useAuthenticator: "Use the authenticator app instead",
     secondStepSubmit: "Verify and log in",
     signInAgain: "Log in again",
+    usePasskey: "Use a passkey",
+    passkeyLogin: "Log in with a passkey",
     authenticatorFormat: "The code is 6 digits.",
     // phone
     phone: "Phone number",
@@ -83,6 +85,8 @@ export const loginMessages = defineMessages({
     useAuthenticator: "Gunakan aplikasi autentikator",
     secondStepSubmit: "Verifikasi dan masuk",
     signInAgain: "Masuk lagi",
+    usePasskey: "Gunakan passkey",
+    passkeyLogin: "Masuk dengan passkey",
     authenticatorFormat: "Kode terdiri dari 6 digit.",
     phone: "Nomor telepon",
     phoneHint: "Misalnya 0812 3456 7890 atau +62 812 3456 7890.",

@@ -27,6 +27,7 @@ interface ErrorData {
   reason?: string;
   field?: string;
   ticket?: string;
+  factors?: string[];
   issues?: { path: string; message: string }[];
 }
 
@@ -47,8 +48,14 @@ export function toProblem(err: unknown, t: Common): ApiProblem {
   return { code, message, retryAfterSec: data.retryAfterSec, attemptsLeft: data.attemptsLeft, reason: data.reason, field: data.field, ticket: data.ticket, fields };
 }
 
-/** The ticket of a sign-in's first step that answered SECOND_FACTOR_REQUIRED, or null for any other outcome. */
-export function secondStepTicket(err: unknown): string | null {
+/** A sign-in's second step to take: its ticket and the factors that can take it. */
+export interface SecondStepTicket {
+  ticket: string;
+  factors: string[];
+}
+
+/** The second step a sign-in's first step answered (SECOND_FACTOR_REQUIRED), or null for any other outcome. */
+export function secondStepTicket(err: unknown): SecondStepTicket | null {
   const data = err instanceof TRPCClientError ? (err.data as ErrorData | undefined) : undefined;
-  return data?.authCode === "SECOND_FACTOR_REQUIRED" && typeof data.ticket === "string" ? data.ticket : null;
+  return data?.authCode === "SECOND_FACTOR_REQUIRED" && typeof data.ticket === "string" ? { ticket: data.ticket, factors: data.factors ?? [] } : null;
 }

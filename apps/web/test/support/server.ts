@@ -119,6 +119,16 @@ export interface Service {
 }
 
 /**
+ * PUBLIC_URL as the service's address; and, since a passkey's relying party must be a domain
+ * (never an IP address), passkeys for the same service reached as localhost.
+ */
+const publicUrlEnv = (base: string) => ({
+  PUBLIC_URL: base,
+  AUTH_RP_ID: "localhost",
+  AUTH_RP_ORIGINS: base.replace("//127.0.0.1:", "//localhost:"),
+});
+
+/**
  * `count` production servers on one database (`env` holds its DATABASE_URL), each on a free
  * port; with more than one, each runs in a folder of its own under `cwd` (nothing may be
  * shared through the disk) behind a round-robin balancer. With `publicUrl`, PUBLIC_URL is the
@@ -131,7 +141,7 @@ export async function launchService(cwd: string, env: Record<string, string>, co
   const base = balancer?.base ?? bases[0]!;
   const instances = ports.map((port, i): Instance => {
     const dir = count === 1 ? cwd : mkdtempSync(path.join(cwd, `instance-${i + 1}-`));
-    const server = start(dir, { ...env, ...(options.publicUrl ? { PUBLIC_URL: base } : {}), PORT: String(port) });
+    const server = start(dir, { ...env, ...(options.publicUrl ? publicUrlEnv(base) : {}), PORT: String(port) });
     return { base: bases[i]!, port, dir, server };
   });
   const stopAll = async () => {

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { startAuthentication } from "@simplewebauthn/browser";
 import { isCodeShape } from "@authsvc/core/vocabulary";
 import { useState, type FormEvent } from "react";
 import { accountMessages } from "../../i18n/account";
@@ -15,11 +16,12 @@ import { PasswordField } from "../password-field";
 import { SubmitButton } from "../submit-button";
 
 /** A fresh proof on this session: the password, or a code from the authenticator app. */
-export function StepUp({ hasTotp, onProved, onCancel }: { hasTotp: boolean; onProved(): void; onCancel(): void }) {
+export function StepUp({ hasTotp, hasPasskey = false, onProved, onCancel }: { hasTotp: boolean; hasPasskey?: boolean; onProved(): void; onCancel(): void }) {
   const t = useMessages(accountMessages);
   const l = useMessages(loginMessages);
   const c = useMessages(common);
   const stepUp = api.security.stepUp.useMutation();
+  const passkeyOptions = api.security.stepUpPasskeyOptions.useMutation();
   const [withCode, setWithCode] = useState(false);
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -45,10 +47,28 @@ export function StepUp({ hasTotp, onProved, onCancel }: { hasTotp: boolean; onPr
     }
   }
 
+  async function withPasskey() {
+    setProblem(null);
+    try {
+      const { ceremonyId, options } = await passkeyOptions.mutateAsync();
+      const response = await startAuthentication({ optionsJSON: options });
+      await stepUp.mutateAsync({ passkey: { ceremonyId, response } });
+      onProved();
+    } catch (err) {
+      if (err instanceof Error && err.name === "NotAllowedError") return;
+      setProblem(toProblem(err, c));
+    }
+  }
+
   return (
     <form method="post" onSubmit={submit} noValidate className="stack" aria-labelledby="step-up-title">
       <h3 id="step-up-title">{t.stepUpTitle}</h3>
       <p>{t.stepUpIntro}</p>
+      {hasPasskey ? (
+        <button type="button" className="primary" onClick={() => void withPasskey()} disabled={passkeyOptions.isPending || stepUp.isPending}>
+          {l.usePasskey}
+        </button>
+      ) : null}
       {withCode ? (
         <Field
           label={l.authenticatorCode}
