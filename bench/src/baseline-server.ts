@@ -15,6 +15,11 @@
  *                            compare, consume, open a session, audit; then sign a JWT (jose)
  *   POST /verify             family 003's verify: the pending registration's code, then the
  *                            user, credentials and a session; one transaction; sign a JWT
+ *   POST /passkey/options    a passkey sign-in's options (@simplewebauthn/server), its challenge stored
+ *   POST /passkey            the passkey sign-in: consume the challenge, the credential's row, the
+ *                            library's verification, the new counter, a session and an audit row;
+ *                            then sign a JWT (jose). Passkeys are read from (and sessions written
+ *                            to) the service's database, where the bench registered them
  *   POST /fixture/pending    bench setup only: N pending registrations, answered with codes
  *
  * Token checks read the service's own database (its sessions and users); code routes write a
@@ -25,6 +30,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Database from "better-sqlite3";
 import { jwtVerify } from "jose";
+import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { createSqliteDatabase } from "@authsvc/db";
@@ -90,6 +96,59 @@ const q = {
     `INSERT INTO sessions (id, user_id, kind, created_at, expires_at, last_used_at, authenticated_at, user_agent, ip) VALUES (?, ?, 'api', ?, ?, ?, ?, ?, ?)`,
   ),
 };
+
+// Passkeys: the service's relying party (no PUBLIC_URL: localhost on the service's port).
+const RP_ID = "localhost";
+const RP_ORIGIN = process.env.SERVICE_ORIGIN ?? "http://localhost";
+const pk = {
+  insertCeremony: scratch.prepare(
+    `INSERT INTO challenges (id, user_id, purpose, channel, destination, code_hash, expires_at, attempts_left, send_count, last_sent_at, payload, created_at)
+     VALUES (?, NULL, 'webauthn', 'none', 'webauthn:authenticate', ?, ?, 1, 0, ?, NULL, ?)`,
+  ),
+  takeCeremony: scratch.prepare(`UPDATE challenges SET consumed_at = ? WHERE id = ? AND purpose = 'webauthn' AND consumed_at IS NULL AND expires_at > ? RETURNING code_hash`).pluck(),
+  credential: service.prepare(`SELECT id, user_id, public_key, sign_count, transports FROM second_factors WHERE credential_id = ? AND kind = 'passkey' AND confirmed_at IS NOT NULL`),
+  user: service.prepare(`SELECT id, role, status FROM users WHERE id = ?`),
+  use: service.prepare(`UPDATE second_factors SET sign_count = ?, backed_up = ?, last_used_at = ? WHERE id = ?`),
+  session: service.prepare(
+    `INSERT INTO sessions (id, user_id, kind, created_at, expires_at, last_used_at, authenticated_at, user_agent, ip) VALUES (?, ?, 'api', ?, ?, ?, ?, ?, ?)`,
+  ),
+  audit: service.prepare(`INSERT INTO audit_events (at, user_id, kind, outcome, ip, user_agent, detail) VALUES (?, ?, 'login', 'ok', ?, ?, ?)`),
+};
+
+async function passkeyOptions() {
+  const options = await generateAuthenticationOptions({ rpID: RP_ID, userVerification: "required" });
+  const id = randomUUID();
+  const now = Date.now();
+  // The challenge itself is the stored value here: it is no secret, and single use is the row's.
+  pk.insertCeremony.run(id, options.challenge, now + CODE_TTL_MS, now, now);
+  return { ceremonyId: id, options };
+}
+
+async function passkeyLogin(ceremonyId: string, response: AuthenticationResponseJSON, ip: string | null, ua: string | null) {
+  const challenge = pk.takeCeremony.get(Date.now(), ceremonyId, Date.now()) as string | undefined;
+  if (!challenge) return undefined;
+  const f = pk.credential.get(response.id) as { id: number; user_id: number; public_key: string; sign_count: number; transports: string | null } | undefined;
+  if (!f) return undefined;
+  const result = await verifyAuthenticationResponse({
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: RP_ORIGIN,
+    expectedRPID: RP_ID,
+    credential: { id: response.id, publicKey: Buffer.from(f.public_key, "base64url"), counter: f.sign_count },
+    requireUserVerification: true,
+  }).catch(() => undefined);
+  if (!result?.verified) return undefined;
+  const user = pk.user.get(f.user_id) as { id: number; role: string; status: string } | undefined;
+  if (!user || user.status === "DISABLED") return undefined;
+  const now = Date.now();
+  const sid = randomBytes(18).toString("base64url");
+  service.transaction(() => {
+    pk.use.run(result.authenticationInfo.newCounter, result.authenticationInfo.credentialBackedUp ? 1 : 0, now, f.id);
+    pk.session.run(sid, user.id, now, now + SESSION_TTL_MS, now, now, ua, ip);
+    pk.audit.run(now, user.id, ip, ua, JSON.stringify({ method: "passkey", sessionId: sid }));
+  })();
+  return { user, sid };
+}
 
 type Row = Record<string, unknown> & { userId: number; expiresAt: number; revokedAt: number | null; lastUsedAt: number; status: string };
 
@@ -230,6 +289,14 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!r) return send(res, 400, { message: "Invalid or expired code" });
     const token = await signAccess(r.userId, r.sid, "user");
     return send(res, 200, { message: "Successfuly registered", user: { id: r.userId }, token });
+  }
+  if (req.method === "POST" && url === "/passkey/options") return send(res, 200, await passkeyOptions());
+  if (req.method === "POST" && url === "/passkey") {
+    const body = await readJson(req);
+    const r = await passkeyLogin(String(body.ceremonyId ?? ""), body.response as AuthenticationResponseJSON, ip, ua);
+    if (!r) return send(res, 401, { error: "passkey refused" });
+    const token = await signAccess(r.user.id, r.sid, r.user.role);
+    return send(res, 200, { result: { data: { accessToken: token } } });
   }
   if (req.method === "POST" && url === "/fixture/pending") {
     const body = await readJson(req);

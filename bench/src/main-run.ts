@@ -9,6 +9,7 @@ import { args, CODE_CONNECTIONS, databases, log, LOGIN_CONNECTIONS, runId, TOKEN
 import { RATE_LIMIT_ROWS } from "./seed";
 import { scratchDatabase, seededDatabase } from "./seeded-databases";
 import { startBaseline, startService } from "./servers";
+import { passkeyAccounts, passkeySignIns } from "./passkeys";
 import { accounts, codeLogin, codeRequest, firebase, me, passwordLogin, pendingRegistrations, pinLogin, registration, registrationVerify } from "./workloads";
 
 export async function mainRun() {
@@ -21,7 +22,7 @@ export async function mainRun() {
   try {
     const service = await startService("service", dbFile);
     servers.push(service);
-    const baseline = await startBaseline(dbFile, scratchDb);
+    const baseline = await startBaseline(dbFile, scratchDb, `http://localhost:${service.port}`);
     servers.push(baseline);
     const list = await accounts(service.url, args.users, 200);
 
@@ -67,6 +68,7 @@ export async function mainRun() {
       warmAmount: warmOf(fixture.length),
       amount: verifyAmount(fixture.length),
     });
+    const passkeys = databases.engine === "sqlite" ? await passkeyPhases(service, baseline) : undefined;
     const mem = service.memory();
     return {
       seeded,
@@ -86,8 +88,30 @@ export async function mainRun() {
       register,
       svcRegVerify,
       baseRegVerify,
+      passkeys,
     };
   } finally {
     for (const s of servers) await s.stop();
   }
+}
+
+/** Passkey sign-ins this many, after a fifth as many unmeasured (each answers a ceremony of its own). */
+const PASSKEY_SIGN_INS = 3000;
+
+/**
+ * The passkey sign-in, service against baseline, the same passkeys (registered on the
+ * service; the baseline reads them from its database) verified with the same library.
+ * SQLite only: the PostgreSQL baseline has no passkey route yet.
+ */
+async function passkeyPhases(service: Server, baseline: Server) {
+  log("passkeys");
+  const devices = await passkeyAccounts(service.url, `http://localhost:${service.port}`, 20, runId);
+  const warm = Math.floor(PASSKEY_SIGN_INS / 5);
+  const run = async (name: string, server: Server, optionsUrl: string, path: string) => {
+    const bodies = await passkeySignIns(optionsUrl, path, devices, warm + PASSKEY_SIGN_INS);
+    return phase(name, server, (i) => bodies[i]!, { connections: CODE_CONNECTIONS, warmAmount: warm, amount: PASSKEY_SIGN_INS });
+  };
+  const svc = await run("passkey sign-in (tRPC)", service, `${service.url}/api/trpc/auth.passkeyOptions`, "/api/trpc/auth.loginWithPasskey");
+  const base = await run("passkey sign-in", baseline, `${baseline.url}/passkey/options`, "/passkey");
+  return { svc, base };
 }

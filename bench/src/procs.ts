@@ -248,5 +248,12 @@ export const baselineArgs = (engine: "sqlite" | "postgres") => ["--import", "tsx
 export const baselineCwd = path.join(repoRoot, "bench");
 
 /** The baseline reads token checks' sessions from the service's database and writes its code routes to a scratch one. */
-export const baselineEnv = (o: { port: number; serviceDb: string; scratchDb: string; secret: string }): NodeJS.ProcessEnv =>
-  cleanEnv({ PORT: String(o.port), SERVICE_DB: o.serviceDb, SCRATCH_DB: o.scratchDb, AUTH_SECRET: o.secret });
+export const baselineEnv = (o: { port: number; serviceDb: string; scratchDb: string; secret: string; serviceOrigin?: string }): NodeJS.ProcessEnv =>
+  cleanEnv({
+    PORT: String(o.port),
+    SERVICE_DB: o.serviceDb,
+    SCRATCH_DB: o.scratchDb,
+    AUTH_SECRET: o.secret,
+    // The service's passkey origin (its default relying party, localhost on its port), for the baseline's passkey sign-in.
+    ...(o.serviceOrigin ? { SERVICE_ORIGIN: o.serviceOrigin } : {}),
+  });

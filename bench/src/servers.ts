@@ -37,7 +37,7 @@ export async function startService(name: string, db: string): Promise<Server> {
   });
 }
 
-export async function startBaseline(serviceDb: string, scratchDb: string): Promise<Server> {
+export async function startBaseline(serviceDb: string, scratchDb: string, serviceOrigin?: string): Promise<Server> {
   const port = await freePort();
   return startServer({
     name: "baseline",
@@ -47,6 +47,6 @@ export async function startBaseline(serviceDb: string, scratchDb: string): Promi
     logFile: path.join(work, "baseline.log"),
     readyPath: "/",
     anyAnswer: true,
-    env: baselineEnv({ port, serviceDb, scratchDb, secret }),
+    env: baselineEnv({ port, serviceDb, scratchDb, secret, serviceOrigin }),
   });
 }

@@ -1,0 +1,61 @@
+/**
+ * The passkey sign-in phase's set-up: accounts of their own (the seeded users keep signing in
+ * with passwords in the other phases), each with a passkey made by core's software
+ * authenticator through the service's own procedures, and the sign-ins to send, each
+ * answering a ceremony of its own made just before the phase (a ceremony is single-use).
+ * The authenticators report a signature counter of 0, as many do, so one passkey serves
+ * many concurrent sign-ins.
+ */
+import { availableParallelism } from "node:os";
+import { SoftAuthenticator } from "@authsvc/core/soft-authenticator";
+import type { RequestSpec } from "./load";
+import { SEED_PASSWORD } from "./seed";
+import { json } from "./workloads";
+
+async function post(url: string, body: unknown, token?: string): Promise<Record<string, any>> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: json(body ?? {}),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** `count` new accounts on the service, each with a passkey; the authenticators that hold them. */
+export async function passkeyAccounts(serviceUrl: string, origin: string, count: number, tag: string): Promise<SoftAuthenticator[]> {
+  const devices: SoftAuthenticator[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `passkey-${tag}-${i}@bench.test`;
+    const reg = await post(`${serviceUrl}/api/trpc/auth.register`, { email, password: SEED_PASSWORD });
+    const outbox = (await (await fetch(`${serviceUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`)).json()) as { messages: { code: string | null }[] };
+    const signedIn = await post(`${serviceUrl}/api/trpc/auth.verifyRegistration`, { verificationId: reg.result.data.verificationId, code: outbox.messages[0]?.code });
+    const token = signedIn.result.data.accessToken as string;
+    const device = new SoftAuthenticator(origin, "localhost");
+    const { ceremonyId, options } = (await post(`${serviceUrl}/api/trpc/security.startPasskey`, {}, token)).result.data;
+    await post(`${serviceUrl}/api/trpc/security.finishPasskey`, { ceremonyId, response: device.register(options) }, token);
+    devices.push(device);
+  }
+  return devices;
+}
+
+/**
+ * `count` passkey sign-ins for `loginPath`, each answering a ceremony made at `optionsUrl`
+ * (the options' answer is tRPC's `{result: {data}}` on the service, bare on the baseline).
+ */
+export async function passkeySignIns(optionsUrl: string, loginPath: string, devices: SoftAuthenticator[], count: number): Promise<RequestSpec[]> {
+  const out: RequestSpec[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: availableParallelism() * 4 }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const answer = await post(optionsUrl, {});
+        const { ceremonyId, options } = (answer.result?.data ?? answer) as { ceremonyId: string; options: { challenge: string } };
+        const response = devices[i % devices.length]!.assert(options, { counter: 0 });
+        out.push({ method: "POST", path: loginPath, body: json({ ceremonyId, response }) });
+      }
+    }),
+  );
+  return out;
+}
