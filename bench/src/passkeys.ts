@@ -12,7 +12,10 @@ import type { RequestSpec } from "./load";
 import { SEED_PASSWORD } from "./seed";
 import { json } from "./workloads";
 
-async function post(url: string, body: unknown, token?: string): Promise<Record<string, any>> {
+/** A tRPC answer's data (`{result: {data}}`), or a bare answer as the baseline gives it. */
+type Answer = { result?: { data?: Record<string, unknown> } } & Record<string, unknown>;
+
+async function post(url: string, body: unknown, token?: string): Promise<Answer> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -20,8 +23,10 @@ async function post(url: string, body: unknown, token?: string): Promise<Record<
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
+  return JSON.parse(text) as Answer;
 }
+
+const dataOf = (a: Answer) => (a.result?.data ?? a) as Record<string, unknown>;
 
 /** `count` new accounts on the service, each with a passkey; the authenticators that hold them. */
 export async function passkeyAccounts(serviceUrl: string, origin: string, count: number, tag: string): Promise<SoftAuthenticator[]> {
@@ -30,10 +35,13 @@ export async function passkeyAccounts(serviceUrl: string, origin: string, count:
     const email = `passkey-${tag}-${i}@bench.test`;
     const reg = await post(`${serviceUrl}/api/trpc/auth.register`, { email, password: SEED_PASSWORD });
     const outbox = (await (await fetch(`${serviceUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`)).json()) as { messages: { code: string | null }[] };
-    const signedIn = await post(`${serviceUrl}/api/trpc/auth.verifyRegistration`, { verificationId: reg.result.data.verificationId, code: outbox.messages[0]?.code });
-    const token = signedIn.result.data.accessToken as string;
+    const signedIn = await post(`${serviceUrl}/api/trpc/auth.verifyRegistration`, { verificationId: dataOf(reg).verificationId, code: outbox.messages[0]?.code });
+    const token = dataOf(signedIn).accessToken as string;
     const device = new SoftAuthenticator(origin, "localhost");
-    const { ceremonyId, options } = (await post(`${serviceUrl}/api/trpc/security.startPasskey`, {}, token)).result.data;
+    const { ceremonyId, options } = dataOf(await post(`${serviceUrl}/api/trpc/security.startPasskey`, {}, token)) as {
+      ceremonyId: string;
+      options: Parameters<SoftAuthenticator["register"]>[0];
+    };
     await post(`${serviceUrl}/api/trpc/security.finishPasskey`, { ceremonyId, response: device.register(options) }, token);
     devices.push(device);
   }
@@ -50,8 +58,7 @@ export async function passkeySignIns(optionsUrl: string, loginPath: string, devi
   await Promise.all(
     Array.from({ length: availableParallelism() * 4 }, async () => {
       for (let i = next++; i < count; i = next++) {
-        const answer = await post(optionsUrl, {});
-        const { ceremonyId, options } = (answer.result?.data ?? answer) as { ceremonyId: string; options: { challenge: string } };
+        const { ceremonyId, options } = dataOf(await post(optionsUrl, {})) as { ceremonyId: string; options: { challenge: string } };
         const response = devices[i % devices.length]!.assert(options, { counter: 0 });
         out.push({ method: "POST", path: loginPath, body: json({ ceremonyId, response }) });
       }
