@@ -16,7 +16,8 @@
  *   POST /verify             family 003's verify: the pending registration's code, then the
  *                            user, credentials and a session; one transaction; sign a JWT
  *   POST /passkey/options    a passkey sign-in's options (@simplewebauthn/server), its challenge stored
- *   POST /passkey            the passkey sign-in: consume the challenge, the credential's row, the
+ *   POST /passkey            the passkey sign-in: the address's login count and the challenge
+ *                            consumed (one commit), the credential's row, the
  *                            library's verification, the new counter, a session and an audit row;
  *                            then sign a JWT (jose). Passkeys are read from (and sessions written
  *                            to) the service's database, where the bench registered them
@@ -124,8 +125,14 @@ async function passkeyOptions() {
   return { ceremonyId: id, options };
 }
 
+// The client address's login count and the spent ceremony, in one commit, as the service does.
+const takeCeremony = scratch.transaction((id: string, ip: string | null, now: number) => {
+  q.hit.get(`login-ip:${ip}`, now);
+  return pk.takeCeremony.get(now, id, now) as string | undefined;
+});
+
 async function passkeyLogin(ceremonyId: string, response: AuthenticationResponseJSON, ip: string | null, ua: string | null) {
-  const challenge = pk.takeCeremony.get(Date.now(), ceremonyId, Date.now()) as string | undefined;
+  const challenge = takeCeremony(ceremonyId, ip, Date.now());
   if (!challenge) return undefined;
   const f = pk.credential.get(response.id) as { id: number; user_id: number; public_key: string; sign_count: number; transports: string | null } | undefined;
   if (!f) return undefined;

@@ -179,41 +179,69 @@ export async function assertionOptions(ctx: AuthContext, userId: number | null, 
   return { ceremonyId: await newCeremony(ctx, "authenticate", userId, options.challenge, meta), options };
 }
 
+/** What an assertion names, read before any signature is checked: its ceremony's challenge (now spent) and its passkey. */
+export interface AssertionRead {
+  challenge: string;
+  factor: SecondFactor;
+}
+
+const refusal = async (ctx: AuthContext, userId: number | null, meta: RequestMeta | undefined, reason: string) => {
+  await audit(ctx, { kind: "login_failed", outcome: "fail", userId, meta, detail: { method: "passkey", reason } });
+  return new AuthError("PASSKEY_REFUSED");
+};
+
 /**
- * The account a passkey assertion proves, after its ceremony (for `userId`, or for nobody), its
- * signature, origin, RP id, user verification and counter hold; the passkey's use is recorded.
- * Anything else is PASSKEY_REFUSED, one answer for every reason.
+ * Store work first (it may share a commit with the caller's other writes): the ceremony, for
+ * `userId` or for nobody, is consumed, and the passkey the response names is found. Anything
+ * amiss is PASSKEY_REFUSED, one answer for every reason.
  */
-export async function verifiedAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<User> {
-  const rp = relyingParty(ctx);
+export async function readAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<AssertionRead> {
+  relyingParty(ctx);
   const challenge = await takeCeremony(ctx, input.ceremonyId, "authenticate", userId);
   const credentialId = typeof input.response?.id === "string" && input.response.id.length <= CREDENTIAL_ID_MAX ? input.response.id : "";
   const f = credentialId ? await ctx.store.factors.byCredentialId(credentialId) : undefined;
-  const refused = async (reason: string) => {
-    await audit(ctx, { kind: "login_failed", outcome: "fail", userId: f?.userId ?? null, meta, detail: { method: "passkey", reason } });
-    return new AuthError("PASSKEY_REFUSED");
-  };
-  if (!f || f.kind !== "passkey" || f.confirmedAt === null || !f.publicKey) throw await refused("unknown_credential");
-  if (userId !== null && f.userId !== userId) throw await refused("another_account");
+  if (!f || f.kind !== "passkey" || f.confirmedAt === null || !f.publicKey) throw await refusal(ctx, f?.userId ?? null, meta, "unknown_credential");
+  if (userId !== null && f.userId !== userId) throw await refusal(ctx, f.userId, meta, "another_account");
   const handle = input.response.response?.userHandle;
-  if (handle && handle !== userHandle(ctx, f.userId)) throw await refused("user_handle");
-  let info;
+  if (handle && handle !== userHandle(ctx, f.userId)) throw await refusal(ctx, f.userId, meta, "user_handle");
+  return { challenge, factor: f };
+}
+
+/** The signature, origin, RP id, user verification and counter, by the library: its report, or PASSKEY_REFUSED. */
+export async function checkAssertion(ctx: AuthContext, read: AssertionRead, input: PasskeyAssertion, meta?: RequestMeta) {
+  const rp = relyingParty(ctx);
+  const f = read.factor;
   try {
     const result = await verifyAuthenticationResponse({
       response: input.response,
-      expectedChallenge: challenge,
+      expectedChallenge: read.challenge,
       expectedOrigin: rp.origins,
       expectedRPID: rp.rpId,
-      credential: { id: f.credentialId!, publicKey: Buffer.from(f.publicKey, "base64url"), counter: f.signCount, transports: (f.transports ?? undefined) as never },
+      credential: { id: f.credentialId!, publicKey: Buffer.from(f.publicKey!, "base64url"), counter: f.signCount, transports: (f.transports ?? undefined) as never },
       requireUserVerification: true,
     });
-    info = result.verified ? result.authenticationInfo : undefined;
+    if (result.verified) return result.authenticationInfo;
   } catch {
-    info = undefined;
+    // Refused below, with every other reason.
   }
-  if (!info) throw await refused("signature");
+  throw await refusal(ctx, f.userId, meta, "signature");
+}
+
+/** Records the passkey's use (its new counter and backup state); the account it proves, if it may sign in. */
+export async function recordAssertion(
+  ctx: AuthContext,
+  f: SecondFactor,
+  info: Awaited<ReturnType<typeof checkAssertion>>,
+  meta?: RequestMeta,
+): Promise<User> {
   await ctx.store.factors.usePasskey(f.id, info.newCounter, info.credentialBackedUp, ctx.now());
   const user = await findUserById(ctx, f.userId);
-  if (!user || user.status === "DISABLED") throw await refused("account");
+  if (!user || user.status === "DISABLED") throw await refusal(ctx, f.userId, meta, "account");
   return user;
+}
+
+/** The account a passkey assertion proves (for `userId`, or for nobody), the three steps above in a row. */
+export async function verifiedAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<User> {
+  const read = await readAssertion(ctx, input, userId, meta);
+  return recordAssertion(ctx, read.factor, await checkAssertion(ctx, read, input, meta), meta);
 }
