@@ -80,3 +80,31 @@ test("removing the app within minutes of signing in (the sign-in is the fresh pr
   await logOut(page);
   await loginWithPassword(page, account.email, account.password);
 });
+
+test("in Indonesian: the account page's second factors and the second step of a log-in", async ({ page, context }) => {
+  const account = await signUpByApi(context, newAccount("totp-id"));
+  await page.goto("/account");
+  await page.getByRole("group", { name: /^(Language|Bahasa)$/ }).getByRole("button", { name: "Bahasa Indonesia" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "id");
+  const section = page.getByRole("region", { name: "Faktor kedua" });
+  await section.getByRole("button", { name: "Tambahkan aplikasi autentikator" }).click();
+  await expect(section.getByRole("img", { name: "Kode QR untuk aplikasi autentikator Anda" })).toBeVisible();
+  await checkScreen(page, "account-totp-enrol-id");
+  const secret = (await section.getByTestId("totp-key").innerText()).replace(/\s/g, "");
+  await section.getByLabel("Kode 6 digit yang ditampilkan aplikasi").fill(appCode(secret));
+  await section.getByRole("button", { name: "Konfirmasi", exact: true }).click();
+  await expect(section.getByRole("list", { name: "Kode pemulihan Anda" }).getByRole("listitem")).toHaveCount(10);
+  await section.getByRole("button", { name: "Sudah saya simpan" }).click();
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Keluar" }).click();
+  await arrived(page, /\/login$/);
+  const panel = page.getByRole("tabpanel", { name: "Kata sandi" });
+  await panel.getByLabel("Email, nama pengguna, atau nomor telepon").fill(account.email);
+  await panel.getByLabel("Kata sandi", { exact: true }).fill(account.password);
+  await panel.getByRole("button", { name: "Masuk", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Satu langkah lagi" })).toBeVisible();
+  await checkScreen(page, "login-second-step-id");
+  await page.getByLabel("Kode autentikator").fill(appCode(secret, 1));
+  await page.getByRole("button", { name: "Verifikasi dan masuk" }).click();
+  await arrived(page, /\/account$/);
+});
