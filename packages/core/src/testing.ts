@@ -87,4 +87,3 @@ export function planCodes(auth: Auth, ...codes: string[]): void {
     return code;
   };
 }
-export { SoftAuthenticator, type Forgery } from "./factors/soft-authenticator";

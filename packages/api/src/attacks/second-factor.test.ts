@@ -6,7 +6,7 @@
  */
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
-import { SoftAuthenticator } from "@authsvc/core/testing";
+import { SoftAuthenticator } from "@authsvc/core/soft-authenticator";
 import { PIN, restSetup, type RestHarness } from "../rest/test-helpers";
 import { expect000, expect001, expect002, expect003, expect004, PASS } from "../testing";
 

@@ -15,7 +15,8 @@ import { findUserById, isUserId } from "../users/users";
 import { notifyOwner } from "./notices";
 import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { requireRecentProof } from "./step-up";
-import { matchingStep, newTotpSecret, openSecret, sealSecret, totpUri } from "./totp";
+import { spendTotpCode } from "./second-step";
+import { newTotpSecret, sealSecret, totpUri } from "./totp";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { registrationOptions, storePasskey, verifiedRegistration } from "./passkeys";
 
@@ -127,9 +128,8 @@ export async function confirmTotp(
   const now = ctx.now();
   if (!f || f.userId !== p.user.id || f.kind !== "totp" || f.confirmedAt !== null || !f.secret) throw new AuthError("FACTOR_NOT_FOUND");
   if (f.createdAt + ctx.options.secondFactor.enrolmentTtlSec * 1000 <= now) throw new AuthError("CODE_EXPIRED", {}, "This enrolment has expired. Start again.");
-  const secret = openSecret(ctx.keys.factorSeal, p.user.id, f.secret);
-  const step = secret === null ? null : matchingStep(secret, input.code.trim(), now);
-  if (step === null || !(await ctx.store.factors.useStep(f.id, step, now))) throw new AuthError("INVALID_CODE");
+  const step = await spendTotpCode(ctx, f, input.code);
+  if (step === null) throw new AuthError("INVALID_CODE");
   const recoveryCodes = await transaction(ctx, async (tx) => {
     const hadFactor = (await tx.store.factors.confirmedKinds(p.user.id)).length > 0;
     if (!(await tx.store.factors.confirm(f.id, p.user.id, now))) throw new AuthError("FACTOR_NOT_FOUND");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authError, fakeClockEachTest, outboxRows, PASSWORD, signUp, tableRows } from "../test-helpers";
-import { createTestAuth, SoftAuthenticator } from "../testing";
+import { createTestAuth } from "../testing";
+import { SoftAuthenticator } from "./soft-authenticator";
 import type { TokenRequest } from "../flows/sign-in";
 
 const clock = fakeClockEachTest();

@@ -25,8 +25,8 @@ import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac } from "../crypto/secrets";
 import { AuthError } from "../errors";
-import { requesterOf } from "../limits/requester";
 import { findUserById } from "../users/users";
+import { writeStepChallenge } from "./step-challenge";
 
 type Ceremony = "register" | "authenticate";
 
@@ -60,22 +60,20 @@ export const userHandle = (ctx: AuthContext, userId: number): string =>
 
 async function newCeremony(ctx: AuthContext, kind: Ceremony, userId: number | null, challenge: string, meta?: RequestMeta): Promise<string> {
   const id = randomUUID();
-  const now = ctx.now();
-  await ctx.store.challenges.insert({
-    id,
-    userId,
-    purpose: "webauthn",
-    channel: "none",
-    destination: `webauthn:${kind}`,
-    codeHash: hmac(ctx.keys.factor, `webauthn:${id}:${challenge}`),
-    expiresAt: now + CEREMONY_TTL_MS,
-    attemptsLeft: 1,
-    sendCount: 0,
-    lastSentAt: now,
-    payload: { kind, challenge },
-    requester: requesterOf(ctx, meta, userId).key,
-    createdAt: now,
-  });
+  await writeStepChallenge(
+    ctx,
+    {
+      id,
+      userId,
+      purpose: "webauthn",
+      destination: `webauthn:${kind}`,
+      codeHash: hmac(ctx.keys.factor, `webauthn:${id}:${challenge}`),
+      expiresAt: ctx.now() + CEREMONY_TTL_MS,
+      attemptsLeft: 1,
+      payload: { kind, challenge },
+    },
+    meta,
+  );
   return id;
 }
 
@@ -180,7 +178,7 @@ export async function assertionOptions(ctx: AuthContext, userId: number | null, 
 }
 
 /** What an assertion names, read before any signature is checked: its ceremony's challenge (now spent) and its passkey. */
-export interface AssertionRead {
+interface AssertionRead {
   challenge: string;
   factor: SecondFactor;
 }
@@ -195,7 +193,7 @@ const refusal = async (ctx: AuthContext, userId: number | null, meta: RequestMet
  * `userId` or for nobody, is consumed, and the passkey the response names is found. Anything
  * amiss is PASSKEY_REFUSED, one answer for every reason.
  */
-export async function readAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<AssertionRead> {
+async function readAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<AssertionRead> {
   relyingParty(ctx);
   const challenge = await takeCeremony(ctx, input.ceremonyId, "authenticate", userId);
   const credentialId = typeof input.response?.id === "string" && input.response.id.length <= CREDENTIAL_ID_MAX ? input.response.id : "";
@@ -208,7 +206,7 @@ export async function readAssertion(ctx: AuthContext, input: PasskeyAssertion, u
 }
 
 /** The signature, origin, RP id, user verification and counter, by the library: its report, or PASSKEY_REFUSED. */
-export async function checkAssertion(ctx: AuthContext, read: AssertionRead, input: PasskeyAssertion, meta?: RequestMeta) {
+async function checkAssertion(ctx: AuthContext, read: AssertionRead, input: PasskeyAssertion, meta?: RequestMeta) {
   const rp = relyingParty(ctx);
   const f = read.factor;
   try {
@@ -228,7 +226,7 @@ export async function checkAssertion(ctx: AuthContext, read: AssertionRead, inpu
 }
 
 /** Records the passkey's use (its new counter and backup state); the account it proves, if it may sign in. */
-export async function recordAssertion(
+async function recordAssertion(
   ctx: AuthContext,
   f: SecondFactor,
   info: Awaited<ReturnType<typeof checkAssertion>>,
@@ -245,3 +243,10 @@ export async function verifiedAssertion(ctx: AuthContext, input: PasskeyAssertio
   const read = await readAssertion(ctx, input, userId, meta);
   return recordAssertion(ctx, read.factor, await checkAssertion(ctx, read, input, meta), meta);
 }
+
+/** Whether the assertion proves `userId` (a second step, step-up): a refusal is audited and answers false. */
+export const acceptPasskey = (ctx: AuthContext, input: PasskeyAssertion, userId: number, meta?: RequestMeta): Promise<boolean> =>
+  verifiedAssertion(ctx, input, userId, meta).then(
+    () => true,
+    () => false,
+  );

@@ -25,7 +25,8 @@ import { transaction } from "../transaction";
 import { matchingStep, openSecret } from "./totp";
 import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { notifyOwner } from "./notices";
-import { verifiedAssertion, type PasskeyAssertion } from "./passkeys";
+import { acceptPasskey, type PasskeyAssertion } from "./passkeys";
+import { writeStepChallenge } from "./step-challenge";
 
 /** What a ticket remembers of the first step. */
 interface TicketPayload {
@@ -59,26 +60,24 @@ export async function owedSecondStep(
   method: string,
   factors: SecondFactor["kind"][],
 ): Promise<SecondStepOwed> {
-  const now = ctx.now();
   const id = randomUUID();
   const secret = randomToken(24);
-  const expiresAt = now + ctx.options.secondFactor.ticketTtlSec * 1000;
+  const expiresAt = ctx.now() + ctx.options.secondFactor.ticketTtlSec * 1000;
   const payload: TicketPayload = { method, delivery, device: knownDevice(ctx, meta, user.id) };
-  await ctx.store.challenges.insert({
-    id,
-    userId: user.id,
-    purpose: "second_factor",
-    channel: "none",
-    destination: `user:${user.id}`,
-    codeHash: ticketHash(ctx, id, secret),
-    expiresAt,
-    attemptsLeft: ctx.options.secondFactor.triesPerTicket,
-    sendCount: 0,
-    lastSentAt: now,
-    payload: payload as unknown as Record<string, unknown>,
-    requester: requesterOf(ctx, meta, user.id).key,
-    createdAt: now,
-  });
+  await writeStepChallenge(
+    ctx,
+    {
+      id,
+      userId: user.id,
+      purpose: "second_factor",
+      destination: `user:${user.id}`,
+      codeHash: ticketHash(ctx, id, secret),
+      expiresAt,
+      attemptsLeft: ctx.options.secondFactor.triesPerTicket,
+      payload: payload as unknown as Record<string, unknown>,
+    },
+    meta,
+  );
   await audit(ctx, { kind: "second_factor_required", userId: user.id, meta, detail: { method, factors: factors.join(",") } });
   return { secondStepOwed: true, ticket: `${id}.${secret}`, expiresAt, factors };
 }
@@ -115,17 +114,18 @@ export async function liveTicket(
 
 export type SecondStepProof = { totp: string } | { recoveryCode: string } | { passkey: PasskeyAssertion };
 
-/**
- * Checks an authenticator code against the account's confirmed apps and spends its step:
- * a code is accepted once. True when one took it.
- */
-export async function acceptTotp(ctx: AuthContext, userId: number, code: string): Promise<boolean> {
+/** Takes `code` for this authenticator app if it is right and its step is not spent yet: the step it spent, or null. */
+export async function spendTotpCode(ctx: AuthContext, f: SecondFactor, code: string): Promise<number | null> {
   const now = ctx.now();
+  const secret = f.kind === "totp" && f.secret ? openSecret(ctx.keys.factorSeal, f.userId, f.secret) : null;
+  const step = secret === null ? null : matchingStep(secret, code.trim(), now);
+  return step !== null && (await ctx.store.factors.useStep(f.id, step, now)) ? step : null;
+}
+
+/** Checks an authenticator code against the account's confirmed apps, spending its step: a code is accepted once. */
+export async function acceptTotp(ctx: AuthContext, userId: number, code: string): Promise<boolean> {
   for (const f of await ctx.store.factors.listOfUser(userId)) {
-    if (f.kind !== "totp" || f.confirmedAt === null || !f.secret) continue;
-    const secret = openSecret(ctx.keys.factorSeal, userId, f.secret);
-    const step = secret === null ? null : matchingStep(secret, code.trim(), now);
-    if (step !== null && (await ctx.store.factors.useStep(f.id, step, now))) return true;
+    if (f.kind === "totp" && f.confirmedAt !== null && (await spendTotpCode(ctx, f, code)) !== null) return true;
   }
   return false;
 }
@@ -162,10 +162,7 @@ export async function completeSecondStep<T>(
     "totp" in input
       ? await acceptTotp(ctx, userId, input.totp)
       : "passkey" in input
-        ? await verifiedAssertion(ctx, input.passkey, userId, meta).then(
-            () => true,
-            () => false,
-          )
+        ? await acceptPasskey(ctx, input.passkey, userId, meta)
         : await acceptRecoveryCode(ctx, userId, input.recoveryCode);
   if (!ok) {
     await hitLimit(ctx, failureKey(userId, requester.key), limit);

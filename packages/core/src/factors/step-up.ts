@@ -12,20 +12,16 @@ import { checkPasswordCounted } from "../passwords/check";
 import { checkPin } from "../flows/pin";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { knownDevice } from "../sessions/device";
-import { markAuthenticated } from "../sessions/sessions";
+import { markAuthenticated, provedWithin } from "../sessions/sessions";
 import { acceptTotp } from "./second-step";
-import { assertionOptions, verifiedAssertion, type PasskeyAssertion } from "./passkeys";
+import { acceptPasskey, assertionOptions, type PasskeyAssertion } from "./passkeys";
 
 export type StepUpProof = { password: string } | { totp: string } | { pin: string } | { passkey: PasskeyAssertion };
 
 /** Refuses with STEP_UP_REQUIRED unless the session proved its holder recently enough. */
 export function requireRecentProof(ctx: AuthContext, session: Session): void {
-  if (ctx.now() - session.authenticatedAt > ctx.options.secondFactor.stepUpSec * 1000) throw new AuthError("STEP_UP_REQUIRED");
+  if (!provedWithin(ctx, session, ctx.options.secondFactor.stepUpSec)) throw new AuthError("STEP_UP_REQUIRED");
 }
-
-/** Seconds of step-up left on this session (0: a proof is needed). */
-export const stepUpLeftSec = (ctx: AuthContext, session: Session): number =>
-  Math.max(0, Math.floor((session.authenticatedAt + ctx.options.secondFactor.stepUpSec * 1000 - ctx.now()) / 1000));
 
 /** Proves the holder again on this session; the proof's own limits apply (password tries, PIN lock, TOTP replay). */
 export async function stepUp(ctx: AuthContext, principal: Principal, proof: StepUpProof, meta?: RequestMeta): Promise<{ validForSec: number }> {
@@ -41,10 +37,7 @@ export async function stepUp(ctx: AuthContext, principal: Principal, proof: Step
     ok = await acceptTotp(ctx, user.id, proof.totp);
   } else if ("passkey" in proof) {
     how = "passkey";
-    ok = await verifiedAssertion(ctx, proof.passkey, user.id, meta).then(
-      () => true,
-      () => false,
-    );
+    ok = await acceptPasskey(ctx, proof.passkey, user.id, meta);
   } else {
     how = "pin";
     // Family 004's bearer session is the device its PIN was set on; elsewhere the device token says so.

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
+import { safeEqual } from "../crypto/secrets";
 
 /** RFC 6238 as every authenticator app reads it by default: SHA-1, six digits, 30 seconds. */
 const ALGORITHM = "SHA1";
@@ -34,17 +35,9 @@ export function matchingStep(secretBase32: string, code: string, nowMs: number):
   for (let delta = DRIFT_STEPS; delta >= -DRIFT_STEPS; delta--) {
     const step = now + delta;
     const expected = TOTP.generate({ secret, algorithm: ALGORITHM, digits: DIGITS, period: PERIOD_SEC, timestamp: step * PERIOD_SEC * 1000 });
-    if (sameDigits(expected, code)) return step;
+    if (safeEqual(expected, code)) return step;
   }
   return null;
-}
-
-/** Constant-time for equal lengths (both are six digits here). */
-function sameDigits(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }
 
 /**

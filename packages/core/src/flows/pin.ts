@@ -9,7 +9,7 @@ import { limitAddress } from "../limits/address";
 import { proveCurrentPassword } from "../passwords/check";
 import { assertPinPolicy } from "../pin/policy";
 import { requireSession, type Principal } from "../sessions/authenticate";
-import { markAuthenticated } from "../sessions/sessions";
+import { markAuthenticated, provedWithin } from "../sessions/sessions";
 import { transaction } from "../transaction";
 import { recoveryDestination } from "../users/claims";
 import { findUserByTypedUsername, getCredentials } from "../users/users";
@@ -17,7 +17,7 @@ import { issueToken, openSession, type SignedIn, type TokenRequest } from "./sig
 
 /** True when the session proved who it is recently enough for a sensitive change. */
 export const isRecentlyAuthenticated = (ctx: AuthContext, p: Principal): boolean =>
-  Boolean(p.session && ctx.now() - p.session.authenticatedAt <= ctx.options.recentAuthSec * 1000);
+  Boolean(p.session && provedWithin(ctx, p.session, ctx.options.recentAuthSec));
 
 async function assertProof(
   ctx: AuthContext,

@@ -63,10 +63,10 @@ export type Opened = Session | SecondStepOwed;
  * step's work (a code consumed stays consumed).
  */
 export async function openSession(ctx: AuthContext, user: User, t: TokenRequest, meta: RequestMeta | undefined, method: string): Promise<Opened> {
-  assertRoleHeld(user, t);
   const factors = await ctx.store.factors.confirmedKinds(user.id);
-  if (factors.length > 0) return owedSecondStep(ctx, user, t, meta, method, factors);
-  return openSessionNow(ctx, user, t, meta, method);
+  if (factors.length === 0) return openSessionNow(ctx, user, t, meta, method);
+  assertRoleHeld(user, t);
+  return owedSecondStep(ctx, user, t, meta, method, factors);
 }
 
 /** The session itself: after a first factor on an account without a second, or after the second step. */

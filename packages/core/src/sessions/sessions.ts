@@ -36,6 +36,9 @@ export async function touchSession(ctx: AuthContext, s: Session): Promise<void> 
   await ctx.store.sessions.touch(s.id, now);
 }
 
+/** Whether the session's holder proved who they are (a sign-in, a step-up) within the last `seconds`. */
+export const provedWithin = (ctx: AuthContext, s: Session, seconds: number): boolean => ctx.now() - s.authenticatedAt <= seconds * 1000;
+
 export function markAuthenticated(ctx: AuthContext, sessionId: string): Promise<void> {
   return ctx.store.sessions.markAuthenticated(sessionId, ctx.now());
 }
