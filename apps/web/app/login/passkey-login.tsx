@@ -1,8 +1,8 @@
 "use client";
 
-import { startAuthentication } from "@simplewebauthn/browser";
 import { useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
+import { askPasskey } from "../../src/components/passkeys";
 import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
@@ -23,13 +23,12 @@ export function PasskeyLogin({ next }: { next: string | null }) {
     setProblem(null);
     try {
       const { ceremonyId, options: optionsJSON } = await options.mutateAsync();
-      const response = await startAuthentication({ optionsJSON });
+      const response = await askPasskey(optionsJSON);
+      if (!response) return;
       await login.mutateAsync({ ceremonyId, response, delivery: "cookie" });
       setLeaving(true);
       window.location.assign(safeNext(next));
     } catch (err) {
-      // The person closed the browser's passkey prompt: nothing to say.
-      if (err instanceof Error && err.name === "NotAllowedError") return;
       setProblem(toProblem(err, c));
     }
   }

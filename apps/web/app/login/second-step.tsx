@@ -3,6 +3,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { isCodeShape } from "@authsvc/core/vocabulary";
 import { WaitSubmit } from "../../src/components/auth/wait-submit";
+import { askPasskey } from "../../src/components/passkeys";
 import { Field } from "../../src/components/field";
 import { FormAlert } from "../../src/components/form-alert";
 import { useFocusInvalid } from "../../src/components/use-focus-invalid";
@@ -10,7 +11,6 @@ import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
-import { startAuthentication } from "@simplewebauthn/browser";
 import type { SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { useRefusal } from "./refusal";
@@ -55,13 +55,12 @@ export function SecondStep({ step: { ticket, factors }, next, onRestart }: { ste
     refusal.clear();
     try {
       const { ceremonyId, options } = await passkeyOptions.mutateAsync({ ticket, delivery: "cookie" });
-      const response = await startAuthentication({ optionsJSON: options });
+      const response = await askPasskey(options);
+      if (!response) return;
       await step.mutateAsync({ ticket, passkey: { ceremonyId, response }, delivery: "cookie" });
       setLeaving(true);
       window.location.assign(safeNext(next));
     } catch (err) {
-      // The person closed the browser's passkey prompt: nothing to say.
-      if (err instanceof Error && err.name === "NotAllowedError") return;
       refusal.fail(err);
     }
   }

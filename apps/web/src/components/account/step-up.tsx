@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { startAuthentication } from "@simplewebauthn/browser";
 import { isCodeShape } from "@authsvc/core/vocabulary";
 import { useState, type FormEvent } from "react";
 import { accountMessages } from "../../i18n/account";
@@ -12,6 +11,7 @@ import { toProblem, type ApiProblem } from "../../trpc/errors";
 import { api } from "../../trpc/react";
 import { Field } from "../field";
 import { FormAlert } from "../form-alert";
+import { askPasskey } from "../passkeys";
 import { PasswordField } from "../password-field";
 import { SubmitButton } from "../submit-button";
 
@@ -51,11 +51,11 @@ export function StepUp({ hasTotp, hasPasskey = false, onProved, onCancel }: { ha
     setProblem(null);
     try {
       const { ceremonyId, options } = await passkeyOptions.mutateAsync();
-      const response = await startAuthentication({ optionsJSON: options });
+      const response = await askPasskey(options);
+      if (!response) return;
       await stepUp.mutateAsync({ passkey: { ceremonyId, response } });
       onProved();
     } catch (err) {
-      if (err instanceof Error && err.name === "NotAllowedError") return;
       setProblem(toProblem(err, c));
     }
   }
