@@ -7,7 +7,6 @@ import { loginMessages } from "../../src/i18n/login";
 import { serverLocale } from "../../src/i18n/server";
 import { currentUser } from "../../src/server/session";
 import { LoginTabs } from "./login-tabs";
-import { PasskeyLogin } from "./passkey-login";
 import { isMethod } from "./methods";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,7 +22,6 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
     <div className="stack">
       <h1>{t.title}</h1>
       <LoginTabs initial={isMethod(method) ? method : "password"} next={next ?? null} />
-      <PasskeyLogin next={next ?? null} />
       <p>
         {t.noAccount} <Link href={href("/signup", { next })}>{t.signup}</Link>
       </p>

@@ -14,6 +14,7 @@ import { loginMessages } from "../../src/i18n/login";
 import { secondStepTicket, type SecondStepTicket } from "../../src/trpc/errors";
 import { api } from "../../src/trpc/react";
 import { EmailConfirm } from "./email-confirm";
+import { PasskeyLogin } from "./passkey-login";
 import { useRefusal } from "./refusal";
 import { SecondStep } from "./second-step";
 
@@ -86,41 +87,45 @@ export function PasswordLogin({ next }: { next: string | null }) {
     : p?.message;
 
   return (
-    <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
-      <Field
-        label={t.identifier}
-        name="identifier"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellCheck={false}
-        required
-        value={identifier}
-        onChange={(e) => {
-          setIdentifier(e.target.value);
-          refusal.edited();
-        }}
-        error={missing.identifier ? c.required : null}
-      />
-      <PasswordField
-        label={t.password}
-        name="password"
-        autoComplete="current-password"
-        value={password}
-        onChange={setPassword}
-        error={missing.password ? c.required : null}
-      />
-      <div>
-        <Link href="/forgot-password">{t.forgot}</Link>
-      </div>
-      <FormAlert>{alert}</FormAlert>
-      {p?.code === "EMAIL_NOT_VERIFIED" && email ? (
-        <button type="button" className="secondary" onClick={() => void askForCode(email)} disabled={sendCode.isPending}>
-          {sendCode.isPending ? c.working : t.sendEmailCode}
-        </button>
-      ) : null}
-      <WaitSubmit busy={login.isPending || leaving} busyLabel={c.working} waitUntil={refusal.waitUntil} waitLabel={refusal.waitLabel}>
-        {t.submit}
-      </WaitSubmit>
-    </form>
+    <>
+      <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
+        <Field
+          label={t.identifier}
+          name="identifier"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          value={identifier}
+          onChange={(e) => {
+            setIdentifier(e.target.value);
+            refusal.edited();
+          }}
+          error={missing.identifier ? c.required : null}
+        />
+        <PasswordField
+          label={t.password}
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={missing.password ? c.required : null}
+        />
+        <div>
+          <Link href="/forgot-password">{t.forgot}</Link>
+        </div>
+        <FormAlert>{alert}</FormAlert>
+        {p?.code === "EMAIL_NOT_VERIFIED" && email ? (
+          <button type="button" className="secondary" onClick={() => void askForCode(email)} disabled={sendCode.isPending}>
+            {sendCode.isPending ? c.working : t.sendEmailCode}
+          </button>
+        ) : null}
+        <WaitSubmit busy={login.isPending || leaving} busyLabel={c.working} waitUntil={refusal.waitUntil} waitLabel={refusal.waitLabel}>
+          {t.submit}
+        </WaitSubmit>
+      </form>
+      {/* The other way in from this tab: a passkey, no username needed. */}
+      <PasskeyLogin next={next} />
+    </>
   );
 }
