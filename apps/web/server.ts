@@ -159,6 +159,7 @@ async function main(): Promise<void> {
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
     devOutboxFor: (headers) => marks.read(headers).devOutbox,
+    passkeysOffered: auth.options.webauthn.unavailable === null,
   });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),

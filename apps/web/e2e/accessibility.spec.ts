@@ -5,8 +5,8 @@ import { newestMessage, openOutbox, readCode, wrongCodeFor } from "./support/out
 import { arrived, visit } from "./support/page";
 
 /**
- * Every screen: an axe scan with no serious or critical finding, no horizontal scroll at 360
- * and 375 px, and screenshots at 375 and 1280 px (test-results/screens/<screen>-<width>.png).
+ * Every screen: an axe scan with no serious or critical finding, no horizontal scroll at 360,
+ * 375 and 390 px, and screenshots at 375 and 1280 px (test-results/screens/<screen>-<width>.png).
  */
 
 const h1 = (page: Page, name: string) => expect(page.getByRole("heading", { level: 1, name })).toBeVisible();

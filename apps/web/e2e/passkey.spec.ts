@@ -1,6 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { newAccount } from "./support/accounts";
 import { checkScreen } from "./support/checks";
+import { ageSignIns } from "./support/database";
 import { arrived } from "./support/page";
 
 /** The service as localhost: a passkey's relying party is a domain (global setup: AUTH_RP_ID=localhost). */
@@ -37,25 +38,61 @@ async function signUpHere(context: BrowserContext) {
   return account;
 }
 
-test("a passkey: register on the account page, log out, log in with it and no username; the password alone then needs it", async ({ page, context }) => {
+test("a passkey: register and name it on the account page, step up with it, log in with it from the autofill and from the button, no username; the password alone then needs it", async ({
+  page,
+  context,
+}) => {
   await virtualAuthenticator(page);
   const account = await signUpHere(context);
   await page.goto(`${LOCAL}/account`);
   const section = page.getByRole("region", { name: "Second factors" });
   await section.getByRole("button", { name: "Add a passkey" }).click();
+  const name = section.getByLabel("Name for this passkey");
+  await name.fill("");
+  await section.getByRole("button", { name: "Create the passkey" }).click();
+  await expect(name).toHaveAccessibleDescription(/Required\./);
+  await name.fill("Work laptop");
+  await checkScreen(page, "account-passkey-name");
+  await section.getByRole("button", { name: "Create the passkey" }).click();
   await expect(section.getByRole("list", { name: "Your recovery codes" }).getByRole("listitem")).toHaveCount(10);
   await section.getByRole("button", { name: "I have saved them" }).click();
-  await expect(section.getByRole("list", { name: "Second factors" })).toContainText("Passkey");
+  await expect(section.getByRole("list", { name: "Second factors" })).toContainText("Work laptop · Passkey");
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Log out" }).click();
-  await arrived(page, /\/login$/);
+  await test.step("ten minutes later, new recovery codes need a fresh proof, which the passkey gives", async () => {
+    await ageSignIns(account.email, 10);
+    await page.reload();
+    await section.getByRole("button", { name: "Make new recovery codes" }).click();
+    await expect(section.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+    await checkScreen(page, "account-step-up");
+    await section.getByRole("button", { name: "Use a passkey" }).click();
+    await expect(section.getByRole("list", { name: "Your recovery codes" }).getByRole("listitem")).toHaveCount(10);
+    await section.getByRole("button", { name: "I have saved them" }).click();
+  });
 
-  await test.step("log in with the passkey, no username typed", async () => {
+  const logOut = async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Log out" }).click();
+    await arrived(page, /\/login$/);
+  };
+
+  await test.step("the login page offers the passkey in the username field's autofill, which signs in", async () => {
+    await logOut();
+    await expect(page.getByRole("tabpanel", { name: "Password" }).getByLabel("Email, username or phone number")).toHaveAttribute("autocomplete", "username webauthn");
+    // The virtual authenticator picks its one passkey from the autofill at once, as a person's click would.
+    await arrived(page, /\/account$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
+  });
+
+  // From here, a browser without passkeys in its autofill: the button, and the second step, are the ways in.
+  await page.addInitScript(() => {
+    PublicKeyCredential.isConditionalMediationAvailable = async () => false;
+  });
+
+  await test.step("log in with the passkey button, no username typed", async () => {
+    await logOut();
     await page.getByRole("button", { name: "Log in with a passkey" }).click();
     await arrived(page, /\/account$/);
     await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
-    await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Log out" }).click();
-    await arrived(page, /\/login$/);
+    await logOut();
   });
 
   await test.step("the password leads to the second step, which the passkey takes", async () => {

@@ -1,7 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { Secret, TOTP } from "otpauth";
-import { loginWithPassword, logOut, newAccount, signUpByApi, submitPasswordLogin } from "./support/accounts";
+import { loginWithPassword, logOut, newAccount, newContext, signUpByApi, submitPasswordLogin } from "./support/accounts";
 import { checkScreen } from "./support/checks";
+import { ageSignIns, makeAdmin, userIdOf } from "./support/database";
 import { arrived } from "./support/page";
 
 /** The code an authenticator app shows for `secret`, `steps` periods from now. */
@@ -107,4 +108,41 @@ test("in Indonesian: the account page's second factors and the second step of a 
   await page.getByLabel("Kode autentikator").fill(appCode(secret, 1));
   await page.getByRole("button", { name: "Verifikasi dan masuk" }).click();
   await arrived(page, /\/account$/);
+});
+
+test("an admin sees an account's factors and, after their own step-up, resets them; the owner then signs in with the password alone", async ({ page, browser }) => {
+  const ownerContext = await newContext(browser);
+  const ownerPage = await ownerContext.newPage();
+  const owner = await signUpByApi(ownerContext, newAccount("reset-owner"));
+  await ownerPage.goto("/account");
+  await enrolTotp(ownerPage);
+  const ownerId = await userIdOf(owner.email);
+
+  const admin = await signUpByApi(page.context(), newAccount("admin"));
+  await makeAdmin(admin.email);
+  // The admin signed in a while ago: the reset will ask them to prove it is them.
+  await ageSignIns(admin.email, 10);
+  await page.goto("/admin/audit");
+  const section = page.getByRole("region", { name: "An account's second factors" });
+  await section.getByLabel("User id").fill(String(ownerId));
+  await section.getByRole("button", { name: "Show factors" }).click();
+  await expect(section.getByText(`Second factors of user ${ownerId}: 1. Recovery codes left: 10.`, { exact: true })).toBeVisible();
+  await expect(section.getByRole("listitem")).toContainText("Authenticator app");
+  await checkScreen(page, "admin-factors");
+
+  await section.getByRole("button", { name: `Reset all second factors of user ${ownerId}` }).click();
+  await section.getByRole("button", { name: "Yes, reset them" }).click();
+  await expect(section.getByRole("heading", { name: "Confirm it is you" })).toBeVisible();
+  await section.getByLabel("Current password").fill(admin.password);
+  await section.getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(section.getByText(`User ${ownerId}'s second factors are removed (1); they have been told.`)).toBeVisible();
+  await expect(section.getByText(`User ${ownerId} has no second factor.`)).toBeVisible();
+  // Both the look and the reset are in the log, with the admin named.
+  await page.reload();
+  await expect(page.getByRole("table")).toContainText("Second factors reset by an admin");
+  await expect(page.getByRole("table")).toContainText("Second factors viewed by an admin");
+
+  await logOut(ownerPage);
+  await loginWithPassword(ownerPage, owner.email, owner.password);
+  await ownerContext.close();
 });

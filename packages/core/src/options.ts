@@ -100,6 +100,12 @@ export interface AuthOptions {
     /** Code checks that cost a password or PIN hash (reset by code, PIN re-login) per client address. */
     codeCheckPerIp: Limit;
     /**
+     * Passkey sign-in ceremonies started per client address. A login page asks for one as it
+     * opens (the browser's autofill), so this is apart from `loginPerIp`: looking at the page
+     * spends no log-in.
+     */
+    passkeyCeremoniesPerIp: Limit;
+    /**
      * Wrong second steps (authenticator code, recovery code) per account and requester
      * (limits/requester.ts): a stranger's tries never spend the owner's.
      */
@@ -170,6 +176,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
     codeSendPerIp: { max: 60, windowSec: 3600 },
     signupPerIp: { max: 30, windowSec: 3600 },
     codeCheckPerIp: { max: 50, windowSec: 15 * 60 },
+    passkeyCeremoniesPerIp: { max: 300, windowSec: 15 * 60 },
     secondFactorFailures: { max: 10, windowSec: 15 * 60 },
   },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.

@@ -51,6 +51,8 @@ export const CODE_LENGTH = 6;
 export const PIN_LENGTH = 6;
 /** Characters a person's full name may have (longer is refused, not cut). */
 export const FULL_NAME_MAX_LENGTH = 128;
+/** Characters a second factor's name may have ("Work laptop", "Phone"), after trimming. */
+export const FACTOR_NAME_MAX_LENGTH = 64;
 /** A username's length, in characters (letters, digits, dots, dashes, underscores). */
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;

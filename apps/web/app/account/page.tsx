@@ -3,7 +3,7 @@ import Link from "next/link";
 import { LogoutButton } from "../../src/components/logout-button";
 import { accountMessages } from "../../src/i18n/account";
 import { serverLocale } from "../../src/i18n/server";
-import { requireUser, serverCaller } from "../../src/server/session";
+import { passkeysOffered, requireUser, serverCaller } from "../../src/server/session";
 import styles from "./account.module.css";
 import { Profile } from "./profile";
 import { SecondFactors } from "./second-factors";
@@ -61,7 +61,7 @@ export default async function AccountPage() {
 
       <section aria-labelledby="factors-title">
         <h2 id="factors-title">{t.factorsTitle}</h2>
-        <SecondFactors initial={factors} />
+        <SecondFactors initial={factors} passkeys={passkeysOffered()} />
       </section>
 
       <section aria-labelledby="sessions-title">

@@ -1,7 +1,7 @@
 "use client";
 
 import type { AppRouter } from "@authsvc/api";
-import { isCodeShape } from "@authsvc/core/vocabulary";
+import { FACTOR_NAME_MAX_LENGTH, isCodeShape } from "@authsvc/core/vocabulary";
 import type { inferRouterOutputs } from "@trpc/server";
 import { startRegistration } from "@simplewebauthn/browser";
 import QRCode from "qrcode";
@@ -26,6 +26,7 @@ type Mode =
   | { kind: "idle" }
   | { kind: "stepUp"; then: () => Promise<void> }
   | { kind: "enrol"; enrolment: Enrolment }
+  | { kind: "namePasskey" }
   | { kind: "codes"; codes: string[] };
 
 /** The key as an app's "enter a key" screen shows it: groups of four. */
@@ -36,7 +37,7 @@ const grouped = (secret: string) => secret.replace(/(.{4})/g, "$1 ").trim();
  * first code), the list with removal, and recovery codes. Changes that need a fresh proof
  * (the service answers STEP_UP_REQUIRED) ask for it here, then carry on.
  */
-export function SecondFactors({ initial }: { initial: FactorsView }) {
+export function SecondFactors({ initial, passkeys }: { initial: FactorsView; passkeys: boolean }) {
   const t = useMessages(accountMessages);
   const c = useMessages(common);
   const utils = api.useUtils();
@@ -70,12 +71,12 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
 
   const startTotp = () =>
     guarded(async () => {
-      const started = await start.mutateAsync({});
+      const started = await start.mutateAsync({ name: t.kind_totp });
       const qr = await QRCode.toDataURL(started.uri, { margin: 1, width: 220 });
       setMode({ kind: "enrol", enrolment: { factorId: started.factorId, secret: started.secret, qr } });
     });
 
-  const addPasskey = () =>
+  const addPasskey = (name: string) =>
     guarded(async () => {
       const { ceremonyId, options } = await startPasskey.mutateAsync();
       let response;
@@ -86,7 +87,7 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
         if (err instanceof Error && (err.name === "NotAllowedError" || err.name === "InvalidStateError")) return;
         throw err;
       }
-      const done = await finishPasskey.mutateAsync({ ceremonyId, response, name: t.passkeyDefaultName });
+      const done = await finishPasskey.mutateAsync({ ceremonyId, response, name });
       setNotice(t.passkeyAdded);
       setMode(done.recoveryCodes ? { kind: "codes", codes: done.recoveryCodes } : { kind: "idle" });
     });
@@ -106,6 +107,18 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
 
   if (mode.kind === "stepUp") {
     return <StepUp hasTotp={hasTotp} hasPasskey={hasPasskey} onProved={() => void mode.then()} onCancel={() => setMode({ kind: "idle" })} />;
+  }
+  if (mode.kind === "namePasskey") {
+    return (
+      <NamePasskey
+        busy={startPasskey.isPending || finishPasskey.isPending}
+        onCancel={() => setMode({ kind: "idle" })}
+        onName={(name) => {
+          setMode({ kind: "idle" });
+          void addPasskey(name);
+        }}
+      />
+    );
   }
   if (mode.kind === "codes") {
     return (
@@ -172,9 +185,11 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
       <div role="status">{notice}</div>
       <FormAlert>{problem?.message}</FormAlert>
       <p>
-        <button type="button" onClick={() => void addPasskey()} disabled={startPasskey.isPending || finishPasskey.isPending}>
-          {startPasskey.isPending || finishPasskey.isPending ? c.working : t.addPasskey}
-        </button>{" "}
+        {passkeys ? (
+          <button type="button" onClick={() => setMode({ kind: "namePasskey" })} disabled={startPasskey.isPending || finishPasskey.isPending}>
+            {startPasskey.isPending || finishPasskey.isPending ? c.working : t.addPasskey}
+          </button>
+        ) : null}{" "}
         {hasTotp ? null : (
           <button type="button" onClick={() => void startTotp()} disabled={start.isPending}>
             {start.isPending ? c.working : t.addTotp}
@@ -182,6 +197,47 @@ export function SecondFactors({ initial }: { initial: FactorsView }) {
         )}
       </p>
     </div>
+  );
+}
+
+/** A passkey's name, so the list tells a laptop's from a phone's; the browser's prompt comes after. */
+function NamePasskey({ busy, onName, onCancel }: { busy: boolean; onName(name: string): void; onCancel(): void }) {
+  const t = useMessages(accountMessages);
+  const c = useMessages(common);
+  const [name, setName] = useState(t.passkeyDefaultName);
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const typed = name.trim();
+    if (!typed) return setError(c.required);
+    if (typed.length > FACTOR_NAME_MAX_LENGTH) return setError(fill(t.passkeyNameLong, { max: FACTOR_NAME_MAX_LENGTH }));
+    onName(typed);
+  }
+
+  return (
+    <form method="post" onSubmit={submit} noValidate className="stack" aria-labelledby="name-passkey-title">
+      <h3 id="name-passkey-title">{t.addPasskey}</h3>
+      <Field
+        label={t.passkeyName}
+        name="passkeyName"
+        autoComplete="off"
+        required
+        value={name}
+        onChange={(e) => {
+          setName(e.target.value);
+          setError(null);
+        }}
+        hint={t.passkeyNameHint}
+        error={error}
+      />
+      <SubmitButton busy={busy} busyLabel={c.working}>
+        {t.passkeyCreate}
+      </SubmitButton>
+      <button type="button" className="link" onClick={onCancel}>
+        {t.cancel}
+      </button>
+    </form>
   );
 }
 

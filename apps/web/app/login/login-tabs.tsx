@@ -9,7 +9,7 @@ import { PhoneLogin } from "./phone-login";
 import { PinLogin } from "./pin-login";
 
 /** The WAI-ARIA tabs pattern: one tab stop, arrows/Home/End move and select, panels keep their state. */
-export function LoginTabs({ initial, next }: { initial: Method; next: string | null }) {
+export function LoginTabs({ initial, next, passkeys }: { initial: Method; next: string | null; passkeys: boolean }) {
   const t = useMessages(loginMessages);
   const base = useId();
   const [method, setMethod] = useState<Method>(initial);
@@ -62,7 +62,7 @@ export function LoginTabs({ initial, next }: { initial: Method; next: string | n
       {METHODS.map((m) => (
         // Hidden rather than unmounted, so switching tabs does not lose what was typed.
         <div key={m} role="tabpanel" id={`${base}-panel-${m}`} aria-labelledby={`${base}-tab-${m}`} hidden={m !== method}>
-          {m === "password" ? <PasswordLogin next={next} /> : m === "phone" ? <PhoneLogin next={next} /> : <PinLogin next={next} />}
+          {m === "password" ? <PasswordLogin next={next} passkeys={passkeys} /> : m === "phone" ? <PhoneLogin next={next} /> : <PinLogin next={next} />}
         </div>
       ))}
     </div>

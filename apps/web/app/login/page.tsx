@@ -5,7 +5,7 @@ import { firstParam, href } from "../../src/components/auth/links";
 import { safeNext } from "../../src/i18n/locale";
 import { loginMessages } from "../../src/i18n/login";
 import { serverLocale } from "../../src/i18n/server";
-import { currentUser } from "../../src/server/session";
+import { currentUser, passkeysOffered } from "../../src/server/session";
 import { LoginTabs } from "./login-tabs";
 import { isMethod } from "./methods";
 
@@ -21,7 +21,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   return (
     <div className="stack">
       <h1>{t.title}</h1>
-      <LoginTabs initial={isMethod(method) ? method : "password"} next={next ?? null} />
+      <LoginTabs initial={isMethod(method) ? method : "password"} next={next ?? null} passkeys={passkeysOffered()} />
       <p>
         {t.noAccount} <Link href={href("/signup", { next })}>{t.signup}</Link>
       </p>

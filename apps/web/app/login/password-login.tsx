@@ -18,7 +18,7 @@ import { PasskeyLogin } from "./passkey-login";
 import { useRefusal } from "./refusal";
 import { SecondStep } from "./second-step";
 
-export function PasswordLogin({ next }: { next: string | null }) {
+export function PasswordLogin({ next, passkeys }: { next: string | null; passkeys: boolean }) {
   const t = useMessages(loginMessages);
   const c = useMessages(common);
   const locale = useLocale();
@@ -92,7 +92,8 @@ export function PasswordLogin({ next }: { next: string | null }) {
         <Field
           label={t.identifier}
           name="identifier"
-          autoComplete="username"
+          // "webauthn": the browser may offer this site's passkeys here too (PasskeyLogin asks it to).
+          autoComplete={passkeys ? "username webauthn" : "username"}
           autoCapitalize="none"
           spellCheck={false}
           required
@@ -124,8 +125,8 @@ export function PasswordLogin({ next }: { next: string | null }) {
           {t.submit}
         </WaitSubmit>
       </form>
-      {/* The other way in from this tab: a passkey, no username needed. */}
-      <PasskeyLogin next={next} />
+      {/* The other way in from this tab, where the site can host one: a passkey, no username needed. */}
+      {passkeys ? <PasskeyLogin next={next} /> : null}
     </>
   );
 }

@@ -21,7 +21,7 @@ function e2eEngine(): ServerEngine {
 
 /**
  * The production service on a fresh database, as `pnpm start` runs it. Workers inherit
- * E2E_BASE_URL; the returned function stops the service and removes its data.
+ * E2E_BASE_URL and E2E_DATABASE_URL; the returned function stops the service and removes its data.
  */
 export default async function globalSetup() {
   const engine = e2eEngine();
@@ -29,6 +29,7 @@ export default async function globalSetup() {
   const database = await serverDatabase(engine, dir, testServerUrl());
   const service = await launchService(dir, database.env, instancesOf(engine), { publicUrl: true });
   process.env.E2E_BASE_URL = service.base;
+  process.env.E2E_DATABASE_URL = database.env.DATABASE_URL;
   console.log(`browser tests on ${engine}: ${service.base}`);
   return async () => {
     await service.stop();

@@ -1,4 +1,9 @@
-import { startAuthentication, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+import {
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/browser";
 
 /** The browser's passkey answer to a ceremony's options, or null when the person closed its prompt (nothing to say then). */
 export async function askPasskey(optionsJSON: PublicKeyCredentialRequestOptionsJSON): Promise<AuthenticationResponseJSON | null> {
@@ -6,6 +11,23 @@ export async function askPasskey(optionsJSON: PublicKeyCredentialRequestOptionsJ
     return await startAuthentication({ optionsJSON });
   } catch (err) {
     if (err instanceof Error && err.name === "NotAllowedError") return null;
+    throw err;
+  }
+}
+
+/** Whether this browser offers passkeys among a username field's autofill suggestions (conditional UI). */
+export const offersPasskeysInAutofill = (): Promise<boolean> => browserSupportsWebAuthnAutofill();
+
+/**
+ * The passkey the person picks from the username field's autofill (an input whose
+ * autocomplete ends in "webauthn"), or null when the request ended without one: another
+ * passkey prompt took its place (the library aborts this one), or the browser refused it.
+ */
+export async function passkeyFromAutofill(optionsJSON: PublicKeyCredentialRequestOptionsJSON): Promise<AuthenticationResponseJSON | null> {
+  try {
+    return await startAuthentication({ optionsJSON, useBrowserAutofill: true });
+  } catch (err) {
+    if (err instanceof Error && (err.name === "AbortError" || err.name === "NotAllowedError")) return null;
     throw err;
   }
 }

@@ -10,6 +10,8 @@ export interface ServerBridge {
   callerFor(headers: Headers): ReturnType<typeof createCaller>;
   /** Whether this request may see the dev outbox (its mode, and where the request came from). */
   devOutboxFor(headers: Headers): boolean;
+  /** Whether this site can host passkeys (settings: AUTH_RP_ID, AUTH_RP_ORIGINS, PUBLIC_URL). */
+  passkeysOffered: boolean;
 }
 
 const KEY = Symbol.for("authsvc.serverBridge");

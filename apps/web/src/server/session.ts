@@ -23,3 +23,6 @@ export async function requireUser(path: string) {
 
 /** The dev outbox answers this request (never while Next builds pages outside the server). */
 export const devOutboxShown = cache(async () => serverBridgeOrNull()?.devOutboxFor(await headers()) ?? false);
+
+/** Whether the pages offer passkeys: not where the site's address cannot host them (a prompt would only fail). */
+export const passkeysOffered = (): boolean => serverBridgeOrNull()?.passkeysOffered ?? false;

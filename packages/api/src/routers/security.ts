@@ -1,5 +1,6 @@
 import type { StepUpProof } from "@authsvc/core";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { FACTOR_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import { z } from "zod";
 import { protectedProcedure } from "../trpc";
 import * as s from "./schemas";
@@ -29,12 +30,12 @@ export const securityRouter = {
 
   /** Stores the passkey the browser made; the account's first factor comes with its recovery codes, shown once. */
   finishPasskey: protectedProcedure
-    .input(z.object({ ceremonyId: z.string().min(1).max(64), response: s.registrationResponse, name: z.string().max(64).optional() }))
+    .input(z.object({ ceremonyId: z.string().min(1).max(64), response: s.registrationResponse, name: z.string().max(FACTOR_NAME_MAX_LENGTH).optional() }))
     .mutation(({ ctx, input }) => ctx.auth.finishPasskey(ctx.principal, input as Parameters<typeof ctx.auth.finishPasskey>[1], ctx.meta)),
 
   /** Starts an authenticator-app enrolment: the key as text and as an `otpauth://` URI for a QR code. Needs step-up. */
   startTotp: protectedProcedure
-    .input(z.object({ name: z.string().max(64).optional() }).optional())
+    .input(z.object({ name: z.string().max(FACTOR_NAME_MAX_LENGTH).optional() }).optional())
     .mutation(({ ctx, input }) => ctx.auth.startTotp(ctx.principal, input ?? {})),
 
   /** Confirms the enrolment with a first code; the account's first factor comes with its recovery codes, shown once. */

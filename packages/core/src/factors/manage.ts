@@ -9,6 +9,7 @@ import { requireAdmin } from "../admin/admin";
 import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { AuthError } from "../errors";
+import { FACTOR_NAME_MAX_LENGTH } from "../vocabulary";
 import { requireSession, type Principal } from "../sessions/authenticate";
 import { transaction } from "../transaction";
 import { findUserById, isUserId } from "../users/users";
@@ -36,7 +37,6 @@ export interface FactorsView {
   recoveryCodesLeft: number;
 }
 
-const NAME_MAX = 64;
 
 /** A factor id no row can have (factor ids are stored in the same integer range as user ids) finds nothing. */
 const findFactor = (ctx: AuthContext, id: number): Promise<SecondFactor | undefined> =>
@@ -64,7 +64,7 @@ function cleanName(name: string | undefined, fallback: string): string {
   // Control characters (NUL among them) and lone surrogates: no name has them, and not every engine can store them.
   if (name !== undefined && /[\p{Cc}\p{Cs}]/u.test(name)) throw new AuthError("INVALID_INPUT", { field: "name" }, "A name cannot contain control characters.");
   const trimmed = (name ?? "").trim().replace(/\s+/g, " ");
-  if (trimmed.length > NAME_MAX) throw new AuthError("INVALID_INPUT", { field: "name" }, `A name is at most ${NAME_MAX} characters.`);
+  if (trimmed.length > FACTOR_NAME_MAX_LENGTH) throw new AuthError("INVALID_INPUT", { field: "name" }, `A name is at most ${FACTOR_NAME_MAX_LENGTH} characters.`);
   return trimmed || fallback;
 }
 

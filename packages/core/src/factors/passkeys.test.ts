@@ -136,6 +136,22 @@ describe("passkey attacks", () => {
     expect((await authError(signIn(t, device, { userHandle: "AAAAAAAAAAAAAAAAAAAAAA" }))).code).toBe("PASSKEY_REFUSED");
   });
 
+  it("ceremonies from one address stop at their own limit, which spends none of its log-ins", async () => {
+    // A login page asks for a ceremony as it opens (the autofill), so looking at it must not cost a log-in.
+    const t = createTestAuth({
+      publicUrl: ORIGIN,
+      webauthn: { rpId: RP_ID },
+      limits: { passkeyCeremoniesPerIp: { max: 3, windowSec: 900 }, loginPerIp: { max: 1, windowSec: 900 } },
+    });
+    const s = await signUp(t.auth, { email: "ana@example.com" });
+    for (let i = 0; i < 3; i++) await t.auth.passkeySignInOptions(meta);
+    expect((await authError(t.auth.passkeySignInOptions(meta))).code).toBe("RATE_LIMITED");
+    // Another address has its own count.
+    await t.auth.passkeySignInOptions({ ...meta, ip: "203.0.113.9" });
+    // The password log-in from the first address still has its one try.
+    await expect(t.auth.loginWithPassword({ identifier: s.user.email!, password: PASSWORD }, jwt, meta)).resolves.toMatchObject({ user: { id: s.user.id } });
+  });
+
   it("says why passkeys are off on a site that cannot host them, and the rest works", async () => {
     const t = createTestAuth({ publicUrl: "http://10.0.0.5:3000" });
     expect((await authError(t.auth.passkeySignInOptions(meta))).code).toBe("PASSKEYS_UNAVAILABLE");

@@ -7,7 +7,7 @@ import { issueToken, openSessionNow, type SignedIn, type TokenRequest } from "./
 
 /** Options for a sign-in with a passkey and no username (the browser offers this site's passkeys, autofill included). */
 export async function passkeySignInOptions(ctx: AuthContext, meta?: RequestMeta) {
-  await limitAddress(ctx, "loginPerIp", meta);
+  await limitAddress(ctx, "passkeyCeremoniesPerIp", meta);
   return assertionOptions(ctx, null, meta);
 }
 

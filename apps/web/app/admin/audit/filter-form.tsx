@@ -10,13 +10,11 @@ import { adminMessages } from "../../../src/i18n/admin";
 import { useMessages } from "../../../src/i18n/client";
 import { fill } from "../../../src/i18n/define";
 import { kindLabel } from "./labels";
-import { AUDIT_PATH, auditHref, fromLocalInput, hasFilters, MINUTE_END, toLocalInput, type AuditQuery } from "./query";
+import { AUDIT_PATH, auditHref, fromLocalInput, hasFilters, MINUTE_END, POSITIVE_INT, toLocalInput, type AuditQuery } from "./query";
 import { SelectField } from "./select-field";
 import styles from "./audit.module.css";
 
 const noSubscribe = () => () => {};
-const POSITIVE_INT = /^[1-9]\d{0,14}$/;
-
 interface Problems {
   userId?: string;
   from?: string;

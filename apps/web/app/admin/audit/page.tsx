@@ -6,6 +6,7 @@ import { fill } from "../../../src/i18n/define";
 import { serverLocale } from "../../../src/i18n/server";
 import { currentUser, requireUser, serverCaller } from "../../../src/server/session";
 import { EventTable, type AuditRow } from "./event-table";
+import { AccountFactors } from "./factors-form";
 import { EventsHeading } from "./events-heading";
 import { FilterForm } from "./filter-form";
 import { auditHref, hasFilters, PAGE_SIZE, parseAuditQuery, type AuditQuery } from "./query";
@@ -49,8 +50,11 @@ export default async function AuditPage({ searchParams }: PageProps<"/admin/audi
   if (user.role !== "admin") return <AdminsOnly t={t} />;
 
   let page: { events: AuditRow[]; nextBefore: number | null } | null = null;
+  const caller = await serverCaller();
+  // The admin's own factors: what the reset's step-up can ask for.
+  const own = (await caller.security.factors()).factors;
   try {
-    page = await (await serverCaller()).admin.audit({ ...query, limit: PAGE_SIZE });
+    page = await caller.admin.audit({ ...query, limit: PAGE_SIZE });
   } catch (err) {
     // The role was taken away since the session was read.
     if ((err as { code?: unknown }).code === "FORBIDDEN") return <AdminsOnly t={t} />;
@@ -60,9 +64,14 @@ export default async function AuditPage({ searchParams }: PageProps<"/admin/audi
     <div className={`stack ${styles.wide}`}>
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
-      <p>
-        <a href="#role-title">{t.jumpToRole}</a>
-      </p>
+      <ul className={styles.jumps}>
+        <li>
+          <a href="#role-title">{t.jumpToRole}</a>
+        </li>
+        <li>
+          <a href="#factors-title">{t.jumpToFactors}</a>
+        </li>
+      </ul>
       {ignored.length > 0 ? <FormAlert kind="info">{fill(t.ignored, { names: ignored.join(", ") })}</FormAlert> : null}
 
       <FilterForm query={query} />
@@ -102,6 +111,12 @@ export default async function AuditPage({ searchParams }: PageProps<"/admin/audi
         <h2 id="role-title">{t.roleTitle}</h2>
         <p>{t.roleIntro}</p>
         <RoleForm selfId={user.id} />
+      </section>
+
+      <section aria-labelledby="factors-title" className="stack">
+        <h2 id="factors-title">{t.factorsTitle}</h2>
+        <p>{t.factorsIntro}</p>
+        <AccountFactors self={{ hasTotp: own.some((f) => f.kind === "totp"), hasPasskey: own.some((f) => f.kind === "passkey") }} />
       </section>
     </div>
   );

@@ -13,7 +13,8 @@ export interface AuditQuery {
   before?: number;
 }
 
-const POSITIVE_INT = /^[1-9]\d{0,14}$/;
+/** A user or event id as typed: a whole number above 0, short enough to be exact. */
+export const POSITIVE_INT = /^[1-9]\d{0,14}$/;
 const EPOCH_MS = /^\d{1,15}$/;
 
 /** The query from the address; values that are not understood are left out and named in `ignored`. */

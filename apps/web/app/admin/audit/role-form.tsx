@@ -13,10 +13,9 @@ import { common } from "../../../src/i18n/common";
 import { fill } from "../../../src/i18n/define";
 import { toProblem } from "../../../src/trpc/errors";
 import { api } from "../../../src/trpc/react";
+import { POSITIVE_INT } from "./query";
 import { SelectField } from "./select-field";
 import styles from "./audit.module.css";
-
-const POSITIVE_INT = /^[1-9]\d{0,14}$/;
 
 /** admin.setRole: the service refuses one's own role (FORBIDDEN) and unknown accounts (USER_NOT_FOUND). */
 export function RoleForm({ selfId }: { selfId: number }) {
@@ -39,7 +38,7 @@ export function RoleForm({ selfId }: { selfId: number }) {
     setAlert(null);
     const raw = userId.trim();
     if (!raw) return setFieldError({ message: c.required, at: {} });
-    if (!POSITIVE_INT.test(raw)) return setFieldError({ message: t.userIdInvalid, at: {} });
+    if (!POSITIVE_INT.test(raw)) return setFieldError({ message: t.userIdWhole, at: {} });
     setFieldError(null);
     const id = Number(raw);
     try {
