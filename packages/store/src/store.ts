@@ -244,6 +244,8 @@ export interface PurgeCutoffs {
   outboxCutoff: number;
   /** Audit events before this (null: kept). */
   auditCutoff: number | null;
+  /** Second factors never confirmed (an authenticator app's enrolment left half-way) made before this. */
+  enrolmentCutoff: number;
   /** How long a code message and a reset-link message stay useful. */
   codeMs: number;
   linkMs: number;
@@ -255,6 +257,7 @@ export type PurgeStep =
   | "challenges"
   | "opaqueTokens"
   | "sessions"
+  | "unconfirmedFactors"
   | "rateLimits"
   | "outboxRedacted"
   | "outboxDeleted"

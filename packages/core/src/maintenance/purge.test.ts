@@ -9,6 +9,7 @@ import { deliver } from "../delivery/deliver";
 import { REDACTED } from "@authsvc/store";
 import { cleanupsEachTest, fakeClockEachTest, lastCode, outboxRows, PASSWORD, phoneSignIn, rowCount, signUp, tableRows } from "../test-helpers";
 import { createTestAuth } from "../testing";
+import { Secret, TOTP } from "otpauth";
 
 const MIN = 60;
 const HOUR = 3600;
@@ -264,5 +265,28 @@ describe("batches and schedule", () => {
     clock.advanceSec(6 * MIN);
     await maintenance.tick();
     expect((await rows(t, "challenges")).find((r) => r.destination === "cy@example.com")!.payload).not.toBeNull();
+  });
+});
+
+describe("authenticator-app enrolments left half-way", () => {
+  it("go, sealed secret and all, once they can no longer be confirmed and the grace period is over; a confirmed app stays", async () => {
+    const t = service();
+    const signedIn = await signUp(t.auth, { email: EMAIL });
+    const principal = await t.auth.authenticate(signedIn.token);
+    const abandoned = await t.auth.startTotp(principal, { name: "Old phone" });
+    // Another account's app, confirmed long before the purge.
+    const other = await signUp(t.auth, { email: "bo@example.com" });
+    const otherPrincipal = await t.auth.authenticate(other.token);
+    const kept = await t.auth.startTotp(otherPrincipal, {});
+    await t.auth.confirmTotp(otherPrincipal, { factorId: kept.factorId, code: TOTP.generate({ secret: Secret.fromBase32(kept.secret), timestamp: Date.now() }) });
+
+    const { secondFactor, retention } = t.auth.options;
+    clock.advanceSec(secondFactor.enrolmentTtlSec + retention.graceSec - 1);
+    expect((await t.auth.purgeExpired()).unconfirmedFactors).toBe(0);
+    clock.advanceSec(1);
+    expect((await t.auth.purgeExpired()).unconfirmedFactors).toBe(1);
+    const left = await rows(t, "second_factors");
+    expect(left.map((f) => f.id)).toEqual([kept.factorId]);
+    expect(left.map((f) => f.id)).not.toContain(abandoned.factorId);
   });
 });

@@ -21,6 +21,8 @@ import { FIXED_WINDOWS_SEC } from "../limits/rate-limit";
  *   the dev outbox shows it until then. Rows a real transport delivered were redacted when
  *   sent (delivery/deliver.ts); this catches the rest. All settled rows are deleted after
  *   `retention.outboxDays`.
+ * - An authenticator app's enrolment never confirmed (it holds a sealed secret) is deleted
+ *   `retention.graceSec` after it could no longer be confirmed.
  * - Audit events are deleted after `retention.auditDays` (0: kept for ever).
  */
 
@@ -54,13 +56,14 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** One pass over every table; returns how many rows each step changed. */
 export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {}): Promise<PurgeReport> {
   const batch = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH));
-  const { retention, code, resetLinkTtlSec } = ctx.options;
+  const { retention, code, resetLinkTtlSec, secondFactor } = ctx.options;
   const limitWindowSec = longestLimitWindowSec(ctx.options);
   const report: PurgeReport = {
     signupPayloads: 0,
     challenges: 0,
     opaqueTokens: 0,
     sessions: 0,
+    unconfirmedFactors: 0,
     rateLimits: 0,
     outboxRedacted: 0,
     outboxDeleted: 0,
@@ -75,6 +78,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
       limitCutoff: now - (limitWindowSec + retention.graceSec) * 1000,
       outboxCutoff: now - retention.outboxDays * DAY_MS,
       auditCutoff: retention.auditDays === 0 ? null : now - retention.auditDays * DAY_MS,
+      enrolmentCutoff: now - (secondFactor.enrolmentTtlSec + retention.graceSec) * 1000,
       codeMs: code.ttlSec * 1000,
       linkMs: resetLinkTtlSec * 1000,
       redacted: REDACTED,

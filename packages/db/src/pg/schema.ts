@@ -204,7 +204,12 @@ export const secondFactors = pgTable(
     confirmedAt: ms("confirmed_at"),
     lastUsedAt: ms("last_used_at"),
   },
-  (t) => [index("second_factors_user").on(t.userId), uniqueIndex("second_factors_credential_id_unique").on(t.credentialId)],
+  (t) => [
+    index("second_factors_user").on(t.userId),
+    uniqueIndex("second_factors_credential_id_unique").on(t.credentialId),
+    // The purge's enrolments never confirmed (few), without reading the confirmed ones.
+    index("second_factors_unconfirmed").on(t.createdAt).where(sql`confirmed_at IS NULL`),
+  ],
 );
 
 export const recoveryCodes = pgTable(

@@ -201,8 +201,13 @@ export const secondFactors = sqliteTable(
     confirmedAt: ms("confirmed_at"),
     lastUsedAt: ms("last_used_at"),
   },
-  // Every sign-in asks whether the account has a confirmed factor: by user.
-  (t) => [index("second_factors_user").on(t.userId), uniqueIndex("second_factors_credential_id_unique").on(t.credentialId)],
+  // Every sign-in asks whether the account has a confirmed factor: by user. The purge looks
+  // for enrolments never confirmed, which are few, without reading the confirmed ones.
+  (t) => [
+    index("second_factors_user").on(t.userId),
+    uniqueIndex("second_factors_credential_id_unique").on(t.credentialId),
+    index("second_factors_unconfirmed").on(t.createdAt).where(sql`confirmed_at IS NULL`),
+  ],
 );
 
 /** Single-use recovery codes, as their keyed hashes: a code is looked up by its account and hash. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED, type PurgeCutoffs } from "../store";
-import { aUser, newChallenge, newMessage, newSession, newToken, T0, useStore } from "./fixtures";
+import { aUser, newChallenge, newMessage, newPasskey, newSession, newToken, newTotp, T0, useStore } from "./fixtures";
 import type { ConformanceEngine } from "./index";
 
 const NOW = T0 + 10 * 86_400_000;
@@ -10,6 +10,7 @@ const cutoffs: PurgeCutoffs = {
   limitCutoff: NOW - 2 * 86_400_000,
   outboxCutoff: NOW - 7 * 86_400_000,
   auditCutoff: NOW - 5 * 86_400_000,
+  enrolmentCutoff: NOW - 86_400_000,
   codeMs: 600_000,
   linkMs: 1_800_000,
   redacted: REDACTED,
@@ -33,6 +34,17 @@ export function maintenanceConformance(engine: ConformanceEngine) {
       for (const c of expired) expect((await store().challenges.byId(c.id))?.payload).toBeNull();
       expect((await store().challenges.byId(live.id))?.payload).toEqual(payload);
       expect((await store().challenges.byId(login.id))?.payload).toEqual(payload);
+    });
+
+    it("deletes enrolments never confirmed, made before the cutoff; confirmed factors of any age stay", async () => {
+      const user = await aUser(store());
+      const old = await store().factors.insert(newTotp(user.id, { createdAt: cutoffs.enrolmentCutoff }));
+      const recent = await store().factors.insert(newTotp(user.id, { createdAt: cutoffs.enrolmentCutoff + 1 }));
+      const confirmed = await store().factors.insert(newTotp(user.id, { createdAt: T0, confirmedAt: T0 + 1 }));
+      const passkey = await store().factors.insert(newPasskey(user.id, { createdAt: T0, confirmedAt: T0 }));
+      expect(await purge("unconfirmedFactors")).toBe(1);
+      expect(await store().factors.byId(old.id)).toBeUndefined();
+      for (const kept of [recent, confirmed, passkey]) expect(await store().factors.byId(kept.id)).toBeDefined();
     });
 
     it("deletes challenges expired before the grace cutoff", async () => {

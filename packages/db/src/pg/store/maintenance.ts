@@ -21,6 +21,10 @@ const steps: Record<PurgeStep, (c: PurgeCutoffs, batch: number) => SQL | null> =
   // Their tokens go with them (ON DELETE CASCADE).
   sessions: (c, batch) => sql`
     DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= ${c.graceCutoff} LIMIT ${batch})`,
+  // Partial index second_factors_unconfirmed: confirmed factors are never read here.
+  unconfirmedFactors: (c, batch) => sql`
+    DELETE FROM second_factors WHERE id IN (
+      SELECT id FROM second_factors WHERE confirmed_at IS NULL AND created_at <= ${c.enrolmentCutoff} LIMIT ${batch})`,
   rateLimits: (c, batch) => sql`
     DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE window_start <= ${c.limitCutoff} LIMIT ${batch})`,
   // A row still to be sent (queued, sending, or failed with a retry due) is left alone: the

@@ -21,6 +21,11 @@ export function prepareMaintenance(db: Db): Record<PurgeStep, ReturnType<Db["$cl
     ),
     // Their tokens go with them (ON DELETE CASCADE).
     sessions: client.prepare(`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= @graceCutoff LIMIT @batch)`),
+    // Partial index second_factors_unconfirmed: confirmed factors are never read here.
+    unconfirmedFactors: client.prepare(
+      `DELETE FROM second_factors WHERE id IN (
+         SELECT id FROM second_factors WHERE confirmed_at IS NULL AND created_at <= @enrolmentCutoff LIMIT @batch)`,
+    ),
     // By key: the table has no rowid (migration 0005).
     rateLimits: client.prepare(
       `DELETE FROM rate_limits WHERE key IN (SELECT key FROM rate_limits WHERE window_start <= @limitCutoff LIMIT @batch)`,

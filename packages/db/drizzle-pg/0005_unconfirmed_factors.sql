@@ -1,0 +1,1 @@
+CREATE INDEX "second_factors_unconfirmed" ON "second_factors" USING btree ("created_at") WHERE confirmed_at IS NULL;
