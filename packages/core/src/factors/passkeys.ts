@@ -25,6 +25,7 @@ import { audit } from "../audit/audit";
 import type { AuthContext, RequestMeta } from "../context";
 import { hmac } from "../crypto/secrets";
 import { AuthError } from "../errors";
+import { batch } from "../transaction";
 import { findUserById } from "../users/users";
 import { writeStepChallenge } from "./step-challenge";
 
@@ -238,11 +239,37 @@ async function recordAssertion(
   return user;
 }
 
-/** The account a passkey assertion proves (for `userId`, or for nobody), the three steps above in a row. */
-export async function verifiedAssertion(ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<User> {
-  const read = await readAssertion(ctx, input, userId, meta);
-  return recordAssertion(ctx, read.factor, await checkAssertion(ctx, read, input, meta), meta);
+/** Store work a caller adds around an assertion's own, to share its commits. */
+export interface AssertionSteps<T> {
+  /** Before the ceremony is read (a sign-in's count of the address). */
+  before?(b: AuthContext): Promise<void>;
+  /** With the account proved, after its passkey's use is recorded (a sign-in's session). */
+  after(b: AuthContext, user: User): Promise<T>;
 }
+
+/**
+ * The three steps above in a row, for `userId` or for nobody, with the caller's own store work
+ * before and after. The signature check is no store work, so the store work either side of
+ * it is one batch each: two commits on SQLite for the whole of a passkey sign-in.
+ */
+export async function withVerifiedAssertion<T>(
+  ctx: AuthContext,
+  input: PasskeyAssertion,
+  userId: number | null,
+  meta: RequestMeta | undefined,
+  steps: AssertionSteps<T>,
+): Promise<T> {
+  const read = await batch(ctx, async (b) => {
+    await steps.before?.(b);
+    return readAssertion(b, input, userId, meta);
+  });
+  const info = await checkAssertion(ctx, read, input, meta);
+  return batch(ctx, async (b) => steps.after(b, await recordAssertion(b, read.factor, info, meta)));
+}
+
+/** The account a passkey assertion proves (for `userId`, or for nobody). */
+export const verifiedAssertion = (ctx: AuthContext, input: PasskeyAssertion, userId: number | null, meta?: RequestMeta): Promise<User> =>
+  withVerifiedAssertion(ctx, input, userId, meta, { after: async (_b, user) => user });
 
 /** Whether the assertion proves `userId` (a second step, step-up): a refusal is audited and answers false. */
 export const acceptPasskey = (ctx: AuthContext, input: PasskeyAssertion, userId: number, meta?: RequestMeta): Promise<boolean> =>

@@ -1,6 +1,6 @@
 import type { AuthContext, RequestMeta } from "../context";
 import { liveTicket } from "../factors/second-step";
-import { assertionOptions, verifiedAssertion, type PasskeyAssertion } from "../factors/passkeys";
+import { assertionOptions, withVerifiedAssertion, type PasskeyAssertion } from "../factors/passkeys";
 import { limitAddress } from "../limits/address";
 import { transaction } from "../transaction";
 import { issueToken, openSessionNow, type SignedIn, type TokenRequest } from "./sign-in";
@@ -16,9 +16,10 @@ export async function passkeySignInOptions(ctx: AuthContext, meta?: RequestMeta)
  * fingerprint, a face, the device PIN) are two factors, so it opens the session alone.
  */
 export async function loginWithPasskey(ctx: AuthContext, input: PasskeyAssertion, t: TokenRequest, meta?: RequestMeta): Promise<SignedIn> {
-  await limitAddress(ctx, "loginPerIp", meta);
-  const user = await verifiedAssertion(ctx, input, null, meta);
-  const session = await transaction(ctx, (tx) => openSessionNow(tx, user, t, meta, "passkey"));
+  const { user, session } = await withVerifiedAssertion(ctx, input, null, meta, {
+    before: (b) => limitAddress(b, "loginPerIp", meta),
+    after: async (b, user) => ({ user, session: await transaction(b, (tx) => openSessionNow(tx, user, t, meta, "passkey")) }),
+  });
   return issueToken(ctx, user, session, t);
 }
 
