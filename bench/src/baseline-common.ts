@@ -21,7 +21,7 @@ const ACCESS_TTL_SEC = 15 * 60;
 
 // The service derives its access-token key this way (packages/core/src/crypto/secrets.ts).
 const secret = env("AUTH_SECRET");
-const derive = (label: string) => createHmac("sha256", secret).update(`authsvc:${label}`).digest();
+export const derive = (label: string) => createHmac("sha256", secret).update(`authsvc:${label}`).digest();
 export const accessKey = await webcrypto.subtle.importKey("raw", derive("access-token"), { name: "HMAC", hash: "SHA-256" }, false, [
   "sign",
   "verify",

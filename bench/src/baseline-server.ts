@@ -21,6 +21,13 @@
  *                            library's verification, the new counter, a session and an audit row;
  *                            then sign a JWT (jose). Passkeys are read from (and sessions written
  *                            to) the service's database, where the bench registered them
+ *   POST /totp               a TOTP second step: the ticket (written to the service's database by
+ *                            a first step on the service) checked for this client and one of
+ *                            its tries spent (its own commit, so that a wrong code costs it),
+ *                            the account's confirmed apps, each secret unsealed and the code
+ *                            checked with otpauth; the step's compare-and-set, the ticket
+ *                            consumed, a session and an audit row in one commit; then a JWT
+ *                            (jose) and a new device token
  *   POST /fixture/pending    bench setup only: N pending registrations, answered with codes
  *
  * Token checks read the service's own database (its sessions and users); code routes write a
@@ -35,6 +42,7 @@ import { generateAuthenticationOptions, verifyAuthenticationResponse, type Authe
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { createSqliteDatabase } from "@authsvc/db";
+import { deviceToken, knownDevice, openSecret, ticketHash, totpStep } from "./baseline-second-factor";
 import {
   accessKey,
   accountNumbers,
@@ -108,13 +116,39 @@ const pk = {
   ),
   takeCeremony: scratch.prepare(`UPDATE challenges SET consumed_at = ? WHERE id = ? AND purpose = 'webauthn' AND consumed_at IS NULL AND expires_at > ? RETURNING code_hash`).pluck(),
   credential: service.prepare(`SELECT id, user_id, public_key, sign_count, transports FROM second_factors WHERE credential_id = ? AND kind = 'passkey' AND confirmed_at IS NOT NULL`),
-  user: service.prepare(`SELECT id, role, status FROM users WHERE id = ?`),
   use: service.prepare(`UPDATE second_factors SET sign_count = ?, backed_up = ?, last_used_at = ? WHERE id = ?`),
+};
+
+// TOTP second steps, on the service's database: its tickets, factors and limits.
+const tf = {
+  ticket: service.prepare(
+    `SELECT id, user_id, purpose, code_hash, expires_at, attempts_left, consumed_at, superseded_at, payload FROM challenges WHERE id = ?`,
+  ),
+  failures: service.prepare(`SELECT count FROM rate_limits WHERE key = ?`).pluck(),
+  spendTry: service.prepare(`UPDATE challenges SET attempts_left = attempts_left - 1 WHERE id = ? AND attempts_left > 0 RETURNING attempts_left`).pluck(),
+  apps: service.prepare(`SELECT id, secret FROM second_factors WHERE user_id = ? AND kind = 'totp' AND confirmed_at IS NOT NULL`),
+  useStep: service.prepare(`UPDATE second_factors SET last_step = ?, last_used_at = ? WHERE id = ? AND kind = 'totp' AND (last_step IS NULL OR last_step < ?)`),
+  consume: service.prepare(`UPDATE challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND superseded_at IS NULL`),
+};
+
+// Sign-ins on the service's database (a passkey, a TOTP second step): the user, its session, the audit row.
+const signIn = {
+  user: service.prepare(`SELECT id, role, status FROM users WHERE id = ?`),
   session: service.prepare(
     `INSERT INTO sessions (id, user_id, kind, created_at, expires_at, last_used_at, authenticated_at, user_agent, ip) VALUES (?, ?, 'api', ?, ?, ?, ?, ?, ?)`,
   ),
   audit: service.prepare(`INSERT INTO audit_events (at, user_id, kind, outcome, ip, user_agent, detail) VALUES (?, ?, 'login', 'ok', ?, ?, ?)`),
 };
+
+type SignInUser = { id: number; role: string; status: string };
+
+/** Inside the caller's transaction: a session on the service's database and its audit row. */
+function openServiceSession(userId: number, method: string, ip: string | null, ua: string | null, now: number): string {
+  const sid = randomBytes(18).toString("base64url");
+  signIn.session.run(sid, userId, now, now + SESSION_TTL_MS, now, now, ua, ip);
+  signIn.audit.run(now, userId, ip, ua, JSON.stringify({ method, sessionId: sid }));
+  return sid;
+}
 
 async function passkeyOptions() {
   const options = await generateAuthenticationOptions({ rpID: RP_ID, userVerification: "required" });
@@ -145,17 +179,65 @@ async function passkeyLogin(ceremonyId: string, response: AuthenticationResponse
     requireUserVerification: true,
   }).catch(() => undefined);
   if (!result?.verified) return undefined;
-  const user = pk.user.get(f.user_id) as { id: number; role: string; status: string } | undefined;
+  const user = signIn.user.get(f.user_id) as SignInUser | undefined;
   if (!user || user.status === "DISABLED") return undefined;
   const now = Date.now();
-  const sid = randomBytes(18).toString("base64url");
-  service.transaction(() => {
+  const sid = service.transaction(() => {
     pk.use.run(result.authenticationInfo.newCounter, result.authenticationInfo.credentialBackedUp ? 1 : 0, now, f.id);
-    pk.session.run(sid, user.id, now, now + SESSION_TTL_MS, now, now, ua, ip);
-    pk.audit.run(now, user.id, ip, ua, JSON.stringify({ method: "passkey", sessionId: sid }));
+    return openServiceSession(user.id, "passkey", ip, ua, now);
   })();
   return { user, sid };
 }
+
+type TicketRow = {
+  id: string;
+  user_id: number | null;
+  purpose: string;
+  code_hash: string;
+  expires_at: number;
+  attempts_left: number;
+  consumed_at: number | null;
+  superseded_at: number | null;
+  payload: string;
+};
+type TicketPayload = { method: string; delivery: { type: string; role?: string; profile?: string }; device: string | null };
+type TicketTry = { id: string; userId: number; method: string };
+
+/**
+ * The live ticket `ticket` (`id.secret`) names, if it is this client's, with one of its tries
+ * spent (committed at once, as the service does, so a wrong code costs it); else undefined.
+ */
+function ticketTry(ticket: string, device: string | undefined, ip: string | null): TicketTry | undefined {
+  const dot = ticket.indexOf(".");
+  const id = ticket.slice(0, Math.max(0, dot));
+  const secret = ticket.slice(dot + 1);
+  const c = dot > 0 && id.length <= 64 && secret ? (tf.ticket.get(id) as TicketRow | undefined) : undefined;
+  if (!c || c.purpose !== "second_factor" || c.user_id === null || !safeEqual(ticketHash(c.id, secret), c.code_hash)) return undefined;
+  if (c.consumed_at !== null || c.superseded_at !== null || c.expires_at <= Date.now() || c.attempts_left <= 0) return undefined;
+  const p = JSON.parse(c.payload) as TicketPayload;
+  // This route answers a JWT: a ticket whose first step asked for a cookie, a role or a profile is another client's.
+  if (p.delivery.type !== "jwt" || p.delivery.role !== undefined || p.delivery.profile !== undefined) return undefined;
+  const known = knownDevice(device, c.user_id);
+  if (p.device !== null && known !== p.device) return undefined;
+  // The requester's wrong second steps on this account, read as the service reads them.
+  tf.failures.get(`2fa-fail:${c.user_id}:${known ? `device:${known}:` : `ip:${ip}:`}`);
+  return tf.spendTry.get(c.id) === undefined ? undefined : { id: c.id, userId: c.user_id, method: p.method };
+}
+
+/** The code against the account's apps, its step spent, the ticket consumed, the session opened: one commit. */
+const totpSecondStep = service.transaction((t: TicketTry, code: string, ip: string | null, ua: string | null) => {
+  const now = Date.now();
+  const apps = tf.apps.all(t.userId) as { id: number; secret: string }[];
+  const spent = apps.some((f) => {
+    const secret = openSecret(t.userId, f.secret);
+    const step = secret === null ? null : totpStep(secret, code, now);
+    return step !== null && tf.useStep.run(step, now, f.id, step).changes === 1;
+  });
+  if (!spent) return undefined;
+  const user = signIn.user.get(t.userId) as SignInUser | undefined;
+  if (!user || user.status === "DISABLED" || tf.consume.run(now, t.id).changes !== 1) return undefined;
+  return { user, sid: openServiceSession(user.id, `${t.method}+totp`, ip, ua, now) };
+});
 
 type Row = Record<string, unknown> & { userId: number; expiresAt: number; revokedAt: number | null; lastUsedAt: number; status: string };
 
@@ -304,6 +386,17 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!r) return send(res, 401, { error: "passkey refused" });
     const token = await signAccess(r.user.id, r.sid, r.user.role);
     return send(res, 200, { result: { data: { accessToken: token } } });
+  }
+  if (req.method === "POST" && url === "/totp") {
+    const body = await readJson(req);
+    const code = String(body.totp ?? "");
+    if (!/^\d{6}$/.test(code)) return send(res, 400, { error: "invalid" });
+    const device = req.headers["x-device-token"];
+    const t = ticketTry(String(body.ticket ?? ""), typeof device === "string" ? device : undefined, ip);
+    const r = t && totpSecondStep(t, code, ip, ua);
+    if (!r) return send(res, 401, { error: "second step refused" });
+    const token = await signAccess(r.user.id, r.sid, r.user.role);
+    return send(res, 200, { result: { data: { accessToken: token, deviceToken: deviceToken(r.user.id) } } });
   }
   if (req.method === "POST" && url === "/fixture/pending") {
     const body = await readJson(req);

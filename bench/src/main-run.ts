@@ -1,6 +1,7 @@
 /**
  * The main run: the service and the baseline side by side on one seeded database, token
- * checks, logins (against the hashing ceiling) and code requests and verifications.
+ * checks, logins (against the hashing ceiling), code requests and verifications, and the
+ * second factors' sign-ins (a passkey, a TOTP second step).
  */
 import { ceilingPhase } from "./ceiling-phase";
 import { mixedPhase, phase } from "./phases";
@@ -10,6 +11,7 @@ import { RATE_LIMIT_ROWS } from "./seed";
 import { scratchDatabase, seededDatabase } from "./seeded-databases";
 import { startBaseline, startService } from "./servers";
 import { passkeyAccounts, passkeySignIns } from "./passkeys";
+import { totpAccounts, totpSecondStep, totpTickets, type TotpAccount } from "./totp";
 import { accounts, codeLogin, codeRequest, firebase, me, passwordLogin, pendingRegistrations, pinLogin, registration, registrationVerify } from "./workloads";
 
 export async function mainRun() {
@@ -69,6 +71,7 @@ export async function mainRun() {
       amount: verifyAmount(fixture.length),
     });
     const passkeys = databases.engine === "sqlite" ? await passkeyPhases(service, baseline) : undefined;
+    const totp = databases.engine === "sqlite" ? await totpPhases(service, baseline) : undefined;
     const mem = service.memory();
     return {
       seeded,
@@ -89,6 +92,7 @@ export async function mainRun() {
       svcRegVerify,
       baseRegVerify,
       passkeys,
+      totp,
     };
   } finally {
     for (const s of servers) await s.stop();
@@ -113,5 +117,27 @@ async function passkeyPhases(service: Server, baseline: Server) {
   };
   const svc = await run("passkey sign-in (tRPC)", service, `${service.url}/api/trpc/auth.passkeyOptions`, "/api/trpc/auth.loginWithPasskey");
   const base = await run("passkey sign-in", baseline, `${baseline.url}/passkey/options`, "/passkey");
+  return { svc, base };
+}
+
+/** TOTP second steps this many on each side, after a fifth as many unmeasured (each has an account and a ticket of its own). */
+const TOTP_SECOND_STEPS = 1500;
+
+/**
+ * The TOTP second step, service against baseline, on tickets from first steps on the service
+ * (the baseline reads them, and the apps enrolled on the service, from its database) and the
+ * same TOTP library. SQLite only: the PostgreSQL baseline has no second-step route yet.
+ */
+async function totpPhases(service: Server, baseline: Server) {
+  log("TOTP second steps");
+  const warm = Math.floor(TOTP_SECOND_STEPS / 5);
+  const perSide = warm + TOTP_SECOND_STEPS;
+  const accounts = await totpAccounts(service.url, 2 * perSide);
+  const run = async (name: string, server: Server, path: string, mine: TotpAccount[]) => {
+    const tickets = await totpTickets(service.url, mine);
+    return phase(name, server, totpSecondStep(path, mine, tickets), { connections: CODE_CONNECTIONS, warmAmount: warm, amount: TOTP_SECOND_STEPS });
+  };
+  const svc = await run("TOTP second step (tRPC)", service, "/api/trpc/auth.secondStep", accounts.slice(0, perSide));
+  const base = await run("TOTP second step", baseline, "/totp", accounts.slice(perSide));
   return { svc, base };
 }

@@ -10,23 +10,8 @@ import { availableParallelism } from "node:os";
 import { SoftAuthenticator } from "@authsvc/core/soft-authenticator";
 import type { RequestSpec } from "./load";
 import { SEED_PASSWORD } from "./seed";
-import { json } from "./workloads";
-
-/** A tRPC answer's data (`{result: {data}}`), or a bare answer as the baseline gives it. */
-type Answer = { result?: { data?: Record<string, unknown> } } & Record<string, unknown>;
-
-async function post(url: string, body: unknown, token?: string): Promise<Answer> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: json(body ?? {}),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Answer;
-}
-
-const dataOf = (a: Answer) => (a.result?.data ?? a) as Record<string, unknown>;
+import { dataOf, inParallel, outboxCode, post } from "./setup-calls";
+import { bearer, json } from "./workloads";
 
 /** `count` new accounts on the service, each with a passkey; the authenticators that hold them. */
 export async function passkeyAccounts(serviceUrl: string, origin: string, count: number, tag: string): Promise<SoftAuthenticator[]> {
@@ -34,15 +19,15 @@ export async function passkeyAccounts(serviceUrl: string, origin: string, count:
   for (let i = 0; i < count; i++) {
     const email = `passkey-${tag}-${i}@bench.test`;
     const reg = await post(`${serviceUrl}/api/trpc/auth.register`, { email, password: SEED_PASSWORD });
-    const outbox = (await (await fetch(`${serviceUrl}/api/dev/outbox?to=${encodeURIComponent(email)}`)).json()) as { messages: { code: string | null }[] };
-    const signedIn = await post(`${serviceUrl}/api/trpc/auth.verifyRegistration`, { verificationId: dataOf(reg).verificationId, code: outbox.messages[0]?.code });
+    const code = await outboxCode(serviceUrl, email);
+    const signedIn = await post(`${serviceUrl}/api/trpc/auth.verifyRegistration`, { verificationId: dataOf(reg).verificationId, code });
     const token = dataOf(signedIn).accessToken as string;
     const device = new SoftAuthenticator(origin, "localhost");
-    const { ceremonyId, options } = dataOf(await post(`${serviceUrl}/api/trpc/security.startPasskey`, {}, token)) as {
+    const { ceremonyId, options } = dataOf(await post(`${serviceUrl}/api/trpc/security.startPasskey`, {}, bearer(token))) as {
       ceremonyId: string;
       options: Parameters<SoftAuthenticator["register"]>[0];
     };
-    await post(`${serviceUrl}/api/trpc/security.finishPasskey`, { ceremonyId, response: device.register(options) }, token);
+    await post(`${serviceUrl}/api/trpc/security.finishPasskey`, { ceremonyId, response: device.register(options) }, bearer(token));
     devices.push(device);
   }
   return devices;
@@ -54,15 +39,10 @@ export async function passkeyAccounts(serviceUrl: string, origin: string, count:
  */
 export async function passkeySignIns(optionsUrl: string, loginPath: string, devices: SoftAuthenticator[], count: number): Promise<RequestSpec[]> {
   const out: RequestSpec[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: availableParallelism() * 4 }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const { ceremonyId, options } = dataOf(await post(optionsUrl, {})) as { ceremonyId: string; options: { challenge: string } };
-        const response = devices[i % devices.length]!.assert(options, { counter: 0 });
-        out.push({ method: "POST", path: loginPath, body: json({ ceremonyId, response }) });
-      }
-    }),
-  );
+  await inParallel(count, availableParallelism() * 4, async (i) => {
+    const { ceremonyId, options } = dataOf(await post(optionsUrl, {})) as { ceremonyId: string; options: { challenge: string } };
+    const response = devices[i % devices.length]!.assert(options, { counter: 0 });
+    out.push({ method: "POST", path: loginPath, body: json({ ceremonyId, response }) });
+  });
   return out;
 }

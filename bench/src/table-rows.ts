@@ -58,6 +58,7 @@ export function mainRows(m: Awaited<ReturnType<typeof mainRun>>, scale: Awaited<
     add({ figure: `${figure}: p99 ms`, value: svc.p99, baseline: "p99" in base ? base.p99 : "", ratio: "p99" in base ? r2(svc.p99 / base.p99) : "" });
   };
   if (m.passkeys) vs("Passkey sign-in, tRPC (baseline: by hand, the same WebAuthn library)", m.passkeys.svc, m.passkeys.base, 0.5);
+  if (m.totp) vs("TOTP second step, tRPC (baseline: by hand, the same TOTP library)", m.totp.svc, m.totp.base, 0.5);
   code("Code request, family 000", m.svcCodeReq, m.baseCodeReq, "by hand");
   code("Code verify, family 000", m.svcVerify, m.baseVerify, "by hand");
   code("Code request, family 003 register (hashes)", m.register, ceiling, "argon2id ceiling");

@@ -15,7 +15,7 @@ export interface Account {
 }
 
 export const json = (body: unknown) => JSON.stringify(body);
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const pick = (n: number) => 1 + Math.floor(Math.random() * n);
 
 /** Logs `count` seeded users in (spread over the whole table) and keeps their access tokens. */
