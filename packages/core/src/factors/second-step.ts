@@ -21,7 +21,7 @@ import { AuthError } from "../errors";
 import { hitLimit, peekLimit } from "../limits/rate-limit";
 import { requesterOf } from "../limits/requester";
 import { knownDevice } from "../sessions/device";
-import { transaction } from "../transaction";
+import { batch, transaction } from "../transaction";
 import { matchingStep, openSecret } from "./totp";
 import { normalizeRecoveryCode, recoveryCodeHash } from "./recovery-codes";
 import { notifyOwner } from "./notices";
@@ -149,6 +149,22 @@ export async function completeSecondStep<T>(
   meta: RequestMeta | undefined,
   open: (tx: AuthContext, user: User, method: string) => Promise<T>,
 ): Promise<{ user: User; opened: T }> {
+  // An app's or a recovery code's check is store work and a hash, so the whole step shares
+  // one commit on SQLite (a wrong code's spent try stays: a batch keeps what its body wrote).
+  // A passkey's check waits on the crypto pool, and acceptPasskey batches its own store work.
+  const step = (c: AuthContext) => checkSecondStep(c, input, delivery, meta, open);
+  const { user, opened, how } = "passkey" in input ? await step(ctx) : await batch(ctx, step);
+  if (how === "recovery_code") await notifyOwner(ctx, user, "recovery_code_used");
+  return { user, opened };
+}
+
+async function checkSecondStep<T>(
+  ctx: AuthContext,
+  input: { ticket: string } & SecondStepProof,
+  delivery: TicketPayload["delivery"],
+  meta: RequestMeta | undefined,
+  open: (tx: AuthContext, user: User, method: string) => Promise<T>,
+): Promise<{ user: User; opened: T; how: string }> {
   const { challenge, payload, userId } = await liveTicket(ctx, input.ticket, delivery, meta);
   const requester = requesterOf(ctx, meta, userId);
   const limit = ctx.options.limits.secondFactorFailures;
@@ -176,6 +192,5 @@ export async function completeSecondStep<T>(
     if (how === "recovery_code") await audit(tx, { kind: "recovery_code_used", userId, meta });
     return open(tx, user, `${payload.method}+${how}`);
   });
-  if (how === "recovery_code") await notifyOwner(ctx, user, "recovery_code_used");
-  return { user, opened };
+  return { user, opened, how };
 }
