@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { e164, loginWithPassword, newAccount, sharedAccount, startSignUp, submitPasswordLogin, uniquePhone } from "./support/accounts";
+import { loginWithPassword, newAccount, sharedAccount, startSignUp, submitPasswordLogin, uniquePhone, shownPhone } from "./support/accounts";
 import { checkScreen } from "./support/checks";
 import { newestMessage, openOutbox, readCode, wrongCodeFor } from "./support/outbox";
 import { arrived, visit } from "./support/page";
@@ -29,7 +29,7 @@ test.describe("signed out", () => {
 
   test("verify", async ({ page }) => {
     await startSignUp(page, newAccount("a11y"));
-    await expect(page.getByText(/^Waiting for the code\. It expires in \d+ s\.$/)).toBeVisible();
+    await expect(page.getByText(/^Waiting for the code\. It expires in \d+:\d\d\.$/)).toBeVisible();
     await checkScreen(page, "verify");
   });
 
@@ -105,7 +105,7 @@ test.describe("refusals", () => {
     const panel = page.getByRole("tabpanel", { name: "Phone code" });
     await panel.getByLabel("Phone number").fill(phone);
     await panel.getByRole("button", { name: "Send code" }).click();
-    await expect(panel.getByText(`We sent a 6-digit code to ${e164(phone)}.`)).toBeVisible();
+    await expect(panel.getByText(`We sent a 6-digit code to ${shownPhone(phone)}.`)).toBeVisible();
     await panel.getByLabel("Code", { exact: true }).fill(wrongCodeFor(await readCode(page.context(), phone, "Login code")));
     await panel.getByRole("button", { name: "Log in", exact: true }).click();
     await expect(panel.getByText("That code is not right. 4 tries left.")).toBeVisible();

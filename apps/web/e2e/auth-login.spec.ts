@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { e164, fact, loginWithPassword, logOut, sharedAccount, submitPasswordLogin, uniquePhone } from "./support/accounts";
+import { fact, loginWithPassword, logOut, sharedAccount, submitPasswordLogin, uniquePhone, shownPhone } from "./support/accounts";
 import { readCode } from "./support/outbox";
 import { arrived, visit } from "./support/page";
 
@@ -31,7 +31,7 @@ async function phoneLogin(page: Page, phone: string, usedCodes: string[] = []): 
   const panel = page.getByRole("tabpanel", { name: "Phone code" });
   await panel.getByLabel("Phone number").fill(phone);
   await panel.getByRole("button", { name: "Send code" }).click();
-  await expect(panel.getByText(`We sent a 6-digit code to ${e164(phone)}.`)).toBeVisible();
+  await expect(panel.getByText(`We sent a 6-digit code to ${shownPhone(phone)}.`)).toBeVisible();
   const code = await readCode(page.context(), phone, "Login code", { notCodes: usedCodes });
   await panel.getByLabel("Code", { exact: true }).fill(code);
   await panel.getByRole("button", { name: "Log in", exact: true }).click();
@@ -46,7 +46,7 @@ test("phone-code login: a new number becomes an account, and the same number com
 
   const first = await test.step("a new number: the code creates the account and signs in", async () => {
     const code = await phoneLogin(page, phone);
-    await expect(fact(page, "Phone")).toContainText(e164(phone));
+    await expect(fact(page, "Phone")).toContainText(shownPhone(phone));
     await expect(fact(page, "Phone")).toContainText("Verified");
     await expect(customerNumber(page)).toHaveText(/^\d+$/);
     return { code, customer: (await customerNumber(page).textContent())!, accountNumber: (await fact(page, "Account number").textContent())! };
@@ -56,7 +56,7 @@ test("phone-code login: a new number becomes an account, and the same number com
 
   await test.step("the same number again: the same account", async () => {
     await phoneLogin(page, phone, [first.code]);
-    await expect(fact(page, "Phone")).toContainText(e164(phone));
+    await expect(fact(page, "Phone")).toContainText(shownPhone(phone));
     await expect(customerNumber(page)).toHaveText(first.customer);
     await expect(fact(page, "Account number")).toHaveText(first.accountNumber);
   });
@@ -81,10 +81,11 @@ test("a ?next= address on another site is ignored: logging in lands on the accou
   }
 });
 
-test("the PIN and unlock pages send a signed-out visitor to log in first", async ({ page }) => {
+test("the PIN and unlock pages send a signed-out visitor to log in first, and back to themselves after", async ({ page }) => {
   for (const [path, next] of [
     ["/pin", "%2Fpin"],
-    ["/unlock", "%2Faccount"],
+    ["/unlock", "%2Funlock"],
+    ["/unlock?next=%2Faccount", "%2Funlock%3Fnext%3D%252Faccount"],
   ] as const) {
     await visit(page, path);
     await expect(page).toHaveURL(new RegExp(`/login\\?next=${next}$`));

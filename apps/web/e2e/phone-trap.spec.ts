@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { e164, fact, logOut, newAccount, startSignUp, uniquePhone, type Account } from "./support/accounts";
+import { e164, fact, logOut, newAccount, shownPhone, startSignUp, uniquePhone, type Account } from "./support/accounts";
 import { newestMessage, openOutbox, readCode } from "./support/outbox";
 import { arrived, hydrated, visit } from "./support/page";
 
@@ -18,7 +18,7 @@ async function signUpToPhoneStep(page: Page, account: Account): Promise<void> {
   await page.getByRole("button", { name: "Confirm and create account" }).click();
   await arrived(page, /\/verify\/phone/);
   await expect(page.getByRole("heading", { level: 1, name: "Verify your phone number" })).toBeVisible();
-  await expect(page.getByText(`We sent a 6-digit code to ${e164(account.phone!)}.`)).toBeVisible();
+  await expect(page.getByText(`We sent a 6-digit code to ${shownPhone(account.phone!)}.`)).toBeVisible();
 }
 
 /** The phone tab of /login: a code to `phone`, typed in; answers the code used. */
@@ -30,7 +30,7 @@ async function phoneCodeLogin(page: Page, phone: string): Promise<void> {
   ).toBeVisible();
   await panel.getByLabel("Phone number").fill(phone);
   await panel.getByRole("button", { name: "Send code" }).click();
-  await expect(panel.getByText(`We sent a 6-digit code to ${e164(phone)}.`)).toBeVisible();
+  await expect(panel.getByText(`We sent a 6-digit code to ${shownPhone(phone)}.`)).toBeVisible();
   await panel.getByLabel("Code", { exact: true }).fill(await readCode(page.context(), phone, "Login code"));
   await panel.getByRole("button", { name: "Log in", exact: true }).click();
 }
@@ -43,7 +43,7 @@ test("a phone proven in the sign-up flow logs back into the same account", async
     await page.getByLabel("Code", { exact: true }).fill(await readCode(page.context(), account.phone!, "Phone verification"));
     await page.getByRole("button", { name: "Verify phone number" }).click();
     await arrived(page, /\/account$/);
-    await expect(fact(page, "Phone")).toContainText(e164(account.phone!));
+    await expect(fact(page, "Phone")).toContainText(shownPhone(account.phone!));
     await expect(fact(page, "Phone")).toContainText("Verified");
     await expect(fact(page, "Phone")).not.toContainText("Not verified");
   });
@@ -65,7 +65,7 @@ test("a phone left for later: the phone code opens a separate account, the perso
     await page.getByRole("button", { name: "Later" }).click();
     await arrived(page, /\/account$/);
     const phone = fact(page, "Phone");
-    await expect(phone).toContainText(e164(account.phone!));
+    await expect(phone).toContainText(shownPhone(account.phone!));
     await expect(phone).toContainText("Not verified");
     await expect(phone).toContainText("Until it is verified, this number does not log you in to this account.");
     await expect(phone.getByRole("button", { name: "Verify it now (Phone)" })).toBeVisible();

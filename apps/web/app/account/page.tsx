@@ -22,7 +22,7 @@ export default async function AccountPage() {
     <div className="stack">
       <h1>{t.title}</h1>
 
-      <section aria-labelledby="profile-title">
+      <section aria-labelledby="profile-title" className="panel">
         <h2 id="profile-title">{t.profile}</h2>
         <Profile
           user={{
@@ -36,7 +36,7 @@ export default async function AccountPage() {
         />
       </section>
 
-      <section aria-labelledby="numbers-title">
+      <section aria-labelledby="numbers-title" className="panel">
         <h2 id="numbers-title">{t.numbers}</h2>
         <p>{t.numbersIntro}</p>
         <dl className={`facts ${styles.numbers}`}>
@@ -47,7 +47,7 @@ export default async function AccountPage() {
         </dl>
       </section>
 
-      <section aria-labelledby="pin-title">
+      <section aria-labelledby="pin-title" className="panel">
         <h2 id="pin-title">{t.security}</h2>
         <ul>
           <li>
@@ -59,12 +59,12 @@ export default async function AccountPage() {
         </ul>
       </section>
 
-      <section aria-labelledby="factors-title">
+      <section aria-labelledby="factors-title" className="panel">
         <h2 id="factors-title">{t.factorsTitle}</h2>
         <SecondFactors initial={factors} passkeys={passkeysOffered()} />
       </section>
 
-      <section aria-labelledby="sessions-title">
+      <section aria-labelledby="sessions-title" className="panel">
         <h2 id="sessions-title">{t.sessions}</h2>
         <p>{t.sessionsIntro}</p>
         <Sessions

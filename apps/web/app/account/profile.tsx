@@ -1,5 +1,6 @@
 "use client";
 
+import { Contact } from "../../src/components/contact";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
@@ -58,7 +59,7 @@ export function Profile({ user }: { user: ProfileData }) {
     return (
       <>
         <span className={styles.contact}>
-          <span>{value}</span>{" "}
+          <Contact value={value} />{" "}
           <span className={`${styles.badge} ${verified ? styles.ok : styles.pending}`}>{verified ? t.verified : t.notVerified}</span>{" "}
           {verified || verifying?.channel === channel ? null : (
             <button

@@ -279,7 +279,7 @@ function ConfirmTotp({
   return (
     <form method="post" onSubmit={submit} noValidate className="stack">
       <p>{t.totpScan}</p>
-      <img src={enrolment.qr} alt={t.totpQrAlt} width={220} height={220} />
+      <img className="qr" src={enrolment.qr} alt={t.totpQrAlt} width={220} height={220} />
       <p>
         {t.totpKey}: <code data-testid="totp-key">{grouped(enrolment.secret)}</code>
       </p>

@@ -10,7 +10,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ForgotPasswordPage() {
   const t = resetMessages[await serverLocale()];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.forgotTitle}</h1>
       <ForgotPassword />
     </div>

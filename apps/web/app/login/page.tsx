@@ -19,7 +19,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   if (await currentUser()) redirect(safeNext(next));
   const t = loginMessages[await serverLocale()];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.title}</h1>
       <LoginTabs initial={isMethod(method) ? method : "password"} next={next ?? null} passkeys={passkeysOffered()} />
       <p>

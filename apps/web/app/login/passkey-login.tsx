@@ -62,7 +62,7 @@ export function PasskeyLogin({ next }: { next: string | null }) {
 
   const busy = login.isPending || leaving;
   return (
-    <div className="stack">
+    <div className="stack after-form">
       <button type="button" className="secondary" onClick={() => void signIn()} disabled={busy} aria-busy={busy || undefined}>
         {busy ? c.working : t.passkeyLogin}
       </button>

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
-import { fill } from "../../src/i18n/define";
+import { clockTime, fill } from "../../src/i18n/define";
 import { loginMessages } from "../../src/i18n/login";
 import { toProblem, type ApiProblem } from "../../src/trpc/errors";
 
@@ -23,7 +23,7 @@ export function useRefusal() {
       setProblem(null);
       setWaitUntil(0);
     },
-    waitLabel: (s: number) => (s >= 120 ? fill(t.waitToRetryMin, { m: Math.ceil(s / 60) }) : fill(t.waitToRetry, { s })),
+    waitLabel: (s: number) => fill(t.waitToRetry, { time: clockTime(s) }),
     fail(err: unknown): ApiProblem {
       const p = toProblem(err, c);
       if (p.code === "RATE_LIMITED" && p.retryAfterSec) {

@@ -15,7 +15,7 @@ export default async function PinPage({ searchParams }: { searchParams: Promise<
   const [user, locale] = await Promise.all([requireUser(resetFirst ? "/pin?reset=1" : "/pin"), serverLocale()]);
   const t = pinMessages[locale];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.pinTitle}</h1>
       <p>{t.pinIntro}</p>
       <PinSetup resetTo={user.email ?? user.phone ?? null} resetFirst={resetFirst} />

@@ -1,5 +1,6 @@
 "use client";
 
+import { readableContact } from "../../src/components/readable-contact";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
@@ -98,7 +99,7 @@ export function PinSetup({ resetTo, resetFirst }: { resetTo: string | null; rese
       <h2 id="pin-forgot-title">{t.forgotTitle}</h2>
       {resetTo ? (
         <>
-          <p>{fill(t.forgotIntro, { to: resetTo })}</p>
+          <p>{fill(t.forgotIntro, { to: readableContact(resetTo) })}</p>
           <FormAlert>{problem?.message}</FormAlert>
           <p>
             <button ref={resetButton} type="button" className="secondary" onClick={() => void startReset()} disabled={request.isPending}>

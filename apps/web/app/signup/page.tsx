@@ -17,7 +17,7 @@ export default async function SignupPage({ searchParams }: PageProps<"/signup">)
   if (await currentUser()) redirect(safeNext(next));
   const t = signupMessages[await serverLocale()];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
       <SignupForm next={next ?? null} />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { LogoutButton } from "../../src/components/logout-button";
+import { readableContact } from "../../src/components/readable-contact";
 import { fill } from "../../src/i18n/define";
 import { safeNext } from "../../src/i18n/locale";
 import { pinMessages } from "../../src/i18n/pin";
@@ -14,12 +15,13 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function UnlockPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = (await searchParams).next;
   const next = safeNext(typeof raw === "string" ? raw : undefined);
-  // Without a session there is nothing to unlock: log in, then go straight on to `next`.
-  const [user, locale] = await Promise.all([requireUser(next), serverLocale()]);
+  // Signed out: log in, and come back here, as to every private page (then on to `next`).
+  const here = raw === undefined ? "/unlock" : `/unlock?next=${encodeURIComponent(next)}`;
+  const [user, locale] = await Promise.all([requireUser(here), serverLocale()]);
   const t = pinMessages[locale];
-  const name = user.fullName || user.username || user.email || user.phone || "";
+  const name = user.fullName || user.username || user.email || (user.phone ? readableContact(user.phone) : "");
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.unlockTitle}</h1>
       <p>{fill(t.unlockIntro, { name })}</p>
       <UnlockForm next={next} />

@@ -29,7 +29,7 @@ export default async function VerifyPage({ searchParams }: PageProps<"/verify">)
   const [resendIn, locale] = await Promise.all([id ? resendInFor(id) : 0, serverLocale()]);
   const t = verifyMessages[locale];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.title}</h1>
       {id ? (
         <VerifyRegistration

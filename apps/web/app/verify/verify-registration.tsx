@@ -9,7 +9,7 @@ import { FormAlert } from "../../src/components/form-alert";
 import { useCountdown } from "../../src/components/use-countdown";
 import { useLocale, useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
-import { fill } from "../../src/i18n/define";
+import { clockTime, fill } from "../../src/i18n/define";
 import { safeNext } from "../../src/i18n/locale";
 import { verifyMessages } from "../../src/i18n/signup";
 import { toProblem } from "../../src/trpc/errors";
@@ -88,7 +88,7 @@ export function VerifyRegistration({ initialId, email, next, resendIn }: Props) 
   const line = expired ? (
     <FormAlert kind="info">{t.expired}</FormAlert>
   ) : (
-    <p className="muted">{pending ? fill(t.pending, { s: expiresIn }) : t.pendingSoon}</p>
+    <p className="muted">{pending ? fill(t.pending, { time: clockTime(expiresIn) }) : t.pendingSoon}</p>
   );
 
   return (

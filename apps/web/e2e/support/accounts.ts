@@ -18,6 +18,11 @@ export function uniquePhone(): string {
 }
 /** The same number as the service stores and shows it (E.164). */
 export const e164 = (localPhone: string) => `+62${localPhone.replace(/\D/g, "").replace(/^0/, "")}`;
+/** The same number as the pages show it, grouped for reading: +62 812 3456 7890. */
+export function shownPhone(localPhone: string): string {
+  const national = e164(localPhone).slice(3);
+  return `+62 ${national.slice(0, 3)} ${national.slice(3, 7)} ${national.slice(7)}`;
+}
 
 export interface Account {
   email: string;

@@ -33,3 +33,10 @@ export async function arrived(page: Page, url: RegExp): Promise<void> {
   await expect(page).toHaveURL(url);
   await hydrated(page);
 }
+
+/** The seconds of the first `m:ss` countdown in a text ("… in 4:57."). */
+export function secondsOf(text: string): number {
+  const [, m, s] = /(\d+):(\d\d)/.exec(text) ?? [];
+  if (m === undefined || s === undefined) throw new Error(`no m:ss countdown in "${text}"`);
+  return Number(m) * 60 + Number(s);
+}

@@ -1,10 +1,11 @@
 "use client";
 
+import { readableContact } from "./readable-contact";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { CODE_LENGTH, isCodeShape } from "@authsvc/core/vocabulary";
 import { common } from "../i18n/common";
 import { codeEntryMessages } from "../i18n/code-entry";
-import { fill } from "../i18n/define";
+import { clockTime, fill } from "../i18n/define";
 import { useMessages } from "../i18n/client";
 import { toProblem, type ApiProblem } from "../trpc/errors";
 import { Field } from "./field";
@@ -97,7 +98,7 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
 
   return (
     <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
-      {sentMessage ?? (destination ? <p>{fill(t.sentTo, { to: destination })}</p> : null)}
+      {sentMessage ?? (destination ? <p>{fill(t.sentTo, { to: readableContact(destination) })}</p> : null)}
       {status}
       <Field
         label={t.codeLabel}
@@ -132,7 +133,7 @@ export function CodeEntry({ destination, onVerify, onResend, resendIn, children,
             {t.resend}
           </button>
           <span className="muted">
-            {wait > 0 ? fill(t.resendIn, { s: wait }) : ""}
+            {wait > 0 ? fill(t.resendIn, { time: clockTime(wait) }) : ""}
           </span>
         </div>
       ) : null}

@@ -20,7 +20,11 @@ export function LanguageSwitch() {
     <div role="group" aria-label={t.language} className="language-switch" aria-busy={pending || undefined}>
       {(["en", "id"] as const).map((l) => (
         <button key={l} type="button" lang={l} aria-pressed={current === l} onClick={() => choose(l)}>
-          {l === "en" ? t.english : t.indonesian}
+          {/* A phone shows the short code; the name stays the button's name for everyone. */}
+          <span className="language-long">{l === "en" ? t.english : t.indonesian}</span>
+          <span className="language-short" aria-hidden="true">
+            {l.toUpperCase()}
+          </span>
         </button>
       ))}
     </div>

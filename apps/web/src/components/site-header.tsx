@@ -1,4 +1,5 @@
 import Link from "next/link";
+import mark from "../../app/icon.svg";
 import { common } from "../i18n/common";
 import type { Locale } from "../i18n/locale";
 import { LanguageSwitch } from "./language-switch";
@@ -23,6 +24,8 @@ export function SiteHeader({
       </a>
       <nav aria-label="Main">
         <Link href="/" className="brand">
+          {/* The mark is the favicon's (app/icon.svg): one drawing for both. Decorative: the name follows. */}
+          <img src={mark.src} alt="" width={28} height={28} />
           {t.appName}
         </Link>
         <ul>

@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import { fill } from "../i18n/define";
+import { clockTime, fill } from "../i18n/define";
 import type { common } from "../i18n/common";
 import type { Locale } from "../i18n/locale";
 
@@ -37,7 +37,7 @@ export function toProblem(err: unknown, t: Common): ApiProblem {
   const code = data.authCode && data.authCode in t ? data.authCode : "UNKNOWN";
   let message = t[code as keyof Common] ?? t.UNKNOWN;
   if (data.retryAfterSec && (code === "RATE_LIMITED" || code === "RESEND_COOLDOWN" || code === "TOO_MANY_ATTEMPTS")) {
-    message += " " + fill(t.retryIn, { s: data.retryAfterSec });
+    message += " " + fill(t.retryIn, { time: clockTime(data.retryAfterSec) });
   }
   if (code === "INVALID_CODE" && data.attemptsLeft !== undefined) {
     message += " " + (data.attemptsLeft === 1 ? t.attemptsLeft1 : fill(t.attemptsLeft, { n: data.attemptsLeft }));

@@ -169,6 +169,11 @@ export const authRouter = {
       return { ok: true as const, signedOutEverywhere: true as const };
     }),
 
+  /** Whether an emailed reset link can still be used (`{usable}`), so a dead one is said before a password is typed. */
+  resetLinkStatus: publicProcedure
+    .input(z.object({ token: z.string().min(1).max(256) }))
+    .query(async ({ ctx, input }) => ({ usable: await ctx.auth.resetLinkUsable(input.token) })),
+
   resetPasswordWithLink: publicProcedure
     .input(z.object({ token: z.string().min(1).max(256), newPassword: s.password, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {

@@ -138,6 +138,22 @@ describe("auth.resetPasswordWithLink", () => {
     expect((await login(h, "ana@example.com", NEW_PASSWORD)).status).toBe(200);
   });
 
+  it("says whether a link can still be used, without using it: live, then dead once used; a session's token or garbage is no link", async () => {
+    const h = setup();
+    await h.registerAndVerify({ email: "ana@example.com" });
+    await h.mutate("auth.forgotPassword", { identifier: "ana@example.com" });
+    const token = await resetLinkToken(h, "ana@example.com");
+    const status = async (t: string) => (await h.query("auth.resetLinkStatus", { token: t })).body.result.data;
+    expect(await status(token)).toEqual({ usable: true });
+    expect(await status(token)).toEqual({ usable: true });
+    expect((await h.mutate("auth.resetPasswordWithLink", { token, newPassword: NEW_PASSWORD })).status).toBe(200);
+    expect(await status(token)).toEqual({ usable: false });
+    expect(await status("not-a-token")).toEqual({ usable: false });
+    const web = await h.mutate("auth.loginWithPassword", { identifier: "ana@example.com", password: NEW_PASSWORD, delivery: "cookie" });
+    const cookieToken = /authsvc_session=([^;]+)/.exec(web.headers.get("set-cookie") ?? "")![1]!;
+    expect(await status(cookieToken)).toEqual({ usable: false });
+  });
+
   it("the link's token is not a sign-in: user.me refuses it", async () => {
     const h = setup();
     await h.registerAndVerify({ email: "ana@example.com" });

@@ -22,6 +22,8 @@ export interface TemplateInput {
   /** claim_removed: which identifier left the account, and it masked (enough to tell, not to use). */
   removed?: "phone" | "email";
   masked?: string;
+  /** password_changed: which sessions ended with it: all of them (a reset), or all but the one that changed it. */
+  signedOut?: "all" | "others";
 }
 
 interface Rendered {
@@ -62,9 +64,12 @@ const en: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
       "\nIf you did not ask for this, ignore this message.",
   }),
   pin_reset: (i) => ({ subject: "Reset your PIN", text: `Your PIN reset code is ${i.code}. It expires in ${i.minutes} minutes.` }),
-  password_changed: () => ({
+  password_changed: (i) => ({
     subject: "Your password was changed",
-    text: "Your password was changed and every other session was signed out. If this was not you, reset your password now.",
+    text:
+      i.signedOut === "all"
+        ? "Your password was reset, and every session was signed out, on every device. If this was not you, reset your password now."
+        : "Your password was changed, and every other session was signed out: only the device that changed it stays signed in. If this was not you, reset your password now.",
   }),
   claim_removed: (i) => {
     const what = i.removed === "email" ? "email address" : "phone number";
@@ -111,9 +116,12 @@ const id: Record<MessagePurpose, (i: TemplateInput) => Rendered> = {
       "\nAbaikan pesan ini jika Anda tidak memintanya.",
   }),
   pin_reset: (i) => ({ subject: "Atur ulang PIN", text: `Kode atur ulang PIN Anda adalah ${i.code}. Berlaku ${i.minutes} menit.` }),
-  password_changed: () => ({
+  password_changed: (i) => ({
     subject: "Kata sandi Anda telah diubah",
-    text: "Kata sandi Anda telah diubah dan semua sesi lain telah dikeluarkan. Jika ini bukan Anda, segera atur ulang kata sandi.",
+    text:
+      i.signedOut === "all"
+        ? "Kata sandi Anda telah diatur ulang, dan semua sesi telah dikeluarkan, di semua perangkat. Jika ini bukan Anda, segera atur ulang kata sandi."
+        : "Kata sandi Anda telah diubah, dan semua sesi lain telah dikeluarkan: hanya perangkat yang mengubahnya yang tetap masuk. Jika ini bukan Anda, segera atur ulang kata sandi.",
   }),
   claim_removed: (i) => {
     const what = i.removed === "email" ? "Alamat email" : "Nomor telepon";

@@ -109,7 +109,8 @@ describe("resetPasswordWithCode", () => {
     expect((await authError((t.auth.authenticate(bearer.token)))).code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, PASSWORD)).toBe(false);
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
-    expect((await t.auth.listOutbox(EMAIL))[0]).toMatchObject({ purpose: "password_changed", code: null });
+    // The notice says what happened: every session ended, this device's too.
+    expect((await t.auth.listOutbox(EMAIL))[0]).toMatchObject({ purpose: "password_changed", code: null, text: expect.stringContaining("every session was signed out, on every device") });
     // The code was used up.
     const again = await authError(t.auth.resetPasswordWithCode({ identifier: EMAIL, code, newPassword: "yet another passphrase" }));
     expect(again.code).toBe("INVALID_CODE");
@@ -228,6 +229,10 @@ describe("changePassword when signed in", () => {
     expect((await t.auth.authenticate(t.token)).user.id).toBe(t.user.id);
     expect((await authError((t.auth.authenticate(other.token)))).code).toBe("UNAUTHORIZED");
     expect(await canLogin(t.auth, NEW_PASSWORD)).toBe(true);
+    // The notice says the same as what happened: the others ended, this one stayed.
+    const [notice] = await t.auth.listOutbox(EMAIL);
+    expect(notice).toMatchObject({ purpose: "password_changed", text: expect.stringContaining("only the device that changed it stays signed in") });
+    expect(notice!.text).not.toContain("on every device");
   });
 
   it("needs the current password (right) or a recent sign-in", async () => {

@@ -10,7 +10,7 @@ import { AuthError } from "../errors";
 import { limitAddress } from "../limits/address";
 import { proveCurrentPassword } from "../passwords/check";
 import { assertPasswordPolicy, type PasswordBounds } from "../passwords/policy";
-import { requireSession, type Principal } from "../sessions/authenticate";
+import { authenticate, requireSession, type Principal } from "../sessions/authenticate";
 import { issueOpaqueToken, useOpaqueToken } from "../sessions/opaque-token";
 import { revokeUserSessions } from "../sessions/sessions";
 import { transaction } from "../transaction";
@@ -123,9 +123,9 @@ export async function requestPasswordResetByAccount(
 }
 
 /** A courtesy notice, sent after the answer: the password is changed whether or not it arrives. */
-async function notifyPasswordChanged(ctx: AuthContext, user: User, locale?: Locale): Promise<void> {
+async function notifyPasswordChanged(ctx: AuthContext, user: User, signedOut: "all" | "others", locale?: Locale): Promise<void> {
   const dest = await recoveryDestination(ctx, user);
-  if (dest) await enqueue(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale });
+  if (dest) await enqueue(ctx, { channel: dest.channel, to: dest.to, purpose: "password_changed", minutes: 0, locale, signedOut });
 }
 
 /** Stores the new hash and retires every outstanding reset code and link of the user. */
@@ -191,7 +191,7 @@ export async function resetPasswordWithCode(
       return proven;
     },
   );
-  await notifyPasswordChanged(ctx, found, locale);
+  await notifyPasswordChanged(ctx, found, "all", locale);
   return found;
 }
 
@@ -227,5 +227,19 @@ export async function changePassword(
     // The link came back from the account's email, as a code to a proven channel does: whatever locked the account is lifted.
     if (principal.scope === "password_reset") await liftLockouts(tx, principal.user, meta);
   });
-  await notifyPasswordChanged(ctx, principal.user, locale);
+  // A link signs every session out; a change while signed in keeps the session that made it.
+  await notifyPasswordChanged(ctx, principal.user, principal.scope === "password_reset" || !principal.session ? "all" : "others", locale);
+}
+
+/**
+ * Whether an emailed reset link can still set a password (its token unused and unexpired), so
+ * the page can say so before anyone types one. An unknown, used or expired token is one answer.
+ */
+export async function resetLinkUsable(ctx: AuthContext, token: string): Promise<boolean> {
+  try {
+    return (await authenticate(ctx, token)).scope === "password_reset";
+  } catch (err) {
+    if (err instanceof AuthError) return false;
+    throw err;
+  }
 }

@@ -89,19 +89,19 @@ export function EventTable({ events, query }: { events: AuditRow[]; query: Audit
         <tbody>
           {events.map((e) => (
             <tr key={e.id} className={e.outcome === "fail" ? styles.failed : undefined}>
-              <td className={styles.nowrap}>
+              <td className={styles.nowrap} data-label={t.colTime}>
                 <LocalTime seconds at={e.at} />
               </td>
-              <td>
+              <td data-label={t.colKind}>
                 <span className={styles.kind}>{kindLabel(t, e.kind)}</span>
                 <code className={styles.code}>{e.kind}</code>
               </td>
-              <td>
+              <td data-label={t.colOutcome}>
                 <span className={`${styles.outcome} ${e.outcome === "fail" ? styles.fail : styles.ok}`}>
                   {e.outcome === "fail" ? t.outcome_fail : e.outcome === "ok" ? t.outcome_ok : e.outcome}
                 </span>
               </td>
-              <td>
+              <td data-label={t.colUser}>
                 {e.userId === null ? (
                   <Nothing t={t} />
                 ) : query.userId === e.userId ? (
@@ -116,11 +116,11 @@ export function EventTable({ events, query }: { events: AuditRow[]; query: Audit
                   </Link>
                 )}
               </td>
-              <td className={styles.ip}>{e.ip ?? <Nothing t={t} />}</td>
-              <td className={styles.device}>
+              <td className={styles.ip} data-label={t.colIp}>{e.ip ?? <Nothing t={t} />}</td>
+              <td className={styles.device} data-label={t.colDevice}>
                 <Device ua={e.userAgent} t={t} />
               </td>
-              <td className={styles.detailCell}>
+              <td className={styles.detailCell} data-label={t.colDetail}>
                 <Detail detail={e.detail} t={t} />
               </td>
             </tr>

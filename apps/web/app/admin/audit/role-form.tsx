@@ -6,6 +6,7 @@ import { USER_ROLES, type UserRole } from "@authsvc/core/vocabulary";
 import { Field } from "../../../src/components/field";
 import { FormAlert } from "../../../src/components/form-alert";
 import { SubmitButton } from "../../../src/components/submit-button";
+import { readableContact } from "../../../src/components/readable-contact";
 import { useFocusInvalid } from "../../../src/components/use-focus-invalid";
 import { adminMessages } from "../../../src/i18n/admin";
 import { useMessages } from "../../../src/i18n/client";
@@ -43,7 +44,7 @@ export function RoleForm({ selfId }: { selfId: number }) {
     const id = Number(raw);
     try {
       const user = await setRole.mutateAsync({ userId: id, role });
-      const who = user.email ?? user.username ?? user.phone ?? user.fullName ?? `#${user.id}`;
+      const who = user.email ?? user.username ?? (user.phone ? readableContact(user.phone) : null) ?? user.fullName ?? `#${user.id}`;
       setDone(fill(t.roleDone, { id: user.id, who, role: t[`role_${user.role}`] }));
       // The change is in the log now: show it.
       router.refresh();

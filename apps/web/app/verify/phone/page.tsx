@@ -22,7 +22,7 @@ export default async function VerifyPhonePage({ searchParams }: PageProps<"/veri
   if (!user.phone || user.phoneVerified) redirect(safeNext(next));
   const t = phoneStepMessages[locale];
   return (
-    <div className="stack">
+    <div className="stack auth-card">
       <h1>{t.title}</h1>
       <p>{t.intro}</p>
       <PhoneStep phone={user.phone} next={next} />
