@@ -19,6 +19,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: "test-results/playwright",
+  // One picture per screen for every machine: CI runs on the machine the pictures were made on.
+  snapshotPathTemplate: "{testDir}/__screenshots__/{arg}{ext}",
   reporter: [["list"]],
   // Every spec file's time at the end of the run: where the suite's minutes go.
   reportSlowTests: { max: 0, threshold: 0 },

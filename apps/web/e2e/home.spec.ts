@@ -19,3 +19,19 @@ test.describe("Indonesian browser", () => {
     await expect(page.getByRole("link", { name: "Daftar" }).first()).toBeVisible();
   });
 });
+
+test("a first visit loads with nothing missing: the page names its icon, which is there", async ({ page }) => {
+  const missing: string[] = [];
+  page.on("response", (res) => {
+    if (res.status() >= 400) missing.push(`${res.status()} ${res.url()}`);
+  });
+  await page.goto("/");
+  const icon = page.locator('link[rel="icon"]');
+  await expect(icon).toHaveCount(1);
+  const href = await icon.getAttribute("href");
+  const res = await page.request.get(new URL(href!, page.url()).toString());
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("image/svg+xml");
+  await page.waitForLoadState("networkidle");
+  expect(missing).toEqual([]);
+});
