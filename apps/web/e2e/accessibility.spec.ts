@@ -149,3 +149,22 @@ test.describe("signed in", () => {
     await checkScreen(page, "unlock");
   });
 });
+
+test.describe("dark mode (the system's setting)", () => {
+  test.use({ colorScheme: "dark" });
+
+  test("login and sign-up keep their contrast", async ({ page }) => {
+    await visit(page, "/login");
+    await expect(page.locator("body")).toHaveCSS("background-color", "rgb(14, 18, 23)");
+    await checkScreen(page, "login-dark");
+    await visit(page, "/signup");
+    await page.getByLabel("Password", { exact: true }).fill("password123");
+    await checkScreen(page, "signup-dark");
+  });
+
+  test("account", async ({ page, browser }) => {
+    const account = await sharedAccount(browser);
+    await loginWithPassword(page, account.email, account.password);
+    await checkScreen(page, "account-dark");
+  });
+});
