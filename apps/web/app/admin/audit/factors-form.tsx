@@ -6,7 +6,6 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { LocalTime } from "../../../src/components/account/local-time";
 import { StepUp } from "../../../src/components/account/step-up";
-import { Field } from "../../../src/components/field";
 import { FormAlert } from "../../../src/components/form-alert";
 import { SubmitButton } from "../../../src/components/submit-button";
 import { useFocusInvalid } from "../../../src/components/use-focus-invalid";
@@ -16,7 +15,7 @@ import { common } from "../../../src/i18n/common";
 import { fill } from "../../../src/i18n/define";
 import { toProblem } from "../../../src/trpc/errors";
 import { api } from "../../../src/trpc/react";
-import { POSITIVE_INT } from "./query";
+import { useUserIdField } from "./user-id-field";
 import styles from "./audit.module.css";
 
 type FactorsView = inferRouterOutputs<AppRouter>["admin"]["factors"];
@@ -32,14 +31,13 @@ export function AccountFactors({ self }: { self: { hasTotp: boolean; hasPasskey:
   const { client } = api.useUtils();
   const reset = api.admin.resetFactors.useMutation();
   const form = useRef<HTMLFormElement>(null);
-  const [userId, setUserId] = useState("");
+  const userId = useUserIdField();
   const [loading, setLoading] = useState(false);
   const [shown, setShown] = useState<{ id: number; view: FactorsView } | null>(null);
   const [stage, setStage] = useState<"list" | "confirm" | "stepUp">("list");
-  const [fieldError, setFieldError] = useState<{ message: string; at: object } | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  useFocusInvalid(form, fieldError?.at);
+  useFocusInvalid(form, userId.focusAt);
 
   async function load(id: number) {
     setShown({ id, view: await client.admin.factors.query({ userId: id }) });
@@ -53,18 +51,15 @@ export function AccountFactors({ self }: { self: { hasTotp: boolean; hasPasskey:
     setDone(null);
     setAlert(null);
     setStage("list");
-    const raw = userId.trim();
-    if (!raw) return setFieldError({ message: c.required, at: {} });
-    if (!POSITIVE_INT.test(raw)) return setFieldError({ message: t.userIdWhole, at: {} });
-    setFieldError(null);
-    const id = Number(raw);
+    const id = userId.read();
+    if (id === null) return;
     setLoading(true);
     try {
       await load(id);
     } catch (err) {
       const p = toProblem(err, c);
       setShown(null);
-      if (p.code === "USER_NOT_FOUND") setFieldError({ message: fill(t.roleNoUser, { id }), at: {} });
+      if (p.code === "USER_NOT_FOUND") userId.fail(fill(t.roleNoUser, { id }));
       else setAlert(p.code === "FORBIDDEN" ? t.factorsForbidden : p.message);
     } finally {
       setLoading(false);
@@ -90,19 +85,7 @@ export function AccountFactors({ self }: { self: { hasTotp: boolean; hasPasskey:
     <div className="stack">
       <form ref={form} method="post" onSubmit={show} noValidate className="stack">
         <div className={styles.roleGrid}>
-          <Field
-            label={t.roleUserId}
-            name="factorsUserId"
-            inputMode="numeric"
-            autoComplete="off"
-            required
-            value={userId}
-            onChange={(e) => {
-              setUserId(e.target.value);
-              setFieldError(null);
-            }}
-            error={fieldError?.message}
-          />
+          {userId.field({ name: "factorsUserId" })}
         </div>
         <div>
           <SubmitButton busy={loading} busyLabel={c.working}>

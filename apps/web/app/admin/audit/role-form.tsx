@@ -3,7 +3,6 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { USER_ROLES, type UserRole } from "@authsvc/core/vocabulary";
-import { Field } from "../../../src/components/field";
 import { FormAlert } from "../../../src/components/form-alert";
 import { SubmitButton } from "../../../src/components/submit-button";
 import { readableContact } from "../../../src/components/readable-contact";
@@ -14,8 +13,8 @@ import { common } from "../../../src/i18n/common";
 import { fill } from "../../../src/i18n/define";
 import { toProblem } from "../../../src/trpc/errors";
 import { api } from "../../../src/trpc/react";
-import { POSITIVE_INT } from "./query";
 import { SelectField } from "./select-field";
+import { useUserIdField } from "./user-id-field";
 import styles from "./audit.module.css";
 
 /** admin.setRole: the service refuses one's own role (FORBIDDEN) and unknown accounts (USER_NOT_FOUND). */
@@ -25,23 +24,19 @@ export function RoleForm({ selfId }: { selfId: number }) {
   const router = useRouter();
   const setRole = api.admin.setRole.useMutation();
   const form = useRef<HTMLFormElement>(null);
-  const [userId, setUserId] = useState("");
   const [role, setRoleChoice] = useState<UserRole>("user");
-  const [fieldError, setFieldError] = useState<{ message: string; at: object } | null>(null);
+  const userId = useUserIdField();
   const [alert, setAlert] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  useFocusInvalid(form, fieldError?.at);
+  useFocusInvalid(form, userId.focusAt);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (setRole.isPending) return;
     setDone(null);
     setAlert(null);
-    const raw = userId.trim();
-    if (!raw) return setFieldError({ message: c.required, at: {} });
-    if (!POSITIVE_INT.test(raw)) return setFieldError({ message: t.userIdWhole, at: {} });
-    setFieldError(null);
-    const id = Number(raw);
+    const id = userId.read();
+    if (id === null) return;
     try {
       const user = await setRole.mutateAsync({ userId: id, role });
       const who = user.email ?? user.username ?? (user.phone ? readableContact(user.phone) : null) ?? user.fullName ?? `#${user.id}`;
@@ -51,9 +46,9 @@ export function RoleForm({ selfId }: { selfId: number }) {
     } catch (err) {
       const p = toProblem(err, c);
       // A problem with the account named goes on its field (focused, and read out with it); the rest above the button.
-      if (p.code === "FORBIDDEN" && id === selfId) setFieldError({ message: t.roleOwn, at: {} });
-      else if (p.code === "USER_NOT_FOUND") setFieldError({ message: fill(t.roleNoUser, { id }), at: {} });
-      else if (p.fields.userId) setFieldError({ message: p.fields.userId, at: {} });
+      if (p.code === "FORBIDDEN" && id === selfId) userId.fail(t.roleOwn);
+      else if (p.code === "USER_NOT_FOUND") userId.fail(fill(t.roleNoUser, { id }));
+      else if (p.fields.userId) userId.fail(p.fields.userId);
       else setAlert(p.code === "FORBIDDEN" ? t.roleForbidden : p.message);
     }
   }
@@ -61,20 +56,7 @@ export function RoleForm({ selfId }: { selfId: number }) {
   return (
     <form ref={form} method="post" onSubmit={submit} noValidate className="stack">
       <div className={styles.roleGrid}>
-        <Field
-          label={t.roleUserId}
-          name="userId"
-          inputMode="numeric"
-          autoComplete="off"
-          required
-          value={userId}
-          onChange={(e) => {
-            setUserId(e.target.value);
-            setFieldError(null);
-          }}
-          hint={fill(t.roleUserIdHint, { id: selfId })}
-          error={fieldError?.message}
-        />
+        {userId.field({ name: "userId", hint: fill(t.roleUserIdHint, { id: selfId }) })}
         <SelectField label={t.role} name="role" value={role} onChange={(e) => setRoleChoice(e.target.value as UserRole)}>
           {USER_ROLES.map((r) => (
             <option key={r} value={r}>
