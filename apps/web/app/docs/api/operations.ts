@@ -25,10 +25,11 @@ export interface ListedOperation {
 }
 
 /**
- * Whether the operation asks for a bearer token. `security: []` is the document saying
- * "none" (an empty array is truthy, so it must be read by its length).
+ * Whether the operation asks for a token (the document's only scheme is bearer). `security: []`
+ * is the document saying "none", and an empty array is truthy: only a requirement that names
+ * a scheme counts (`{}` would mean "optional").
  */
-export const needsBearer = (op: Operation): boolean => (op.security ?? []).some((requirement) => "bearer" in requirement);
+export const needsBearer = (op: Operation): boolean => (op.security ?? []).some((requirement) => Object.keys(requirement).length > 0);
 
 /** The operations of one tag (one family), in the document's order. */
 export function operationsOf(doc: ApiDocument, tag: string): ListedOperation[] {
