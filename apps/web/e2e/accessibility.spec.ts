@@ -78,6 +78,8 @@ test.describe("signed out", () => {
     await visit(page, "/docs/api");
     await h1(page, "REST API");
     await expect(page.getByRole("heading", { level: 2 }).first()).toBeVisible();
+    // Only the three routes that take a bearer token say so (`security: []` says none).
+    await expect(page.locator("details.operation > summary", { hasText: "(bearer token)" })).toHaveCount(3);
     await checkScreen(page, "docs-api");
   });
 });

@@ -62,3 +62,17 @@ test("the language choice beats the browser's language", async ({ browser }) => 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create an account");
   await context.close();
 });
+
+test("the API page's own words follow the language; the quoted document stays as written", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL, locale: "id-ID" });
+  const page = await context.newPage();
+  await visit(page, "/docs/api");
+  await expect(page.locator("html")).toHaveAttribute("lang", "id");
+  await expect(page.getByText("dikutip dari dokumen tersebut, dalam bahasa Inggris")).toBeVisible();
+  const bearer = page.locator("details.operation > summary", { hasText: "(perlu token bearer)" });
+  await expect(bearer).toHaveCount(3);
+  await bearer.first().click();
+  await expect(page.getByRole("heading", { name: "Jawaban" }).first()).toBeVisible();
+  await expect(page.getByText("(bearer token)")).toHaveCount(0);
+  await context.close();
+});

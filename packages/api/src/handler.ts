@@ -68,7 +68,7 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     "GET /api/health": async () => ((await auth.isReady()) ? json({ status: "ok" }) : json({ status: "error" }, 503)),
     "GET /api/ready": async () => ((await auth.isReady()) ? json({ status: "ready" }) : json({ status: "not_ready" }, 503)),
     "GET /api/openapi.json": () =>
-      new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies))), {
+      new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies, auth.ctx.options))), {
         headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
       }),
     "GET /api/dev/outbox": (req, url, info) => {

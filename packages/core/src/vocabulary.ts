@@ -53,9 +53,13 @@ export const PIN_LENGTH = 6;
 export const FULL_NAME_MAX_LENGTH = 128;
 /** Characters a second factor's name may have ("Work laptop", "Phone"), after trimming. */
 export const FACTOR_NAME_MAX_LENGTH = 64;
+/** Characters an email address may have (RFC 5321's path limit less its brackets). */
+export const EMAIL_MAX_LENGTH = 254;
 /** A username's length, in characters (letters, digits, dots, dashes, underscores). */
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
+/** A username as stored: the source of a `RegExp` and of a JSON Schema `pattern` alike. */
+export const USERNAME_PATTERN = `^[A-Za-z0-9._-]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`;
 /**
  * A session's last use is recorded at most this often, so a token check is a read, not a
  * write; a sessions list's "last active" is that precise.

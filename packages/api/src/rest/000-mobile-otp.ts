@@ -37,10 +37,30 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   DELIVERY_FAILED: [503, "OTP could not be sent, please try again"],
 };
 
-const authData = z.object({ id: z.string(), mobile: z.string(), expired: z.number().int() });
-const tokenData = z.object({ id: z.string(), access_token: z.string() });
+const userId = z.string().meta({ description: "The user's id: digits, as a string.", examples: ["42"] });
+const authData = z
+  .object({
+    id: userId,
+    mobile: z.string().meta({ description: "The number as the client sent it." }),
+    expired: z.number().int().meta({ description: "When the code expires, in milliseconds since the Unix epoch." }),
+  })
+  .meta({ id: "MobileOtpAuthentication" });
+const tokenData = z
+  .object({ id: userId, access_token: z.string().meta({ description: "A JWT (claims sub, role, iat, exp), sent as `Authorization: Bearer`." }) })
+  .meta({ id: "MobileOtpToken" });
 const ok = (data: z.ZodType) =>
-  z.object({ code: z.number().int(), success: z.literal(true), payload: z.object({ message: z.string(), data: z.array(data) }) });
+  z.object({
+    code: z.number().int().meta({ description: "The HTTP status, repeated." }),
+    success: z.literal(true),
+    payload: z.object({ message: z.string(), data: z.array(data) }),
+  });
+const authAnswer = ok(authData).meta({ id: "MobileOtpAuthenticationAnswer" });
+const tokenAnswer = ok(tokenData).meta({ id: "MobileOtpTokenAnswer" });
+
+/** Example values: a number as a client in Indonesia writes it, and a token that is no real one. */
+const MOBILE = "081234567890";
+const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiIsInJvbGUiOiJjdXN0b21lciJ9.not-a-real-signature";
+const EXPIRED = 1767225900000;
 
 /** The path id must be a user id some row can have; anything else cannot name an authentication. */
 function userIdParam(raw: string | undefined): number {
@@ -56,15 +76,20 @@ export const mobileOtpFamily: RestFamily = {
   errorBody: (status, message) => envelope(status, message, []),
   fromAuthError: fromTable(STATUS),
   malformed: englishMalformed,
-  errorSchema: ok(z.never()).extend({ success: z.literal(false) }),
+  errorSchema: ok(z.never()).extend({ success: z.literal(false) }).meta({ id: "MobileOtpError" }),
   routes: [
     defineRoute({
       method: "POST",
       path: "/api/v1/authentication",
+      operationId: "mobileOtpCreate",
       summary: "Find or create a user by mobile number and send a login code by SMS",
       body: z.object({ mobile_number: phoneInput }),
-      response: { status: 201, schema: ok(authData) },
+      response: { status: 201, schema: authAnswer },
       errors: { 400: "invalid number", 429: "too many codes" },
+      example: {
+        body: { mobile_number: MOBILE },
+        response: envelope(201, "Create new authentication successfully", [{ id: "42", mobile: MOBILE, expired: EXPIRED }]),
+      },
       async run({ auth, input, meta }) {
         const sent = await auth.requestPhoneCode({ phone: input.mobile_number, createIfMissing: true, role: "customer" }, meta);
         const data = [{ id: String(sent.user!.id), mobile: input.mobile_number, expired: sent.expiresAt }];
@@ -74,10 +99,12 @@ export const mobileOtpFamily: RestFamily = {
     defineRoute({
       method: "PATCH",
       path: "/api/v1/authentication/:id",
+      operationId: "mobileOtpResend",
       summary: "Send a new login code",
       body: z.object({ mobile_number: phoneInput }),
-      response: { status: 200, schema: ok(authData) },
+      response: { status: 200, schema: authAnswer },
       errors: { 404: "unknown id, or id and number do not belong together", 429: "inside the resend cooldown" },
+      example: { body: { mobile_number: MOBILE }, response: envelope(200, "Resend OTP successfully", [{ id: "42", mobile: MOBILE, expired: EXPIRED }]) },
       async run({ auth, input, params, meta }) {
         const sent = await auth.resendPhoneCode({ userId: userIdParam(params.id), phone: input.mobile_number }, meta);
         const data = [{ id: String(sent.user!.id), mobile: input.mobile_number, expired: sent.expiresAt }];
@@ -87,10 +114,15 @@ export const mobileOtpFamily: RestFamily = {
     defineRoute({
       method: "PUT",
       path: "/api/v1/authentication/:id",
+      operationId: "mobileOtpLogin",
       summary: "Log in with the code; answers a JWT with sub, role, iat, exp",
       body: z.object({ mobile_number: phoneInput, otp_code: codeInput, role: z.string().trim().min(1).max(32).optional() }),
-      response: { status: 200, schema: ok(tokenData) },
+      response: { status: 200, schema: tokenAnswer },
       errors: { 400: "wrong or expired code", 403: "a role the user does not hold", 429: "too many wrong codes" },
+      example: {
+        body: { mobile_number: MOBILE, otp_code: "123456", role: "customer" },
+        response: envelope(200, "Login successfully", [{ id: "42", access_token: TOKEN }]),
+      },
       async run({ auth, input, params, meta }) {
         const s = await auth.loginWithPhoneCode(
           { phone: input.mobile_number, code: input.otp_code, userId: userIdParam(params.id) },
@@ -103,10 +135,15 @@ export const mobileOtpFamily: RestFamily = {
     defineRoute({
       method: "PATCH",
       path: "/api/v1/authorization/:id",
+      operationId: "mobileOtpRenew",
       summary: "Renew an access token (rotates; the old one cannot renew again)",
       body: z.object({ mobile_number: phoneInput, access_token: z.string().min(1).max(4096) }),
-      response: { status: 200, schema: ok(tokenData) },
+      response: { status: 200, schema: tokenAnswer },
       errors: { 401: "token not ours, revoked, or past the session's lifetime", 404: "id and number do not belong together" },
+      example: {
+        body: { mobile_number: MOBILE, access_token: TOKEN },
+        response: envelope(200, "Verify authorization successfully", [{ id: "42", access_token: TOKEN }]),
+      },
       async run({ auth, input, params, meta }) {
         const userId = userIdParam(params.id);
         await auth.assertPhoneBelongsTo(userId, input.mobile_number);

@@ -55,12 +55,26 @@ const STATUS: Partial<Record<AuthErrorCode, [number, string]>> = {
   DELIVERY_FAILED: [503, "Service Unavailable: The code could not be sent, try again."],
 };
 
-const base = z.object({
-  timestamp: z.string(),
-  errorCode: z.null(),
-  errorMessage: z.literal(""),
-  success: z.literal(true),
+const timestampSchema = z.string().meta({
+  description:
+    "When the answer was made: UTC, to the millisecond, with the offset written `+0000` as the document shows. " +
+    "Not RFC 3339 (which wants `Z` or `+00:00`), hence no `format: date-time`; JavaScript's `Date.parse` reads it.",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}\\+0000$",
+  examples: ["2025-01-31T08:15:30.123+0000"],
 });
+
+const base = z
+  .object({
+    timestamp: timestampSchema,
+    errorCode: z.null(),
+    errorMessage: z.literal(""),
+    success: z.literal(true),
+  })
+  .meta({ id: "PhoneSignupEnvelope" });
+
+/** Example values: no real person, number or token. */
+const PHONE = "081234567890";
+const example = (extra: Record<string, unknown> = {}) => ({ ...envelope(200, "", extra), timestamp: "2025-01-31T08:15:30.123+0000" });
 
 export const phoneSignupFamily: RestFamily = {
   id: "001",
@@ -77,15 +91,24 @@ export const phoneSignupFamily: RestFamily = {
     validation: () => BAD_REQUEST,
     internal: "Internal Server Error",
   },
-  errorSchema: z.object({ timestamp: z.string(), errorCode: z.number().int(), errorMessage: z.string(), success: z.literal(false) }),
+  errorSchema: z
+    .object({
+      timestamp: timestampSchema,
+      errorCode: z.number().int().meta({ description: "The HTTP status, repeated." }),
+      errorMessage: z.string(),
+      success: z.literal(false),
+    })
+    .meta({ id: "PhoneSignupError" }),
   routes: [
     defineRoute({
       method: "POST",
       path: "/user/sign-up",
+      operationId: "phoneSignupSignUp",
       summary: "Sign up with name, email, phone number and birth date",
       body: z.object({ name: z.string().trim().min(1).max(FULL_NAME_MAX_LENGTH), email: emailInput, phoneNumber: phoneInput, birthDate: z.iso.date() }),
       response: { status: 200, schema: base },
-      errors: { 400: BAD_REQUEST, 409: "phone or email already taken" },
+      errors: { 400: BAD_REQUEST, 409: "phone or email already taken", 429: "too many sign-ups from this address" },
+      example: { body: { name: "Budi Santoso", email: "budi@example.com", phoneNumber: PHONE, birthDate: "1990-04-17" }, response: example() },
       // The route documents one 400, whatever field is wrong.
       mapError: (e) => (e.code === "INVALID_PHONE" ? { status: 400, message: BAD_REQUEST } : undefined),
       async run({ auth, input, meta }) {
@@ -96,13 +119,22 @@ export const phoneSignupFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/verify-phone",
+      operationId: "phoneSignupVerifyPhone",
       summary: "Send a login code by SMS (the same answer for unknown numbers)",
       body: z.object({ phoneNumber: phoneString }),
       response: {
         status: 200,
-        schema: base.extend({ content: z.object({ verificationCode: z.string().optional(), expiresIn: z.number().int() }) }),
+        schema: base
+          .extend({
+            content: z.object({
+              verificationCode: z.string().optional().meta({ description: "The code itself, only while the dev outbox answers the request (never in production)." }),
+              expiresIn: z.number().int().meta({ description: "Seconds until the code expires." }),
+            }),
+          })
+          .meta({ id: "PhoneSignupCodeSent" }),
       },
       errors: { 400: "Bad Request: Invalid number format", 429: "too many requests from this address" },
+      example: { body: { phoneNumber: PHONE }, response: example({ content: { expiresIn: 300 } }) },
       async run({ auth, input, meta, devOutbox }) {
         const sent = await auth.requestPhoneCode({ phone: input.phoneNumber, createIfMissing: false }, meta);
         const expiresIn = Math.max(0, Math.round((sent.expiresAt - Date.now()) / 1000));
@@ -116,20 +148,27 @@ export const phoneSignupFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/login",
+      operationId: "phoneSignupLogin",
       summary: "Log in with phone number and code; answers an opaque bearer token",
       body: z.object({ phoneNumber: phoneString, verificationCode: codeInput }),
       response: {
         status: 200,
-        schema: base.extend({
-          content: z.object({
-            accessToken: z.string(),
-            tokenType: z.literal("bearer"),
-            expiresIn: z.number().int(),
-            scope: z.literal("read write trust"),
-          }),
-        }),
+        schema: base
+          .extend({
+            content: z.object({
+              accessToken: z.string().meta({ description: "An opaque bearer token, sent as `Authorization: Bearer`." }),
+              tokenType: z.literal("bearer"),
+              expiresIn: z.number().int().meta({ description: "Seconds until the access token expires." }),
+              scope: z.literal("read write trust"),
+            }),
+          })
+          .meta({ id: "PhoneSignupToken" }),
       },
       errors: { 401: UNAUTHORIZED, 429: "too many wrong codes" },
+      example: {
+        body: { phoneNumber: PHONE, verificationCode: "123456" },
+        response: example({ content: { accessToken: "not-a-real-token-0123456789abcdef", tokenType: "bearer", expiresIn: 86400, scope: "read write trust" } }),
+      },
       // No code was ever sent to a string that is not a number: the documented 401, like any unknown number.
       mapError: (e) => (e.code === "INVALID_PHONE" ? { status: 401, message: UNAUTHORIZED } : undefined),
       async run({ auth, input, meta }) {
@@ -146,11 +185,19 @@ export const phoneSignupFamily: RestFamily = {
     defineRoute({
       method: "GET",
       path: "/3p/token",
+      operationId: "phoneSignupFirebaseToken",
       summary: "A Firebase custom token (RS256) for the signed-in user",
-      query: z.object({ userId: z.string() }),
+      query: z.object({ userId: z.string().meta({ description: "The user's id (digits): one's own, or any for an admin.", examples: ["42"] }) }),
       bearer: true,
-      response: { status: 200, schema: base.extend({ value: z.string() }) },
-      errors: { 401: UNAUTHORIZED, 404: "Not found: Cannot found user with id {id}" },
+      response: {
+        status: 200,
+        schema: base.extend({ value: z.string().meta({ description: "A Firebase custom token (an RS256 JWT) for that user." }) }).meta({ id: "PhoneSignupFirebaseToken" }),
+      },
+      errors: {
+        401: `${UNAUTHORIZED} Also every id but the caller's own, unless the caller is an admin.`,
+        404: "Not found: Cannot found user with id {id}. Only an admin gets it (an id no user has); anyone else gets 401.",
+      },
+      example: { response: example({ value: "eyJhbGciOiJSUzI1NiJ9.eyJ1aWQiOiI0MiJ9.not-a-real-signature" }) },
       async run({ auth, query, bearer }) {
         const raw = (query.get("userId") ?? "").slice(0, 64);
         const principal = auth.requireSession(await auth.authenticate(bearer ?? ""));

@@ -28,7 +28,7 @@
 import { AuthError, isAuthError, type AuthErrorCode, type ClaimsProfile } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, fromTable, type RestFamily } from "./framework";
-import { codeInput, emailInput } from "./inputs";
+import { checkedEmail, codeInput, emailInput } from "./inputs";
 
 const SECOND_FACTOR = "Akun ini memerlukan faktor kedua untuk masuk";
 
@@ -62,12 +62,26 @@ const PASSWORD_LENGTH = `Password harus ${DOCUMENTED_PASSWORD.minLength} sampai 
 const COMMON_PASSWORD = "Password terlalu umum, pilih password lain";
 /** The document's bounds for `fullname` (register). */
 const FULLNAME = { min: 4, max: 28 };
-// Lengths are core's check under the bounds above; an empty string would read as no password.
-const passwordString = z.string().min(1);
+// Lengths are core's check under the bounds above (its answer and the validation's are one
+// message, whichever comes first); an empty string would read as no password. The document
+// states the bounds.
+const passwordString = z.string().min(1).meta({
+  ...DOCUMENTED_PASSWORD,
+  description: `${DOCUMENTED_PASSWORD.minLength} to ${DOCUMENTED_PASSWORD.maxLength} characters; a common password is refused (400).`,
+});
 
 const fromStatus = fromTable(STATUS, [400, "Permintaan tidak valid"]);
 const message = (m: string) => z.object({ message: z.literal(m) });
-const withToken = (m: string) => z.object({ message: z.literal(m), token: z.string() });
+const withToken = (m: string) =>
+  z.object({
+    message: z.literal(m),
+    token: z.string().meta({ description: "A JWT (claims sub, _id, username, roles, iat, exp), sent as `Authorization: Bearer`." }),
+  });
+
+/** Example values: no real person or token. */
+const EMAIL = "siti@example.com";
+const PASSWORD = "kopi-tubruk-42";
+const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiIsInJvbGVzIjoidXNlciJ9.not-a-real-signature";
 
 export const emailPasswordFamily: RestFamily = {
   id: "002",
@@ -96,16 +110,21 @@ export const emailPasswordFamily: RestFamily = {
     },
     internal: "Terjadi kesalahan pada server",
   },
-  errorSchema: z.object({ error: z.string() }),
+  errorSchema: z.object({ error: z.string().meta({ description: "What went wrong, in Indonesian." }) }).meta({ id: "EmailPasswordError" }),
   claimsProfiles: { [CLAIMS_PROFILE]: claims },
   routes: [
     defineRoute({
       method: "POST",
       path: "/auth/register",
+      operationId: "emailPasswordRegister",
       summary: "Register with email, password and full name (verify the email next)",
-      body: z.object({ email: z.email(), password: passwordString, fullname: z.string().trim().min(FULLNAME.min).max(FULLNAME.max) }),
+      body: z.object({ email: checkedEmail, password: passwordString, fullname: z.string().trim().min(FULLNAME.min).max(FULLNAME.max) }),
       response: { status: 200, schema: message("Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda") },
-      errors: { 400: "validation", 409: "email taken" },
+      errors: { 400: "validation, or a common password", 409: "email taken", 429: "too many sign-ups from this address" },
+      example: {
+        body: { email: EMAIL, password: PASSWORD, fullname: "Siti Nurhaliza" },
+        response: { message: "Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda" },
+      },
       async run({ auth, input, meta }) {
         await auth.createAccount({ email: input.email, password: input.password, passwordBounds: DOCUMENTED_PASSWORD, fullName: input.fullname }, meta);
         return { status: 200, body: { message: "Akun Sudah Berhasil Teregistrasi, Harap Untuk Memverfikasi Akun Anda" } };
@@ -114,10 +133,12 @@ export const emailPasswordFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/auth/send-otp",
+      operationId: "emailPasswordSendOtp",
       summary: "Send a 6-digit verification code by email",
-      body: z.object({ email: z.email() }),
+      body: z.object({ email: checkedEmail }),
       response: { status: 200, schema: message("Harap Untuk Cek Email Anda Untuk Token Verifikasi") },
       errors: { 400: "validation", 429: "inside the resend cooldown" },
+      example: { body: { email: EMAIL }, response: { message: "Harap Untuk Cek Email Anda Untuk Token Verifikasi" } },
       async run({ auth, input, meta }) {
         await auth.sendEmailVerification(input.email, meta, "id");
         return { status: 200, body: { message: "Harap Untuk Cek Email Anda Untuk Token Verifikasi" } };
@@ -126,10 +147,12 @@ export const emailPasswordFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/auth/otp-verify",
+      operationId: "emailPasswordVerifyOtp",
       summary: "Verify the email with its code; answers a JWT",
       body: z.object({ email: emailInput, otp_number: codeInput }),
       response: { status: 200, schema: withToken("berhasil menverifikasi akun") },
       errors: { 400: "wrong or expired code", 429: "too many wrong codes" },
+      example: { body: { email: EMAIL, otp_number: "123456" }, response: { message: "berhasil menverifikasi akun", token: TOKEN } },
       async run({ auth, input, meta }) {
         const s = await auth.verifyEmailAndSignIn({ email: input.email, code: input.otp_number }, JWT, meta).catch((e: unknown) => {
           throw isAuthError(e) && e.code === "SECOND_FACTOR_REQUIRED" ? new AuthError(e.code, { field: "otp_number" }) : e;
@@ -140,10 +163,12 @@ export const emailPasswordFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/auth/login",
+      operationId: "emailPasswordLogin",
       summary: "Log in with email and password; answers a JWT",
       body: z.object({ email: emailInput, password: z.string().min(1).max(1024) }),
       response: { status: 200, schema: withToken("berhasil login") },
       errors: { 401: "wrong email or password", 403: "email not verified yet", 429: "too many wrong passwords" },
+      example: { body: { email: EMAIL, password: PASSWORD }, response: { message: "berhasil login", token: TOKEN } },
       async run({ auth, input, meta }) {
         const s = await auth.loginWithPassword({ identifier: input.email, password: input.password }, JWT, meta);
         return { status: 200, body: { message: "berhasil login", token: s.token } };
@@ -152,10 +177,12 @@ export const emailPasswordFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/auth/send-forgot-password",
+      operationId: "emailPasswordSendForgotPassword",
       summary: "Email a reset link and code (the same answer for unknown emails)",
-      body: z.object({ email: z.email() }),
+      body: z.object({ email: checkedEmail }),
       response: { status: 200, schema: message("harap cek email untuk mengganti password") },
-      errors: { 400: "validation" },
+      errors: { 400: "validation", 429: "too many emails from this address" },
+      example: { body: { email: EMAIL }, response: { message: "harap cek email untuk mengganti password" } },
       async run({ auth, input, meta }) {
         await auth.requestPasswordReset({ identifier: input.email, link: true }, meta, "id");
         return { status: 200, body: { message: "harap cek email untuk mengganti password" } };
@@ -164,11 +191,13 @@ export const emailPasswordFamily: RestFamily = {
     defineRoute({
       method: "PATCH",
       path: "/auth/update-password",
+      operationId: "emailPasswordUpdatePassword",
       summary: "Set a new password with a bearer token (an access token or the reset link's token)",
       body: z.object({ new_password: passwordString }),
       bearer: true,
       response: { status: 200, schema: message("berhasil mengubah password") },
-      errors: { 400: "validation", 401: "no or bad token" },
+      errors: { 400: "validation, or a common password", 401: "no or bad token, or a sign-in older than a few minutes" },
+      example: { body: { new_password: "teh-manis-2025" }, response: { message: "berhasil mengubah password" } },
       async run({ auth, input, bearer, meta }) {
         const principal = await auth.authenticate(bearer ?? "");
         // A session signed in within the last minutes, or the reset link's token (core's rule); else 401.

@@ -19,14 +19,22 @@
 import { AuthError, isAuthError, type AuthErrorCode } from "@authsvc/core";
 import { z } from "zod";
 import { defineRoute, englishMalformed, fromTable, type RestFamily } from "./framework";
-import { codeInput, pinInput } from "./inputs";
+import { codeInput, pinInput, servicePassword } from "./inputs";
 
 const envelope = (ok: boolean, message: string, data: unknown = null) => ({ status: ok ? "success" : "error", message, data });
 
 const INVALID_LOGIN = "Username or Password is invalid";
 
-const userDetails = z.object({ username: z.string(), status: z.string() });
+const userDetails = z
+  .object({ username: z.string(), status: z.string().meta({ description: "`ACTIVE`, `PENDING_VERIFICATION` or `DISABLED`." }) })
+  .meta({ id: "MpinUserDetails" });
 const ok = (data: z.ZodType) => z.object({ status: z.literal("success"), message: z.string(), data });
+const done = z.object({ status: z.literal("success"), message: z.string() }).meta({ id: "MpinDone" });
+
+/** Example values: no real person, PIN or token. */
+const USERNAME = "budi.santoso";
+const EXAMPLE_PIN = "902734";
+const DETAILS = { username: USERNAME, status: "ACTIVE" };
 
 /** Each route words the same core error its own documented way. */
 const messages = (table: Partial<Record<AuthErrorCode, [number, string]>>) => table;
@@ -73,15 +81,25 @@ export const mpinFamily: RestFamily = {
     },
     internal: "Internal server error",
   },
-  errorSchema: z.object({ status: z.literal("error"), message: z.string(), data: z.null() }),
+  errorSchema: z.object({ status: z.literal("error"), message: z.string(), data: z.null() }).meta({ id: "MpinError" }),
   routes: [
     defineRoute({
       method: "POST",
       path: "/v1/auth/login",
+      operationId: "mpinLogin",
       summary: "Log in with username and MPIN",
       body: z.object({ username: z.string().trim().min(1).max(64), mpin: pinInput }),
-      response: { status: 200, schema: ok(z.object({ token: z.string(), userDetails })) },
+      response: {
+        status: 200,
+        schema: ok(
+          z.object({ token: z.string().meta({ description: "A JWT (claims sub, role, iat, exp), sent as `Authorization: Bearer`." }), userDetails }),
+        ).meta({ id: "MpinLoginAnswer" }),
+      },
       errors: { 400: INVALID_LOGIN, 429: "too many attempts" },
+      example: {
+        body: { username: USERNAME, mpin: EXAMPLE_PIN },
+        response: envelope(true, "Login success", { token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.not-a-real-signature", userDetails: DETAILS }),
+      },
       async run({ auth, input, meta }) {
         const s = await auth.loginWithPin({ username: input.username, pin: input.mpin }, { type: "jwt" }, meta);
         const data = { token: s.token, userDetails: { username: s.user.username, status: s.user.status } };
@@ -91,11 +109,13 @@ export const mpinFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/v1/auth/relogin",
+      operationId: "mpinRelogin",
       summary: "Re-log-in with the MPIN on an existing session",
       body: z.object({ mpin: pinInput }),
       bearer: true,
-      response: { status: 200, schema: ok(z.object({ userDetails })) },
-      errors: { 400: "Pin is invalid", 401: "no or bad token" },
+      response: { status: 200, schema: ok(z.object({ userDetails })).meta({ id: "MpinReloginAnswer" }) },
+      errors: { 400: "Pin is invalid", 401: "no or bad token", 429: "too many PIN checks from this address" },
+      example: { body: { mpin: EXAMPLE_PIN }, response: envelope(true, "Login success", { userDetails: DETAILS }) },
       async run({ auth, input, bearer, meta }) {
         const principal = auth.requireSession(await auth.authenticate(bearer ?? ""));
         const user = await auth.reloginWithPin(principal, input.mpin, meta);
@@ -105,14 +125,19 @@ export const mpinFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/v1/auth/forgot-password",
+      operationId: "mpinForgotPassword",
       summary: "Email a password reset code to the user named by customer id, account number and MPIN",
       body: z.object({
         idCustomers: z.union([z.number().int().nonnegative(), z.string().trim().regex(/^\d{1,16}$/).transform(Number)]),
         accountNumber: z.union([z.string().trim(), z.number().int().nonnegative().transform(String)]).pipe(z.string().max(32)),
         mpin: pinInput,
       }),
-      response: { status: 200, schema: z.object({ status: z.literal("success"), message: z.string() }) },
-      errors: { 400: "Invalid username" },
+      response: { status: 200, schema: done },
+      errors: { 400: "Invalid username", 429: "too many emails from this address" },
+      example: {
+        body: { idCustomers: 1234567, accountNumber: "0012345678", mpin: EXAMPLE_PIN },
+        response: { status: "success", message: "Password reset instructions sent to your email" },
+      },
       async run({ auth, input, meta }) {
         await auth.requestPasswordResetByAccount({ customerNumber: input.idCustomers, accountNumber: input.accountNumber, pin: input.mpin }, meta);
         return { status: 200, body: { status: "success", message: "Password reset instructions sent to your email" } };
@@ -121,10 +146,15 @@ export const mpinFamily: RestFamily = {
     defineRoute({
       method: "POST",
       path: "/v1/auth/setup-new-password",
+      operationId: "mpinSetupNewPassword",
       summary: "Set a new account password with the emailed code",
-      body: z.object({ username: z.string().trim().min(1).max(64), newPassword: z.string().min(1).max(1024), otpCode: codeInput }),
-      response: { status: 200, schema: z.object({ status: z.literal("success"), message: z.string() }) },
-      errors: { 400: "Invalid username / Password does not meet criteria / Invalid OTP" },
+      body: z.object({ username: z.string().trim().min(1).max(64), newPassword: servicePassword, otpCode: codeInput }),
+      response: { status: 200, schema: done },
+      errors: { 400: "Invalid username / Password does not meet criteria / Invalid OTP", 429: "too many code checks from this address" },
+      example: {
+        body: { username: USERNAME, newPassword: "a-new-long-passphrase", otpCode: "123456" },
+        response: { status: "success", message: "Password successfully updated" },
+      },
       async run({ auth, input, meta }) {
         try {
           await auth.resetPasswordWithCode({ username: input.username, code: input.otpCode, newPassword: input.newPassword }, meta);

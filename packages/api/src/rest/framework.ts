@@ -5,6 +5,8 @@ import { BodyTooLarge, bearerToken, MAX_BODY_BYTES, stripSlash } from "../http/r
 
 /** Retry-After of a 429 or 503 whose refusal named no wait of its own, on every door. */
 export const DEFAULT_RETRY_AFTER_SEC = 60;
+/** The statuses every REST answer of which carries `Retry-After` (the OpenAPI document declares it on them). */
+export const RETRY_AFTER_STATUSES: readonly number[] = [429, 503];
 
 /** What a route handler gets: parsed input, path parameters, the caller's token and address. */
 export interface RestCall<I> {
@@ -33,6 +35,8 @@ export interface RestRoute<S extends z.ZodType = z.ZodType> {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Documented path; `:name` marks a parameter. Matched with and without a trailing slash. */
   path: string;
+  /** The OpenAPI operationId: camelCase, the family's word first (`mobileOtpCreate`), a valid identifier in generated clients. */
+  operationId: string;
   summary: string;
   /** JSON body schema; absent for routes without a body. */
   body?: S;
@@ -40,8 +44,10 @@ export interface RestRoute<S extends z.ZodType = z.ZodType> {
   query?: z.ZodType;
   /** Documented success answer, for the OpenAPI description. */
   response: { status: number; schema: z.ZodType };
-  /** Statuses the route may answer besides success, with what they mean. */
+  /** Statuses the route may answer besides success, with what they mean; 429 wherever a limit of core's can refuse it. */
   errors: Record<number, string>;
+  /** A realistic request body (when the route takes one) and success body, for the OpenAPI description; no real secrets. */
+  example: { body?: unknown; response: unknown };
   bearer?: boolean;
   /** A route-specific wording of a core error, where the document gives the route its own. */
   mapError?(e: AuthError): { status: number; message: string } | undefined;
@@ -209,7 +215,7 @@ export function createRestDispatcher(auth: Auth, families: RestFamily[]): RestDi
       if (!isAuthError(e)) throw e;
       const { status, message } = route.mapError?.(e) ?? family.fromAuthError(e);
       const retry = e.detail.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC;
-      return fail(status, message, status === 429 || status === 503 ? { "retry-after": String(retry) } : {});
+      return fail(status, message, RETRY_AFTER_STATUSES.includes(status) ? { "retry-after": String(retry) } : {});
     }
   }
 

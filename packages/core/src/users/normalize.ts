@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { AuthError } from "../errors";
-import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "../vocabulary";
+import { EMAIL_MAX_LENGTH, USERNAME_PATTERN } from "../vocabulary";
 
 /**
  * No white space, no control character (U+0000 is one PostgreSQL text cannot hold: a lookup by
@@ -11,7 +11,7 @@ const EMAIL = /^[^\s@\p{Cc}\p{Cs}]+@[^\s@.\p{Cc}\p{Cs}]+(\.[^\s@.\p{Cc}\p{Cs}]+)
 
 export function normalizeEmail(input: string): string {
   const email = input.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new AuthError("INVALID_EMAIL", { field: "email" });
+  if (email.length > EMAIL_MAX_LENGTH || !EMAIL.test(email)) throw new AuthError("INVALID_EMAIL", { field: "email" });
   return email;
 }
 
@@ -31,7 +31,7 @@ export function normalizePhone(input: string, rules: PhoneRules): string {
   return parsed.number;
 }
 
-const USERNAME = new RegExp(`^[A-Za-z0-9._-]{${USERNAME_MIN_LENGTH},${USERNAME_MAX_LENGTH}}$`);
+const USERNAME = new RegExp(USERNAME_PATTERN);
 
 export function normalizeUsername(input: string): string {
   const username = input.trim().replace(/^@/, "");

@@ -1,17 +1,22 @@
 import type { Metadata } from "next";
+import { apiDocsMessages } from "../../../src/i18n/api-docs";
+import { serverLocale } from "../../../src/i18n/server";
 import { OpenApiView } from "./openapi-view";
 
-export const metadata: Metadata = { title: "REST API · authsvc" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: `${apiDocsMessages[await serverLocale()].title} · authsvc` };
+}
 
-export default function ApiDocsPage() {
+export default async function ApiDocsPage() {
+  const t = apiDocsMessages[await serverLocale()];
   return (
     <div className="docs">
-      <h1>REST API</h1>
+      <h1>{t.title}</h1>
       <p>
-        The documented routes of the five login systems this service replaces, each answering in its own envelope. The
-        machine-readable description is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1); new clients
-        should prefer the typed API at <code>/api/trpc</code>.
+        {t.introBefore} <a href="/api/openapi.json">/api/openapi.json</a> {t.introMiddle} <code>/api/trpc</code>
+        {t.introAfter}
       </p>
+      <p>{t.documentLanguage}</p>
       <OpenApiView />
     </div>
   );
