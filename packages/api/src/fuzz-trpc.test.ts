@@ -51,6 +51,7 @@ const WELL_FORMED: Record<string, Record<string, unknown>> = {
   "auth.forgotPassword": { identifier: EMAIL, locale: "en" },
   "auth.resetPassword": { identifier: EMAIL, code: "123456", newPassword: PASS, locale: "en" },
   "auth.resetPasswordWithLink": { token: "abc", newPassword: PASS, locale: "en" },
+  "auth.resetLinkStatus": { token: "abc" },
   "auth.renew": { accessToken: "a.b.c" },
   "user.requestVerification": { channel: "email", locale: "en" },
   "user.confirmVerification": { channel: "phone", code: "123456" },
