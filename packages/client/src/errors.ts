@@ -12,7 +12,6 @@ export type AuthErrorOf<C extends AuthErrorCode> = AuthClientError & { data: Non
 
 /** The service's error code a call failed with, or undefined for anything else (a network failure, a bug). */
 export function authErrorCode(err: unknown): AuthErrorCode | undefined {
-  // tRPC's own test, which also knows an error from a second copy of @trpc/client (by its name).
   if (!isTRPCClientError<AppRouter>(err)) return undefined;
   const code: unknown = err.data?.authCode;
   return typeof code === "string" ? (code as AuthErrorCode) : undefined;
