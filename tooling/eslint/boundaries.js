@@ -164,6 +164,28 @@ export function apiBoundaries() {
   );
 }
 
+/**
+ * packages/client: published on its own, so it loads none of our packages (they are never
+ * published): it takes the API's and core's types (`import type`), which its build inlines
+ * into its .d.ts. Its consumer fixtures (`test/consumer/`) import the client itself.
+ */
+export function clientBoundaries() {
+  return defineConfig({
+    rules: {
+      [RULE]: restrict([
+        {
+          regex: "^@authsvc/(?!(?:client|eslint-config)(?:/|$))",
+          caseSensitive: true,
+          allowTypeImports: true,
+          message: "The published client loads none of our packages (they are never published): take their types only (`import type`), which the build inlines.",
+        },
+      ]),
+      // `import { type X }` still loads the module under verbatimModuleSyntax; only `import type { X }` is erased.
+      "@typescript-eslint/no-import-type-side-effects": "error",
+    },
+  });
+}
+
 /** The web app's screens and what they are built from: the parts that can end up in a browser bundle. */
 export const webUiFiles = ["app/**/*.{ts,tsx}", "src/components/**/*.{ts,tsx}", "src/i18n/**/*.{ts,tsx}", "src/trpc/**/*.{ts,tsx}"];
 

@@ -2,7 +2,7 @@ import path from "node:path";
 import { ESLint, type Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { base } from "../base.js";
-import { apiBoundaries, coreBoundaries, dbBoundaries, pgTestServerBoundaries, storeBoundaries, testingBoundaries, webBoundaries } from "../boundaries.js";
+import { apiBoundaries, clientBoundaries, coreBoundaries, dbBoundaries, pgTestServerBoundaries, storeBoundaries, testingBoundaries, webBoundaries } from "../boundaries.js";
 
 const RULE = "@typescript-eslint/no-restricted-imports";
 const OUTSIDE = "authsvc/no-relative-import-outside-package";
@@ -292,5 +292,29 @@ describe("apps/web", () => {
     const code = `import { createAuth } from "@authsvc/core";${use("createAuth")}`;
     expect(await boundaryErrors(web, "src/server/auth.ts", code)).toEqual([]);
     expect(await boundaryErrors(web, "server.ts", code)).toEqual([]);
+  });
+});
+
+describe("packages/client", () => {
+  const client = clientBoundaries();
+
+  it.each([
+    ["@authsvc/api", `import { createCaller } from "@authsvc/api";${use("createCaller")}`],
+    ["@authsvc/core", `import { AUTH_ERRORS } from "@authsvc/core";${use("AUTH_ERRORS")}`],
+    ["@authsvc/core/vocabulary", `import { PASSWORD } from "@authsvc/core/vocabulary";${use("PASSWORD")}`],
+  ])("refuses to load %s, which is never published", async (_name, code) => {
+    expect(await boundaryErrors(client, "src/client.ts", code)).toHaveLength(1);
+  });
+
+  it("refuses an inline type import, which still loads the package at run time", async () => {
+    const code = `import { type AppRouter } from "@authsvc/api";\nexport type R = AppRouter;\n`;
+    expect(await boundaryErrors(client, "src/router.ts", code)).toEqual([expect.stringContaining("no-import-type-side-effects")]);
+  });
+
+  it("allows the API's and core's types, tRPC's client, and the client itself in its consumer fixtures", async () => {
+    const types = `import type { AppRouter } from "@authsvc/api";\nimport type { AuthErrorCode } from "@authsvc/core";\nimport { httpBatchLink } from "@trpc/client";\nexport type R = [AppRouter, AuthErrorCode];${use("httpBatchLink")}`;
+    expect(await boundaryErrors(client, "src/router.ts", types)).toEqual([]);
+    const consumer = `import { createAuthClient } from "@authsvc/client";${use("createAuthClient")}`;
+    expect(await boundaryErrors(client, "test/consumer/usage.ts", consumer)).toEqual([]);
   });
 });
