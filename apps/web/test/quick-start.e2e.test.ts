@@ -9,9 +9,10 @@
  * for the build step that finds the build already done (as the other e2e tests, this needs
  * `pnpm --filter @authsvc/web build` first). Running the real turbo here would restore the
  * build's outputs in place while the other files' servers read them. The data goes where the
- * README says: `./data/auth.db` under the folder `pnpm start` runs in.
+ * README says: `./data/auth.db` under the folder `pnpm start` runs in. Then the README's curl
+ * walkthrough, pasted into `sh` against that server.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,12 +25,31 @@ const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
 
 /** The fenced `sh` blocks of the README section under `heading` (up to the next heading). */
 function shBlocksOf(markdown: string, heading: string): string[] {
-  const at = markdown.split("\n").findIndex((line) => /^#+ /.test(line) && line.replace(/^#+ /, "").trim() === heading);
-  if (at < 0) throw new Error(`README has no section "${heading}"`);
-  const rest = markdown.split("\n").slice(at + 1);
-  const end = rest.findIndex((line) => /^#+ /.test(line));
-  const section = (end < 0 ? rest : rest.slice(0, end)).join("\n");
-  return [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+  const blocks: string[] = [];
+  let inSection = false;
+  let block: string[] | undefined;
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) {
+      fenced = !fenced;
+      if (inSection && fenced && line === "```sh") block = [];
+      else if (block && !fenced) {
+        blocks.push(block.join("\n"));
+        block = undefined;
+      }
+      continue;
+    }
+    if (fenced) {
+      block?.push(line);
+      continue;
+    }
+    if (/^#+ /.test(line)) {
+      if (inSection) break;
+      inSection = line.replace(/^#+ /, "").trim() === heading;
+    }
+  }
+  if (blocks.length === 0) throw new Error(`README has no sh block under "${heading}"`);
+  return blocks;
 }
 
 interface Started extends Running {
@@ -272,4 +292,42 @@ describe("the README's Quick start", () => {
 
     await expectStoppedCleanly(run, tree, verificationId, "SIGINT");
   });
+});
+
+describe("the README's links", () => {
+  it("points at the five documents by a path a fresh clone has", () => {
+    expect(readme).not.toContain("../shared");
+    const dir = /the five documents in \[`([^`]+)`\]/.exec(readme)?.[1];
+    expect(dir, "the README names the documents' folder").toBeDefined();
+    expect(readdirSync(path.join(repoRoot, dir!)).filter((f) => /^00[0-4]_\w+\.txt$/.test(f))).toHaveLength(5);
+  });
+
+  it("links only to files and folders of the repository (or the web)", () => {
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((t) => !/^(https?:|mailto:|#)/.test(t));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(existsSync(path.join(repoRoot, target.split("#")[0]!)), target).toBe(true);
+  });
+});
+
+describe("the README's curl walkthrough", () => {
+  const curl = spawnSync("curl", ["--version"]).status === 0;
+  it.runIf(curl)("runs as pasted, with sh, against the server `pnpm start` started, and ends with the new user", async () => {
+    const [block] = shBlocksOf(readme, "Try it with curl");
+    expect(block!.split("\n")[0], "the block says where the service is in its first line").toBe("BASE=http://localhost:3000");
+    const run = await pnpmStart();
+    // Only the address changes: this server's port instead of 3000.
+    const script = [`BASE=${run.base}`, ...block!.split("\n").slice(1)].join("\n");
+    const pasted = spawn("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    pasted.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    pasted.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await within(new Promise<number | null>((resolve) => pasted.once("exit", resolve)), 30_000, "the walkthrough");
+    expect(stderr, run.output()).toBe("");
+    expect(code).toBe(0);
+    // What it ends with: the account it made, asked with the token it captured.
+    const last = JSON.parse(stdout.trim().split("\n").at(-1)!) as { result?: { data?: Record<string, unknown> } };
+    expect(last.result?.data).toMatchObject({ email: "ana@example.com", username: "ana", emailVerified: true });
+  });
+  it.skipIf(curl)("runs as pasted: skipped, there is no curl on this machine", () => {});
 });
