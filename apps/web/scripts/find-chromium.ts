@@ -75,7 +75,7 @@ export function findOrInstallChromium(probe: ChromiumProbe, install: () => Insta
  */
 export function installerReason(output: string, status: number | null, signal: string | null): string {
   const lines = output
-    .replace(/\u001b\[[0-9;]*m/g, "")
+    .replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")
     .split(/\r\n|\r|\n/)
     .map((l) => l.trimEnd())
     .filter((l) => l.trim() !== "" && !/^\s/.test(l) && !/^[{}]$/.test(l.trim()));

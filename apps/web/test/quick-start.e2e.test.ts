@@ -317,7 +317,9 @@ describe("the README's curl walkthrough", () => {
     const run = await pnpmStart();
     // Only the address changes: this server's port instead of 3000.
     const script = [`BASE=${run.base}`, ...block!.split("\n").slice(1)].join("\n");
-    const pasted = spawn("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }, stdio: ["ignore", "pipe", "pipe"] });
+    // A reader's shell: nothing of this test's environment but where programs are.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key === "PATH" || key === "HOME")) as NodeJS.ProcessEnv;
+    const pasted = spawn("sh", ["-c", script], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     pasted.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
