@@ -29,6 +29,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.basename(here) === "dist" ? path.dirname(here) : here;
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * A signal sent to the whole process group (Ctrl-C in a terminal, systemd's default stop)
+ * reaches the server twice under `pnpm start`: from the sender and forwarded by pnpm, a few
+ * milliseconds apart. Signals this close to the first are that one stop; only a later one
+ * (a second Ctrl-C) means "now".
+ */
+const SAME_STOP_MS = 1_000;
 
 function readEnv(): Env {
   try {
@@ -266,12 +273,14 @@ async function main(): Promise<void> {
     warnDevOutbox(env.devOutbox, `${host}:${env.port}`);
   });
 
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (++signals > 1) {
+    if (firstSignalAt !== undefined) {
+      if (performance.now() - firstSignalAt < SAME_STOP_MS) return;
       logger.warn({ signal }, "second signal, exiting without waiting");
       process.exit(1);
     }
+    firstSignalAt = performance.now();
     closing = true;
     logger.info({ signal }, "shutting down: no new connections, waiting for in-flight requests");
     setTimeout(() => {

@@ -6,30 +6,26 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { pgTestServer } from "@authsvc/pg-test-server/global-setup";
-import { findOrInstallChromium, machineProbe, withoutChromium } from "./find-chromium";
+import { findOrInstallChromium, installPlaywrightChromium, machineProbe, withoutChromium } from "./find-chromium";
 
 const cli = createRequire(import.meta.url).resolve("@playwright/test/cli");
 
-function installPlaywrightChromium(): boolean {
-  console.log("no Chromium found; trying `playwright install chromium`");
-  // Its output is a stack trace where downloads are blocked; the line printed after says what to do.
-  const run = spawnSync(process.execPath, [cli, "install", "chromium"], { stdio: "ignore", timeout: 10 * 60_000 });
-  return run.status === 0;
-}
-
-let found;
+let search;
 try {
-  found = findOrInstallChromium(machineProbe(), installPlaywrightChromium);
+  search = findOrInstallChromium(machineProbe(), () => {
+    console.log("no Chromium found; trying `playwright install chromium`");
+    return installPlaywrightChromium(cli);
+  });
 } catch (e) {
   console.error(`browser tests cannot run: ${(e as Error).message}`);
   process.exit(1);
 }
-if (!found) {
-  const { line, exitCode } = withoutChromium(process.env);
+if (!search.found) {
+  const { line, exitCode } = withoutChromium(process.env, search.why);
   console.error(line);
   process.exit(exitCode);
 }
-const chromium = found;
+const chromium = search.found;
 console.log(`browser tests: Chromium from ${chromium.source}: ${chromium.path}`);
 
 function playwright(env: Record<string, string>): number {

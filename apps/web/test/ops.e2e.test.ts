@@ -6,7 +6,7 @@
  * engine on a fresh database (PostgreSQL is skipped, saying why, without a server), the
  * flows also through two instances on one PostgreSQL database behind a balancer.
  *
- * Build first: `cd /work/main && pnpm --filter @authsvc/web build`.
+ * Build first: `pnpm --filter @authsvc/web build` (from the repo root).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";

@@ -1,5 +1,5 @@
 /**
- * The five documented REST families (/work/shared/seeds/*.txt, rules in docs/contracts.md), end
+ * The five documented REST families (docs/seeds/*.txt, rules in docs/contracts.md), end
  * to end against the production bundle on each engine with a fresh database: one server on
  * SQLite (AUTH_SECRET unset), one on PostgreSQL and two on one PostgreSQL database behind a
  * balancer (skipped without a server; AUTH_SECRET set as it must be). Every request is plain

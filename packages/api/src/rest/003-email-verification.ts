@@ -220,6 +220,9 @@ export const emailVerificationFamily: RestFamily = {
       response: { status: 200, schema: z.object({ message: z.literal("Successfuly registered"), user: userSchema, token: z.string() }) },
       errors: { 400: "wrong or expired code, too many tries", 409: "taken meanwhile" },
       example: { body: { code: "123456", verificationId: VERIFICATION_ID }, response: { message: "Successfuly registered", user: USER, token: TOKEN } },
+      // The document answers 400 here for every id that cannot be verified, an unknown one too
+      // (where /status answers 404): the same words as a wrong code.
+      mapError: (e) => (e.code === "VERIFICATION_NOT_FOUND" ? { status: 400, message: STATUS.INVALID_CODE![1] } : undefined),
       async run({ auth, input, meta }) {
         const s = await auth.completeRegistration({ verificationId: input.verificationId, code: input.code }, { type: "jwt" }, meta);
         return { status: 200, body: { message: "Successfuly registered", user: userView(auth.publicUser(s.user)), token: s.token } };

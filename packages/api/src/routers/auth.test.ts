@@ -247,6 +247,24 @@ describe("auth.verifyRegistration", () => {
     expect(login.status, login.text).toBe(200);
   });
 
+  it("answers 404 NOT_FOUND VERIFICATION_NOT_FOUND for an id no sign-up has, not a wrong code with tries left", async () => {
+    const h = setup();
+    const reg = (await h.mutate("auth.register", { email: "ana@example.com", password: PASSWORD })).body.result.data;
+    const code = await h.lastCode("ana@example.com");
+    for (const verificationId of ["5b7c1f5e-0000-4000-8000-000000000000", "1", "\u0000", "x".repeat(64)]) {
+      for (let i = 0; i < 6; i++) {
+        const err = expectWireError(await h.mutate("auth.verifyRegistration", { verificationId, code }), 404, "VERIFICATION_NOT_FOUND");
+        expect(err.data.code).toBe("NOT_FOUND");
+        expect(err.data.attemptsLeft).toBeUndefined();
+        expect(err.message).not.toMatch(/code/i);
+      }
+    }
+    // As the registration's status says of the same id.
+    expectWireError(await h.query("auth.registrationStatus", { verificationId: "5b7c1f5e-0000-4000-8000-000000000000" }), 404, "VERIFICATION_NOT_FOUND");
+    // None of it was a try at the real registration.
+    expect((await h.mutate("auth.verifyRegistration", { verificationId: reg.verificationId, code })).status).toBe(200);
+  });
+
   it("a code is good once", async () => {
     const h = setup();
     const reg = (await h.mutate("auth.register", { email: "ana@example.com", password: PASSWORD })).body.result.data;

@@ -210,6 +210,14 @@ async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise
     : sel.destination
       ? await ctx.store.challenges.live(sel.purpose, sel.destination)
       : [];
+  if (sel.challengeId !== undefined && found[0]?.purpose !== sel.purpose) {
+    // An id no code of this purpose has (none at all, another kind of code's, a string no row
+    // can hold): there is nothing to try a code against, so nothing to count, and "wrong code,
+    // n tries left" would be untrue. Saying so tells nobody anything: ids are random UUIDs
+    // (nobody finds a live one by trying), and the registration's status already answers
+    // "not found" for the same id.
+    return { ok: false, error: new AuthError("VERIFICATION_NOT_FOUND") };
+  }
   const live = found.filter(
     (c): c is Challenge =>
       c !== undefined && c.purpose === sel.purpose && (sel.userId === undefined || c.userId === sel.userId) && c.consumedAt === null && c.supersededAt === null,

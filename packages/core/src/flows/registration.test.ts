@@ -233,6 +233,37 @@ describe("completeRegistration", () => {
     expect(await sql.all("SELECT id FROM users")).toHaveLength(0);
   });
 
+  it("answers VERIFICATION_NOT_FOUND for an id no sign-up has, counting no try and touching no registration", async () => {
+    const { auth, sql } = createTestAuth();
+    const pending = await start(auth);
+    const code = await lastCode(auth, EMAIL);
+    await auth.requestPhoneCode({ phone: "0881829916", createIfMissing: true });
+    const loginChallengeId = (await sql.get("SELECT id FROM challenges WHERE purpose = 'login'"))!.id as string;
+    const failuresBefore = await sql.all("SELECT key, count FROM rate_limits WHERE key LIKE 'code-fail:%'");
+    const usersBefore = await sql.all("SELECT id FROM users");
+    // Unknown, another kind of code's, and strings no row can hold (U+0000, past any stored id).
+    for (const verificationId of ["5b7c1f5e-0000-4000-8000-000000000000", loginChallengeId, "\u0000", "x".repeat(64)]) {
+      for (let i = 0; i < 6; i++) {
+        const e = await authError(auth.completeRegistration({ verificationId, code }, { type: "jwt" }));
+        expect(e.code, verificationId).toBe("VERIFICATION_NOT_FOUND");
+        expect(e.detail.attemptsLeft).toBeUndefined();
+      }
+    }
+    expect(await sql.all("SELECT key, count FROM rate_limits WHERE key LIKE 'code-fail:%'")).toEqual(failuresBefore);
+    expect(await sql.all("SELECT id FROM audit_events WHERE kind IN ('code_failed', 'lockout')")).toHaveLength(0);
+    expect(await sql.all("SELECT id FROM users")).toEqual(usersBefore);
+    // The real registration kept every try: its code still works.
+    const done = await auth.completeRegistration({ verificationId: pending.verificationId, code }, { type: "jwt" });
+    expect(done.user.email).toBe(EMAIL);
+  });
+
+  it("gives each registration a random UUID (v4) as its id, so an id that exists cannot be found by trying", async () => {
+    const { auth } = createTestAuth();
+    const ids = [(await start(auth)).verificationId, (await start(auth, { username: "ana2" })).verificationId];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it("refuses an expired code with CODE_EXPIRED", async () => {
     const { auth, sql } = createTestAuth();
     const pending = await start(auth);
