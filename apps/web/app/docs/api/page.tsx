@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { OpenApiView } from "./openapi-view";
+import { ProcedureReference } from "./procedure-reference";
 
 export const metadata: Metadata = { title: "REST API · authsvc" };
 
@@ -13,6 +14,7 @@ export default function ApiDocsPage() {
         should prefer the typed API at <code>/api/trpc</code>.
       </p>
       <OpenApiView />
+      <ProcedureReference />
     </div>
   );
 }
