@@ -8,7 +8,7 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     projects: storeProjects(
       { include: ["src/**/*.test.ts"], testTimeout: 20_000, hookTimeout: 20_000, isolate: false },
-      { engineFree: ["src/http/request.test.ts"] },
+      { engineFree: ["src/http/request.test.ts", "src/reference/reference.test.ts"] },
     ),
   },
 });

@@ -194,8 +194,8 @@ export const webTestFiles = ["test/**", "e2e/**", "scripts/browser-tests.ts", "v
 
 /**
  * apps/web: screens take core's and the API's types only (`import type`), plus the
- * `@authsvc/core/vocabulary` entry, which core keeps for them; everything else of core, the API
- * and storage runs on the server. Only the app's tests use the test infrastructure.
+ * `@authsvc/core/vocabulary` entry, which core keeps for them, and `@authsvc/api/reference`, the
+ * procedure reference as data; everything else of core, the API and storage runs on the server. Only the app's tests use the test infrastructure.
  */
 export function webBoundaries() {
   return defineConfig(
@@ -215,10 +215,12 @@ export function webBoundaries() {
               "Pages and components take core's types only (`import type`) or @authsvc/core/vocabulary; the rest of core runs behind packages/api.",
           },
           {
-            regex: "^@authsvc/api(?:/.*)?$",
+            // @authsvc/api/reference is data (the generated procedure reference), for /docs/api.
+            regex: "^@authsvc/api(?:/(?!reference$).*)?$",
             caseSensitive: true,
             allowTypeImports: true,
-            message: "Screens reach the API over HTTP (tRPC's client) and take its types only (`import type`); it runs on the server.",
+            message:
+              "Screens reach the API over HTTP (tRPC's client) and take its types only (`import type`), or @authsvc/api/reference's data; it runs on the server.",
           },
           packages(["@authsvc/db", ...sqlAndDrivers], "Screens never reach storage: it is behind the API, on the server."),
           packages(testInfrastructure, "Test infrastructure belongs to the tests, never to a screen."),

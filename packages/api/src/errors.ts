@@ -41,3 +41,10 @@ export const TRPC_CODE: Record<AuthErrorCode, TRPC_ERROR_CODE_KEY> = {
   PASSKEY_REFUSED: "UNAUTHORIZED",
   PASSKEYS_UNAVAILABLE: "PRECONDITION_FAILED",
 };
+
+/**
+ * The codes a shared core step answers, for procedures' `errors` (ProcedureMeta): a code sent
+ * now (issueCode's caps and cooldown, a provider that is down), and a code checked.
+ */
+export const SENDS_CODE = ["RESEND_COOLDOWN", "TOO_MANY_ATTEMPTS", "RATE_LIMITED", "DELIVERY_FAILED"] as const satisfies readonly AuthErrorCode[];
+export const CHECKS_CODE = ["INVALID_CODE", "CODE_EXPIRED", "TOO_MANY_ATTEMPTS"] as const satisfies readonly AuthErrorCode[];

@@ -1,4 +1,4 @@
-import { AuthError, isAuthError, type Auth, type Principal, type RequestMeta, type SessionToken, type SignedIn, type TokenRequest } from "@authsvc/core";
+import { AuthError, isAuthError, type Auth, type AuthErrorCode, type Principal, type RequestMeta, type SessionToken, type SignedIn, type TokenRequest } from "@authsvc/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { TRPC_CODE } from "./errors";
@@ -20,7 +20,29 @@ export function createApiContext(init: Omit<ApiContext, "resHeaders" | "secureCo
   return { resHeaders: new Headers(), secureCookies: false, ...init };
 }
 
-const t = initTRPC.context<ApiContext>().create({
+/**
+ * What the procedure reference (src/reference, docs/api.md, the /docs/api page) says of a
+ * procedure, kept on the procedure itself so it cannot drift from the router. Static: read by
+ * the generator and the tests, never by a request.
+ */
+export interface ProcedureMeta {
+  /** Who may call it: anyone, a signed-in session (`protectedProcedure`), or an admin's session. */
+  access: "public" | "session" | "admin";
+  /**
+   * Needs a proof on this session within the last few minutes (`security.stepUp`), else
+   * STEP_UP_REQUIRED: `true` always, `"conditional"` only in the case its description names.
+   */
+  stepUp?: true | "conditional";
+  /**
+   * The core error codes it can answer (`error.data.authCode`) beyond those every procedure
+   * can: INVALID_INPUT for input its schema refuses, and, with a session, UNAUTHORIZED, and
+   * FORBIDDEN for a cookie-borne mutation from another site.
+   */
+  errors?: readonly AuthErrorCode[];
+}
+
+/** Each `.meta()` call adds to what the procedure it builds on set (tRPC merges them): `access` comes from the base procedure. */
+const t = initTRPC.context<ApiContext>().meta<Partial<ProcedureMeta>>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
@@ -65,22 +87,24 @@ const mapErrors = t.middleware(async ({ next }) => typedFailure(await next()));
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).meta({ access: "public" });
 
 /**
  * Signed in with the full account; a cookie-borne state change must be same-origin.
  * One middleware rather than `publicProcedure.use(…)`: every layer of tRPC's chain copies
  * the call's options and context, and this one runs on every token check (`pnpm bench`).
  */
-export const protectedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
-  let principal: SessionPrincipal;
-  try {
-    principal = await sessionPrincipal(ctx, type);
-  } catch (err) {
-    throw isAuthError(err) ? typed(err) : err;
-  }
-  return typedFailure(await next({ ctx: { principal } }));
-});
+export const protectedProcedure = t.procedure
+  .use(async ({ ctx, type, next }) => {
+    let principal: SessionPrincipal;
+    try {
+      principal = await sessionPrincipal(ctx, type);
+    } catch (err) {
+      throw isAuthError(err) ? typed(err) : err;
+    }
+    return typedFailure(await next({ ctx: { principal } }));
+  })
+  .meta({ access: "session" });
 
 export type SessionPrincipal = Principal & { session: NonNullable<Principal["session"]> };
 /** The context of a protected procedure's body. */

@@ -1,5 +1,5 @@
 export { createAuth, type Auth } from "./auth";
-export { AuthError, isAuthError, type AuthErrorCode } from "./errors";
+export { AUTH_ERRORS, AuthError, isAuthError, type AuthErrorCode } from "./errors";
 export { defaultOptions, type AuthOptionsInput } from "./options";
 export type { RequestMeta } from "./context";
 export { loadOrCreateSecret } from "./crypto/secret-file";

@@ -6,6 +6,7 @@ import { protectedProcedure } from "../trpc";
 export const adminRouter = {
   /** The audit trail, newest first, filtered by user, kind and time; admins only. */
   audit: protectedProcedure
+    .meta({ access: "admin", errors: ["FORBIDDEN"] })
     .input(
       z.object({
         userId: z.number().int().positive().optional(),
@@ -20,16 +21,19 @@ export const adminRouter = {
 
   /** Grant or take away a role; only another admin may, never on oneself. */
   setRole: protectedProcedure
+    .meta({ access: "admin", errors: ["FORBIDDEN", "USER_NOT_FOUND"] })
     .input(z.object({ userId: z.number().int().positive(), role: z.enum(USER_ROLES) }))
     .mutation(async ({ ctx, input }) => ctx.auth.publicUser(await ctx.auth.setUserRole(ctx.principal, input.userId, input.role, ctx.meta))),
 
   /** Which second factors an account has (names, kinds, dates; never a secret). Audited. */
   factors: protectedProcedure
+    .meta({ access: "admin", errors: ["FORBIDDEN", "USER_NOT_FOUND"] })
     .input(z.object({ userId: z.number().int().positive() }))
     .query(({ ctx, input }) => ctx.auth.adminListFactors(ctx.principal, input.userId, ctx.meta)),
 
   /** Removes every second factor and recovery code of an account; needs the admin's own step-up. Audited, the owner told. */
   resetFactors: protectedProcedure
+    .meta({ access: "admin", stepUp: true, errors: ["FORBIDDEN", "STEP_UP_REQUIRED", "USER_NOT_FOUND"] })
     .input(z.object({ userId: z.number().int().positive() }))
     .mutation(({ ctx, input }) => ctx.auth.adminResetFactors(ctx.principal, input.userId, ctx.meta)),
 } satisfies TRPCRouterRecord;

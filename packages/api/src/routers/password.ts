@@ -6,6 +6,7 @@ import * as s from "./schemas";
 export const passwordRouter = {
   /** Needs `currentPassword` unless the sign-in is recent; every other session is signed out. */
   update: protectedProcedure
+    .meta({ errors: ["WEAK_PASSWORD", "INVALID_CREDENTIALS", "RATE_LIMITED", "REAUTH_REQUIRED"] })
     .input(z.object({ newPassword: s.password, currentPassword: s.password.optional(), locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
       await ctx.auth.changePassword(ctx.principal, { ...input }, ctx.meta, input.locale);

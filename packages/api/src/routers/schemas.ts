@@ -5,7 +5,7 @@ import { z } from "zod";
 export const email = z.string().trim().min(3).max(254);
 export const phone = z.string().trim().min(4).max(32);
 export const password = z.string().min(1).max(1024);
-export const code = z.string().trim().refine(isCodeShape, `A code is ${CODE_LENGTH} digits.`);
+export const code = z.string().trim().refine(isCodeShape, `A code is ${CODE_LENGTH} digits.`).describe(`${CODE_LENGTH} digits, as sent.`);
 export const username = z.string().trim().min(1).max(64);
 export const identifier = z.string().trim().min(1).max(254);
 export const optionalText = (max: number) => z.string().trim().max(max).optional().nullable();

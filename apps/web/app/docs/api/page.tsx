@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { apiDocsMessages } from "../../../src/i18n/api-docs";
 import { serverLocale } from "../../../src/i18n/server";
 import { OpenApiView } from "./openapi-view";
+import { ProcedureReference } from "./procedure-reference";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: `${apiDocsMessages[await serverLocale()].title} · authsvc` };
@@ -18,6 +19,7 @@ export default async function ApiDocsPage() {
       </p>
       <p>{t.documentLanguage}</p>
       <OpenApiView />
+      <ProcedureReference />
     </div>
   );
 }
