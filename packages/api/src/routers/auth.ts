@@ -79,7 +79,7 @@ export const authRouter = {
 
   /** The emailed code completes the sign-up: the account is created and signed in. */
   verifyRegistration: publicProcedure
-    .meta({ errors: [...CHECKS_CODE, "EMAIL_TAKEN", "PHONE_TAKEN", "USERNAME_TAKEN"] })
+    .meta({ errors: [...CHECKS_CODE, "VERIFICATION_NOT_FOUND", "EMAIL_TAKEN", "PHONE_TAKEN", "USERNAME_TAKEN"] })
     .input(z.object({ verificationId: z.string().min(1).max(64), code: s.code, delivery: deliveryInput }))
     .mutation(async ({ ctx, input }) =>
       signedInResponse(ctx, await ctx.auth.completeRegistration(input, tokenRequestFor(input.delivery), ctx.meta)),
