@@ -76,7 +76,6 @@ test("a passkey: register and name it on the account page, step up with it, log 
 
   await test.step("the login page offers the passkey in the username field's autofill, which signs in", async () => {
     await logOut();
-    await expect(page.getByRole("tabpanel", { name: "Password" }).getByLabel("Email, username or phone number")).toHaveAttribute("autocomplete", "username webauthn");
     // The virtual authenticator picks its one passkey from the autofill at once, as a person's click would.
     await arrived(page, /\/account$/);
     await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();
@@ -89,6 +88,8 @@ test("a passkey: register and name it on the account page, step up with it, log 
 
   await test.step("log in with the passkey button, no username typed", async () => {
     await logOut();
+    // The field still asks for the autofill's passkeys, for browsers that offer them there.
+    await expect(page.getByRole("tabpanel", { name: "Password" }).getByLabel("Email, username or phone number")).toHaveAttribute("autocomplete", "username webauthn");
     await page.getByRole("button", { name: "Log in with a passkey" }).click();
     await arrived(page, /\/account$/);
     await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeVisible();

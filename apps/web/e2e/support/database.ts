@@ -9,7 +9,7 @@ const database = () => databaseOf({ DATABASE_URL: process.env.E2E_DATABASE_URL! 
  */
 export async function ageSignIns(email: string, minutes: number): Promise<void> {
   await database().rows(
-    "UPDATE sessions SET authenticated_at = authenticated_at - ? WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+    "UPDATE sessions SET authenticated_at = authenticated_at - ? WHERE user_id = (SELECT id FROM users WHERE email = ?) RETURNING id",
     minutes * 60_000,
     email,
   );
@@ -24,5 +24,7 @@ export async function userIdOf(email: string): Promise<number> {
 
 /** Makes the account an admin, as `pnpm admin:create` does: on the database, never through the API. */
 export async function makeAdmin(email: string): Promise<void> {
-  await database().rows("UPDATE users SET role = 'admin' WHERE email = ?", email);
+  // RETURNING: SQLite's reader takes statements that answer rows only.
+  const rows = await database().rows("UPDATE users SET role = 'admin' WHERE email = ? RETURNING id", email);
+  if (rows.length !== 1) throw new Error(`no account for ${email}`);
 }

@@ -3,7 +3,8 @@ import { readableContact } from "./readable-contact";
 
 /**
  * An email address or phone number for reading: a number grouped and kept on one line, an
- * address allowed to break only after its "@" or a dot when the line is too short for it.
+ * address allowed to break only after its "@" or a dot when the line is too short for it
+ * (never at a hyphen, which would read as part of the address).
  */
 export function Contact({ value }: { value: string }) {
   const text = readableContact(value);
@@ -14,7 +15,7 @@ export function Contact({ value }: { value: string }) {
       {parts.map((part, i) => (
         <Fragment key={i}>
           {i > 0 ? <wbr /> : null}
-          {part}
+          <span>{part}</span>
         </Fragment>
       ))}
     </span>
