@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { randomInt } from "node:crypto";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import { createTestPgDatabase, pgTestServerUrl } from "@authsvc/pg-test-server";
 import pg from "pg";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { startBalancer } from "./balancer";
+import { freePort } from "@authsvc/testing/ports";
 
 // Starts the production bundle exactly as `pnpm start` runs it: one process, API on the fast path, Next for pages.
 export const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -22,16 +22,7 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
+export { freePort };
 
 /** A clean environment: nothing from the developer's shell may change what is tested. */
 export function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
