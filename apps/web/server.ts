@@ -198,9 +198,10 @@ async function main(): Promise<void> {
         writeResponse(res, api.malformedHost(req.method ?? "GET", path)).catch(() => res.destroy());
         return;
       }
-      // A REST family's request, whole: read, answered and written here, errors included.
+      // A REST family's request, or a single tRPC mutation, whole: read, answered and written here, errors included.
       const target = plainTarget(req.url ?? "/");
-      const rest = target && api.rest({ ...plain, search: target.search, body: bodyReader(req) });
+      const whole = target && { ...plain, search: target.search, body: bodyReader(req) };
+      const rest = whole && (api.rest(whole) ?? api.mutation(whole));
       if (rest) {
         res.once("finish", () => discardUnread(req));
         rest

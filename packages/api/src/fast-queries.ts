@@ -14,7 +14,7 @@ export function contextFor(
   trustProxy: TrustProxy,
   r: Pick<PlainRequest, "headers" | "overTls" | "info">,
   resHeaders: Headers,
-  req?: Request,
+  url?: string,
 ): ApiContext {
   const header = bearerToken(r.headers);
   const secureCookies = isSecure(r.headers, r.overTls, trustProxy, r.info);
@@ -23,7 +23,7 @@ export function contextFor(
     auth,
     meta: requestMeta(r.headers, r.info, trustProxy),
     credential: header ? { token: header, from: "header" } : cookie ? { token: cookie, from: "cookie" } : null,
-    ...(req ? { req } : {}),
+    site: { headers: r.headers, ...(url ? { url } : {}) },
     resHeaders,
     secureCookies,
   });

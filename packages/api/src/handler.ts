@@ -1,4 +1,5 @@
 import { AuthError, isAuthError, type Auth } from "@authsvc/core";
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRestDispatcher, DEFAULT_RETRY_AFTER_SEC, type RestRequest } from "./rest/framework";
 import { restFamilies } from "./rest/families";
@@ -6,8 +7,9 @@ import { buildOpenApi } from "./rest/openapi";
 import { contextFor, createFastQuery, TRPC_PREFIX, type FastQuery } from "./fast-queries";
 import { appRouter } from "./root";
 import type { TrustProxy } from "./http/trust-proxy";
-import { BodyTooLarge, json, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
+import { BodyTooLarge, json, MAX_BODY_BYTES, readBody, requestMeta, stripSlash, type ClientInfo } from "./http/request";
 import { responseOf, type PlainAnswer, type PlainBodyRequest } from "./http/plain";
+import { answerMutation, mutationOf } from "./plain-mutation";
 import { devOutboxAnswers, type DevOutboxMode } from "./http/dev-outbox";
 import { wellFormedHost } from "./http/host";
 
@@ -34,6 +36,12 @@ export interface ApiHandler {
   /** The hottest queries without a `Request`: for a server that can write the answer itself (see fast-queries.ts). */
   fastQuery: FastQuery;
   /**
+   * A single tRPC mutation (see plain-mutation.ts) without a `Request`, answered as `fetch`
+   * answers it, errors included: undefined, nothing read, when it is not the plain case. For a
+   * server that reads the body and writes the answer itself, under the same conditions as `rest`.
+   */
+  mutation(req: PlainBodyRequest): Promise<PlainAnswer> | undefined;
+  /**
    * A REST family's request (one `handles` took) without a `Request`, answered as `fetch`
    * answers it, errors included: undefined, nothing read, when it is another API route. For a
    * server that reads the body and writes the answer itself; the request's `Host` must be well
@@ -55,6 +63,16 @@ function decodable(path: string): boolean {
   }
 }
 
+/** A body over the limit, refused in tRPC's error shape before anything is parsed or run. */
+const TOO_LARGE: PlainAnswer = {
+  status: 413,
+  headers: [
+    ["cache-control", "no-store"],
+    ["content-type", "application/json; charset=utf-8"],
+  ],
+  body: JSON.stringify({ error: { message: "The request body is over 64 KiB.", code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } }),
+};
+
 /** tRPC's answer to a request refused before tRPC reads it, in tRPC's own error shape. */
 const trpcBadRequest = (message: string): Response =>
   json({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, authCode: "INVALID_INPUT" } } }, 400);
@@ -62,6 +80,12 @@ const trpcBadRequest = (message: string): Response =>
 export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHandler {
   const rest = createRestDispatcher(auth, restFamilies);
   const fastQuery = createFastQuery(auth, options.trustProxy);
+  const onError = (error: TRPCError, path: string | undefined) => {
+    if (error.code === "INTERNAL_SERVER_ERROR" && !isAuthError(error.cause)) {
+      auth.ctx.log.error({ path, err: error.cause?.message ?? error.message }, "trpc procedure failed");
+    }
+  };
+  const mutations = { auth, trustProxy: options.trustProxy, onError };
   let openapi: string | undefined;
   const simple: Record<string, (req: Request, url: URL, info: ClientInfo | undefined) => Response | Promise<Response>> = {
     // Both ask the store (either engine) whether it answers with every migration applied.
@@ -91,15 +115,15 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       try {
         body = await readBody(req);
       } catch (e) {
-        if (e instanceof BodyTooLarge) {
-          return json({ error: { message: "The request body is over 64 KiB.", code: -32600, data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 } } }, 413);
-        }
+        if (e instanceof BodyTooLarge) return responseOf(TOO_LARGE);
         throw e;
       }
     }
     const plain = { method: req.method, pathname: path, hasQuery: url.search !== "", headers: req.headers, overTls: url.protocol === "https:", info };
     const fast = await fastQuery(plain);
     if (fast) return responseOf(fast);
+    const m = body && mutationOf(plain);
+    if (m && body) return responseOf(await answerMutation(mutations, plain, m, body));
     // The body was read once already (to cap its size). An empty one is "no input" rather
     // than a JSON syntax error. The content type stays as sent: requiring JSON makes a
     // cross-site form post impossible without a CORS preflight.
@@ -112,16 +136,12 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
       router: appRouter,
       allowMethodOverride: false,
       maxBatchSize: MAX_BATCH_CALLS,
-      createContext: ({ resHeaders }) => contextFor(auth, options.trustProxy, plain, resHeaders, req),
+      createContext: ({ resHeaders }) => contextFor(auth, options.trustProxy, plain, resHeaders, req.url),
       responseMeta({ errors }) {
         const retry = errors.map((e) => e.cause).find((c) => isAuthError(c) && c.detail.retryAfterSec);
         return retry && isAuthError(retry) ? { headers: { "retry-after": String(retry.detail.retryAfterSec) } } : {};
       },
-      onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR" && !isAuthError(error.cause)) {
-          auth.ctx.log.error({ path, err: error.cause?.message ?? error.message }, "trpc procedure failed");
-        }
-      },
+      onError: ({ error, path }) => onError(error, path),
     });
     // tRPC answers some refusals of its own (415, 405) as JSON without saying so.
     if (!res.headers.get("content-type")?.includes("json")) res.headers.set("content-type", "application/json");
@@ -154,6 +174,20 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
   return {
     fastQuery,
     malformedHost,
+    mutation(req) {
+      const m = mutationOf(req);
+      if (!m) return undefined;
+      return (async () => {
+        let body: Uint8Array;
+        try {
+          body = await req.body(MAX_BODY_BYTES);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) return TOO_LARGE;
+          throw e;
+        }
+        return answerMutation(mutations, req, m, body);
+      })();
+    },
     rest: (req) => restAnswer(req, req.info) ?? undefined,
     handles(method, pathname) {
       if (pathname === TRPC_PREFIX || pathname.startsWith(TRPC_PREFIX + "/")) return true;

@@ -2,15 +2,18 @@ import { AuthError, isAuthError, type Auth, type AuthErrorCode, type Principal, 
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { TRPC_CODE } from "./errors";
-import { deviceCookie, isSameOrigin, sessionCookie } from "./http/request";
+import { deviceCookie, isSameOrigin, sessionCookie, type HeaderSource } from "./http/request";
 
 export interface ApiContext {
   auth: Auth;
   meta: RequestMeta;
   /** The credential the request carries, and where it came from. */
   credential: { token: string; from: "header" | "cookie" } | null;
-  /** The raw request, when there is one (absent for in-process callers). */
-  req?: Request;
+  /**
+   * The request's headers and URL, when it came over HTTP (absent for in-process callers):
+   * what a cookie-borne change's same-origin check reads.
+   */
+  site?: { headers: HeaderSource; url?: string };
   /** Headers to add to the response (Set-Cookie). */
   resHeaders: Headers;
   secureCookies: boolean;
@@ -113,7 +116,7 @@ export type SignedInContext = ApiContext & { principal: SessionPrincipal };
 /** Who a protected call is from, or the AuthError it is refused with (`protectedProcedure`, and the fast queries). */
 export async function sessionPrincipal(ctx: ApiContext, type: "query" | "mutation" | "subscription"): Promise<SessionPrincipal> {
   if (!ctx.credential) throw new AuthError("UNAUTHORIZED");
-  if (ctx.credential.from === "cookie" && type === "mutation" && ctx.req && !isSameOrigin(ctx.req)) {
+  if (ctx.credential.from === "cookie" && type === "mutation" && ctx.site && !isSameOrigin(ctx.site.headers, ctx.site.url)) {
     throw new AuthError("FORBIDDEN", {}, "Cross-site request refused.");
   }
   return ctx.auth.requireSession(await ctx.auth.authenticate(ctx.credential.token));

@@ -127,12 +127,13 @@ export const deviceCookie = (token: string, secure: boolean): string =>
  * A cookie rides along on cross-site requests; a state change made with one must come from
  * our own origin. Browsers send Origin on every POST, and Sec-Fetch-Site where supported.
  */
-export function isSameOrigin(req: Request): boolean {
-  const site = req.headers.get("sec-fetch-site");
+export function isSameOrigin(headers: HeaderSource, url?: string): boolean {
+  const site = headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";
-  const origin = req.headers.get("origin");
+  const origin = headers.get("origin");
   if (!origin) return false;
-  const host = req.headers.get("host") ?? new URL(req.url).host;
+  // A request without Host is named by its URL (the server's adapter makes it localhost's).
+  const host = headers.get("host") ?? (url ? new URL(url).host : "localhost");
   try {
     return new URL(origin).host === host;
   } catch {
