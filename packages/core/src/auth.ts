@@ -101,6 +101,7 @@ export function createAuth(init: CreateAuthInit) {
     requestPasswordResetByAccount: bind(ctx, passwordReset.requestPasswordResetByAccount),
     resetPasswordWithCode: bind(ctx, passwordReset.resetPasswordWithCode),
     changePassword: bind(ctx, passwordReset.changePassword),
+    resetLinkHolder: bind(ctx, passwordReset.resetLinkHolder),
     resetLinkUsable: bind(ctx, passwordReset.resetLinkUsable),
     // sessions and tokens
     authenticate: (token: string): Promise<Principal> => authenticate(ctx, token),

@@ -1,4 +1,4 @@
-import { AuthError, passwordProblem, type PasskeyAssertion, type PendingRegistration, type SecondStepProof } from "@authsvc/core";
+import { passwordProblem, type PasskeyAssertion, type PendingRegistration, type SecondStepProof } from "@authsvc/core";
 import { FULL_NAME_MAX_LENGTH } from "@authsvc/core/vocabulary";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
@@ -205,8 +205,7 @@ export const authRouter = {
     .meta({ errors: ["WEAK_PASSWORD", "UNAUTHORIZED"] })
     .input(z.object({ token: z.string().min(1).max(256), newPassword: s.password, locale: s.locale }))
     .mutation(async ({ ctx, input }) => {
-      const principal = await ctx.auth.authenticate(input.token);
-      if (principal.scope !== "password_reset") throw new AuthError("UNAUTHORIZED");
+      const principal = await ctx.auth.resetLinkHolder(input.token);
       await ctx.auth.changePassword(principal, { newPassword: input.newPassword }, ctx.meta, input.locale);
       return { ok: true as const, signedOutEverywhere: true as const };
     }),

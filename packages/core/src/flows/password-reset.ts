@@ -232,12 +232,21 @@ export async function changePassword(
 }
 
 /**
- * Whether an emailed reset link can still set a password (its token unused and unexpired), so
- * the page can say so before anyone types one. An unknown, used or expired token is one answer.
+ * Who an emailed reset link's token speaks for, while it can still set a password (unused,
+ * unexpired, and a reset link: a session's token is not one). UNAUTHORIZED otherwise, one
+ * answer for an unknown, used or expired token.
  */
+export async function resetLinkHolder(ctx: AuthContext, token: string): Promise<Principal> {
+  const principal = await authenticate(ctx, token);
+  if (principal.scope !== "password_reset") throw new AuthError("UNAUTHORIZED");
+  return principal;
+}
+
+/** Whether a reset link can still be used (`resetLinkHolder`), so the page can say so before anyone types a password. */
 export async function resetLinkUsable(ctx: AuthContext, token: string): Promise<boolean> {
   try {
-    return (await authenticate(ctx, token)).scope === "password_reset";
+    await resetLinkHolder(ctx, token);
+    return true;
   } catch (err) {
     if (err instanceof AuthError) return false;
     throw err;
