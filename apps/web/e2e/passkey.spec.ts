@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { newAccount } from "./support/accounts";
+import { newAccount, submitPasswordLogin } from "./support/accounts";
 import { checkScreen } from "./support/checks";
 import { ageSignIns } from "./support/database";
 import { arrived } from "./support/page";
@@ -69,6 +69,8 @@ test("a passkey: register and name it on the account page, step up with it, log 
     await section.getByRole("button", { name: "I have saved them" }).click();
   });
 
+  // Not support's logOut: that one waits for the signed-out header, which the autofill's
+  // sign-in may replace before it shows.
   const logOut = async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Log out" }).click();
     await arrived(page, /\/login$/);
@@ -97,10 +99,7 @@ test("a passkey: register and name it on the account page, step up with it, log 
   });
 
   await test.step("the password leads to the second step, which the passkey takes", async () => {
-    const panel = page.getByRole("tabpanel", { name: "Password" });
-    await panel.getByLabel("Email, username or phone number").fill(account.email);
-    await panel.getByLabel("Password", { exact: true }).fill(account.password);
-    await panel.getByRole("button", { name: "Log in", exact: true }).click();
+    await submitPasswordLogin(page, account.email, account.password);
     await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
     await checkScreen(page, "login-second-step-passkey");
     await page.getByRole("button", { name: "Use a passkey" }).click();

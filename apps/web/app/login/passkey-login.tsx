@@ -1,9 +1,9 @@
 "use client";
 
-import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
+import { browserSupportsWebAuthnAutofill, type AuthenticationResponseJSON } from "@simplewebauthn/browser";
 import { useEffect, useRef, useState } from "react";
 import { FormAlert } from "../../src/components/form-alert";
-import { askPasskey, offersPasskeysInAutofill, passkeyFromAutofill } from "../../src/components/passkeys";
+import { askPasskey, passkeyFromAutofill } from "../../src/components/passkeys";
 import { useMessages } from "../../src/i18n/client";
 import { common } from "../../src/i18n/common";
 import { safeNext } from "../../src/i18n/locale";
@@ -51,7 +51,7 @@ export function PasskeyLogin({ next }: { next: string | null }) {
     if (autofillAsked.current) return;
     autofillAsked.current = true;
     void (async () => {
-      if (!(await offersPasskeysInAutofill())) return;
+      if (!(await browserSupportsWebAuthnAutofill())) return;
       // Nobody asked for this one: a refusal (the requester's limit, say) says nothing, and the button still works.
       const started = await options.mutateAsync().catch(() => null);
       const response = started && (await passkeyFromAutofill(started.options).catch(() => null));

@@ -1,5 +1,4 @@
 import {
-  browserSupportsWebAuthnAutofill,
   startAuthentication,
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
@@ -14,9 +13,6 @@ export async function askPasskey(optionsJSON: PublicKeyCredentialRequestOptionsJ
     throw err;
   }
 }
-
-/** Whether this browser offers passkeys among a username field's autofill suggestions (conditional UI). */
-export const offersPasskeysInAutofill = (): Promise<boolean> => browserSupportsWebAuthnAutofill();
 
 /**
  * The passkey the person picks from the username field's autofill (an input whose
