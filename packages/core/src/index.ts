@@ -23,3 +23,7 @@ export type { SecondStepProof } from "./factors/second-step";
 export type { CeremonyStart, PasskeyAssertion } from "./factors/passkeys";
 export type { SessionView } from "./flows/session-flows";
 export { relyingPartyProblem } from "./options";
+export type { ClientRegistration, OidcClientView } from "./oidc/clients";
+export { redirectUriProblem } from "./oidc/clients";
+export { OIDC_SCOPE_CLAIMS, type OidcClaims } from "./oidc/claims";
+export type { OidcModels } from "./oidc/models";

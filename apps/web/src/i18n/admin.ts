@@ -97,6 +97,10 @@ export const adminMessages = defineMessages({
     kind_recovery_codes_made: "Recovery codes made",
     kind_recovery_code_used: "Recovery code used",
     kind_step_up: "Identity confirmed again",
+    kind_oidc_client_registered: "App registered (sign in with)",
+    kind_oidc_client_revoked: "App revoked",
+    kind_oidc_consent: "App allowed",
+    kind_oidc_token_reuse: "App token replayed",
 
     // Role change.
     roleTitle: "Change a user's role",
@@ -224,6 +228,10 @@ export const adminMessages = defineMessages({
     kind_recovery_codes_made: "Kode pemulihan dibuat",
     kind_recovery_code_used: "Kode pemulihan dipakai",
     kind_step_up: "Identitas dikonfirmasi ulang",
+    kind_oidc_client_registered: "Aplikasi didaftarkan (masuk dengan)",
+    kind_oidc_client_revoked: "Aplikasi dicabut",
+    kind_oidc_consent: "Aplikasi diizinkan",
+    kind_oidc_token_reuse: "Token aplikasi dipakai ulang",
 
     roleTitle: "Ubah peran pengguna",
     roleIntro: "Admin dapat membaca log ini dan mengubah peran. Nasabah memakai aplikasi nasabah; pengguna adalah semua yang lain.",

@@ -24,6 +24,8 @@ import { FIXED_WINDOWS_SEC } from "../limits/rate-limit";
  * - An authenticator app's enrolment never confirmed (it holds a sealed secret) is deleted
  *   `retention.graceSec` after it could no longer be confirmed.
  * - Audit events are deleted after `retention.auditDays` (0: kept for ever).
+ * - The OpenID provider's rows (codes, tokens, grants, its sessions and interactions) are
+ *   deleted `retention.graceSec` after they expired; its reads already ignore them once expired.
  */
 
 /** Rows each step changed, by step. */
@@ -68,6 +70,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
     outboxRedacted: 0,
     outboxDeleted: 0,
     auditEvents: 0,
+    oidcModels: 0,
   };
   // Each step reads the clock anew: a long backlog must not purge by a stale "now".
   const cutoffs = (): PurgeCutoffs => {
