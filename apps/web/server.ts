@@ -8,13 +8,16 @@ import {
   createApiHandler,
   devOutboxAnswers,
   isSecure,
+  readSessionCookie,
+  requestMeta,
   wellFormedHost,
   type DevOutboxMode,
   type PlainAnswer,
   type PlainRequest,
   type TrustProxy,
 } from "@authsvc/api";
-import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport } from "@authsvc/core";
+import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport, type Principal } from "@authsvc/core";
+import { createOidcHandler } from "@authsvc/oidc";
 import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
@@ -163,10 +166,33 @@ async function main(): Promise<void> {
   // Expired codes, pending registrations, sessions, limit rows, old outbox and audit rows.
   const maintenance = auth.startMaintenance();
   const marks = requestFactMarks();
+  const secureRequest = (req: IncomingMessage) => {
+    const plain = plainRequest(req, "");
+    return isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info);
+  };
+  /** The web session (our session cookie) behind a request's headers, or null: the OpenID provider's sign-in. */
+  const signedIn = async (headers: { get(name: string): string | null | undefined }, secure: boolean): Promise<Principal | null> => {
+    const token = readSessionCookie(headers, secure);
+    if (!token) return null;
+    try {
+      return auth.requireSession(await auth.authenticate(token));
+    } catch {
+      return null;
+    }
+  };
+  // The OpenID Connect provider: discovery, /oidc/* (its interaction page is Next's, below).
+  const oidc = createOidcHandler(auth, {
+    issuer: env.publicUrl,
+    secure: secureRequest,
+    signedIn: (req) => signedIn({ get: (name) => headerOf(req, name) }, secureRequest(req)),
+    meta: (req) => requestMeta({ get: (name) => headerOf(req, name) }, { remoteAddress: req.socket.remoteAddress }, env.trustProxy),
+    onError: (err, path) => logger.error({ err, path }, "the OpenID provider failed"),
+  });
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
     devOutboxFor: (headers) => marks.read(headers).devOutbox,
     passkeysOffered: auth.options.webauthn.unavailable === null,
+    oidcInteraction: async (headers, uid) => oidc.interactionView(uid, await signedIn(headers, marks.read(headers).secure)),
   });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
@@ -190,6 +216,11 @@ async function main(): Promise<void> {
 
   const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
+    if (oidc.handles(req.method ?? "GET", path)) {
+      setHeaders(res, apiHeaders(secureRequest(req)));
+      oidc.handle(req, res, path);
+      return;
+    }
     if (api.handles(req.method ?? "GET", path)) {
       const plain = plainRequest(req, path);
       setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info)));
@@ -293,7 +324,10 @@ async function main(): Promise<void> {
     server.close(() => {
       // The work requests left for after their answers (a reset mail) is written before the store closes.
       void Promise.all([worker.stop(), maintenance.stop(), auth.afterAnswers()])
-        .then(() => app.close())
+        .then(() => {
+          oidc.close();
+          return app.close();
+        })
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         // After the workers stopped: nothing writes any more, so every committed row is on disk (or on the server).
         .then(() => store.close())

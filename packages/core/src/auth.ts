@@ -142,6 +142,7 @@ export function createAuth(init: CreateAuthInit) {
       liveClient: bind(ctx, oidcClients.liveClient),
       clientSecretMatches: bind(ctx, oidcClients.clientSecretMatches),
       accountClaims: bind(ctx, oidcAccountClaims),
+      recordConsent: bind(ctx, oidcClients.recordConsent),
       models: oidcModels(ctx),
       /** Keys the provider signs its cookies with, the same on every instance. */
       cookieKeys: (): string[] => [deriveKey(options.secret, "oidc-cookies").export().toString("base64url")],

@@ -144,3 +144,8 @@ export async function adminRevokeClient(ctx: AuthContext, principal: Principal, 
   const p = requireAdmin(principal);
   return revokeClient(ctx, clientId, { userId: p.user.id, via: "admin" }, meta);
 }
+
+/** A person let an application have these scopes (the consent page's "allow"). */
+export async function recordConsent(ctx: AuthContext, userId: number, clientId: string, scopes: readonly string[], meta?: RequestMeta): Promise<void> {
+  await audit(ctx, { kind: "oidc_consent", userId, meta, detail: { clientId: clientId.slice(0, 200), scopes: scopes.join(" ").slice(0, 200) } });
+}
