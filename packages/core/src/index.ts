@@ -23,3 +23,4 @@ export type { SecondStepProof } from "./factors/second-step";
 export type { CeremonyStart, PasskeyAssertion } from "./factors/passkeys";
 export type { SessionView } from "./flows/session-flows";
 export { relyingPartyProblem } from "./options";
+export { JWKS_MAX_AGE_SEC, KEY_ACTIVATION_DELAY_MS, KEY_REFRESH_MS, TOKEN_ALGS, type TokenAlg } from "./sessions/signing-keys";
