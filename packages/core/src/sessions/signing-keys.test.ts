@@ -127,6 +127,24 @@ describe("rotation", () => {
     expect((await t.auth.keys.list()).map((k) => k.alg).sort()).toEqual(["ES256", "RS256"]);
   });
 
+  it("gives a signer that takes the first key of an algorithm the one signing now, never one not active yet", async () => {
+    const { t } = await signedIn("EdDSA");
+    const first = await t.auth.keys.list();
+    const current = (alg: string) => first.find((k) => k.alg === alg)!.kid;
+    const before = await t.auth.keys.privateJwks();
+    expect(before.map((k) => k.kid).sort()).toEqual(first.map((k) => k.kid).sort());
+    for (const k of before) expect(k).toMatchObject({ d: expect.any(String), use: "sig" });
+
+    const fresh = await t.auth.keys.rotate();
+    const kidsOf = async () => (await t.auth.keys.privateJwks()).map((k) => k.kid);
+    expect((await kidsOf()).sort()).toEqual(first.map((k) => k.kid).sort());
+    clock.advanceSec(KEY_ACTIVATION_DELAY_MS / 1000);
+    const after = await t.auth.keys.privateJwks();
+    const firstOf = (alg: string) => after.find((k) => k.alg === alg)!.kid;
+    for (const k of fresh) expect(firstOf(k.alg)).toBe(k.kid);
+    expect(after.map((k) => k.kid)).toEqual(expect.arrayContaining([current("EdDSA"), current("RS256")]));
+  });
+
   it("reaches another instance on the same store within the refresh interval", async () => {
     const { t } = await signedIn("EdDSA");
     const other = instance(t, "EdDSA");

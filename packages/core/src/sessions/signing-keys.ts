@@ -125,10 +125,13 @@ export function readKeys(ctx: AuthContext): Promise<KeySet> {
   return state.reading;
 }
 
-/** The set as last read, reading it first when never read or older than KEY_REFRESH_MS. */
+/**
+ * The set as last read, reading it first when never read or when the refresh (startKeyRefresh)
+ * has missed a beat: without one running (a script, a test), at most every two intervals.
+ */
 async function freshKeys(ctx: AuthContext): Promise<KeySet> {
   const set = ctx.signingKeys.set;
-  return set && ctx.now() - set.readAt < KEY_REFRESH_MS ? set : readKeys(ctx);
+  return set && ctx.now() - set.readAt < 2 * KEY_REFRESH_MS ? set : readKeys(ctx);
 }
 
 /** The key of `alg` that signs now: the newest whose activation has come. */
@@ -231,8 +234,16 @@ export async function privateJwks(ctx: AuthContext): Promise<JWK[]> {
   const active = set.keys.filter((k) => k.activatesAt <= now);
   const signing = new Set(algorithmsInUse(ctx.options).map((alg) => signingKeyOf(set, alg, now)));
   const ordered = [...active.filter((k) => signing.has(k)), ...active.filter((k) => !signing.has(k)).reverse()];
-  return ordered.map((k) => ({ ...(k.privateKey.export({ format: "jwk" }) as JWK), kid: k.kid, alg: k.alg, use: "sig" }));
+  const order = ordered.map((k) => k.kid).join(" ");
+  const memo = exported.get(set);
+  if (memo?.order === order) return memo.jwks;
+  const jwks = ordered.map((k) => ({ ...(k.privateKey.export({ format: "jwk" }) as JWK), kid: k.kid, alg: k.alg, use: "sig" }));
+  exported.set(set, { order, jwks });
+  return jwks;
 }
+
+/** privateJwks' answer per set read, while its keys and their order stay the same: a caller may ask on every request. */
+const exported = new WeakMap<KeySet, { order: string; jwks: JWK[] }>();
 
 /** Signs `input` (the JWS signing input) with `key`, base64url, as JWS wants each algorithm's signature. */
 export function signWith(key: SigningKey, input: string): string {
