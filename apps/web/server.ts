@@ -157,8 +157,11 @@ async function main(): Promise<void> {
       firebaseServiceAccount,
       rateLimitScale: env.rateLimitScale,
       retention: { auditDays: env.auditRetentionDays },
+      tokenAlg: env.tokenAlg,
     },
   });
+  // The signing keys a first start lacks are made before the first request, then read every few seconds.
+  const keyRefresh = await auth.keys.start();
   if (env.trustedProxies.length) logger.info({ trustedProxies: env.trustedProxies }, "X-Forwarded-For, X-Forwarded-Proto and X-Request-Id are read from these proxies only (TRUST_PROXY)");
   if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
@@ -183,7 +186,6 @@ async function main(): Promise<void> {
   // The OpenID Connect provider: discovery, /oidc/* (its interaction page is Next's, below).
   const oidc = createOidcHandler(auth, {
     issuer: env.publicUrl,
-    secure: secureRequest,
     signedIn: (req) => signedIn({ get: (name) => headerOf(req, name) }, secureRequest(req)),
     meta: (req) => requestMeta({ get: (name) => headerOf(req, name) }, { remoteAddress: req.socket.remoteAddress }, env.trustProxy),
     onError: (err, path) => logger.error({ err, path }, "the OpenID provider failed"),
@@ -323,11 +325,8 @@ async function main(): Promise<void> {
     setInterval(() => server.closeIdleConnections(), 200).unref();
     server.close(() => {
       // The work requests left for after their answers (a reset mail) is written before the store closes.
-      void Promise.all([worker.stop(), maintenance.stop(), auth.afterAnswers()])
-        .then(() => {
-          oidc.close();
-          return app.close();
-        })
+      void Promise.all([worker.stop(), maintenance.stop(), keyRefresh.stop(), auth.afterAnswers()])
+        .then(() => app.close())
         .catch((err: unknown) => logger.warn({ err }, "next did not close cleanly"))
         // After the workers stopped: nothing writes any more, so every committed row is on disk (or on the server).
         .then(() => store.close())

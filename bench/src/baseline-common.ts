@@ -3,9 +3,9 @@
  * share: the keys, the JSON in and out, the code HMAC and the JWTs, written once so the two
  * differ only in how they reach their database.
  */
-import { createHmac, generateKeyPairSync, randomInt, timingSafeEqual, webcrypto } from "node:crypto";
+import { createHmac, createPublicKey, generateKeyPairSync, randomInt, timingSafeEqual, verify, webcrypto, type JsonWebKey, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { importPKCS8, SignJWT, type CryptoKey as JoseKey } from "jose";
+import { importPKCS8, jwtVerify, SignJWT, type CryptoKey as JoseKey, type JWTPayload } from "jose";
 
 export const env = (name: string): string => {
   const v = process.env[name];
@@ -102,4 +102,45 @@ export function listen(route: (req: IncomingMessage, res: ServerResponse) => Pro
   server.keepAliveTimeout = 65_000;
   server.listen(Number(env("PORT")), "127.0.0.1", () => console.log(`baseline listening on ${env("PORT")}`));
   process.on("SIGTERM", () => server.close(() => process.exit(0)));
+}
+
+/** Where the service publishes its keys; the baseline checks ES256 and EdDSA tokens with the same keys. */
+const SERVICE_ORIGIN = process.env.SERVICE_ORIGIN;
+const publicKeys = new Map<string, { alg: string; key: KeyObject }>();
+
+/** The published key named `kid`, reading the service's key set again when it is not known yet. */
+async function publicKey(kid: string) {
+  if (!publicKeys.has(kid) && SERVICE_ORIGIN) {
+    const { keys } = (await (await fetch(`${SERVICE_ORIGIN}/.well-known/jwks.json`)).json()) as { keys: (JsonWebKey & { kid: string; alg: string })[] };
+    for (const jwk of keys) publicKeys.set(jwk.kid, { alg: jwk.alg, key: createPublicKey({ key: jwk, format: "jwk" }) });
+  }
+  return publicKeys.get(kid);
+}
+
+const fromB64 = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
+
+/**
+ * The access token's claims, or a throw. HS256 with jose (WebCrypto); ES256 and EdDSA with
+ * node:crypto's verify and the service's own published key, as the service checks them: the
+ * same library and key, by hand.
+ */
+export async function verifyAccess(token: string): Promise<JWTPayload> {
+  const [h, p, sig] = token.split(".");
+  if (!h || !p || !sig) throw new Error("malformed");
+  const header = fromB64(h);
+  if (header.alg === "HS256") {
+    return (await jwtVerify(token, accessKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], typ: "at+jwt" })).payload;
+  }
+  const known = typeof header.kid === "string" ? await publicKey(header.kid) : undefined;
+  if (!known || known.alg !== header.alg || header.typ !== "at+jwt") throw new Error("unknown key");
+  const input = Buffer.from(`${h}.${p}`);
+  const signature = Buffer.from(sig, "base64url");
+  const ok =
+    known.alg === "EdDSA"
+      ? verify(null, input, known.key, signature)
+      : verify("sha256", input, { key: known.key, dsaEncoding: "ieee-p1363" }, signature);
+  if (!ok) throw new Error("signature");
+  const claims = fromB64(p) as JWTPayload;
+  if (claims.iss !== ISSUER || claims.aud !== AUDIENCE || typeof claims.exp !== "number" || claims.exp <= Date.now() / 1000) throw new Error("claims");
+  return claims;
 }

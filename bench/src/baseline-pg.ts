@@ -9,21 +9,18 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { jwtVerify } from "jose";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import pg from "pg";
 import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { createPgDatabase, defaultPgPoolSize } from "@authsvc/db/pg";
 import {
-  accessKey,
+  verifyAccess,
   accountNumbers,
-  AUDIENCE,
   CODE_TTL_MS,
   codeHash,
   digits,
   env,
   firebaseToken,
-  ISSUER,
   listen,
   meta,
   readJson,
@@ -114,7 +111,7 @@ async function principal(req: IncomingMessage): Promise<Row | undefined> {
   const h = req.headers.authorization;
   if (!h?.startsWith("Bearer ")) return undefined;
   try {
-    const { payload } = await jwtVerify(h.slice(7), accessKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], typ: "at+jwt" });
+    const payload = await verifyAccess(h.slice(7));
     const row = await get<Row>(service, q.session, payload.sid);
     const now = Date.now();
     if (!row || row.revokedAt !== null || row.expiresAt <= now || String(row.userId) !== payload.sub || row.status === "DISABLED") return undefined;

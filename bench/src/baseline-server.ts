@@ -37,22 +37,19 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Database from "better-sqlite3";
-import { jwtVerify } from "jose";
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { SESSION_TOUCH_INTERVAL_MS } from "@authsvc/core/vocabulary";
 import { createSqliteDatabase } from "@authsvc/db";
 import { deviceToken, knownDevice, openSecret, ticketHash, totpStep } from "./baseline-second-factor";
 import {
-  accessKey,
+  verifyAccess,
   accountNumbers,
-  AUDIENCE,
   CODE_TTL_MS,
   codeHash,
   digits,
   env,
   firebaseToken,
-  ISSUER,
   listen,
   meta,
   readJson,
@@ -245,7 +242,7 @@ async function principal(req: IncomingMessage): Promise<Row | undefined> {
   const h = req.headers.authorization;
   if (!h?.startsWith("Bearer ")) return undefined;
   try {
-    const { payload } = await jwtVerify(h.slice(7), accessKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], typ: "at+jwt" });
+    const payload = await verifyAccess(h.slice(7));
     const row = q.session.get(payload.sid) as Row | undefined;
     const now = Date.now();
     if (!row || row.revokedAt !== null || row.expiresAt <= now || String(row.userId) !== payload.sub || row.status === "DISABLED") return undefined;

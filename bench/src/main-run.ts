@@ -5,6 +5,7 @@
  */
 import { ceilingPhase } from "./ceiling-phase";
 import { mixedPhase, phase } from "./phases";
+import type { Phase } from "./phases";
 import type { Server } from "./procs";
 import { args, CODE_CONNECTIONS, databases, log, LOGIN_CONNECTIONS, runId, TOKEN_CONNECTIONS } from "./run-context";
 import { RATE_LIMIT_ROWS } from "./seed";
@@ -33,6 +34,7 @@ export async function mainRun() {
     const svcMe = await phase("token check (tRPC user.me)", service, me("/api/trpc/user.me", list), { connections: TOKEN_CONNECTIONS });
     const baseRest = await phase("REST GET /3p/token", baseline, firebase("/3p/token", list), { connections: TOKEN_CONNECTIONS });
     const svcRest = await phase("REST GET /3p/token", service, firebase("/3p/token", list), { connections: TOKEN_CONNECTIONS });
+    const tokenAlgs = await tokenAlgPhases(dbFile, service, baseline, servers);
 
     log("logins");
     const ceilingNow = await ceilingPhase();
@@ -81,6 +83,7 @@ export async function mainRun() {
       svcMe,
       baseRest,
       svcRest,
+      tokenAlgs,
       password,
       pin,
       mixed,
@@ -140,4 +143,45 @@ async function totpPhases(service: Server, baseline: Server) {
   const svc = await run("TOTP second step (tRPC)", service, "/api/trpc/auth.secondStep", accounts.slice(0, perSide));
   const base = await run("TOTP second step", baseline, "/totp", accounts.slice(perSide));
   return { svc, base };
+}
+
+/** The asymmetric token algorithms, each measured on a service of its own (AUTH_TOKEN_ALG). */
+const ASYMMETRIC_ALGS = ["ES256", "EdDSA"] as const;
+
+/**
+ * The token check with each asymmetric algorithm: a service signing with it, on the same
+ * database, against the baseline checking the same tokens with the same key (read from the
+ * service's published set) and the same library (node:crypto), plus the same one lookup.
+ */
+async function tokenAlgPhases(dbFile: string, service: Server, baseline: Server, servers: Server[]) {
+  const out: Partial<Record<(typeof ASYMMETRIC_ALGS)[number], { svc: Phase; base: Phase }>> = {};
+  for (const alg of ASYMMETRIC_ALGS) {
+    log(`token checks, ${alg}`);
+    const signer = await startService(`service-${alg}`, dbFile, { AUTH_TOKEN_ALG: alg });
+    servers.push(signer);
+    try {
+      const list = await accounts(signer.url, args.users, 200);
+      // The baseline reads the keys from the first service, which reads the set every few seconds.
+      await published(service.url, list[0]!.token);
+      const base = await phase(`token check, ${alg}`, baseline, me("/me", list), { connections: TOKEN_CONNECTIONS });
+      const svc = await phase(`token check, ${alg} (tRPC user.me)`, signer, me("/api/trpc/user.me", list), { connections: TOKEN_CONNECTIONS });
+      out[alg] = { svc, base };
+    } finally {
+      await signer.stop();
+      servers.splice(servers.indexOf(signer), 1);
+    }
+  }
+  return out;
+}
+
+/** Waits until `url` publishes the key that signed `token`. */
+async function published(url: string, token: string): Promise<void> {
+  const kid = (JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()) as { kid?: string }).kid;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { keys } = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    if (keys.some((k) => k.kid === kid)) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not publish key ${kid}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

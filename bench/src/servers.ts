@@ -22,7 +22,7 @@ const serverEntry = path.join(repoRoot, "apps/web/dist/server.mjs");
 const startFlags = ["--max-semi-space-size=4"];
 const probeModule = path.join(repoRoot, "bench/src/probe.mjs");
 
-export async function startService(name: string, db: string): Promise<Server> {
+export async function startService(name: string, db: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const probeFile = path.join(work, `${name}.probe.jsonl`);
   return startServer({
@@ -33,7 +33,7 @@ export async function startService(name: string, db: string): Promise<Server> {
     logFile: path.join(work, `${name}.log`),
     probeFile,
     readyPath: "/api/health",
-    env: serviceEnv({ port, databaseUrl: databases.serviceUrl(db), secret }, { BENCH_PROBE_FILE: probeFile }),
+    env: serviceEnv({ port, databaseUrl: databases.serviceUrl(db), secret }, { ...env, BENCH_PROBE_FILE: probeFile }),
   });
 }
 

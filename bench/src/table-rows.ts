@@ -24,6 +24,9 @@ export function mainRows(m: Awaited<ReturnType<typeof mainRun>>, scale: Awaited<
   };
   vs("Token check, tRPC user.me (baseline: bare node:http, jose + 1 lookup)", m.svcMe, m.baseMe, 0.5);
   vs("Token check, REST GET /3p/token (baseline: same + RS256 sign)", m.svcRest, m.baseRest, 0.5);
+  for (const [alg, p] of Object.entries(m.tokenAlgs)) {
+    if (p) vs(`Token check, ${alg}, tRPC user.me (baseline: bare node:http, node:crypto verify with the same key + 1 lookup)`, p.svc, p.base, 0.5);
+  }
 
   const login = (figure: string, p: Phase) => {
     const ratio = p.rps / ceiling.perSec;

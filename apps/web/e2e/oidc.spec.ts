@@ -1,8 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { newAccount, newContext, signUpByApi, submitPasswordLogin } from "./support/accounts";
 import { expectAccessible } from "./support/checks";
-import { arrived } from "./support/page";
-import { startRelyingParty } from "./support/relying-party";
+import { makeAdmin } from "./support/database";
+import { arrived, visit } from "./support/page";
+import { registerApplication, startRelyingParty } from "./support/relying-party";
 
 /**
  * "Sign in with authsvc": an application built with openid-client, started here, against the
@@ -100,4 +101,26 @@ test("the consent page speaks Indonesian, and a refusal goes back to the applica
   } finally {
     await rp.close();
   }
+});
+
+test("an admin sees the registered apps and revokes one; it then signs nobody in", async ({ browser }) => {
+  const name = `Revoked App ${Date.now().toString(36)}`;
+  const { clientId } = registerApplication(name, "https://revoked.example/cb", "https://revoked.example/");
+  const context = await newContext(browser);
+  const admin = await signUpByApi(context, newAccount("oidcadmin"));
+  await makeAdmin(admin.email);
+  const page = await context.newPage();
+  await visit(page, "/admin/apps");
+  await expect(page.getByRole("heading", { level: 1, name: "Apps that sign in with this service" })).toBeVisible();
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name }) });
+  await expect(card.getByText(clientId)).toBeVisible();
+  await expect(card.getByText("https://revoked.example/cb")).toBeVisible();
+  await expectAccessible(page);
+  await card.getByRole("button", { name: "Revoke" }).click();
+  await card.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(card.getByText(/^Revoked /)).toBeVisible();
+  const authorize = await context.request.get(`/oidc/auth?client_id=${clientId}&response_type=code&scope=openid&redirect_uri=https://revoked.example/cb&code_challenge=${"a".repeat(43)}&code_challenge_method=S256`, { maxRedirects: 0 });
+  expect(authorize.status()).toBe(400);
+  expect(authorize.headers().location).toBeUndefined();
+  await context.close();
 });

@@ -73,6 +73,7 @@ describe("loadEnv", () => {
         AUTH_SMS_COUNTRIES: "ID, MY",
         AUTH_SMS_NEW_NUMBERS_PER_HOUR: "50",
         AUTH_AUDIT_RETENTION_DAYS: "90",
+        AUTH_TOKEN_ALG: "EdDSA",
       },
       cwd,
     );
@@ -101,6 +102,7 @@ describe("loadEnv", () => {
       smsCountries: ["ID", "MY"],
       smsNewNumbersPerHour: 50,
       auditRetentionDays: 90,
+      tokenAlg: "EdDSA",
     });
   });
 
@@ -112,6 +114,11 @@ describe("loadEnv", () => {
     ).toEqual({ rpId: "bank.example", origins: ["https://login.bank.example", "https://app.bank.example"] });
     expect(problemsFor({ AUTH_SECRET: SECRET, PUBLIC_URL: "https://login.bank.example", AUTH_RP_ID: "other.example" }).join("\n")).toMatch(/"other\.example"/);
     expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_RP_ID: "bank.example", AUTH_RP_ORIGINS: "http://login.bank.example" }).join("\n")).toMatch(/must be https/);
+  });
+
+  it("reads AUTH_TOKEN_ALG, HS256 when unset", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).tokenAlg).toBe("HS256");
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_TOKEN_ALG: "ES256" }, cwd).tokenAlg).toBe("ES256");
   });
 
   it("reads AUTH_AUDIT_RETENTION_DAYS as whole days, 0 meaning for ever", () => {
@@ -270,6 +277,8 @@ describe("loadEnv", () => {
     ["TRUST_PROXY", "10.0.0.0/33", '"10.0.0.0/33"'],
     ["TRUST_PROXY", "1", "TRUST_PROXY no longer accepts 1 (believe every peer): name your proxies"],
     ["TRUST_PROXY", "true", "TRUST_PROXY no longer accepts true"],
+    ["AUTH_TOKEN_ALG", "RS256", "AUTH_TOKEN_ALG must be one of HS256, ES256, EdDSA"],
+    ["AUTH_TOKEN_ALG", "none", "AUTH_TOKEN_ALG must be one of"],
     ["AUTH_AUDIT_RETENTION_DAYS", "-1", "AUTH_AUDIT_RETENTION_DAYS must be a whole number of days"],
     ["AUTH_AUDIT_RETENTION_DAYS", "1.5", "AUTH_AUDIT_RETENTION_DAYS"],
     ["AUTH_AUDIT_RETENTION_DAYS", "forever", "AUTH_AUDIT_RETENTION_DAYS"],

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
-import { defaultOptions, loadOrCreateSecret, relyingPartyProblem, type AuthOptionsInput } from "@authsvc/core";
+import { defaultOptions, loadOrCreateSecret, relyingPartyProblem, TOKEN_ALGS, type AuthOptionsInput, type TokenAlg } from "@authsvc/core";
 import { databasePath, databaseUrlWithoutSecrets, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, TRUST_PROXY_NAMES, type TrustProxy } from "@authsvc/api/trust-proxy";
 
@@ -50,6 +50,8 @@ export interface Env {
   nodeEnv: "development" | "production" | "test" | undefined;
   /** Audit events older than this many days are deleted; 0 keeps them for ever. */
   auditRetentionDays: number;
+  /** How access tokens are signed (AUTH_TOKEN_ALG). */
+  tokenAlg: TokenAlg;
   /** Multiplies every rate limit's max (1 = as documented); for load tests such as `pnpm bench`. */
   rateLimitScale: number;
 }
@@ -194,6 +196,7 @@ const schema = z.object({
     .regex(/^\d{1,6}$/, { error: auditRetentionError })
     .transform(Number)
     .default(365),
+  AUTH_TOKEN_ALG: z.enum(TOKEN_ALGS, { error: `AUTH_TOKEN_ALG must be one of ${TOKEN_ALGS.join(", ")}` }).default("HS256"),
 });
 
 type Parsed = z.infer<typeof schema>;
@@ -333,5 +336,6 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     nodeEnv: v.NODE_ENV,
     rateLimitScale: v.AUTH_RATE_LIMIT_SCALE,
     auditRetentionDays: v.AUTH_AUDIT_RETENTION_DAYS,
+    tokenAlg: v.AUTH_TOKEN_ALG,
   };
 }

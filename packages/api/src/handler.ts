@@ -1,4 +1,4 @@
-import { AuthError, isAuthError, type Auth } from "@authsvc/core";
+import { AuthError, isAuthError, JWKS_MAX_AGE_SEC, type Auth } from "@authsvc/core";
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createRestDispatcher, DEFAULT_RETRY_AFTER_SEC, type RestRequest } from "./rest/framework";
@@ -94,6 +94,16 @@ export function createApiHandler(auth: Auth, options: ApiHandlerOptions): ApiHan
     "GET /api/openapi.json": () =>
       new Response((openapi ??= JSON.stringify(buildOpenApi(restFamilies, auth.ctx.options))), {
         headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
+      }),
+    // Other services check our access tokens (and the OpenID provider's ID tokens) with these.
+    "GET /.well-known/jwks.json": async () =>
+      new Response(JSON.stringify(await auth.keys.jwks()), {
+        headers: {
+          "content-type": "application/jwk-set+json; charset=utf-8",
+          "cache-control": `public, max-age=${JWKS_MAX_AGE_SEC}`,
+          // Public keys: any page may read them.
+          "access-control-allow-origin": "*",
+        },
       }),
     "GET /api/dev/outbox": (req, url, info) => {
       // Refused exactly as when the outbox is off: another machine learns nothing, not even that it exists.

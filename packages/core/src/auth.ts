@@ -28,6 +28,7 @@ import { resolveOptions, type AuthOptionsInput } from "./options";
 import type { Hasher } from "./passwords/hash";
 import { authenticate, requireSession, type Principal } from "./sessions/authenticate";
 import { registerClaimsProfile } from "./sessions/claims-profiles";
+import { privateJwks, publicJwks, readKeys, retireKeys, rotateKeys, startKeyRefresh } from "./sessions/signing-keys";
 import { normalizeEmail, normalizePhone } from "./users/normalize";
 import { findUserById, findUserByTypedUsername, publicUser } from "./users/users";
 
@@ -122,6 +123,21 @@ export function createAuth(init: CreateAuthInit) {
     listSessions: bind(ctx, sessionFlows.listSessions),
     revokeSession: bind(ctx, sessionFlows.revokeOwnSession),
     revokeAllSessions: bind(ctx, sessionFlows.revokeAllSessions),
+    /** The asymmetric signing keys (sessions/signing-keys.ts), kept in the store and alike on every instance. */
+    keys: {
+      /** Makes the keys a first start lacks, then reads the set every few seconds until stopped: the server runs it at its start. */
+      start: () => startKeyRefresh(ctx),
+      /** The published key set, for `/.well-known/jwks.json`. */
+      jwks: () => publicJwks(ctx),
+      /** The private keys, each algorithm's signing key first: for the OpenID provider. */
+      privateJwks: () => privateJwks(ctx),
+      /** New keys, published now, signing after `activateInMs` (every instance reads them before). */
+      rotate: (o?: { activateInMs?: number }) => rotateKeys(ctx, o),
+      /** Deletes the replaced keys no live token can carry; their kids. */
+      retire: () => retireKeys(ctx),
+      list: async () =>
+        (await readKeys(ctx)).keys.map(({ kid, alg, createdAt, activatesAt }) => ({ kid, alg, createdAt, activatesAt })),
+    },
     firebaseToken: (p: Principal, userId: number) => firebaseToken(ctx, firebase, p, userId),
     firebaseClientEmail: () => firebase.clientEmail,
     // reading

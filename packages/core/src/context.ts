@@ -7,6 +7,7 @@ import { processHasher, type Hasher } from "./passwords/hash";
 import { newLater, type Later } from "./later";
 import type { AccessClaims } from "./sessions/access-token";
 import type { ClaimsProfile } from "./sessions/claims-profiles";
+import { newKeyState, type KeyState } from "./sessions/signing-keys";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -60,6 +61,8 @@ export interface AuthContext {
   later: Later;
   /** Access tokens whose signature and claims held, by token (sessions/access-token.ts). */
   verifiedTokens: Map<string, AccessClaims>;
+  /** The asymmetric signing keys as this instance last read them (sessions/signing-keys.ts). */
+  signingKeys: KeyState;
 }
 
 export function createContext(
@@ -88,5 +91,6 @@ export function createContext(
     claimsProfiles: new Map(),
     later: newLater(),
     verifiedTokens: new Map(),
+    signingKeys: newKeyState(),
   };
 }

@@ -27,3 +27,4 @@ export type { ClientRegistration, OidcClientView } from "./oidc/clients";
 export { redirectUriProblem } from "./oidc/clients";
 export { OIDC_SCOPE_CLAIMS, type OidcClaims } from "./oidc/claims";
 export type { OidcModels } from "./oidc/models";
+export { JWKS_MAX_AGE_SEC, KEY_ACTIVATION_DELAY_MS, KEY_REFRESH_MS, TOKEN_ALGS, type TokenAlg } from "./sessions/signing-keys";

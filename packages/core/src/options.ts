@@ -1,4 +1,5 @@
 import type { CountryCode } from "libphonenumber-js";
+import { TOKEN_ALGS, type TokenAlg } from "./sessions/signing-keys";
 
 /** A limit of `max` events per `windowSec`. */
 export interface Limit {
@@ -27,7 +28,14 @@ export interface AuthOptions {
   smsNewNumbersPerRequesterPerHour: number;
   /** FIREBASE_SERVICE_ACCOUNT: a JSON key file's path or its content. */
   firebaseServiceAccount?: string;
+  /**
+   * How access tokens are signed: HS256 with a key derived from the secret (only this service
+   * can check them), or ES256 / EdDSA with a kept key published at /.well-known/jwks.json.
+   */
+  tokenAlg: TokenAlg;
   accessTokenTtlSec: number;
+  /** ID tokens of the OpenID provider live this long; a replaced signing key verifies at least as long. */
+  idTokenTtlSec: number;
   sessionTtlSec: number;
   /** Lifetime of family 001's opaque bearer token. */
   bearerTokenTtlSec: number;
@@ -163,7 +171,9 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   smsCountries: [],
   smsNewNumbersPerHour: 500,
   smsNewNumbersPerRequesterPerHour: 10,
+  tokenAlg: "HS256",
   accessTokenTtlSec: 15 * 60,
+  idTokenTtlSec: 60 * 60,
   sessionTtlSec: 30 * 24 * 3600,
   bearerTokenTtlSec: 24 * 3600,
   resetLinkTtlSec: 30 * 60,
@@ -237,6 +247,7 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   for (const [name, value] of Object.entries(options.oidc)) {
     if (!(Number.isInteger(value) && value > 0)) throw new Error(`oidc.${name} must be a whole number of seconds, 1 or more`);
   }
+  if (!TOKEN_ALGS.includes(options.tokenAlg)) throw new Error(`tokenAlg must be one of ${TOKEN_ALGS.join(", ")}`);
   const scale = options.rateLimitScale;
   if (!(typeof scale === "number" && Number.isFinite(scale) && scale > 0)) {
     throw new Error("rateLimitScale must be a positive number");

@@ -3,7 +3,6 @@ import type { Auth, Principal, RequestMeta } from "@authsvc/core";
 import type Provider from "oidc-provider";
 import type { JWK } from "oidc-provider";
 import { interactionView, InteractionMismatch, runAction, type InteractionAction, type OidcInteractionView } from "./interactions";
-import { privateJwks } from "./keys";
 import { buildProvider, PATHS } from "./provider";
 
 export interface OidcHandlerOptions {
@@ -11,28 +10,28 @@ export interface OidcHandlerOptions {
   issuer: string;
   /** The web session a request carries (our session cookie), or null. */
   signedIn(req: IncomingMessage): Promise<Principal | null>;
-  /** Whether the request reached us over HTTPS, as the trusted proxies say (the server decides). */
-  secure(req: IncomingMessage): boolean;
   /** Where the request came from, for the audit. */
   meta(req: IncomingMessage): RequestMeta;
-  /** The private signing keys, current first; read again every `keyCheckMs`. */
+  /**
+   * The private signing keys, the current one of each algorithm first (default: core's key set,
+   * `auth.keys.privateJwks()`, which every instance reads again every few seconds). Asked at
+   * each request: cheap, and the same array while the set holds.
+   */
   keys?: () => Promise<JWK[]>;
-  /** How often the key set is checked for a rotation (default 10 s). */
-  keyCheckMs?: number;
-  /** Whether the provider itself answers the JWKS path (until the API serves the key set). */
-  serveJwks?: boolean;
   onError?: (err: unknown, pathname: string) => void;
 }
 
 export interface OidcHandler {
-  /** Whether the request is the provider's: discovery, `/oidc/*` (but the interaction page itself). */
+  /**
+   * Whether the request is the provider's: discovery and `/oidc/*`, but the interaction page
+   * itself (Next's) and the key set (`/.well-known/jwks.json`, the API's, from core's keys).
+   */
   handles(method: string, pathname: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse, pathname: string): void;
   /** What the interaction page shows, for whoever `principal` is; null for an unknown or ended one. */
   interactionView(uid: string, principal: Principal | null): Promise<OidcInteractionView | null>;
   /** The provider as now built (tests). */
   provider(): Promise<Provider>;
-  close(): void;
 }
 
 const ACTION = /^\/oidc\/interaction\/([\w-]{1,64})\/(login|confirm|abort)$/;
@@ -44,45 +43,34 @@ const ACTION = /^\/oidc\/interaction\/([\w-]{1,64})\/(login|confirm|abort)$/;
  */
 export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): OidcHandler {
   const issuer = new URL(options.issuer).origin;
-  const keys = options.keys ?? (() => privateJwks(auth));
-  const serveJwks = options.serveJwks ?? true;
+  const keys = options.keys ?? (() => auth.keys.privateJwks());
   const onError = options.onError ?? (() => {});
 
   interface Built {
+    jwks: JWK[];
     kids: string;
     provider: Provider;
     callback: (req: IncomingMessage, res: ServerResponse) => unknown;
   }
-  let built: Promise<Built> | undefined;
+  let built: Built | undefined;
   const kidsOf = (set: JWK[]) => set.map((k) => `${k.alg}:${k.kid}`).join(",");
-  const build = async (set?: JWK[]): Promise<Built> => {
-    const jwks = set ?? (await keys());
+  /**
+   * The provider for the current key set: built again when the set of keys (or their order)
+   * changed, so a rotation made on any instance signs here as soon as core has read it.
+   * Everything else the provider reads (codes, tokens, sessions, clients) is in the Store.
+   */
+  const current = async (): Promise<Built> => {
+    const jwks = await keys();
+    if (built && (built.jwks === jwks || built.kids === kidsOf(jwks))) return built;
     const provider = buildProvider(auth, { issuer }, jwks);
-    // Its address and scheme are the server's to say (trusted proxies only): see `handle`.
+    // Its address and scheme are the server's to say (trusted proxies only): see `normalise`.
     provider.proxy = true;
-    return { kids: kidsOf(jwks), provider, callback: provider.callback() };
-  };
-  const current = (): Promise<Built> => {
-    built ??= build().catch((err: unknown) => {
-      built = undefined;
-      throw err;
-    });
+    built = { jwks, kids: kidsOf(jwks), provider, callback: provider.callback() };
     return built;
   };
 
-  // A rotation on any instance reaches this one within keyCheckMs: a new key set builds a new provider.
-  const timer = setInterval(() => {
-    void (async () => {
-      if (!built) return;
-      const [now, set] = await Promise.all([built, keys()]);
-      if (kidsOf(set) !== now.kids) built = Promise.resolve(await build(set));
-    })().catch((err: unknown) => onError(err, "key check"));
-  }, options.keyCheckMs ?? 10_000);
-  timer.unref();
-
   const handles = (method: string, pathname: string): boolean => {
     if (pathname === PATHS.discovery) return true;
-    if (pathname === PATHS.jwks) return serveJwks;
     if (!pathname.startsWith(PATHS.prefix)) return false;
     // The interaction page is the web app's; only its buttons (POST) are ours.
     if (pathname.startsWith(PATHS.interaction)) return method === "POST" && ACTION.test(pathname);
@@ -90,15 +78,18 @@ export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): Oidc
   };
 
   /**
-   * The provider reads the scheme and client address from X-Forwarded-* (proxy mode): they are
-   * set here from what the server concluded, and what the client sent is dropped.
+   * The provider builds its endpoints' URLs from the request's host and scheme (proxy mode:
+   * X-Forwarded-*). They are the issuer's, whatever the request says: a Host header of the
+   * client's choosing must never reach the discovery document, a redirect or a cached answer.
+   * The client's address is the one the server concluded (trusted proxies only).
    */
+  const issuerUrl = new URL(issuer);
   const normalise = (req: IncomingMessage) => {
-    const secure = options.secure(req);
     const ip = options.meta(req).ip;
     delete req.headers["x-forwarded-host"];
     delete req.headers["x-forwarded-port"];
-    req.headers["x-forwarded-proto"] = secure ? "https" : "http";
+    req.headers.host = issuerUrl.host;
+    req.headers["x-forwarded-proto"] = issuerUrl.protocol.slice(0, -1);
     if (ip) req.headers["x-forwarded-for"] = ip;
     else delete req.headers["x-forwarded-for"];
   };
@@ -147,6 +138,5 @@ export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): Oidc
       return interactionView((await current()).provider, uid, principal);
     },
     provider: async () => (await current()).provider,
-    close: () => clearInterval(timer),
   };
 }

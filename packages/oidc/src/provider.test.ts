@@ -60,6 +60,31 @@ describe("discovery", () => {
     expect(jwks.keys.some((k) => k.alg === "RS256" && k.kty === "RSA" && k.kid)).toBe(true);
     for (const key of jwks.keys) for (const secret of ["d", "p", "q", "dp", "dq", "qi"]) expect(key[secret]).toBeUndefined();
   });
+
+  it("with an https public URL: every endpoint absolute https on the issuer, the basic checks of the OpenID conformance suite", async () => {
+    const s = await startProvider({}, "https://auth.example.test");
+    const d = (await (await fetch(`${s.address}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    // OIDCC discovery: issuer exactly the URL the document was found under, without a trailing slash.
+    expect(d.issuer).toBe("https://auth.example.test");
+    // Required fields (OpenID Connect Discovery 1.0, 3).
+    for (const field of ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"]) {
+      expect(d[field], field).toBeDefined();
+    }
+    // Every endpoint absolute and https.
+    const endpoints = Object.entries(d).filter(([k]) => k.endsWith("_endpoint") || k === "jwks_uri");
+    expect(endpoints.length).toBeGreaterThanOrEqual(6);
+    for (const [k, v] of endpoints) expect(new URL(v as string).origin, k).toBe("https://auth.example.test");
+    expect(d.scopes_supported).toContain("openid");
+    expect(d.claims_supported).toContain("sub");
+    expect(d.response_types_supported).toContain("code");
+    expect(d.grant_types_supported).toContain("authorization_code");
+    expect(d.response_modes_supported).toEqual(expect.arrayContaining(["query"]));
+    expect(d.subject_types_supported).toEqual(expect.arrayContaining(["public"]));
+    expect(d.id_token_signing_alg_values_supported).toContain("RS256");
+    expect(d.id_token_signing_alg_values_supported).not.toContain("none");
+    expect(d.token_endpoint_auth_methods_supported).not.toContain("client_secret_jwt");
+    expect(d.claims_parameter_supported).toBe(false);
+  });
 });
 
 describe("the authorization code flow", () => {
@@ -179,6 +204,22 @@ describe("the authorization code flow", () => {
   });
 });
 
+describe("signing keys", () => {
+  it("sign ID tokens with core's current RS256 key, and a rotation is picked up at once", async () => {
+    const s = await startProvider();
+    const app = await application(s);
+    const { browser } = await signedInBrowser(s);
+    const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split(".")[0]!, "base64url").toString()) as { kid: string; alg: string });
+    const rs256 = async () => (await s.auth.keys.list()).filter((k) => k.alg === "RS256").sort((a, b) => b.activatesAt - a.activatesAt)[0]!.kid;
+    const first = (await tokensFor(s, app, browser)).tokens;
+    expect(kidOf(first.id_token!)).toEqual({ alg: "RS256", kid: await rs256() });
+    await s.auth.keys.rotate({ activateInMs: 0 });
+    const second = (await tokensFor(s, app, browser)).tokens;
+    expect(kidOf(second.id_token!).kid).toBe(await rs256());
+    expect(kidOf(second.id_token!).kid).not.toBe(kidOf(first.id_token!).kid);
+  });
+});
+
 describe("refusals", () => {
   it("a replayed code: refused, and the tokens of its grant revoked", async () => {
     const s = await startProvider();
@@ -252,6 +293,11 @@ describe("refusals", () => {
     const res = await browser.request(unknown.href);
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
+    // Ids no row can hold (PostgreSQL refuses a NUL in a query) are unknown ones too, never a 500.
+    unknown.searchParams.set("client_id", "no\u0000such");
+    expect((await browser.request(unknown.href)).status).toBe(400);
+    expect((await tokenRequest(s, app, { grant_type: "refresh_token", refresh_token: "nul\u0000token" })).body.error).toBe("invalid_grant");
+    expect(s.errors).toEqual([]);
 
     const { tokens } = await tokensFor(s, app, browser);
     await s.auth.oidc.revokeClient(app.client.id, { via: "cli" });

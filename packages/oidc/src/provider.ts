@@ -58,7 +58,7 @@ export function buildProvider(auth: Auth, settings: ProviderSettings, jwks: JWK[
     subjectTypes: ["public"],
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "none"],
     enabledJWA: {
-      idTokenSigningAlgValues: jwks.some((k) => k.alg === "ES256") ? ["RS256", "ES256"] : ["RS256"],
+      idTokenSigningAlgValues: ["RS256", ...(["ES256", "EdDSA"] as const).filter((alg) => jwks.some((k) => k.alg === alg))],
       userinfoSigningAlgValues: ["RS256"],
       clientAuthSigningAlgValues: [],
     },

@@ -232,3 +232,21 @@ export interface OidcClient {
 }
 
 export type NewOidcClient = Omit<OidcClient, "revokedAt">;
+/** An asymmetric algorithm the service signs JWTs with (sessions/signing-keys.ts in core). */
+export type SigningAlg = "ES256" | "EdDSA" | "RS256";
+
+/**
+ * A key the service signs JWTs with. Its private half is sealed under AUTH_SECRET by core (the
+ * store never sees it in clear); its public half is published. A key is its algorithm's
+ * signing key from `activatesAt` until a newer one of the same algorithm activates, and
+ * verifies until core retires it.
+ */
+export interface SigningKeyRecord {
+  kid: string;
+  alg: SigningAlg;
+  /** The public JWK, as JSON. */
+  publicJwk: string;
+  sealedPrivateKey: string;
+  createdAt: number;
+  activatesAt: number;
+}

@@ -18,6 +18,7 @@ import type {
   OutboxMessage,
   SecondFactor,
   Session,
+  SigningKeyRecord,
   User,
 } from "./records";
 
@@ -282,6 +283,12 @@ export interface KeyRepository {
    * Two instances keeping one at the same moment both get the same winner.
    */
   keepFirst(name: string, value: string, at: number): Promise<string>;
+  /** Every kept signing key, oldest first (by `createdAt`, then `kid`). */
+  signingKeys(): Promise<SigningKeyRecord[]>;
+  /** Keeps a new signing key; a `kid` already kept is left as it is. */
+  addSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Deletes the signing keys with these kids; how many were deleted. */
+  deleteSigningKeys(kids: readonly string[]): Promise<number>;
 }
 
 export interface SecondFactorRepository {

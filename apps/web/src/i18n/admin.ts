@@ -5,6 +5,7 @@ export const adminMessages = defineMessages({
     title: "Audit log",
     intro: "Sign-ins, codes, PINs, sessions and role changes, newest first. Filter by account, kind or time; the address keeps the filter, so a view can be shared with another admin.",
     jumpToRole: "Change a user's role",
+    jumpToApps: "Apps that sign in with this service",
 
     // Refused: signed in, but not an admin.
     forbiddenTitle: "Admins only",
@@ -140,6 +141,7 @@ export const adminMessages = defineMessages({
     title: "Log audit",
     intro: "Aktivitas masuk, kode, PIN, sesi, dan perubahan peran, terbaru di atas. Saring menurut akun, jenis, atau waktu; alamat halaman menyimpan saringan, sehingga tampilannya bisa dibagikan ke admin lain.",
     jumpToRole: "Ubah peran pengguna",
+    jumpToApps: "Aplikasi yang masuk dengan layanan ini",
 
     forbiddenTitle: "Khusus admin",
     forbiddenText: "Log audit hanya untuk administrator, dan akun Anda bukan administrator.",

@@ -1,13 +1,12 @@
-import { createCipheriv, createDecipheriv, generateKeyPair as generateKeyPairCb, randomBytes } from "node:crypto";
+import { generateKeyPair as generateKeyPairCb } from "node:crypto";
 import { promisify } from "node:util";
 import type { Store } from "@authsvc/store";
-import { deriveKey } from "../crypto/secrets";
+import { openText, SealError, sealText } from "../crypto/sealed-text";
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
 /** The name the key is kept under; the sealing key is bound to it too. */
 const KEY_NAME = "firebase-service-account";
-const VERSION = "v1";
 
 export class SharedKeyError extends Error {
   constructor(message: string) {
@@ -16,28 +15,14 @@ export class SharedKeyError extends Error {
   }
 }
 
-/**
- * Sealed with AES-256-GCM under a key derived from AUTH_SECRET: a copy of the database (a
- * backup, a replica) does not give away the key that signs Firebase tokens, and every
- * instance, holding the same AUTH_SECRET, can open it.
- */
-function seal(secret: string, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", deriveKey(secret, `sealed-key:${KEY_NAME}`), iv);
-  cipher.setAAD(Buffer.from(KEY_NAME));
-  const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
-}
+/** Sealed under AUTH_SECRET (crypto/sealed-text.ts): a copy of the database does not give away the key that signs Firebase tokens. */
+const seal = (secret: string, plain: string): string => sealText(secret, KEY_NAME, plain);
 
 function open(secret: string, sealed: string): string {
-  const [version, iv, tag, body] = sealed.split(".");
-  if (version !== VERSION || !iv || !tag || body === undefined) throw new SharedKeyError(`the kept Firebase key is in an unknown format`);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", deriveKey(secret, `sealed-key:${KEY_NAME}`), Buffer.from(iv, "base64url"));
-    decipher.setAAD(Buffer.from(KEY_NAME));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
-  } catch {
+    return openText(secret, KEY_NAME, sealed);
+  } catch (err) {
+    if (err instanceof SealError && err.reason === "format") throw new SharedKeyError(`the kept Firebase key is in an unknown format`);
     throw new SharedKeyError(
       "the Firebase key kept in the database was sealed with another AUTH_SECRET: start with the AUTH_SECRET the other instances use, or set FIREBASE_SERVICE_ACCOUNT",
     );

@@ -3,6 +3,7 @@ import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
 import type { AuthOptions } from "../options";
 import { FIXED_WINDOWS_SEC } from "../limits/rate-limit";
+import { retireKeys } from "../sessions/signing-keys";
 
 /**
  * The scheduled purge: what the store no longer needs is deleted, and what it keeps for a
@@ -26,10 +27,12 @@ import { FIXED_WINDOWS_SEC } from "../limits/rate-limit";
  * - Audit events are deleted after `retention.auditDays` (0: kept for ever).
  * - The OpenID provider's rows (codes, tokens, grants, its sessions and interactions) are
  *   deleted `retention.graceSec` after they expired; its reads already ignore them once expired.
+ * - A replaced signing key is deleted once no token it signed can still be alive
+ *   (sessions/signing-keys.ts `retireKeys`).
  */
 
 /** Rows each step changed, by step. */
-export type PurgeReport = Record<PurgeStep, number>;
+export type PurgeReport = Record<PurgeStep | "signingKeys", number>;
 
 export interface PurgeOptions {
   /** Rows per statement. */
@@ -71,6 +74,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
     outboxDeleted: 0,
     auditEvents: 0,
     oidcModels: 0,
+    signingKeys: 0,
   };
   // Each step reads the clock anew: a long backlog must not purge by a stale "now".
   const cutoffs = (): PurgeCutoffs => {
@@ -87,7 +91,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
       redacted: REDACTED,
     };
   };
-  const steps = Object.keys(report) as PurgeStep[];
+  const steps = Object.keys(report).filter((s) => s !== "signingKeys") as PurgeStep[];
   for (const step of steps) {
     if (step === "auditEvents" && retention.auditDays === 0) continue;
     for (;;) {
@@ -97,6 +101,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
       await nextTick();
     }
   }
+  report.signingKeys = (await retireKeys(ctx)).length;
   return report;
 }
 

@@ -60,7 +60,11 @@ describe("OpenID clients", () => {
     const admin = await auth.authenticate(boss.token);
     expect((await auth.adminListOidcClients(admin)).map((c) => c.id)).toEqual([client.id]);
     expect(await auth.oidc.liveClient(client.id)).toBeDefined();
-    await auth.adminRevokeOidcClient(admin, client.id, { ip: "192.0.2.1" });
+    // A sign-in long ago is no proof for it: step-up first.
+    await auth.ctx.store.sessions.markAuthenticated(admin.session!.id, Date.now() - 60 * 60_000);
+    expect((await authError(auth.adminRevokeOidcClient(await auth.authenticate(boss.token), client.id))).code).toBe("STEP_UP_REQUIRED");
+    await auth.ctx.store.sessions.markAuthenticated(admin.session!.id, Date.now());
+    await auth.adminRevokeOidcClient(await auth.authenticate(boss.token), client.id, { ip: "192.0.2.1" });
     expect(await auth.oidc.liveClient(client.id)).toBeUndefined();
     expect((await authError(auth.adminRevokeOidcClient(admin, client.id))).code).toBe("NOT_FOUND");
     expect((await authError(auth.oidc.revokeClient("nobody", { via: "cli" }))).code).toBe("NOT_FOUND");

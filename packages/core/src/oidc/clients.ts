@@ -4,6 +4,8 @@ import type { AuthContext, RequestMeta } from "../context";
 import { hmac, randomToken, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
 import { requireAdmin } from "../admin/admin";
+import { requireRecentProof } from "../factors/step-up";
+import { requireSession } from "../sessions/authenticate";
 import type { Principal } from "../sessions/authenticate";
 
 /**
@@ -81,6 +83,9 @@ function cleanUris(uris: readonly string[], field: string, publicClient: boolean
   return [...new Set(uris)];
 }
 
+/** Ids we make are base64url; anything else names no client (and never reaches a query: PostgreSQL refuses a NUL). */
+const isClientId = (id: unknown): id is string => typeof id === "string" && /^[A-Za-z0-9_-]{1,200}$/.test(id);
+
 export const hashClientSecret = (ctx: AuthContext, secret: string): string => hmac(ctx.keys.oidcClientSecret, secret);
 
 /** Whether `presented` is the secret whose hash is kept, in constant time. */
@@ -124,13 +129,13 @@ export async function listClients(ctx: AuthContext): Promise<OidcClientView[]> {
  * no such client or it was already revoked.
  */
 export async function revokeClient(ctx: AuthContext, clientId: string, by: { userId?: number; via: "cli" | "admin" }, meta?: RequestMeta): Promise<void> {
-  if (!clientId || clientId.length > 200 || !(await ctx.store.oidcClients.revoke(clientId, ctx.now()))) throw new AuthError("NOT_FOUND");
+  if (!isClientId(clientId) || !(await ctx.store.oidcClients.revoke(clientId, ctx.now()))) throw new AuthError("NOT_FOUND");
   await audit(ctx, { kind: "oidc_client_revoked", userId: by.userId ?? null, meta, detail: { clientId, via: by.via } });
 }
 
 /** A client the provider may serve: registered and not revoked. */
 export async function liveClient(ctx: AuthContext, clientId: string): Promise<OidcClient | undefined> {
-  if (!clientId || clientId.length > 200) return undefined;
+  if (!isClientId(clientId)) return undefined;
   const client = await ctx.store.oidcClients.byId(clientId);
   return client && client.revokedAt === null ? client : undefined;
 }
@@ -140,8 +145,10 @@ export async function adminListClients(ctx: AuthContext, principal: Principal): 
   return listClients(ctx);
 }
 
+/** Like every admin change that locks people out of something, it needs the admin's own step-up. */
 export async function adminRevokeClient(ctx: AuthContext, principal: Principal, clientId: string, meta?: RequestMeta): Promise<void> {
   const p = requireAdmin(principal);
+  requireRecentProof(ctx, requireSession(p).session);
   return revokeClient(ctx, clientId, { userId: p.user.id, via: "admin" }, meta);
 }
 

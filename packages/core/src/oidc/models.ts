@@ -19,7 +19,7 @@ export interface OidcModels {
 
 /** Ids the library makes are short; a longer one was never issued, and is not looked up. */
 const ID_MAX = 512;
-const plausible = (id: unknown): id is string => typeof id === "string" && id.length > 0 && id.length <= ID_MAX;
+const plausible = (id: unknown): id is string => typeof id === "string" && id.length > 0 && id.length <= ID_MAX && !id.includes("\u0000");
 
 export function oidcModels(ctx: AuthContext): OidcModels {
   const repo = () => ctx.store.oidc;

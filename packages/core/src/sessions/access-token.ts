@@ -2,9 +2,7 @@ import type { Session, User } from "@authsvc/store";
 import type { AuthContext } from "../context";
 import { hmac, safeEqual } from "../crypto/secrets";
 import { AuthError } from "../errors";
-
-const TYP = "at+jwt";
-const CLOCK_SKEW_SEC = 60;
+import { accessTokenKey, ACCESS_TOKEN_TYP, encodeHeader, KEY_CLOCK_SKEW_SEC, readKeys, signWith, verifiedWith } from "./signing-keys";
 
 export interface AccessClaims {
   sub: string;
@@ -20,13 +18,14 @@ export interface AccessClaims {
 }
 
 const encodePart = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
-const HEADER = encodePart({ alg: "HS256", typ: TYP });
+const HMAC_HEADER = encodeHeader({ alg: "HS256", typ: ACCESS_TOKEN_TYP });
 
 /**
- * Signs with a synchronous HMAC, like verifyAccessToken checks: jose's SignJWT goes through
- * WebCrypto (a key import and a sign job on libuv's pool, behind any queued work) for the
- * same bytes. The claims are in the order SignJWT wrote them, so tokens are byte for byte
- * what jose made (access-token.test.ts compares the two).
+ * Signs synchronously (node:crypto), like verifyAccessToken checks: jose's SignJWT goes
+ * through WebCrypto (a key import and a sign job on libuv's pool, behind any queued work) for
+ * the same bytes. HS256 with AUTH_SECRET's derived key, or ES256 / EdDSA with the current kept
+ * key, named by `kid` (options.tokenAlg). The claims are in the order SignJWT wrote them, so
+ * tokens are byte for byte what jose made (access-token.test.ts compares the two).
  */
 export async function signAccessToken(
   ctx: AuthContext,
@@ -45,8 +44,13 @@ export async function signAccessToken(
     iat,
     exp,
   };
-  const signed = `${HEADER}.${encodePart(payload)}`;
-  return { token: `${signed}.${hmac(ctx.keys.accessToken, signed)}`, expiresAt: exp * 1000 };
+  if (ctx.options.tokenAlg === "HS256") {
+    const signed = `${HMAC_HEADER}.${encodePart(payload)}`;
+    return { token: `${signed}.${hmac(ctx.keys.accessToken, signed)}`, expiresAt: exp * 1000 };
+  }
+  const key = await accessTokenKey(ctx);
+  const signed = `${key.accessTokenHeader}.${encodePart(payload)}`;
+  return { token: `${signed}.${signWith(key, signed)}`, expiresAt: exp * 1000 };
 }
 
 const decodePart = (part: string): unknown => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
@@ -66,10 +70,13 @@ export const looksLikeJwt = (token: string): boolean => {
 export const VERIFIED_TOKENS_KEPT = 10_000;
 
 /**
- * Verifies with a synchronous HMAC rather than jose's WebCrypto path: WebCrypto runs on the
- * libuv pool, where password hashing queues, and a token check must never wait behind it.
- * The algorithm is pinned by accepting only the header this module writes (HS256 and our
- * `typ`), compared as text: nothing of a token is decoded before its signature holds.
+ * Verifies synchronously (node:crypto) rather than through jose's WebCrypto path: WebCrypto
+ * runs on the libuv pool, where password hashing queues, and a token check must never wait
+ * behind it. The algorithm and key are pinned by accepting only the headers this service
+ * writes, compared as text: HS256's, and each kept key's (its alg, our `typ`, its kid), so
+ * nothing of a token is decoded before its signature holds and no header picks its own
+ * algorithm. Every header is accepted whatever options.tokenAlg is now, so a change of
+ * algorithm does not end the tokens already out.
  *
  * What does not change with time (the signature, the header, issuer, audience and claim
  * types) is checked once per token and remembered by the token's exact text, which only the
@@ -85,7 +92,7 @@ export function verifyAccessToken(ctx: AuthContext, token: string, opts: { allow
     cache.set(token, claims);
   }
   const now = Math.floor(ctx.now() / 1000);
-  if (claims.iat > now + CLOCK_SKEW_SEC) throw new AuthError("UNAUTHORIZED");
+  if (claims.iat > now + KEY_CLOCK_SKEW_SEC) throw new AuthError("UNAUTHORIZED");
   if (!opts.allowExpired && claims.exp <= now) throw new AuthError("UNAUTHORIZED");
   return claims;
 }
@@ -97,8 +104,7 @@ function signedClaims(ctx: AuthContext, token: string): AccessClaims {
   const [h, p, sig] = parts as [string, string, string];
   let claims: AccessClaims;
   try {
-    if (h !== HEADER) throw new Error("alg");
-    if (!safeEqual(hmac(ctx.keys.accessToken, `${h}.${p}`), sig)) throw new Error("sig");
+    if (!signatureHolds(ctx, h, `${h}.${p}`, sig)) throw new Error("sig");
     claims = decodePart(p) as AccessClaims;
   } catch {
     throw new AuthError("UNAUTHORIZED");
@@ -116,4 +122,22 @@ function signedClaims(ctx: AuthContext, token: string): AccessClaims {
     throw new AuthError("UNAUTHORIZED");
   }
   return Object.freeze(claims);
+}
+
+/**
+ * A header no kept key has may be a key another instance has just added (read again, at most
+ * once a second); such a token is refused until then, which a key's activation delay makes
+ * a case that does not happen (signing-keys.ts).
+ */
+const UNKNOWN_HEADER_READ_MS = 1_000;
+
+function signatureHolds(ctx: AuthContext, header: string, input: string, sig: string): boolean {
+  if (header === HMAC_HEADER) return safeEqual(hmac(ctx.keys.accessToken, input), sig);
+  const set = ctx.signingKeys.set;
+  const key = set?.byHeader.get(header);
+  if (key) return verifiedWith(key, input, sig);
+  if (!set || ctx.now() - set.readAt >= UNKNOWN_HEADER_READ_MS) {
+    readKeys(ctx).catch((err: unknown) => ctx.log.error({ err: err instanceof Error ? err.message : String(err) }, "signing key read failed"));
+  }
+  return false;
 }

@@ -181,6 +181,16 @@ export const keptKeys = pgTable("kept_keys", {
   createdAt: ms("created_at").notNull(),
 });
 
+/** Keys that sign JWTs (ES256, EdDSA, RS256): the public JWK, the private key sealed by core. */
+export const signingKeys = pgTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg", { enum: ["ES256", "EdDSA", "RS256"] }).notNull(),
+  publicJwk: text("public_jwk").notNull(),
+  sealedPrivateKey: text("sealed_private_key").notNull(),
+  createdAt: ms("created_at").notNull(),
+  activatesAt: ms("activates_at").notNull(),
+});
+
 export const secondFactors = pgTable(
   "second_factors",
   {

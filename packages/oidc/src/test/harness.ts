@@ -21,11 +21,20 @@ afterEach(async () => {
  * Auth; the web session is the `authsvc_session` cookie holding any token core accepts, as on
  * the real server (plain HTTP, so the cookie's plain name).
  */
-export async function startProvider(options: Parameters<typeof createTestAuth>[0] = {}) {
+export async function startProvider(options: Parameters<typeof createTestAuth>[0] = {}, publicUrl?: string) {
   const t = createTestAuth(options);
+  const keyRefresh = await t.auth.keys.start();
   const mounted: { handler?: ReturnType<typeof createOidcHandler> } = {};
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
+    // The key set is the API's to publish (packages/api's handler does the same).
+    if (path === "/.well-known/jwks.json") {
+      void t.auth.keys.jwks().then((set) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(set));
+      });
+      return;
+    }
     if (mounted.handler!.handles(req.method ?? "GET", path)) mounted.handler!.handle(req, res, path);
     else {
       res.statusCode = 404;
@@ -33,11 +42,12 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The issuer is the public URL; the server is reached at its own address (as behind a proxy).
+  const issuer = publicUrl ?? address;
   const errors: unknown[] = [];
   const handler = (mounted.handler = createOidcHandler(t.auth, {
     issuer,
-    secure: () => false,
     meta: (req) => ({ ip: req.socket.remoteAddress, userAgent: req.headers["user-agent"] }),
     async signedIn(req): Promise<Principal | null> {
       const token = sessionCookie(req);
@@ -51,11 +61,11 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
     onError: (err) => errors.push(err),
   }));
   closers.push(async () => {
-    handler.close();
+    await keyRefresh.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  return { ...t, issuer, handler, errors };
+  return { ...t, issuer, address, handler, errors };
 }
 
 export type Started = Awaited<ReturnType<typeof startProvider>>;
