@@ -10,6 +10,7 @@ import {
   isSecure,
   readSessionCookie,
   requestMeta,
+  sessionCookie,
   wellFormedHost,
   type DevOutboxMode,
   type PlainAnswer,
@@ -188,6 +189,15 @@ async function main(): Promise<void> {
     issuer: env.publicUrl,
     signedIn: (req) => signedIn({ get: (name) => headerOf(req, name) }, secureRequest(req)),
     meta: (req) => requestMeta({ get: (name) => headerOf(req, name) }, { remoteAddress: req.socket.remoteAddress }, env.trustProxy),
+    signOut(req, res) {
+      const secure = secureRequest(req);
+      const headers = { get: (name: string) => headerOf(req, name) };
+      res.appendHeader("set-cookie", sessionCookie("", 0, secure));
+      const meta = requestMeta(headers, { remoteAddress: req.socket.remoteAddress }, env.trustProxy);
+      void signedIn(headers, secure)
+        .then((principal) => principal && auth.logout(principal, meta))
+        .catch((err: unknown) => logger.warn({ err }, "the web session could not be ended at an OpenID logout"));
+    },
     onError: (err, path) => logger.error({ err, path }, "the OpenID provider failed"),
   });
   registerBridge({

@@ -75,6 +75,9 @@ test("an application signs a person in through our pages, then refreshes and log
     await expectAccessible(page);
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(`${rp.base}/bye?state=bye-state`);
+    // Signed out of this service on this browser as well.
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/login\?next=/);
     await context.close();
   } finally {
     await rp.close();
@@ -104,7 +107,7 @@ test("the consent page speaks Indonesian, and a refusal goes back to the applica
 });
 
 test("an admin sees the registered apps and revokes one; it then signs nobody in", async ({ browser }) => {
-  const name = `Revoked App ${Date.now().toString(36)}`;
+  const name = `Old Shop ${Date.now().toString(36)}`;
   const { clientId } = registerApplication(name, "https://revoked.example/cb", "https://revoked.example/");
   const context = await newContext(browser);
   const admin = await signUpByApi(context, newAccount("oidcadmin"));

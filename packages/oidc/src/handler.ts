@@ -18,6 +18,13 @@ export interface OidcHandlerOptions {
    * each request: cheap, and the same array while the set holds.
    */
   keys?: () => Promise<JWK[]>;
+  /**
+   * Ends the web session a request carries: RP-initiated logout, confirmed, signs the person out
+   * of this service on this browser too, not only out of the provider's own session. Called
+   * while the answer is being made: it sets its cookie on `res` at once, and ends the session
+   * in the background.
+   */
+  signOut?: (req: IncomingMessage, res: ServerResponse) => void;
   onError?: (err: unknown, pathname: string) => void;
 }
 
@@ -65,6 +72,10 @@ export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): Oidc
     const provider = buildProvider(auth, { issuer }, jwks);
     // Its address and scheme are the server's to say (trusted proxies only): see `normalise`.
     provider.proxy = true;
+    provider.on("end_session.success", (ctx: { req: IncomingMessage; res: ServerResponse; oidc: { params?: { logout?: unknown } } }) => {
+      // Only the confirmed logout ("Sign out"), not "stay signed in".
+      if (ctx.oidc.params?.logout) options.signOut?.(ctx.req, ctx.res);
+    });
     built = { jwks, kids: kidsOf(jwks), provider, callback: provider.callback() };
     return built;
   };

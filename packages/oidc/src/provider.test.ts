@@ -138,6 +138,9 @@ describe("the authorization code flow", () => {
     expect(done.status).toBe(303);
     const back = await browser.follow(done.headers.get("location")!);
     expect(back).toBe("https://shop.example/bye?state=s1");
+    // Signed out of this service on this browser too.
+    expect(browser.cookies.has("authsvc_session")).toBe(false);
+    await expect.poll(() => s.auth.authenticate(ana.token).then(() => "live", () => "ended")).toBe("ended");
   });
 
   it("works for a public client with PKCE and no secret", async () => {

@@ -59,6 +59,11 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
       }
     },
     onError: (err) => errors.push(err),
+    signOut(req, res) {
+      res.appendHeader("set-cookie", "authsvc_session=; Max-Age=0; Path=/; HttpOnly");
+      const token = sessionCookie(req);
+      if (token) void t.auth.authenticate(decodeURIComponent(token)).then((p) => t.auth.logout(p), (err: unknown) => errors.push(err));
+    },
   }));
   closers.push(async () => {
     await keyRefresh.stop();
