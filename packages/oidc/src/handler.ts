@@ -51,6 +51,10 @@ const ACTION = /^\/oidc\/interaction\/([\w-]{1,64})\/(login|confirm|abort)$/;
 export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): OidcHandler {
   const issuer = new URL(options.issuer).origin;
   const keys = options.keys ?? (() => auth.keys.privateJwks());
+  const signedInAccount = async (req: IncomingMessage) => {
+    const principal = await options.signedIn(req);
+    return principal ? String(principal.user.id) : null;
+  };
   const onError = options.onError ?? (() => {});
 
   interface Built {
@@ -69,7 +73,7 @@ export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): Oidc
   const current = async (): Promise<Built> => {
     const jwks = await keys();
     if (built && (built.jwks === jwks || built.kids === kidsOf(jwks))) return built;
-    const provider = buildProvider(auth, { issuer }, jwks);
+    const provider = buildProvider(auth, { issuer, signedInAccount }, jwks);
     // Its address and scheme are the server's to say (trusted proxies only): see `normalise`.
     provider.proxy = true;
     provider.on("end_session.success", (ctx: { req: IncomingMessage; res: ServerResponse; oidc: { params?: { logout?: unknown } } }) => {

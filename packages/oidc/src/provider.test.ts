@@ -184,6 +184,22 @@ describe("the authorization code flow", () => {
     expect(callback).toContain("code=");
   });
 
+  it("signs nobody in from the provider's session once they signed out of this service", async () => {
+    const s = await startProvider();
+    const app = await application(s);
+    const { browser, ana } = await signedInBrowser(s);
+    await tokensFor(s, app, browser);
+    // Still signed in here: prompt=none works (the grant covers the scopes asked).
+    const silent = await authorization(app.config, { prompt: "none", scope: "openid email" });
+    expect(new URL(await browser.follow(silent.url)).searchParams.get("code")).toBeTruthy();
+    await s.auth.logout(await s.auth.authenticate(ana.token));
+    const after = await authorization(app.config, { prompt: "none", scope: "openid email" });
+    expect(new URL(await browser.follow(after.url)).searchParams.get("error")).toBe("login_required");
+    const page = await browser.follow((await authorization(app.config, { scope: "openid email" })).url);
+    expect(page).toMatch(/\/oidc\/interaction\//);
+    expect((await s.handler.interactionView(new URL(page).pathname.split("/").pop()!, null))?.prompt).toBe("login");
+  });
+
   it("ends with access_denied when the person says no", async () => {
     const s = await startProvider();
     const app = await application(s);

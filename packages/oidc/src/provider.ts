@@ -1,6 +1,7 @@
 import type { Auth } from "@authsvc/core";
 import { OIDC_SCOPE_CLAIMS } from "@authsvc/core";
-import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
+import type { IncomingMessage } from "node:http";
+import Provider, { interactionPolicy, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
 import { storeAdapter } from "./adapter";
 import { clientStore, keepSecretsHashed } from "./clients";
 import { logoutPage, logoutDonePage, errorPage } from "./pages";
@@ -15,6 +16,29 @@ export const PATHS = {
 export interface ProviderSettings {
   /** The service's public origin (PUBLIC_URL): the issuer, and the base of every endpoint. */
   issuer: string;
+  /** The account signed in to this service on the request's browser (its web session), or null. */
+  signedInAccount(req: IncomingMessage): Promise<string | null>;
+}
+
+/**
+ * The library's prompts, and one more reason to sign in: the provider's own session lasts as
+ * long as the person stays signed in to this service on that browser, as that account. Signed
+ * out here (or signed in as someone else), an application's next request asks again (or, with
+ * prompt=none, answers login_required) instead of signing them in from a session they ended.
+ */
+function interactionPolicyFor(settings: ProviderSettings) {
+  const policy = interactionPolicy.base();
+  policy.get("login")!.checks.add(
+    new interactionPolicy.Check("web_session", "the End-User is no longer signed in to this service as this account", "login_required", async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      // Nobody in the provider's session: the library's no_session check asks already.
+      if (!accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      // The interaction that just signed in resolved it.
+      if (ctx.oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      return (await settings.signedInAccount(ctx.req)) === accountId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 /**
@@ -100,7 +124,7 @@ export function buildProvider(auth: Auth, settings: ProviderSettings, jwks: JWK[
       challenge: "/oidc/challenge",
       credential: "/oidc/credential",
     },
-    interactions: { url: (_ctx, interaction) => `${PATHS.interaction}${interaction.uid}` },
+    interactions: { policy: interactionPolicyFor(settings), url: (_ctx, interaction) => `${PATHS.interaction}${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
