@@ -22,4 +22,5 @@ export type { StepUpProof } from "./factors/step-up";
 export type { SecondStepProof } from "./factors/second-step";
 export type { CeremonyStart, PasskeyAssertion } from "./factors/passkeys";
 export type { SessionView } from "./flows/session-flows";
-export { relyingPartyProblem } from "./options";
+export { eventsWebhookProblem, relyingPartyProblem } from "./options";
+export { EVENT_TYPES, type EventType } from "./events/emit";
