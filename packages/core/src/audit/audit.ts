@@ -29,7 +29,7 @@ export function audit(ctx: AuthContext, e: AuditInput): Promise<void> {
     userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
     detail: e.detail ?? null,
   });
-  return ctx.options.events === null ? written : written.then(() => writeEvent(ctx, e, at));
+  return ctx.options.events ? written.then(() => writeEvent(ctx, e, at)) : written;
 }
 
 /** `+62881829915` -> `+62******915`, `ana@example.com` -> `a**@example.com`: enough to tell, not to use. */

@@ -222,7 +222,7 @@ describe("events: passwords and factors", () => {
 });
 
 describe("events: lockouts", () => {
-  it("wrong passwords, wrong codes, a PIN locked, wrong second steps: each lockout once", async () => {
+  it("wrong passwords, wrong codes, a PIN locked: each lockout once", async () => {
     const t = eventsAuth();
     const s = await signUp(t.auth, { email: EMAIL, username: "ana" });
     const { max: passwordMax } = t.auth.options.limits.loginFailuresPerIdentifier;
