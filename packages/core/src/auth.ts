@@ -3,6 +3,7 @@ import { consoleLogger, createContext, type AuthContext, type Logger } from "./c
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
+import { eventWebhookTransport } from "./events/webhook";
 import { settled } from "./later";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
 import { createFirebaseSigner } from "./firebase/custom-token";
@@ -52,8 +53,10 @@ const bind =
  */
 export function createAuth(init: CreateAuthInit) {
   const options = resolveOptions(init.options);
+  // The event channel's transport follows from the options; a test may put its own in its place.
+  const events = options.events ? { event: eventWebhookTransport(options.events) } : {};
   const ctx: AuthContext = {
-    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }, init.hasher),
+    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...events, ...init.transports }, init.hasher),
     ...(init.newCode ? { newCode: init.newCode } : {}),
   };
   const firebase = createFirebaseSigner(options);

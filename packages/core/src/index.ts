@@ -22,5 +22,6 @@ export type { StepUpProof } from "./factors/step-up";
 export type { SecondStepProof } from "./factors/second-step";
 export type { CeremonyStart, PasskeyAssertion } from "./factors/passkeys";
 export type { SessionView } from "./flows/session-flows";
-export { relyingPartyProblem } from "./options";
+export { eventsWebhookProblem, relyingPartyProblem } from "./options";
 export { JWKS_MAX_AGE_SEC, KEY_ACTIVATION_DELAY_MS, KEY_REFRESH_MS, TOKEN_ALGS, type TokenAlg } from "./sessions/signing-keys";
+export { EVENT_TYPES, type EventType } from "./events/emit";
