@@ -159,11 +159,14 @@ async function main(): Promise<void> {
       rateLimitScale: env.rateLimitScale,
       retention: { auditDays: env.auditRetentionDays },
       tokenAlg: env.tokenAlg,
+      events: env.eventsWebhook ?? null,
     },
   });
   // The signing keys a first start lacks are made before the first request, then read every few seconds.
   const keyRefresh = await auth.keys.start();
   if (env.trustedProxies.length) logger.info({ trustedProxies: env.trustedProxies }, "X-Forwarded-For, X-Forwarded-Proto and X-Request-Id are read from these proxies only (TRUST_PROXY)");
+  // The URL's origin only: a receiver's path or query may carry a token of its own.
+  if (env.eventsWebhook) logger.info({ to: new URL(env.eventsWebhook.url).origin }, "events are signed and sent to this webhook (AUTH_EVENTS_WEBHOOK_URL)");
   if (env.rateLimitScale !== 1) logger.warn({ rateLimitScale: env.rateLimitScale }, "every rate limit is scaled (AUTH_RATE_LIMIT_SCALE): for load tests only");
   const api = createApiHandler(auth, { trustProxy: env.trustProxy, devOutbox: env.devOutbox });
   const worker = auth.startDeliveryWorker();

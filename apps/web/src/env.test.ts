@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "./env";
 
 const SECRET = "s".repeat(32);
+/** Standard Webhooks' form: whsec_ and a 32-byte key in base64. */
+const EVENTS_SECRET = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
 let cwd: string;
 
 beforeEach(() => {
@@ -67,6 +69,8 @@ describe("loadEnv", () => {
         MAIL_FROM: "Acme <no-reply@acme.example>",
         SMS_WEBHOOK_URL: "https://sms.example.com/send",
         SMS_WEBHOOK_SECRET: "0123456789abcdef0123",
+        AUTH_EVENTS_WEBHOOK_URL: "https://hooks.example.com/authsvc",
+        AUTH_EVENTS_WEBHOOK_SECRET: EVENTS_SECRET,
         LOG_LEVEL: "warn",
         NODE_ENV: "production",
         AUTH_RATE_LIMIT_SCALE: "1000",
@@ -96,6 +100,7 @@ describe("loadEnv", () => {
       firebaseServiceAccount: "/etc/firebase.json",
       smtp: { url: "smtp://mailer:pw@mail.example.com:587", from: "Acme <no-reply@acme.example>" },
       smsWebhook: { url: "https://sms.example.com/send", secret: "0123456789abcdef0123" },
+      eventsWebhook: { url: "https://hooks.example.com/authsvc", secret: EVENTS_SECRET },
       logLevel: "warn",
       nodeEnv: "production",
       rateLimitScale: 1000,
@@ -119,6 +124,34 @@ describe("loadEnv", () => {
   it("reads AUTH_TOKEN_ALG, HS256 when unset", () => {
     expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).tokenAlg).toBe("HS256");
     expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_TOKEN_ALG: "ES256" }, cwd).tokenAlg).toBe("ES256");
+  });
+
+  it("reads the events webhook, both halves or neither, and refuses a secret not in Standard Webhooks' form without echoing it", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET }, cwd).eventsWebhook).toBeUndefined();
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "http://127.0.0.1:9000/events", AUTH_EVENTS_WEBHOOK_SECRET: EVENTS_SECRET }, cwd).eventsWebhook).toEqual({
+      url: "http://127.0.0.1:9000/events",
+      secret: EVENTS_SECRET,
+    });
+    expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "https://hooks.example.com/e" })).toEqual([
+      "AUTH_EVENTS_WEBHOOK_SECRET must be set when AUTH_EVENTS_WEBHOOK_URL is (it signs every event)",
+    ]);
+    expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_SECRET: EVENTS_SECRET })).toEqual([
+      "AUTH_EVENTS_WEBHOOK_URL must be set when AUTH_EVENTS_WEBHOOK_SECRET is (where to send events)",
+    ]);
+    expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "ftp://hooks.example.com/e", AUTH_EVENTS_WEBHOOK_SECRET: EVENTS_SECRET })).toEqual([
+      'AUTH_EVENTS_WEBHOOK_URL must be an http:// or https:// URL (got "ftp://hooks.example.com/e")',
+    ]);
+    const short = `whsec_${Buffer.from("sixteen-byte-key").toString("base64")}`;
+    const raw = "a-plain-secret-that-is-long-enough-0123456789";
+    for (const secret of [short, raw]) {
+      const problems = problemsFor({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "https://hooks.example.com/e", AUTH_EVENTS_WEBHOOK_SECRET: secret });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^AUTH_EVENTS_WEBHOOK_URL \/ AUTH_EVENTS_WEBHOOK_SECRET: /);
+      expect(problems[0]).not.toContain(secret.replace("whsec_", ""));
+    }
+    expect(problemsFor({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "https://hooks.example.com/e", AUTH_EVENTS_WEBHOOK_SECRET: short })[0]).toMatch(/at least 24 bytes \(it has 16\)/);
+    // Events are not a delivery of codes: the dev outbox stays as it was.
+    expect(loadEnv({ AUTH_SECRET: SECRET, AUTH_EVENTS_WEBHOOK_URL: "https://hooks.example.com/e", AUTH_EVENTS_WEBHOOK_SECRET: EVENTS_SECRET }, cwd).devOutbox).toBe("local");
   });
 
   it("reads AUTH_AUDIT_RETENTION_DAYS as whole days, 0 meaning for ever", () => {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { DevOutboxMode } from "@authsvc/api";
-import { defaultOptions, loadOrCreateSecret, relyingPartyProblem, TOKEN_ALGS, type AuthOptionsInput, type TokenAlg } from "@authsvc/core";
+import { defaultOptions, eventsWebhookProblem, loadOrCreateSecret, relyingPartyProblem, TOKEN_ALGS, type AuthOptionsInput, type TokenAlg } from "@authsvc/core";
 import { databasePath, databaseUrlWithoutSecrets, isPostgresUrl } from "@authsvc/db";
 import { compileTrustProxy, TRUST_PROXY_NAMES, type TrustProxy } from "@authsvc/api/trust-proxy";
 
@@ -46,6 +46,8 @@ export interface Env {
   smtp: { url: string; from: string } | undefined;
   /** SMS through the operator's signed webhook; absent: SMS goes to the outbox only. */
   smsWebhook: { url: string; secret: string } | undefined;
+  /** Signed event webhooks (Standard Webhooks); absent: no event is written. */
+  eventsWebhook: { url: string; secret: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
   nodeEnv: "development" | "production" | "test" | undefined;
   /** Audit events older than this many days are deleted; 0 keeps them for ever. */
@@ -181,6 +183,11 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3, { error: "MAIL_FROM must be a sender address, like \"Acme\" <no-reply@acme.example>" }).optional(),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "SMS_WEBHOOK_URL must be an http:// or https:// URL" }).optional(),
   SMS_WEBHOOK_SECRET: z.string().min(16, { error: "SMS_WEBHOOK_SECRET must be at least 16 characters" }).optional(),
+  AUTH_EVENTS_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, error: "AUTH_EVENTS_WEBHOOK_URL must be an http:// or https:// URL" })
+    .optional(),
+  // Its form (whsec_ and base64, long enough) is core's rule: see eventsWebhook below.
+  AUTH_EVENTS_WEBHOOK_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "LOG_LEVEL must be debug, info, warn or error" }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], {
     error: "NODE_ENV must be development, production or test",
@@ -204,7 +211,7 @@ type Parsed = z.infer<typeof schema>;
 /** Echoing a rejected secret into logs would leak it; say how long it was instead. */
 function shown(name: string, value: string | undefined): string {
   if (value === undefined) return "";
-  if (name === "AUTH_SECRET" || name === "SMS_WEBHOOK_SECRET") return ` (got ${value.length} characters)`;
+  if (name === "AUTH_SECRET" || name === "SMS_WEBHOOK_SECRET" || name === "AUTH_EVENTS_WEBHOOK_SECRET") return ` (got ${value.length} characters)`;
   if (name === "SMTP_URL") return ""; // may carry the mail password
   if (name === "DATABASE_URL" && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     // The password masked, in the userinfo and the query; a URL that does not parse is not
@@ -263,7 +270,20 @@ function halfConfigured(v: Parsed): string[] {
   if (v.MAIL_FROM && !v.SMTP_URL) problems.push("SMTP_URL must be set when MAIL_FROM is (the server that sends the email)");
   if (v.SMS_WEBHOOK_URL && !v.SMS_WEBHOOK_SECRET) problems.push("SMS_WEBHOOK_SECRET must be set when SMS_WEBHOOK_URL is (it signs every request)");
   if (v.SMS_WEBHOOK_SECRET && !v.SMS_WEBHOOK_URL) problems.push("SMS_WEBHOOK_URL must be set when SMS_WEBHOOK_SECRET is (where to send SMS)");
+  if (v.AUTH_EVENTS_WEBHOOK_URL && !v.AUTH_EVENTS_WEBHOOK_SECRET) {
+    problems.push("AUTH_EVENTS_WEBHOOK_SECRET must be set when AUTH_EVENTS_WEBHOOK_URL is (it signs every event)");
+  }
+  if (v.AUTH_EVENTS_WEBHOOK_SECRET && !v.AUTH_EVENTS_WEBHOOK_URL) {
+    problems.push("AUTH_EVENTS_WEBHOOK_URL must be set when AUTH_EVENTS_WEBHOOK_SECRET is (where to send events)");
+  }
   return problems;
+}
+
+/** Both events webhook settings set: the secret in the form core signs with (core's rule, eventsWebhookProblem). */
+function eventsWebhook(v: Parsed): string[] {
+  if (!v.AUTH_EVENTS_WEBHOOK_URL || !v.AUTH_EVENTS_WEBHOOK_SECRET) return [];
+  const problem = eventsWebhookProblem(v.AUTH_EVENTS_WEBHOOK_URL, v.AUTH_EVENTS_WEBHOOK_SECRET);
+  return problem ? [`AUTH_EVENTS_WEBHOOK_URL / AUTH_EVENTS_WEBHOOK_SECRET: ${problem}`] : [];
 }
 
 /**
@@ -290,7 +310,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     }
     throw new EnvError(problems);
   }
-  const problems = [...engineProblems(result.data), ...halfConfigured(result.data), ...relyingParty(result.data)];
+  const problems = [...engineProblems(result.data), ...halfConfigured(result.data), ...relyingParty(result.data), ...eventsWebhook(result.data)];
   if (problems.length) throw new EnvError(problems);
   return settle(result.data, source, cwd);
 }
@@ -332,6 +352,8 @@ function settle(v: Parsed, source: Record<string, string | undefined>, cwd: stri
     firebaseServiceAccount: v.FIREBASE_SERVICE_ACCOUNT,
     smtp: v.SMTP_URL && v.MAIL_FROM ? { url: v.SMTP_URL, from: v.MAIL_FROM } : undefined,
     smsWebhook: v.SMS_WEBHOOK_URL && v.SMS_WEBHOOK_SECRET ? { url: v.SMS_WEBHOOK_URL, secret: v.SMS_WEBHOOK_SECRET } : undefined,
+    eventsWebhook:
+      v.AUTH_EVENTS_WEBHOOK_URL && v.AUTH_EVENTS_WEBHOOK_SECRET ? { url: v.AUTH_EVENTS_WEBHOOK_URL, secret: v.AUTH_EVENTS_WEBHOOK_SECRET } : undefined,
     logLevel: v.LOG_LEVEL,
     nodeEnv: v.NODE_ENV,
     rateLimitScale: v.AUTH_RATE_LIMIT_SCALE,

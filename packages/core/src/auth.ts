@@ -3,6 +3,7 @@ import { consoleLogger, createContext, type AuthContext, type Logger } from "./c
 import { embeddedTransports, type Transports } from "./delivery/transport";
 import { startDeliveryWorker } from "./delivery/deliver";
 import { listOutbox } from "./delivery/outbox";
+import { eventWebhookTransport } from "./events/webhook";
 import { settled } from "./later";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
 import { createFirebaseSigner } from "./firebase/custom-token";
@@ -56,8 +57,10 @@ const bind =
  */
 export function createAuth(init: CreateAuthInit) {
   const options = resolveOptions(init.options);
+  // The event channel's transport follows from the options; a test may put its own in its place.
+  const events = options.events ? { event: eventWebhookTransport(options.events) } : {};
   const ctx: AuthContext = {
-    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...init.transports }, init.hasher),
+    ...createContext(init.store, options, init.logger ?? consoleLogger, { ...embeddedTransports, ...events, ...init.transports }, init.hasher),
     ...(init.newCode ? { newCode: init.newCode } : {}),
   };
   const firebase = createFirebaseSigner(options);
@@ -159,6 +162,7 @@ export function createAuth(init: CreateAuthInit) {
       clientSecretMatches: bind(ctx, oidcClients.clientSecretMatches),
       accountClaims: bind(ctx, oidcAccountClaims),
       recordConsent: bind(ctx, oidcClients.recordConsent),
+      recordTokenReuse: bind(ctx, oidcClients.recordTokenReuse),
       models: oidcModels(ctx),
       /** Keys the provider signs its cookies with, the same on every instance. */
       cookieKeys: (): string[] => [deriveKey(options.secret, "oidc-cookies").export().toString("base64url")],

@@ -1,6 +1,6 @@
 import { LIVE_CHALLENGES_READ } from "@authsvc/store";
 import { describe, expect, it } from "vitest";
-import { defaultOptions, resolveOptions } from "./options";
+import { defaultOptions, eventsWebhookProblem, resolveOptions } from "./options";
 
 const secret = "x".repeat(32);
 
@@ -72,5 +72,32 @@ describe("the passkey relying party", () => {
     expect(() => resolveOptions({ secret, webauthn: { rpId: "other.example", origins: ["https://login.bank.example"] } })).toThrow(/"other.example"/);
     expect(() => resolveOptions({ secret, webauthn: { rpId: "bank.example", origins: ["https://login.bank.example/path"] } })).toThrow(/origin only/);
     expect(resolveOptions({ secret, webauthn: { rpId: "bank.example", origins: ["https://login.bank.example", "https://app.bank.example"] } }).webauthn.unavailable).toBeNull();
+  });
+});
+
+describe("the events webhook", () => {
+  const key = (bytes: number) => `whsec_${Buffer.alloc(bytes, 7).toString("base64")}`;
+  const url = "https://hooks.example/authsvc";
+
+  it("is off by default, and on with a URL and a secret, its timeout filled in", () => {
+    expect(resolveOptions({ secret }).events).toBeNull();
+    expect(resolveOptions({ secret, events: { url, secret: key(32) } }).events).toEqual({ url, secret: key(32), timeoutMs: 10_000 });
+    expect(resolveOptions({ secret, events: { url, secret: key(24), timeoutMs: 500 } }).events).toEqual({ url, secret: key(24), timeoutMs: 500 });
+  });
+
+  it("refuses a URL that is not http(s), a secret not in whsec_ and base64, or one too short, never naming the secret", () => {
+    const problem = (u: string, s: string) => eventsWebhookProblem(u, s);
+    expect(problem("ftp://hooks.example", key(32))).toMatch(/http:\/\/ or https:\/\//);
+    expect(problem("not a url", key(32))).toMatch(/http:\/\/ or https:\/\//);
+    expect(problem(url, Buffer.alloc(32, 7).toString("base64"))).toMatch(/whsec_/);
+    expect(problem(url, "whsec_not*base64!")).toMatch(/whsec_/);
+    expect(problem(url, "whsec_abc")).toMatch(/whsec_/);
+    expect(problem(url, key(23))).toMatch(/at least 24 bytes \(it has 23\)/);
+    expect(problem(url, key(24))).toBeNull();
+    expect(problem("http://127.0.0.1:9000/events", key(64))).toBeNull();
+    const leaky = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ";
+    expect(problem(url, leaky)).not.toContain(leaky.slice(6));
+    expect(() => resolveOptions({ secret, events: { url, secret: key(16) } })).toThrow(/at least 24 bytes/);
+    expect(() => resolveOptions({ secret, events: { url, secret: key(32), timeoutMs: 0 } })).toThrow(/timeoutMs/);
   });
 });

@@ -156,9 +156,22 @@ export interface AuthOptions {
    * For load tests from one address (`pnpm bench`), never for production traffic.
    */
   rateLimitScale: number;
+  /**
+   * Signed event webhooks (events/): where the service POSTs what happened to accounts and
+   * sessions, signed as Standard Webhooks says with `secret` (`whsec_` and base64), and how
+   * long one POST may take. Null: no event is written at all.
+   */
+  events: EventsWebhook | null;
 }
 
-export type AuthOptionsInput = Pick<AuthOptions, "secret"> & DeepPartial<Omit<AuthOptions, "secret">>;
+export interface EventsWebhook {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+}
+
+export type AuthOptionsInput = Pick<AuthOptions, "secret"> &
+  DeepPartial<Omit<AuthOptions, "secret" | "events">> & { events?: (Omit<EventsWebhook, "timeoutMs"> & Partial<EventsWebhook>) | null };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -209,7 +222,11 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
   retention: { auditDays: 365, outboxDays: 30, graceSec: 24 * 3600 },
   rateLimitScale: 1,
+  events: null,
 };
+
+/** One POST of an event: a receiver should answer at once and do its work later. */
+const EVENTS_TIMEOUT_MS = 10_000;
 
 function merge<T>(base: T, over: unknown): T {
   if (over === undefined || over === null || typeof base !== "object" || base === null || Array.isArray(over)) {
@@ -248,6 +265,13 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
     if (!(Number.isInteger(value) && value > 0)) throw new Error(`oidc.${name} must be a whole number of seconds, 1 or more`);
   }
   if (!TOKEN_ALGS.includes(options.tokenAlg)) throw new Error(`tokenAlg must be one of ${TOKEN_ALGS.join(", ")}`);
+  if (options.events) {
+    const { url, secret, timeoutMs = EVENTS_TIMEOUT_MS } = options.events;
+    const problem = eventsWebhookProblem(url, secret);
+    if (problem) throw new Error(problem);
+    if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new Error("events.timeoutMs must be a whole number of milliseconds, 1 or more");
+    options.events = { url, secret, timeoutMs };
+  }
   const scale = options.rateLimitScale;
   if (!(typeof scale === "number" && Number.isFinite(scale) && scale > 0)) {
     throw new Error("rateLimitScale must be a positive number");
@@ -295,5 +319,31 @@ export function relyingPartyProblem(rpId: string, origins: readonly string[]): s
     const id = rpId.toLowerCase();
     if (host !== id && !host.endsWith(`.${id}`)) return `the passkey RP id "${rpId}" is neither the host of "${origin}" nor a parent domain of it`;
   }
+  return null;
+}
+
+/** The fewest bytes an events webhook secret may have: the Standard Webhooks spec's smallest key. */
+export const EVENTS_SECRET_MIN_BYTES = 24;
+
+/**
+ * Why an events webhook would not work, or null: an http(s) URL, and a secret in the Standard
+ * Webhooks form (`whsec_` and the key in base64) of at least EVENTS_SECRET_MIN_BYTES. The
+ * server's settings check (AUTH_EVENTS_WEBHOOK_URL, AUTH_EVENTS_WEBHOOK_SECRET) says the same at
+ * start. Never names the secret itself.
+ */
+export function eventsWebhookProblem(url: string, secret: string): string | null {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return "the events webhook URL must be an http:// or https:// URL";
+  const key = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : null;
+  if (key === null || key.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(key)) {
+    return "the events webhook secret must be whsec_ followed by the key in base64 (Standard Webhooks' form), like one made by: echo whsec_$(openssl rand -base64 32)";
+  }
+  const bytes = Buffer.from(key, "base64").length;
+  if (bytes < EVENTS_SECRET_MIN_BYTES) return `the events webhook secret's key must be at least ${EVENTS_SECRET_MIN_BYTES} bytes (it has ${bytes})`;
   return null;
 }

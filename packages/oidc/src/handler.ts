@@ -80,6 +80,16 @@ export function createOidcHandler(auth: Auth, options: OidcHandlerOptions): Oidc
       // Only the confirmed logout ("Sign out"), not "stay signed in".
       if (ctx.oidc.params?.logout) options.signOut?.(ctx.req, ctx.res);
     });
+    // A replayed code or refresh token: refused and its grant revoked by the library; recorded here.
+    provider.on("grant.error", (ctx, err) => {
+      const what = err.error_detail === "authorization code already consumed" ? "authorization_code" : err.error_detail === "refresh token already used" ? "refresh_token" : null;
+      if (!what) return;
+      const accountId = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken)?.accountId;
+      const userId = accountId && /^\d{1,10}$/.test(accountId) ? Number(accountId) : null;
+      auth.oidc
+        .recordTokenReuse(userId, ctx.oidc.client?.clientId ?? "", what, options.meta(ctx.req))
+        .catch((e: unknown) => onError(e, "audit of a replayed token"));
+    });
     built = { jwks, kids: kidsOf(jwks), provider, callback: provider.callback() };
     return built;
   };

@@ -120,6 +120,9 @@ describe("the authorization code flow", () => {
     // The rotated-out refresh token, used again: refused, and the whole grant revoked.
     const replay = await tokenRequest(s, app, { grant_type: "refresh_token", refresh_token: tokens.refresh_token! });
     expect(replay).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    await expect.poll(async () => (await s.auth.ctx.store.audit.list({ kind: "oidc_token_reuse", limit: 5 })).map((e) => [e.userId, e.detail])).toEqual([
+      [ana.user.id, { clientId: app.client.id, what: "refresh_token" }],
+    ]);
     expect(await userinfoStatus(s, refreshed.access_token)).toBe(401);
     expect((await tokenRequest(s, app, { grant_type: "refresh_token", refresh_token: refreshed.refresh_token! })).status).toBe(400);
 
@@ -249,6 +252,9 @@ describe("refusals", () => {
     const again = await tokenRequest(s, app, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: start.verifier });
     expect(again).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
     expect(await userinfoStatus(s, tokens.access_token)).toBe(401);
+    await expect.poll(async () => (await s.auth.ctx.store.audit.list({ kind: "oidc_token_reuse", limit: 5 })).map((e) => e.detail)).toEqual([
+      { clientId: app.client.id, what: "authorization_code" },
+    ]);
     expect((await tokenRequest(s, app, { grant_type: "refresh_token", refresh_token: tokens.refresh_token! })).status).toBe(400);
   });
 

@@ -126,9 +126,15 @@ export type NewAuditEvent = Omit<AuditEvent, "id">;
 
 export type OutboxStatus = "queued" | "sending" | "sent" | "failed";
 
+/**
+ * A message to a person (SMS, email), or an event for the operator's webhook (core's
+ * events/): the same outbox gives both their retries and their one sender across instances.
+ */
+export type OutboxChannel = CodeChannel | "event";
+
 export interface OutboxMessage {
   id: number;
-  channel: CodeChannel;
+  channel: OutboxChannel;
   to: string;
   purpose: string;
   subject: string | null;

@@ -236,7 +236,10 @@ export interface OutboxRepository {
   markSent(id: number, attempts: number, at: number, redact: boolean): Promise<void>;
   /** `retryAt` null: given up (and redacted). */
   markFailed(id: number, attempts: number, error: string, retryAt: number | null): Promise<void>;
-  /** Newest first; `to` matched exactly as stored. */
+  /**
+   * The messages to people (SMS and email, never an event), newest first; `to` matched
+   * exactly as stored. What the dev outbox shows.
+   */
   list(to: string | undefined, limit: number): Promise<OutboxMessage[]>;
 }
 

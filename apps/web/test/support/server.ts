@@ -27,7 +27,7 @@ export { freePort };
 /** A clean environment: nothing from the developer's shell may change what is tested. */
 export function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", ...extra };
-  for (const key of ["AUTH_SECRET", "DATABASE_URL", "DATABASE_POOL_SIZE", "FIREBASE_SERVICE_ACCOUNT", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "AUTH_RP_ID", "AUTH_RP_ORIGINS", "TRUST_PROXY", "VITEST"]) {
+  for (const key of ["AUTH_SECRET", "DATABASE_URL", "DATABASE_POOL_SIZE", "FIREBASE_SERVICE_ACCOUNT", "AUTH_DEV_OUTBOX", "PUBLIC_URL", "AUTH_RP_ID", "AUTH_RP_ORIGINS", "TRUST_PROXY", "AUTH_EVENTS_WEBHOOK_URL", "AUTH_EVENTS_WEBHOOK_SECRET", "VITEST"]) {
     if (!(key in extra)) delete env[key];
   }
   return env;

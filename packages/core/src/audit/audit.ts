@@ -1,4 +1,5 @@
 import type { AuthContext, RequestMeta } from "../context";
+import { writeEvent } from "../events/emit";
 import type { AuditKind } from "../vocabulary";
 
 export type { AuditKind } from "../vocabulary";
@@ -12,10 +13,15 @@ export interface AuditInput {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** Writes the event through the context's store: inside a transaction, it commits or rolls back with the work it records. */
+/**
+ * Writes the event through the context's store: inside a transaction, it commits or rolls back
+ * with the work it records. So does its webhook event (events/emit.ts), when the audit row is
+ * one and a webhook is configured; with none, an audit costs what it always did.
+ */
 export function audit(ctx: AuthContext, e: AuditInput): Promise<void> {
-  return ctx.store.audit.insert({
-    at: ctx.now(),
+  const at = ctx.now();
+  const written = ctx.store.audit.insert({
+    at,
     kind: e.kind,
     outcome: e.outcome ?? "ok",
     userId: e.userId ?? null,
@@ -23,6 +29,7 @@ export function audit(ctx: AuthContext, e: AuditInput): Promise<void> {
     userAgent: e.meta?.userAgent?.slice(0, 256) ?? null,
     detail: e.detail ?? null,
   });
+  return ctx.options.events ? written.then(() => writeEvent(ctx, e, at)) : written;
 }
 
 /** `+62881829915` -> `+62******915`, `ana@example.com` -> `a**@example.com`: enough to tell, not to use. */

@@ -43,7 +43,8 @@ const play = () => (played ??= playFlows());
 
 async function playFlows(): Promise<void> {
   const clock = fakeClock();
-  t = createTestAuth();
+  // Events on: their rows (outbox, channel "event") are read with everything else.
+  t = createTestAuth({ events: { url: "http://127.0.0.1:9/events", secret: `whsec_${Buffer.alloc(32, 1).toString("base64")}` } });
   const { auth } = t;
   const keep = <S extends { token: string; tokenType: string }>(s: S): S => {
     tokens.add(s.token);
@@ -133,6 +134,13 @@ describe("nothing secret is kept where it should not be", () => {
       }
       if (code !== null) expect(String(text)).toContain(String(code));
     }
+  });
+
+  it("event rows hold no password, PIN, code, token or hash, in their payload either", async () => {
+    await play();
+    const events = (await tableRows(t, "outbox")).filter((r) => r.channel === "event");
+    expect(new Set(events.map((r) => r.purpose))).toEqual(new Set(["user.created", "user.verified", "session.created", "session.revoked", "password.changed"]));
+    for (const row of events) expect(findSecrets(JSON.stringify(row)), JSON.stringify(row)).toEqual([]);
   });
 
   it("no table stores a password or PIN in clear", async () => {

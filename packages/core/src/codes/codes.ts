@@ -252,7 +252,7 @@ async function check(ctx: AuthContext, sel: CodeSelector, code: string): Promise
   const after = await hitLimit(ctx, lockKey, failureLimit(ctx));
   await audit(ctx, { kind: "code_failed", outcome: "fail", userId, meta: sel.meta, detail });
   if (left <= 0 || after.count >= max) {
-    await audit(ctx, { kind: "lockout", outcome: "fail", userId, meta: sel.meta, detail: { ...detail, what: "code" } });
+    await audit(ctx, { kind: "lockout", outcome: "fail", userId, meta: sel.meta, detail: { ...detail, what: "code", seconds: after.retryAfterSec } });
     return { ok: false, error: new AuthError("TOO_MANY_ATTEMPTS", { retryAfterSec: after.retryAfterSec, attemptsLeft: 0 }) };
   }
   return { ok: false, error: new AuthError("INVALID_CODE", { attemptsLeft: Math.min(left, max - after.count) }) };

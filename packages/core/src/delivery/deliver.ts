@@ -1,4 +1,4 @@
-import type { OutboxMessage } from "@authsvc/store";
+import type { OutboxChannel, OutboxMessage } from "@authsvc/store";
 import { maskDestination } from "../audit/audit";
 import { every, type Background } from "../background";
 import type { AuthContext } from "../context";
@@ -34,6 +34,21 @@ export const MAX_ATTEMPTS = 5;
 /** Wait before the n-th retry: 5 s, 15 s, 45 s, 135 s. */
 export const retryDelayMs = (attempts: number): number => 5_000 * 3 ** Math.max(0, attempts - 1);
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/**
+ * Waits before the retries of an event (events/), the Standard Webhooks spec's suggested
+ * schedule: a code is of no use minutes later, but a receiver that was down for hours still
+ * wants what happened meanwhile.
+ */
+export const EVENT_RETRY_DELAYS_MS: readonly number[] = [5_000, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR];
+
+/** The wait before the next try after `attempts` tries of a message on `channel`, or null: given up. */
+export function nextRetryDelayMs(channel: OutboxChannel, attempts: number): number | null {
+  if (channel === "event") return EVENT_RETRY_DELAYS_MS[attempts - 1] ?? null;
+  return attempts >= MAX_ATTEMPTS ? null : retryDelayMs(attempts);
+}
+
 /**
  * One try through the channel's transport; the row records the outcome: sent, or failed
  * with the reason and when to try again.
@@ -41,7 +56,8 @@ export const retryDelayMs = (attempts: number): number => 5_000 * 3 ** Math.max(
 async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   const transport = ctx.transports[row.channel];
   const attempts = row.attempts + 1;
-  const where = { outboxId: row.id, channel: row.channel, to: maskDestination(row.to), purpose: row.purpose, transport: transport.name, attempts };
+  const to = row.channel === "event" ? {} : { to: maskDestination(row.to) };
+  const where = { outboxId: row.id, channel: row.channel, ...to, purpose: row.purpose, transport: transport.name, attempts };
   try {
     await transport.send(row);
     await ctx.store.outbox.markSent(row.id, attempts, ctx.now(), !keepsText(transport));
@@ -50,9 +66,10 @@ async function attempt(ctx: AuthContext, row: OutboxMessage): Promise<boolean> {
   } catch (err) {
     // The provider's words only: a transport never puts the message itself in an error.
     const reason = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-    const giveUp = attempts >= MAX_ATTEMPTS;
+    const delay = nextRetryDelayMs(row.channel, attempts);
+    const giveUp = delay === null;
     // Given up (no retry time), the store redacts it: only a message that may still go out keeps its text.
-    await ctx.store.outbox.markFailed(row.id, attempts, reason, giveUp ? null : ctx.now() + retryDelayMs(attempts));
+    await ctx.store.outbox.markFailed(row.id, attempts, reason, giveUp ? null : ctx.now() + delay);
     ctx.log.error({ ...where, reason, willRetry: !giveUp }, "message delivery failed");
     return false;
   }
@@ -147,6 +164,10 @@ async function stillUseful(ctx: AuthContext, row: OutboxMessage): Promise<boolea
  * however many instances run, each message has one sender at a time. Returns how many were sent.
  */
 export async function retryPending(ctx: AuthContext, limit = 20): Promise<number> {
+  return (await claimAndSend(ctx, limit)).sent;
+}
+
+async function claimAndSend(ctx: AuthContext, limit: number): Promise<{ claimed: number; sent: number }> {
   const now = ctx.now();
   const due = await ctx.store.outbox.claimDue(now, now + CLAIM_MS, limit);
   let sent = 0;
@@ -157,10 +178,16 @@ export async function retryPending(ctx: AuthContext, limit = 20): Promise<number
     }
     if (await attempt(ctx, row)) sent++;
   }
-  return sent;
+  return { claimed: due.length, sent };
 }
 
-/** Retries in the background until stopped. */
-export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000): Background {
-  return every(ctx, intervalMs, "delivery worker", () => retryPending(ctx));
+/**
+ * Retries in the background until stopped. A pass takes batches until one comes back short:
+ * events (events/) are sent by the worker alone, and a busy minute writes more of them than
+ * one batch an interval would carry.
+ */
+export function startDeliveryWorker(ctx: AuthContext, intervalMs = 2_000, limit = 20): Background {
+  return every(ctx, intervalMs, "delivery worker", async () => {
+    while ((await claimAndSend(ctx, limit)).claimed === limit);
+  });
 }

@@ -181,8 +181,12 @@ async function checkSecondStep<T>(
         ? await acceptPasskey(ctx, input.passkey, userId, meta)
         : await acceptRecoveryCode(ctx, userId, input.recoveryCode);
   if (!ok) {
-    await hitLimit(ctx, failureKey(userId, requester.key), limit);
+    const after = await hitLimit(ctx, failureKey(userId, requester.key), limit);
     await audit(ctx, { kind: "second_factor_failed", outcome: "fail", userId, meta, detail: { how, attemptsLeft: left } });
+    // The try that fills the requester's budget locks it out of this account's second step.
+    if (after.count === limit.max) {
+      await audit(ctx, { kind: "lockout", outcome: "fail", userId, meta, detail: { what: "second_factor", seconds: after.retryAfterSec } });
+    }
     throw new AuthError(how === "passkey" ? "PASSKEY_REFUSED" : "INVALID_CODE", { attemptsLeft: left });
   }
   const user = await ctx.store.users.byId(userId);

@@ -228,6 +228,8 @@ export async function completeRegistration(
       await tx.store.challenges.supersedeLive("signup", c.destination, tx.now());
       await tx.store.challenges.dropSignupPayloads(c.destination);
       await audit(tx, { kind: "signup", userId: user.id, meta, detail: { method: "email_code" } });
+      // The code proved the email as the account was made.
+      await audit(tx, { kind: "email_verified", userId: user.id, meta });
       return { user, session: await openSession(tx, user, t, meta, "signup") };
   });
   return issueToken(ctx, user, session, t);

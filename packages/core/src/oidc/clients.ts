@@ -156,3 +156,17 @@ export async function adminRevokeClient(ctx: AuthContext, principal: Principal, 
 export async function recordConsent(ctx: AuthContext, userId: number, clientId: string, scopes: readonly string[], meta?: RequestMeta): Promise<void> {
   await audit(ctx, { kind: "oidc_consent", userId, meta, detail: { clientId: clientId.slice(0, 200), scopes: scopes.join(" ").slice(0, 200) } });
 }
+
+/**
+ * A code or a rotated-out refresh token came back: someone holds a copy (the provider refused
+ * it and revoked the grant's tokens). `what` names which; nothing of the token is kept.
+ */
+export async function recordTokenReuse(
+  ctx: AuthContext,
+  userId: number | null,
+  clientId: string,
+  what: "authorization_code" | "refresh_token",
+  meta?: RequestMeta,
+): Promise<void> {
+  await audit(ctx, { kind: "oidc_token_reuse", outcome: "fail", userId, meta, detail: { clientId: clientId.slice(0, 200), what } });
+}

@@ -93,5 +93,6 @@ export async function proveClaim(ctx: AuthContext, user: User, channel: ClaimCha
   const now = ctx.now();
   const created = await createUser(ctx, channel === "email" ? { email: value, emailVerifiedAt: now } : { phone: value, phoneVerifiedAt: now });
   await audit(ctx, { kind: "signup", userId: created.id, meta, detail: { method: channel === "email" ? "email_code" : "phone_code", claimFrom: user.id } });
+  await audit(ctx, { kind: channel === "email" ? "email_verified" : "phone_verified", userId: created.id, meta });
   return { user: created, claimMoved: channel };
 }

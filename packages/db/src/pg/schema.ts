@@ -156,7 +156,7 @@ export const outbox = pgTable(
   "outbox",
   {
     id: growingId(),
-    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    channel: text("channel", { enum: ["sms", "email", "event"] }).notNull(),
     to: text("to").notNull(),
     purpose: text("purpose").notNull(),
     subject: text("subject"),

@@ -147,7 +147,7 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    channel: text("channel", { enum: ["sms", "email"] }).notNull(),
+    channel: text("channel", { enum: ["sms", "email", "event"] }).notNull(),
     to: text("to").notNull(),
     purpose: text("purpose").notNull(),
     subject: text("subject"),

@@ -90,5 +90,16 @@ export function outboxConformance(engine: ConformanceEngine) {
       expect((await store().outbox.list("ANA@example.com", 10)).map((r) => r.id)).toEqual([]);
       expect((await store().outbox.list(undefined, 2)).map((r) => r.id)).toEqual([a2.id, b1.id]);
     });
+
+    it("keeps event rows out of the list, and claims and settles them as any message", async () => {
+      const event = newMessage({ channel: "event", to: "webhook", purpose: "user.created", subject: null, html: null, code: null, text: '{"type":"user.created"}' });
+      const mail = await store().outbox.insertClaimed(newMessage({ to: "webhook" }), T0);
+      const row = await store().outbox.insertClaimed(event, T0);
+      expect((await store().outbox.list(undefined, 10)).map((r) => r.id)).toEqual([mail.id]);
+      expect((await store().outbox.list("webhook", 10)).map((r) => r.id)).toEqual([mail.id]);
+      const claimed = await store().outbox.claimDue(T0, T0 + LEASE, 10);
+      expect(claimed.map((r) => [r.id, r.channel])).toEqual([[mail.id, "email"], [row.id, "event"]]);
+      expect(claimed[1]).toEqual({ ...row, nextAttemptAt: T0 + LEASE });
+    });
   });
 }

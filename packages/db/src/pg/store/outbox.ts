@@ -1,10 +1,11 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import { REDACTED, type OutboxMessage, type OutboxRepository } from "@authsvc/store";
 import { outbox } from "../schema";
 import type { Bound } from "./bound";
 import { execute, first, inserter, named, rows, selectList } from "./statement";
 
 const messageList = selectList(outbox);
+const toPeople = ne(outbox.channel, "event");
 const insertClaimed = inserter("outbox_insert_claimed", outbox, { omit: ["id", "error", "sentAt"], returning: true });
 
 // SKIP LOCKED: workers of other instances claiming at the same moment pass over the rows this
@@ -47,7 +48,8 @@ export function pgOutbox({ on, db }: Bound): OutboxRepository {
       await db()
         .select()
         .from(outbox)
-        .where(to === undefined ? undefined : eq(outbox.to, to))
+        // An event row is the operator's, not a message to a person.
+        .where(to === undefined ? toPeople : and(eq(outbox.to, to), toPeople))
         .orderBy(desc(outbox.id))
         .limit(limit),
   };

@@ -1,5 +1,5 @@
 import { REDACTED, type OutboxRepository } from "@authsvc/store";
-import { and, desc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { outbox } from "../schema";
 import { bare } from "./bare";
@@ -20,6 +20,9 @@ const due = or(
   // Written by a version without claims: taken as claimed by its writer for one lease from its creation.
   and(eq(outbox.status, "queued"), isNull(outbox.sentAt), sql`${outbox.createdAt} + (${p("leaseUntil")} - ${p("at")}) <= ${p("at")}`),
 );
+
+/** The messages `list` shows: an event row is the operator's, not a message to a person. */
+const toPeople = ne(outbox.channel, "event");
 
 // Every code sent writes and settles an outbox row: prepared once per store.
 export function prepareOutbox(db: Db) {
@@ -78,8 +81,8 @@ export function prepareOutbox(db: Db) {
         .set({ status: "failed", attempts: sql`${p("attempts")}`, error: sql`${p("error")}`, nextAttemptAt: null, ...redacted })
         .where(eq(outbox.id, p("id"))),
     ),
-    list: db.select().from(outbox).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
-    listTo: db.select().from(outbox).where(eq(outbox.to, p("to"))).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
+    list: db.select().from(outbox).where(toPeople).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
+    listTo: db.select().from(outbox).where(and(eq(outbox.to, p("to")), toPeople)).orderBy(desc(outbox.id)).limit(p("limit")).prepare(),
   };
 }
 
