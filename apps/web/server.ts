@@ -8,13 +8,17 @@ import {
   createApiHandler,
   devOutboxAnswers,
   isSecure,
+  readSessionCookie,
+  requestMeta,
+  sessionCookie,
   wellFormedHost,
   type DevOutboxMode,
   type PlainAnswer,
   type PlainRequest,
   type TrustProxy,
 } from "@authsvc/api";
-import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport } from "@authsvc/core";
+import { createAuth, sharedServiceAccount, smsWebhookTransport, smtpTransport, type Principal } from "@authsvc/core";
+import { createOidcHandler } from "@authsvc/oidc";
 import { openStore } from "@authsvc/db";
 import { EnvError, loadEnv, type Env } from "./src/env";
 import { accessLog, applyLogLevel, logger, requestContext } from "./src/logger";
@@ -169,10 +173,41 @@ async function main(): Promise<void> {
   // Expired codes, pending registrations, sessions, limit rows, old outbox and audit rows.
   const maintenance = auth.startMaintenance();
   const marks = requestFactMarks();
+  const secureRequest = (req: IncomingMessage) => {
+    const plain = plainRequest(req, "");
+    return isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info);
+  };
+  /** The web session (our session cookie) behind a request's headers, or null: the OpenID provider's sign-in. */
+  const signedIn = async (headers: { get(name: string): string | null | undefined }, secure: boolean): Promise<Principal | null> => {
+    const token = readSessionCookie(headers, secure);
+    if (!token) return null;
+    try {
+      return auth.requireSession(await auth.authenticate(token));
+    } catch {
+      return null;
+    }
+  };
+  // The OpenID Connect provider: discovery, /oidc/* (its interaction page is Next's, below).
+  const oidc = createOidcHandler(auth, {
+    issuer: env.publicUrl,
+    signedIn: (req) => signedIn({ get: (name) => headerOf(req, name) }, secureRequest(req)),
+    meta: (req) => requestMeta({ get: (name) => headerOf(req, name) }, { remoteAddress: req.socket.remoteAddress }, env.trustProxy),
+    signOut(req, res) {
+      const secure = secureRequest(req);
+      const headers = { get: (name: string) => headerOf(req, name) };
+      res.appendHeader("set-cookie", sessionCookie("", 0, secure));
+      const meta = requestMeta(headers, { remoteAddress: req.socket.remoteAddress }, env.trustProxy);
+      void signedIn(headers, secure)
+        .then((principal) => principal && auth.logout(principal, meta))
+        .catch((err: unknown) => logger.warn({ err }, "the web session could not be ended at an OpenID logout"));
+    },
+    onError: (err, path) => logger.error({ err, path }, "the OpenID provider failed"),
+  });
   registerBridge({
     callerFor: (headers) => callerForHeaders(auth, headers, marks.read(headers)),
     devOutboxFor: (headers) => marks.read(headers).devOutbox,
     passkeysOffered: auth.options.webauthn.unavailable === null,
+    oidcInteraction: async (headers, uid) => oidc.interactionView(uid, await signedIn(headers, marks.read(headers).secure)),
   });
   const apiListener = getRequestListener(
     (req, bindings) => api.fetch(req, { remoteAddress: bindings.incoming.socket.remoteAddress }),
@@ -196,6 +231,11 @@ async function main(): Promise<void> {
 
   const serve = (req: IncomingMessage, res: ServerResponse, path: string) => {
     if (closing) res.setHeader("connection", "close"); // keep-alive clients must not pin us open
+    if (oidc.handles(req.method ?? "GET", path)) {
+      setHeaders(res, apiHeaders(secureRequest(req)));
+      oidc.handle(req, res, path);
+      return;
+    }
     if (api.handles(req.method ?? "GET", path)) {
       const plain = plainRequest(req, path);
       setHeaders(res, apiHeaders(isSecure(plain.headers, plain.overTls, env.trustProxy, plain.info)));

@@ -164,6 +164,22 @@ export function apiBoundaries() {
   );
 }
 
+/** Where the OpenID provider's tests and their config live. */
+export const oidcTestFiles = ["**/*.test.ts", "src/test/**", "vitest.config.ts"];
+
+/**
+ * packages/oidc: the OpenID Connect provider (oidc-provider) over core. It knows nothing of the
+ * web app, Next or the HTTP/tRPC translator, and reaches storage only through core.
+ */
+export function oidcBoundaries() {
+  const storage = packages(["@authsvc/db", ...sqlAndDrivers], "packages/oidc stores through core (its Store-backed models), never SQL, Drizzle or a driver.");
+  const testing = packages(testInfrastructure, "Test infrastructure is for the provider's tests and vitest config only: it is a devDependency.");
+  return defineConfig(
+    { rules: { [RULE]: restrict([web, next, api, storage, testing]) } },
+    { files: oidcTestFiles, rules: { [RULE]: restrict([web, next, api, storage]) } },
+  );
+}
+
 /**
  * packages/client: published on its own, so it loads none of our packages (they are never
  * published): it takes the API's and core's types (`import type`), which its build inlines

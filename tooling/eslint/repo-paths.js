@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PACKAGES = ["packages/api", "packages/client", "packages/core", "packages/db", "packages/store", "packages/testing", "apps/web", "bench", "tooling/eslint", "tooling/pg-test-server", "tooling/typescript"];
+const PACKAGES = ["packages/api", "packages/client", "packages/core", "packages/db", "packages/oidc", "packages/store", "packages/testing", "apps/web", "bench", "tooling/eslint", "tooling/pg-test-server", "tooling/typescript"];
 const PATH = /(?<![\w@/.:*-])((?:\.\.?\/)*[A-Za-z0-9_@-][\w.@-]*\/[\w./@-]*\w\.(?:ts|tsx|js|mjs|cjs|md|json|sql|yaml|txt))(?![\w/])/g;
 const SCANNED = /\.(?:md|ts|tsx|js|mjs)$/;
 

@@ -67,6 +67,7 @@ const WELL_FORMED: Record<string, Record<string, unknown>> = {
   "admin.setRole": { userId: 1, role: "customer" },
   "admin.factors": { userId: 1 },
   "admin.resetFactors": { userId: 1 },
+  "admin.revokeOidcClient": { clientId: "abc" },
   "security.startTotp": { name: "Pixel" },
   "security.confirmTotp": { factorId: 1, code: "123456" },
   "security.removeFactor": { factorId: 1 },

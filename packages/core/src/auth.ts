@@ -8,6 +8,10 @@ import { settled } from "./later";
 import { purgeExpired, startMaintenance, type PurgeOptions } from "./maintenance/purge";
 import { createFirebaseSigner } from "./firebase/custom-token";
 import * as admin from "./admin/admin";
+import * as oidcClients from "./oidc/clients";
+import { oidcAccountClaims } from "./oidc/claims";
+import { oidcModels } from "./oidc/models";
+import { deriveKey } from "./crypto/secrets";
 import * as accounts from "./flows/accounts";
 import { firebaseToken } from "./flows/firebase-token";
 import * as passwordLogin from "./flows/password-login";
@@ -147,6 +151,22 @@ export function createAuth(init: CreateAuthInit) {
     listAuditEvents: bind(ctx, admin.listAuditEvents),
     setUserRole: bind(ctx, admin.setUserRole),
     grantAdminFromCli: bind(ctx, admin.grantAdminFromCli),
+    adminListOidcClients: bind(ctx, oidcClients.adminListClients),
+    adminRevokeOidcClient: bind(ctx, oidcClients.adminRevokeClient),
+    /** The OpenID Connect provider's side of the domain (packages/oidc runs the protocol). */
+    oidc: {
+      registerClient: bind(ctx, oidcClients.registerClient),
+      listClients: bind(ctx, oidcClients.listClients),
+      revokeClient: bind(ctx, oidcClients.revokeClient),
+      liveClient: bind(ctx, oidcClients.liveClient),
+      clientSecretMatches: bind(ctx, oidcClients.clientSecretMatches),
+      accountClaims: bind(ctx, oidcAccountClaims),
+      recordConsent: bind(ctx, oidcClients.recordConsent),
+      recordTokenReuse: bind(ctx, oidcClients.recordTokenReuse),
+      models: oidcModels(ctx),
+      /** Keys the provider signs its cookies with, the same on every instance. */
+      cookieKeys: (): string[] => [deriveKey(options.secret, "oidc-cookies").export().toString("base64url")],
+    },
     /** Retries failed messages and sends those a stopped process left queued. */
     startDeliveryWorker: (intervalMs?: number) => startDeliveryWorker(ctx, intervalMs),
     /** One purge pass (maintenance/purge.ts): expired data deleted, secrets no longer needed redacted. */

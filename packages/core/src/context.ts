@@ -49,6 +49,8 @@ export interface AuthContext {
     factorSeal: KeyObject;
     /** Keys the hashes of recovery codes and second-step tickets (factors/). */
     factor: KeyObject;
+    /** Keys the hashes of OpenID client secrets (oidc/clients.ts). */
+    oidcClientSecret: KeyObject;
   };
   now: () => number;
   /** Extra JWT claims by profile name, as the doors registered them (sessions/claims-profiles.ts). */
@@ -82,6 +84,7 @@ export function createContext(
       device: deriveKey(options.secret, "device-token"),
       factorSeal: deriveKey(options.secret, "factor-seal"),
       factor: deriveKey(options.secret, "factor"),
+      oidcClientSecret: deriveKey(options.secret, "oidc-client-secret"),
     },
     // Date.now, read at call time so fake timers in tests move it.
     now: () => Date.now(),

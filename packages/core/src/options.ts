@@ -120,6 +120,21 @@ export interface AuthOptions {
     secondFactorFailures: Limit;
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /**
+   * The OpenID Connect provider (packages/oidc): lifetimes of what it issues. Its access tokens
+   * live `accessTokenTtlSec`, as ours.
+   */
+  oidc: {
+    /** An authorization code: used at once by the application's back end. */
+    codeTtlSec: number;
+    idTokenTtlSec: number;
+    /** A refresh token; each use rotates it, and the chain ends this long after the sign-in. */
+    refreshTokenTtlSec: number;
+    /** A sign-in and consent in progress (the interaction pages). */
+    interactionTtlSec: number;
+    /** The provider's own browser session (it signs out through RP-initiated logout). */
+    sessionTtlSec: number;
+  };
   /** What the scheduled purge keeps (maintenance/purge.ts). */
   retention: {
     /** Audit events older than this many days are deleted; 0 keeps them for ever. */
@@ -202,6 +217,7 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
     passkeyCeremoniesPerIp: { max: 300, windowSec: 15 * 60 },
     secondFactorFailures: { max: 10, windowSec: 15 * 60 },
   },
+  oidc: { codeTtlSec: 60, idTokenTtlSec: 3600, refreshTokenTtlSec: 14 * 24 * 3600, interactionTtlSec: 15 * 60, sessionTtlSec: 14 * 24 * 3600 },
   // OWASP's first argon2id profile: m=19 MiB, t=2, p=1.
   argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
   retention: { auditDays: 365, outboxDays: 30, graceSec: 24 * 3600 },
@@ -244,6 +260,9 @@ export function resolveOptions(input: AuthOptionsInput): AuthOptions {
   const { auditDays, outboxDays, graceSec } = options.retention;
   for (const [name, value, min] of [["auditDays", auditDays, 0], ["outboxDays", outboxDays, 1], ["graceSec", graceSec, 0]] as const) {
     if (!(Number.isInteger(value) && value >= min)) throw new Error(`retention.${name} must be a whole number, ${min} or more`);
+  }
+  for (const [name, value] of Object.entries(options.oidc)) {
+    if (!(Number.isInteger(value) && value > 0)) throw new Error(`oidc.${name} must be a whole number of seconds, 1 or more`);
   }
   if (!TOKEN_ALGS.includes(options.tokenAlg)) throw new Error(`tokenAlg must be one of ${TOKEN_ALGS.join(", ")}`);
   if (options.events) {

@@ -42,6 +42,10 @@ export const AUDIT_KINDS = [
   "recovery_codes_made",
   "recovery_code_used",
   "step_up",
+  "oidc_client_registered",
+  "oidc_client_revoked",
+  "oidc_consent",
+  "oidc_token_reuse",
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

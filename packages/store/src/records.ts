@@ -200,6 +200,44 @@ export interface RecoveryCode {
   usedAt: number | null;
 }
 
+/**
+ * One thing the OpenID Connect provider keeps (oidc-provider's models: a code, an access or
+ * refresh token, a grant, a browser session, an interaction), keyed by its model's name and
+ * id. The payload is the library's, kept as it gives it; the other columns are what it looks
+ * things up by.
+ */
+export interface OidcModel {
+  model: string;
+  id: string;
+  payload: Record<string, unknown>;
+  grantId: string | null;
+  uid: string | null;
+  userCode: string | null;
+  /** Null: lives until destroyed. */
+  expiresAt: number | null;
+  /** A single-use thing (a code, a rotated refresh token) used once. */
+  consumedAt: number | null;
+}
+
+export type NewOidcModel = Omit<OidcModel, "consumedAt">;
+
+/**
+ * An application registered to sign its users in with us (an OpenID Connect relying party).
+ * A confidential one holds a secret, kept here only as a keyed hash; a public one (a mobile or
+ * browser app) has none and must use PKCE.
+ */
+export interface OidcClient {
+  id: string;
+  name: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  kind: "public" | "confidential";
+  secretHash: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export type NewOidcClient = Omit<OidcClient, "revokedAt">;
 /** An asymmetric algorithm the service signs JWTs with (sessions/signing-keys.ts in core). */
 export type SigningAlg = "ES256" | "EdDSA" | "RS256";
 

@@ -15,8 +15,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const sp = await searchParams;
-  const [method, next] = [firstParam(sp.method), firstParam(sp.next)];
-  if (await currentUser()) redirect(safeNext(next));
+  const [method, next, fresh] = [firstParam(sp.method), firstParam(sp.next), firstParam(sp.fresh) === "1"];
+  // `fresh`: an application asked for a new sign-in (OpenID prompt=login, max_age), so the form
+  // is shown even to someone signed in; the new sign-in replaces the browser's session.
+  if (!fresh && (await currentUser())) redirect(safeNext(next));
   const t = loginMessages[await serverLocale()];
   return (
     <div className="stack auth-card">

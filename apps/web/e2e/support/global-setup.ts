@@ -30,6 +30,8 @@ export default async function globalSetup() {
   const service = await launchService(dir, database.env, instancesOf(engine), { publicUrl: true });
   process.env.E2E_BASE_URL = service.base;
   process.env.E2E_DATABASE_URL = database.env.DATABASE_URL;
+  // For the command-line tools a test runs against the service (pnpm oidc:client): SQLite's secret is in its data folder.
+  if (database.env.AUTH_SECRET) process.env.E2E_AUTH_SECRET = database.env.AUTH_SECRET;
   console.log(`browser tests on ${engine}: ${service.base}`);
   return async () => {
     await service.stop();

@@ -5,6 +5,7 @@ export const adminMessages = defineMessages({
     title: "Audit log",
     intro: "Sign-ins, codes, PINs, sessions and role changes, newest first. Filter by account, kind or time; the address keeps the filter, so a view can be shared with another admin.",
     jumpToRole: "Change a user's role",
+    jumpToApps: "Apps that sign in with this service",
 
     // Refused: signed in, but not an admin.
     forbiddenTitle: "Admins only",
@@ -97,6 +98,10 @@ export const adminMessages = defineMessages({
     kind_recovery_codes_made: "Recovery codes made",
     kind_recovery_code_used: "Recovery code used",
     kind_step_up: "Identity confirmed again",
+    kind_oidc_client_registered: "App registered (sign in with)",
+    kind_oidc_client_revoked: "App revoked",
+    kind_oidc_consent: "App allowed",
+    kind_oidc_token_reuse: "App token replayed",
 
     // Role change.
     roleTitle: "Change a user's role",
@@ -136,6 +141,7 @@ export const adminMessages = defineMessages({
     title: "Log audit",
     intro: "Aktivitas masuk, kode, PIN, sesi, dan perubahan peran, terbaru di atas. Saring menurut akun, jenis, atau waktu; alamat halaman menyimpan saringan, sehingga tampilannya bisa dibagikan ke admin lain.",
     jumpToRole: "Ubah peran pengguna",
+    jumpToApps: "Aplikasi yang masuk dengan layanan ini",
 
     forbiddenTitle: "Khusus admin",
     forbiddenText: "Log audit hanya untuk administrator, dan akun Anda bukan administrator.",
@@ -224,6 +230,10 @@ export const adminMessages = defineMessages({
     kind_recovery_codes_made: "Kode pemulihan dibuat",
     kind_recovery_code_used: "Kode pemulihan dipakai",
     kind_step_up: "Identitas dikonfirmasi ulang",
+    kind_oidc_client_registered: "Aplikasi didaftarkan (masuk dengan)",
+    kind_oidc_client_revoked: "Aplikasi dicabut",
+    kind_oidc_consent: "Aplikasi diizinkan",
+    kind_oidc_token_reuse: "Token aplikasi dipakai ulang",
 
     roleTitle: "Ubah peran pengguna",
     roleIntro: "Admin dapat membaca log ini dan mengubah peran. Nasabah memakai aplikasi nasabah; pengguna adalah semua yang lain.",

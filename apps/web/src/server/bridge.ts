@@ -1,4 +1,5 @@
 import type { createCaller } from "@authsvc/api";
+import type { OidcInteractionView } from "@authsvc/oidc";
 
 /**
  * Server components reach the API in-process through this bridge, which server.ts fills in
@@ -12,6 +13,8 @@ export interface ServerBridge {
   devOutboxFor(headers: Headers): boolean;
   /** Whether this site can host passkeys (settings: AUTH_RP_ID, AUTH_RP_ORIGINS, PUBLIC_URL). */
   passkeysOffered: boolean;
+  /** The OpenID sign-in or consent in progress under `uid`, as the request's signed-in person sees it; null when there is none. */
+  oidcInteraction(headers: Headers, uid: string): Promise<OidcInteractionView | null>;
 }
 
 const KEY = Symbol.for("authsvc.serverBridge");

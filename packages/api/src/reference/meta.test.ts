@@ -73,6 +73,8 @@ const SAMPLE: Record<string, (me: { userId: number; otherSessionId: string }) =>
   "admin.setRole": (me) => ({ userId: me.userId, role: "customer" }),
   "admin.factors": (me) => ({ userId: me.userId + 1 }),
   "admin.resetFactors": (me) => ({ userId: me.userId + 1 }),
+  "admin.oidcClients": () => undefined,
+  "admin.revokeOidcClient": () => ({ clientId: "no-such-client" }),
 };
 
 /** The core code a call was refused with, `ok`, or the tRPC code of a refusal that has none. */

@@ -36,4 +36,18 @@ export const adminRouter = {
     .meta({ access: "admin", stepUp: true, errors: ["FORBIDDEN", "STEP_UP_REQUIRED", "USER_NOT_FOUND"] })
     .input(z.object({ userId: z.number().int().positive() }))
     .mutation(({ ctx, input }) => ctx.auth.adminResetFactors(ctx.principal, input.userId, ctx.meta)),
+
+  /** The applications that sign their users in with this service (OpenID Connect), revoked ones too; never a secret. */
+  oidcClients: protectedProcedure
+    .meta({ access: "admin", errors: ["FORBIDDEN"] })
+    .query(({ ctx }) => ctx.auth.adminListOidcClients(ctx.principal)),
+
+  /** Revokes an application: its codes and tokens stop working at once. Needs the admin's own step-up. Audited. */
+  revokeOidcClient: protectedProcedure
+    .meta({ access: "admin", stepUp: true, errors: ["FORBIDDEN", "STEP_UP_REQUIRED", "NOT_FOUND"] })
+    .input(z.object({ clientId: z.string().trim().min(1).max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.auth.adminRevokeOidcClient(ctx.principal, input.clientId, ctx.meta);
+      return { revoked: true as const };
+    }),
 } satisfies TRPCRouterRecord;

@@ -87,6 +87,11 @@ const EVENT_OF: { [K in AuditKind]: Describe | null } = {
   recovery_codes_made: null,
   recovery_code_used: null,
   step_up: null,
+  // The OpenID provider's own records: for the audit log, not (yet) webhook events.
+  oidc_client_registered: null,
+  oidc_client_revoked: null,
+  oidc_consent: null,
+  oidc_token_reuse: null,
 };
 
 /** The event an audit row is, if any. */

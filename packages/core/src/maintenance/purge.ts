@@ -25,6 +25,8 @@ import { retireKeys } from "../sessions/signing-keys";
  * - An authenticator app's enrolment never confirmed (it holds a sealed secret) is deleted
  *   `retention.graceSec` after it could no longer be confirmed.
  * - Audit events are deleted after `retention.auditDays` (0: kept for ever).
+ * - The OpenID provider's rows (codes, tokens, grants, its sessions and interactions) are
+ *   deleted `retention.graceSec` after they expired; its reads already ignore them once expired.
  * - A replaced signing key is deleted once no token it signed can still be alive
  *   (sessions/signing-keys.ts `retireKeys`).
  */
@@ -71,6 +73,7 @@ export async function purgeExpired(ctx: AuthContext, options: PurgeOptions = {})
     outboxRedacted: 0,
     outboxDeleted: 0,
     auditEvents: 0,
+    oidcModels: 0,
     signingKeys: 0,
   };
   // Each step reads the clock anew: a long backlog must not purge by a stale "now".

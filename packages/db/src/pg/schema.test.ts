@@ -119,5 +119,9 @@ describe("the PostgreSQL schema mirrors SQLite's", () => {
     expectTypeOf<typeof postgres.secondFactors.$inferInsert>().toEqualTypeOf<typeof sqlite.secondFactors.$inferInsert>();
     expectTypeOf<typeof postgres.recoveryCodes.$inferSelect>().toEqualTypeOf<typeof sqlite.recoveryCodes.$inferSelect>();
     expectTypeOf<typeof postgres.recoveryCodes.$inferInsert>().toEqualTypeOf<typeof sqlite.recoveryCodes.$inferInsert>();
+    expectTypeOf<typeof postgres.oidcModels.$inferSelect>().toEqualTypeOf<typeof sqlite.oidcModels.$inferSelect>();
+    expectTypeOf<typeof postgres.oidcModels.$inferInsert>().toEqualTypeOf<typeof sqlite.oidcModels.$inferInsert>();
+    expectTypeOf<typeof postgres.oidcClients.$inferSelect>().toEqualTypeOf<typeof sqlite.oidcClients.$inferSelect>();
+    expectTypeOf<typeof postgres.oidcClients.$inferInsert>().toEqualTypeOf<typeof sqlite.oidcClients.$inferInsert>();
   });
 });

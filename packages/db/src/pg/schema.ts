@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * The PostgreSQL twin of ../schema.ts: same tables, columns, names and indexes, so a row reads
@@ -235,3 +235,36 @@ export const recoveryCodes = pgTable(
   },
   (t) => [index("recovery_codes_user_hash").on(t.userId, t.codeHash)],
 );
+
+/** As on SQLite: what the OpenID Connect provider keeps, one table for every model. */
+export const oidcModels = pgTable(
+  "oidc_models",
+  {
+    model: text("model").notNull(),
+    id: text("id").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    grantId: text("grant_id"),
+    uid: text("uid"),
+    userCode: text("user_code"),
+    expiresAt: ms("expires_at"),
+    consumedAt: ms("consumed_at"),
+  },
+  (t) => [
+    primaryKey({ name: "oidc_models_pkey", columns: [t.model, t.id] }),
+    index("oidc_models_grant").on(t.grantId),
+    index("oidc_models_uid").on(t.uid),
+    index("oidc_models_user_code").on(t.userCode),
+    index("oidc_models_expires").on(t.expiresAt),
+  ],
+);
+
+export const oidcClients = pgTable("oidc_clients", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+  postLogoutRedirectUris: jsonb("post_logout_redirect_uris").$type<string[]>().notNull(),
+  kind: text("kind", { enum: ["public", "confidential"] }).notNull(),
+  secretHash: text("secret_hash"),
+  createdAt: ms("created_at").notNull(),
+  revokedAt: ms("revoked_at"),
+});

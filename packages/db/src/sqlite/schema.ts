@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Epoch milliseconds; every timestamp in the store uses this one unit. */
 const ms = (name: string) => integer(name, { mode: "number" });
@@ -245,3 +245,44 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type SecondFactor = typeof secondFactors.$inferSelect;
 export type RecoveryCode = typeof recoveryCodes.$inferSelect;
+
+/**
+ * What the OpenID Connect provider keeps (oidc-provider's models), one table for all of them:
+ * the payload as the library gives it, and the columns it looks rows up by.
+ */
+export const oidcModels = sqliteTable(
+  "oidc_models",
+  {
+    model: text("model").notNull(),
+    id: text("id").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    grantId: text("grant_id"),
+    uid: text("uid"),
+    userCode: text("user_code"),
+    expiresAt: ms("expires_at"),
+    consumedAt: ms("consumed_at"),
+  },
+  // A grant's revocation reads by grant; an interaction is found by its uid; the purge by expiry.
+  (t) => [
+    primaryKey({ columns: [t.model, t.id] }),
+    index("oidc_models_grant").on(t.grantId),
+    index("oidc_models_uid").on(t.uid),
+    index("oidc_models_user_code").on(t.userCode),
+    index("oidc_models_expires").on(t.expiresAt),
+  ],
+);
+
+/** Applications that sign their users in with us; a secret is kept only as its keyed hash. */
+export const oidcClients = sqliteTable("oidc_clients", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+  postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+  kind: text("kind", { enum: ["public", "confidential"] }).notNull(),
+  secretHash: text("secret_hash"),
+  createdAt: ms("created_at").notNull(),
+  revokedAt: ms("revoked_at"),
+});
+
+export type OidcModel = typeof oidcModels.$inferSelect;
+export type OidcClient = typeof oidcClients.$inferSelect;

@@ -8,6 +8,7 @@ import { instanceConformance } from "./instances";
 import { keyConformance } from "./keys";
 import { limitConformance } from "./limits";
 import { maintenanceConformance } from "./maintenance";
+import { oidcConformance } from "./oidc";
 import { outboxConformance } from "./outbox";
 import { sessionConformance } from "./sessions";
 import { transactionConformance } from "./transactions";
@@ -54,6 +55,7 @@ export function describeStoreConformance(engine: ConformanceEngine): void {
     maintenanceConformance(engine);
     keyConformance(engine);
     factorConformance(engine);
+    oidcConformance(engine);
     transactionConformance(engine);
     failureConformance(engine);
     instanceConformance(engine);

@@ -170,6 +170,8 @@ function pgTestStore(): TestStore {
     maintenance: repository("maintenance"),
     keys: repository("keys"),
     factors: repository("factors"),
+    oidc: repository("oidc"),
+    oidcClients: repository("oidcClients"),
     transaction: async (fn) => (await current()).transaction(fn),
     batch: async (fn) => (await current()).batch(fn),
     ready: async () => (await current()).ready(),

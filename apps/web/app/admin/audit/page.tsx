@@ -71,6 +71,9 @@ export default async function AuditPage({ searchParams }: PageProps<"/admin/audi
         <li>
           <a href="#factors-title">{t.jumpToFactors}</a>
         </li>
+        <li>
+          <Link href="/admin/apps">{t.jumpToApps}</Link>
+        </li>
       </ul>
       {ignored.length > 0 ? <FormAlert kind="info">{fill(t.ignored, { names: ignored.join(", ") })}</FormAlert> : null}
 

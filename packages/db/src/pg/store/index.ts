@@ -11,6 +11,7 @@ import { isRetryable } from "./errors";
 import { pgKeys } from "./keys";
 import { pgLimits } from "./limits";
 import { pgMaintenance } from "./maintenance";
+import { pgOidcClients, pgOidcModels } from "./oidc";
 import { pgOutbox } from "./outbox";
 import { lazy, type Bound } from "./bound";
 import { pgSessions, pgTokens } from "./sessions";
@@ -49,7 +50,7 @@ const lookupNames = new Map<string, string[]>();
 function findsNothingWithNul<R extends object>(kind: string, repository: R): R {
   const methods = repository as Record<string, (...a: unknown[]) => unknown>;
   let names = lookupNames.get(kind);
-  if (!names) lookupNames.set(kind, (names = Object.keys(methods).filter((name) => /^(by[A-Z]\w*|latest)$/.test(name))));
+  if (!names) lookupNames.set(kind, (names = Object.keys(methods).filter((name) => /^(by[A-Z]\w*|latest|find\w*)$/.test(name))));
   for (const name of names) {
     const method = methods[name]!;
     methods[name] = (...args) => (args.some(hasNul) ? Promise.resolve(undefined) : method(...args));
@@ -86,6 +87,8 @@ const makers: { [K in keyof Repositories]: (bound: Bound) => Repositories[K] } =
   maintenance: (b) => withoutValuesInErrors(pgMaintenance(b)),
   keys: (b) => withoutValuesInErrors(pgKeys(b)),
   factors: (b) => findsNothingWithNul("factors", pgFactors(b)),
+  oidc: (b) => findsNothingWithNul("oidc", pgOidcModels(b)),
+  oidcClients: (b) => findsNothingWithNul("oidcClients", pgOidcClients(b)),
 };
 
 const repositoryNames = Object.keys(makers) as (keyof Repositories)[];

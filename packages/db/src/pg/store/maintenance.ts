@@ -51,6 +51,9 @@ const steps: Record<PurgeStep, (c: PurgeCutoffs, batch: number) => SQL | null> =
       : sql`
     DELETE FROM audit_events WHERE id IN (
       SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT ${batch}) oldest WHERE at <= ${c.auditCutoff})`,
+  oidcModels: (c, batch) => sql`
+    DELETE FROM oidc_models WHERE (model, id) IN (
+      SELECT model, id FROM oidc_models WHERE expires_at <= ${c.graceCutoff} LIMIT ${batch})`,
 };
 
 export function pgMaintenance({ db }: Bound): MaintenanceRepository {

@@ -7,6 +7,7 @@ import { factorRepository, prepareFactors } from "./factors";
 import { keyRepository, prepareKeys } from "./keys";
 import { limitRepository, prepareLimits } from "./limits";
 import { maintenanceRepository, prepareMaintenance } from "./maintenance";
+import { oidcClientRepository, oidcModelRepository, prepareOidc } from "./oidc";
 import { outboxRepository, prepareOutbox } from "./outbox";
 import { translateError } from "./conflict";
 import { openScopes, Scope } from "./scope";
@@ -26,6 +27,7 @@ function prepareStatements(db: Db) {
     maintenance: prepareMaintenance(db),
     keys: prepareKeys(db),
     factors: prepareFactors(db),
+    oidc: prepareOidc(db),
   };
 }
 
@@ -55,6 +57,8 @@ const makers: { [K in keyof Repositories]: (db: Db, q: Statements, scope: Scope)
   maintenance: (_, q, scope) => maintenanceRepository(q.maintenance, scope),
   keys: (_, q, scope) => keyRepository(q.keys, scope),
   factors: (_, q, scope) => factorRepository(q.factors, scope),
+  oidc: (_, q, scope) => oidcModelRepository(q.oidc, scope),
+  oidcClients: (_, q, scope) => oidcClientRepository(q.oidc, scope),
 };
 
 const repositoryNames = Object.keys(makers) as (keyof Repositories)[];

@@ -52,6 +52,9 @@ export function prepareMaintenance(db: Db): Record<PurgeStep, ReturnType<Db["$cl
       `DELETE FROM audit_events WHERE id IN (
          SELECT id FROM (SELECT id, at FROM audit_events ORDER BY id LIMIT @batch) WHERE at <= @auditCutoff)`,
     ),
+    oidcModels: client.prepare(
+      `DELETE FROM oidc_models WHERE rowid IN (SELECT rowid FROM oidc_models WHERE expires_at <= @graceCutoff LIMIT @batch)`,
+    ),
   };
 }
 

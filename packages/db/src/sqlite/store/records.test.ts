@@ -14,5 +14,7 @@ describe("SQLite rows and the store's records", () => {
     expectTypeOf<schema.OutboxMessage>().toEqualTypeOf<records.OutboxMessage>();
     expectTypeOf<schema.SecondFactor>().toEqualTypeOf<records.SecondFactor>();
     expectTypeOf<schema.RecoveryCode>().toEqualTypeOf<records.RecoveryCode>();
+    expectTypeOf<schema.OidcModel>().toEqualTypeOf<records.OidcModel>();
+    expectTypeOf<schema.OidcClient>().toEqualTypeOf<records.OidcClient>();
   });
 });
