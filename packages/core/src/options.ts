@@ -34,8 +34,6 @@ export interface AuthOptions {
    */
   tokenAlg: TokenAlg;
   accessTokenTtlSec: number;
-  /** ID tokens of the OpenID provider live this long; a replaced signing key verifies at least as long. */
-  idTokenTtlSec: number;
   sessionTtlSec: number;
   /** Lifetime of family 001's opaque bearer token. */
   bearerTokenTtlSec: number;
@@ -127,6 +125,7 @@ export interface AuthOptions {
   oidc: {
     /** An authorization code: used at once by the application's back end. */
     codeTtlSec: number;
+    /** An ID token; a replaced signing key keeps verifying at least this long (sessions/signing-keys.ts). */
     idTokenTtlSec: number;
     /** A refresh token; each use rotates it, and the chain ends this long after the sign-in. */
     refreshTokenTtlSec: number;
@@ -186,7 +185,6 @@ export const defaultOptions: Omit<AuthOptions, "secret"> = {
   smsNewNumbersPerRequesterPerHour: 10,
   tokenAlg: "HS256",
   accessTokenTtlSec: 15 * 60,
-  idTokenTtlSec: 60 * 60,
   sessionTtlSec: 30 * 24 * 3600,
   bearerTokenTtlSec: 24 * 3600,
   resetLinkTtlSec: 30 * 60,

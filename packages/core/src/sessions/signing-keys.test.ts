@@ -119,7 +119,7 @@ describe("rotation", () => {
     expect(await t.auth.keys.retire()).toEqual([]);
     clock.advanceSec(t.auth.options.accessTokenTtlSec);
     expect(await t.auth.keys.retire()).toEqual([]);
-    clock.advanceSec(Math.max(0, t.auth.options.idTokenTtlSec - t.auth.options.accessTokenTtlSec) + 60);
+    clock.advanceSec(Math.max(0, t.auth.options.oidc.idTokenTtlSec - t.auth.options.accessTokenTtlSec) + 60);
     // The rotation replaced the OpenID provider's RS256 key too: both old keys go.
     expect((await t.auth.purgeExpired()).signingKeys).toBe(2);
     expect((await t.auth.keys.jwks()).keys.map((k) => k.kid)).not.toContain(oldKid);

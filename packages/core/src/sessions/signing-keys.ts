@@ -192,7 +192,7 @@ export async function rotateKeys(ctx: AuthContext, opts: { activateInMs?: number
  * signed (access tokens, and the OpenID provider's ID tokens), plus the clocks' skew.
  */
 export const keyOverlapMs = (options: AuthOptions): number =>
-  (Math.max(options.accessTokenTtlSec, options.idTokenTtlSec) + KEY_CLOCK_SKEW_SEC) * 1000;
+  (Math.max(options.accessTokenTtlSec, options.oidc.idTokenTtlSec) + KEY_CLOCK_SKEW_SEC) * 1000;
 
 /**
  * The keys no token still alive can carry: a newer key of the same algorithm has been signing
