@@ -1,3 +1,4 @@
+import "./node-crypto-hash";
 import type { Auth } from "@authsvc/core";
 import { OIDC_SCOPE_CLAIMS } from "@authsvc/core";
 import type { IncomingMessage } from "node:http";
