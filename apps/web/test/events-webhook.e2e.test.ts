@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgTestServerUrl } from "@authsvc/pg-test-server";
 import { jwtPayload } from "@authsvc/api/testing";
 import { launchService, request, requireBuild, serverDatabase, type Answer, type ServerDatabase, type Service } from "./support/server";
+import { until } from "./support/until";
 import { startWebhookReceiver, type WebhookReceiver, type WebhookRequest } from "./support/receivers";
 
 const EVENTS_SECRET = `whsec_${Buffer.from("e2e-events-webhook-key-0123456789").toString("base64")}`;
@@ -35,16 +36,6 @@ let serial = 0;
 /** A client address of its own per call (TRUST_PROXY=loopback), so per-address limits meet only where a test means them to. */
 const freshAddress = () => `198.51.${Math.floor(++serial / 250) % 250}.${serial % 250}`;
 
-/** Polls `check` until it returns a value, or fails after the deadline saying what was awaited. */
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: () => string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const headersOf = (req: WebhookRequest) => req.headers as Record<string, string>;
 /** The outbox row a webhook-id names (`msg_<row id>_<created>`): the order the events were written in. */

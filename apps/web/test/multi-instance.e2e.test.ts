@@ -20,6 +20,7 @@ import { openStore } from "@authsvc/db";
 import { createTestPgDatabase, pgTestServerUrl, type TestPgDatabase } from "@authsvc/pg-test-server";
 import { jwtPayload } from "@authsvc/api/testing";
 import { freePort, request, serverFile, start, stop, waitForHealth, type Answer, type Running } from "./support/server";
+import { until } from "./support/until";
 import { codeIn, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from "./support/receivers";
 
 const AUTH_SECRET = "multi-instance-e2e-secret-0123456789-abcdef";
@@ -49,16 +50,6 @@ function data(res: Answer, label: string): Record<string, any> {
   return res.body.result.data as Record<string, any>;
 }
 
-/** Polls `check` until it returns a value, or fails after the deadline saying what was awaited. */
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, what: () => string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The mail to `to` whose subject matches, once the SMTP server has it. */
 function mailTo(smtp: SmtpReceiver, to: string, subject: RegExp) {

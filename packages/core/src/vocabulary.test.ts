@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fakeClockEachTest, lastCode } from "./test-helpers";
 import { createTestAuth } from "./testing";
-import { CODE_LENGTH, isCodeShape, isPinShape, PIN_LENGTH } from "./vocabulary";
+import { CODE_LENGTH, isCodeShape, isPinShape, pickLocale, PIN_LENGTH } from "./vocabulary";
 import { pinProblem } from "./pin/policy";
 
 fakeClockEachTest();
@@ -30,5 +30,15 @@ describe("the vocabulary screens read", () => {
     expect(isPinShape(good) && pinProblem(good)).toBe(null);
     expect(pinProblem(good + "3")).toBe("not_digits");
     expect(isPinShape(good + "3")).toBe(false);
+  });
+});
+
+describe("pickLocale", () => {
+  it("takes the switch's choice first, then the browser's languages by weight, else English", () => {
+    expect(pickLocale("id", "en-US,en;q=0.9")).toBe("id");
+    expect(pickLocale("fr", "en;q=0.2, id-ID;q=0.8")).toBe("id");
+    expect(pickLocale(undefined, "fr-FR, ms;q=0.5, en;q=0.4")).toBe("id");
+    expect(pickLocale(undefined, "fr-FR, de;q=0.5")).toBe("en");
+    expect(pickLocale(undefined, null)).toBe("en");
   });
 });

@@ -83,3 +83,30 @@ export const isPinShape = (value: string): boolean => PIN_SHAPE.test(value);
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const rolesMatch: Same<UserRole, User["role"]> = true;
 void rolesMatch;
+
+/** The languages screens and messages speak. */
+export const LOCALES = ["en", "id"] as const;
+export type Locale = (typeof LOCALES)[number];
+/** The cookie the language switch sets; every page rendered on the site reads it first. */
+export const LOCALE_COOKIE = "lang";
+
+export const isLocale = (v: unknown): v is Locale => v === "en" || v === "id";
+
+/** The switch's choice (the cookie's value) first, then the browser's language order. */
+export function pickLocale(cookie: string | undefined, acceptLanguage: string | null | undefined): Locale {
+  if (isLocale(cookie)) return cookie;
+  const ranked = (acceptLanguage ?? "")
+    .split(",")
+    .map((part) => {
+      const [tag = "", ...params] = part.trim().toLowerCase().split(";");
+      const q = params.find((p) => p.trim().startsWith("q="));
+      return { lang: tag.split("-")[0], q: q ? Number(q.split("=")[1]) : 1 };
+    })
+    .filter((x) => x.lang && !Number.isNaN(x.q))
+    .sort((a, b) => b.q - a.q);
+  for (const { lang } of ranked) {
+    if (lang === "id" || lang === "in" || lang === "ms") return "id";
+    if (lang === "en") return "en";
+  }
+  return "en";
+}

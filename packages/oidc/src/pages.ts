@@ -1,3 +1,4 @@
+import { LOCALE_COOKIE, pickLocale, type Locale } from "@authsvc/core/vocabulary";
 import type { KoaContextWithOIDC } from "oidc-provider";
 
 /**
@@ -6,7 +7,6 @@ import type { KoaContextWithOIDC } from "oidc-provider";
  * Everything else the person sees (sign-in, consent) is the web app's.
  */
 
-type Locale = "en" | "id";
 
 const TEXT = {
   en: {
@@ -33,24 +33,10 @@ const TEXT = {
   },
 } as const;
 
-/** As the web app picks it (apps/web/src/i18n/locale.ts): the language switch's cookie, then the browser's order. */
+/** As every page of the site picks it: the language switch's cookie, then the browser's order. */
 export function localeOf(cookieHeader: string | undefined, acceptLanguage: string | undefined): Locale {
-  const chosen = /(?:^|;\s*)lang=(en|id)(?:;|$)/.exec(cookieHeader ?? "")?.[1];
-  if (chosen === "en" || chosen === "id") return chosen;
-  const ranked = (acceptLanguage ?? "")
-    .split(",")
-    .map((part) => {
-      const [tag = "", ...params] = part.trim().toLowerCase().split(";");
-      const q = params.find((p) => p.trim().startsWith("q="));
-      return { lang: tag.split("-")[0], q: q ? Number(q.split("=")[1]) : 1 };
-    })
-    .filter((x) => x.lang && !Number.isNaN(x.q))
-    .sort((a, b) => b.q - a.q);
-  for (const { lang } of ranked) {
-    if (lang === "id" || lang === "in" || lang === "ms") return "id";
-    if (lang === "en") return "en";
-  }
-  return "en";
+  const chosen = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]*)`).exec(cookieHeader ?? "")?.[1];
+  return pickLocale(chosen, acceptLanguage);
 }
 
 const textFor = (ctx: KoaContextWithOIDC) => TEXT[localeOf(ctx.get("cookie"), ctx.get("accept-language"))];

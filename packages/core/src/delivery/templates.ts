@@ -1,4 +1,6 @@
-export type Locale = "en" | "id";
+import type { Locale } from "../vocabulary";
+
+export type { Locale };
 export type MessagePurpose =
   | "signup"
   | "login"
