@@ -201,6 +201,27 @@ describe("family 002 POST /auth/otp-verify", () => {
 });
 
 describe("family 002 POST /auth/login", () => {
+  it.each(["ES256", "EdDSA"] as const)("keeps its token's documented claims with %s tokens, the kid of a published key in the header, and the token works", async (tokenAlg) => {
+    // First the HS256 token the document describes (one service at a time: on PostgreSQL each empties the test's database).
+    const hmac = restSetup();
+    await hmac.emailUser002(EMAIL);
+    const before = await hmac.call("POST", "/auth/login", { email: EMAIL, password: PASS });
+    const h = restSetup({ options: { tokenAlg } });
+    await h.emailUser002(EMAIL);
+    const res = await h.call("POST", "/auth/login", { email: EMAIL, password: PASS });
+    expect002(res, 200, MSG.login);
+    const header = JSON.parse(Buffer.from(String(res.body.token).split(".")[0]!, "base64url").toString()) as Record<string, string>;
+    expect(header).toEqual({ alg: tokenAlg, typ: "at+jwt", kid: expect.any(String) });
+    expect((await h.auth.keys.jwks()).keys.map((k) => k.kid)).toContain(header.kid);
+    // The same claims, by name and type, as the HS256 token the document describes.
+    const claims = jwtPayload(res.body.token);
+    const typesOf = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v]));
+    expect(typesOf(claims)).toEqual(typesOf(jwtPayload(before.body.token)));
+    expect(claims).toMatchObject({ username: EMAIL, roles: "user", _id: claims.sub });
+    expect((await h.auth.authenticate(res.body.token)).user.email).toBe(EMAIL);
+  });
+
+
   it(`answers 200 {message: "${MSG.login}", token} with _id, username and roles in the JWT`, async () => {
     const h = restSetup();
     await h.emailUser002(EMAIL);

@@ -165,8 +165,9 @@ export async function ensureKeys(ctx: AuthContext): Promise<KeySet> {
 export async function accessTokenKey(ctx: AuthContext): Promise<SigningKey> {
   const alg = ctx.options.tokenAlg;
   if (alg === "HS256") throw new Error("HS256 tokens are signed with AUTH_SECRET's key, not a kept one");
-  const now = ctx.now();
-  const key = signingKeyOf(await freshKeys(ctx), alg, now) ?? signingKeyOf(await ensureKeys(ctx), alg, now);
+  // The clock is read after each read of the set: making the first keys takes a while, and
+  // they are active from when they were made.
+  const key = signingKeyOf(await freshKeys(ctx), alg, ctx.now()) ?? signingKeyOf(await ensureKeys(ctx), alg, ctx.now());
   if (!key) throw new Error(`no ${alg} signing key is active`);
   return key;
 }
