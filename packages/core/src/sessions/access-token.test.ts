@@ -7,7 +7,9 @@ import { resolveOptions } from "../options";
 import { signAccessToken, VERIFIED_TOKENS_KEPT, verifyAccessToken } from "./access-token";
 
 const options = resolveOptions({ secret: "s".repeat(40) });
-const ctx = { ...createContext({} as never, options, consoleLogger, embeddedTransports), now: () => Date.UTC(2030, 0, 1) };
+/** A store that keeps no signing keys: a header no key has reads the set again, and finds none. */
+const noKeys = { keys: { signingKeys: async () => [] } } as never;
+const ctx = { ...createContext(noKeys, options, consoleLogger, embeddedTransports), now: () => Date.UTC(2030, 0, 1) };
 const user = { id: 42, role: "user" } as User;
 const session = { id: "sess-abc", generation: 3 } as Session;
 
@@ -58,7 +60,7 @@ describe("verifyAccessToken", () => {
 describe("verifyAccessToken's memory of verified tokens", () => {
   const fresh = () => {
     let now = Date.UTC(2030, 0, 1);
-    const c = { ...createContext({} as never, options, consoleLogger, embeddedTransports), now: () => now };
+    const c = { ...createContext(noKeys, options, consoleLogger, embeddedTransports), now: () => now };
     return { c, advance: (ms: number) => (now += ms) };
   };
 
