@@ -252,7 +252,9 @@ describe.skipIf(!pgTestServerUrl())("the PostgreSQL store", () => {
     const allRead = barrier(2);
     await Promise.all([writeOnce(a, kind, allRead, runs), writeOnce(b, kind, allRead, runs)]);
     expect(await a.audit.list({ kind, limit: 10 })).toHaveLength(1);
-    expect(runs.n).toBe(3);
+    // One body at least ran again. PostgreSQL's serialisable checks may end a second run too
+    // (its predicate locks are coarse, a false positive it is allowed): a fourth run is not a fault.
+    expect(runs.n).toBeGreaterThanOrEqual(3);
   });
 
   it("gives up after the bound, with PostgreSQL's error, when a body keeps failing to serialise", async () => {
