@@ -29,10 +29,17 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
     const path = (req.url ?? "/").split("?")[0]!;
     // The key set is the API's to publish (packages/api's handler does the same).
     if (path === "/.well-known/jwks.json") {
-      void t.auth.keys.jwks().then((set) => {
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(set));
-      });
+      t.auth.keys.jwks().then(
+        (set) => {
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify(set));
+        },
+        (err: unknown) => {
+          errors.push(err);
+          res.statusCode = 500;
+          res.end();
+        },
+      );
       return;
     }
     if (mounted.handler!.handles(req.method ?? "GET", path)) mounted.handler!.handle(req, res, path);
@@ -46,6 +53,7 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
   // The issuer is the public URL; the server is reached at its own address (as behind a proxy).
   const issuer = publicUrl ?? address;
   const errors: unknown[] = [];
+  const signingOut: Promise<unknown>[] = [];
   const handler = (mounted.handler = createOidcHandler(t.auth, {
     issuer,
     meta: (req) => ({ ip: req.socket.remoteAddress, userAgent: req.headers["user-agent"] }),
@@ -62,10 +70,19 @@ export async function startProvider(options: Parameters<typeof createTestAuth>[0
     signOut(req, res) {
       res.appendHeader("set-cookie", "authsvc_session=; Max-Age=0; Path=/; HttpOnly");
       const token = sessionCookie(req);
-      if (token) void t.auth.authenticate(decodeURIComponent(token)).then((p) => t.auth.logout(p), (err: unknown) => errors.push(err));
+      // Not awaited by the answer, as on the server: kept, so the test's end waits for it before its store closes.
+      if (token) {
+        signingOut.push(
+          t.auth
+            .authenticate(decodeURIComponent(token))
+            .then((p) => t.auth.logout(p))
+            .catch((err: unknown) => errors.push(err)),
+        );
+      }
     },
   }));
   closers.push(async () => {
+    await Promise.all(signingOut);
     await keyRefresh.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
