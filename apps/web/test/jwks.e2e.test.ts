@@ -17,7 +17,7 @@ import { callAs, outboxCode, serverEngines, serviceForBlock, appDir, type Instan
 const AUTH_SECRET = "jwks-e2e-auth-secret-0123456789-abcdefgh";
 const PASSWORD = "correct horse battery staple";
 /** Short, so the test sees the new key sign; the default waits for every verifier's cache. */
-const ACTIVATE_IN_SEC = 8;
+const ACTIVATE_IN_SEC = 12;
 
 let serial = 0;
 
