@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { postJson } from "./post-json";
 import type { Transport } from "./transport";
 
 export interface SmsWebhookOptions {
@@ -26,26 +27,12 @@ export function smsWebhookTransport(options: SmsWebhookOptions): Transport {
     async send(message) {
       const body = JSON.stringify({ id: message.id, to: message.to, text: message.text, purpose: message.purpose });
       const timestamp = String(Math.floor(Date.now() / 1000));
-      let res: Response;
-      try {
-        res = await fetch(options.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
-            "idempotency-key": `authsvc-${message.id}`,
-          },
-          body,
-          signal: AbortSignal.timeout(timeout),
-        });
-      } catch (err) {
-        const e = err as Error;
-        throw new Error(e.name === "TimeoutError" ? `SMS webhook timed out after ${timeout} ms` : `SMS webhook unreachable: ${e.message}`);
-      }
-      // Drain the body so the connection can be reused; its content is not ours to log.
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`SMS webhook answered ${res.status}`);
+      const headers = {
+        [TIMESTAMP_HEADER]: timestamp,
+        [SIGNATURE_HEADER]: signWebhook(options.secret, timestamp, body),
+        "idempotency-key": `authsvc-${message.id}`,
+      };
+      await postJson("SMS webhook", options.url, headers, body, timeout);
     },
   };
 }

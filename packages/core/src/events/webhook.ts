@@ -1,4 +1,5 @@
 import { Webhook } from "standardwebhooks";
+import { postJson } from "../delivery/post-json";
 import type { OutgoingMessage, Transport } from "../delivery/transport";
 import type { EventsWebhook } from "../options";
 
@@ -22,26 +23,12 @@ export function eventWebhookTransport(options: EventsWebhook): Transport {
     async send(message) {
       const id = webhookId(message);
       const now = new Date();
-      let res: Response;
-      try {
-        res = await fetch(options.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "webhook-id": id,
-            "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-            "webhook-signature": signer.sign(id, now, message.text),
-          },
-          body: message.text,
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (err) {
-        const e = err as Error;
-        throw new Error(e.name === "TimeoutError" ? `events webhook timed out after ${options.timeoutMs} ms` : `events webhook unreachable: ${e.message}`);
-      }
-      // Drain the body so the connection can be reused; its content is not ours to log.
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`events webhook answered ${res.status}`);
+      const headers = {
+        "webhook-id": id,
+        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+        "webhook-signature": signer.sign(id, now, message.text),
+      };
+      await postJson("events webhook", options.url, headers, message.text, options.timeoutMs);
     },
   };
 }
